@@ -1,0 +1,1 @@
+"""newsdedup command line: argument parsing, I/O and rendering over the ``core`` library."""

@@ -1,0 +1,144 @@
+"""The line-level filter shared by the HTML and the plain-text cleaners.
+
+It works on a list of paragraphs (one per line) and removes what an extractor
+leaves in: related-link inserts, share/ad/prompt lines, bylines, copyright
+lines, bare URLs, "more headlines" tails, bulleted headline lists and lines a
+page prints twice. Phrases come from :mod:`core.clean.rules`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from core.clean.rules import Rules, phrase_key
+
+_CLOSERS = "\"'”’»)]*"
+_SENTENCE_END = ".!?…。！？"
+_TRAILING_CREDIT = re.compile(r"\s*\([^()]{1,30}\)$")
+_URL = re.compile(r"^(?:https?://|www\.)\S+$|^/[\w\-./%~+]+/?$", re.IGNORECASE)
+_BULLET = re.compile(r"^(?:[-•*–·▪►◦]|\d{1,2}[.)])\s+")
+_HASHTAGS = re.compile(r"^(?:#\S+\s*)+$")
+_LETTER = re.compile(r"[^\W\d_]")
+_DATE = re.compile(
+    r"\b\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}\b"  # 24.10.2024, 24/10/2024
+    r"|\b(?:19|20)\d{2}-\d{2}-\d{2}\b"  # 2024-10-24
+    r"|\b\d{1,2}\.?\s+[^\W\d_]{3,}\.?\s+(?:19|20)\d{2}\b"  # 24 Oktober 2024
+    r"|\b[^\W\d_]{3,}\.?\s+\d{1,2},\s+(?:19|20)\d{2}\b"  # October 24, 2024
+    r"|\b\d{1,2}[:.]\d{2}\s*(?:WIB|WITA|WIT|UTC|GMT|Uhr|[AaPp]\.?[Mm]\.?)\b"  # 06:52 WIB
+    r"|\b\d{1,2}:\d{2}\b"
+)
+
+PROSE_WORDS = 10  # a line this long or longer reads as running text, not a label
+MIN_BODY_LINES = 2  # prose lines that must precede a "more headlines" marker before it cuts
+
+
+def word_count(line: str) -> int:
+    return len(line.split())
+
+
+def ends_sentence(line: str) -> bool:
+    """True when the line ends like a sentence (quotes, brackets and a "(AFP)" credit looked through)."""
+    stripped = _TRAILING_CREDIT.sub("", line.rstrip()).rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] in _SENTENCE_END
+
+
+def is_prose(line: str) -> bool:
+    return word_count(line) >= PROSE_WORDS
+
+
+def boilerplate_reason(line: str, rules: Rules) -> str | None:
+    """Why this single line is boilerplate, or None when it may be content."""
+    words = word_count(line)
+    if not _LETTER.search(line):
+        return "no letters"
+    if words <= 2 and _URL.match(line):
+        return "url"
+    if _HASHTAGS.match(line):
+        return "hashtags"
+    if rules.related.match(line):
+        return "related link"
+    key = phrase_key(line)
+    if key in rules.drop or key in rules.tail:
+        return "boilerplate phrase"
+    if words <= 15 and rules.prefix.match(line):
+        return "prompt"
+    if words <= 12 and rules.byline_colon.match(line):
+        return "byline"
+    if words <= 8 and not ends_sentence(line) and rules.byline_name.match(line):
+        return "byline"
+    if words <= 30 and rules.copyright.search(line):
+        return "copyright"
+    if words <= 12 and not ends_sentence(line) and _DATE.search(line):
+        return "dateline"
+    return None
+
+
+def cut_tail(lines: list[str], rules: Rules) -> list[str]:
+    """Cut at the first "more headlines" marker that comes after the body has begun."""
+    prose_seen = 0
+    for i, line in enumerate(lines):
+        if prose_seen >= MIN_BODY_LINES and phrase_key(line) in rules.tail:
+            return lines[:i]
+        prose_seen += is_prose(line)
+    return lines
+
+
+def drop_rule_lines(lines: list[str], rules: Rules) -> list[str]:
+    return [line for line in lines if boilerplate_reason(line, rules) is None]
+
+
+def drop_headline_bullets(lines: list[str]) -> list[str]:
+    """Remove runs of two or more bullet lines that read as headlines (no sentence ends)."""
+    kept: list[str] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and _BULLET.match(lines[j]):
+            j += 1
+        run = lines[i:j]
+        if len(run) >= 2 and sum(ends_sentence(line) for line in run) * 2 < len(run):
+            i = j
+            continue
+        if run:
+            kept.extend(run)
+            i = j
+        else:
+            kept.append(lines[i])
+            i += 1
+    return kept
+
+
+def drop_repeats(lines: list[str], title: str = "") -> list[str]:
+    """Handle lines a page prints more than once.
+
+    The title is never part of the body. A repeated line that is not a sentence
+    (a caption or headline printed twice) goes entirely; a repeated sentence (a
+    lede shown as the standfirst and again in the body) keeps its first copy.
+    """
+    keys = [phrase_key(line) for line in lines]
+    counts = Counter(keys)
+    title_key = phrase_key(title) if title else None
+    seen: set[str] = set()
+    kept = []
+    for line, key in zip(lines, keys, strict=True):
+        if key == title_key:
+            continue
+        if counts[key] > 1 and (not ends_sentence(line) or key in seen):
+            continue
+        seen.add(key)
+        kept.append(line)
+    return kept
+
+
+def filter_lines(lines: list[str], rules: Rules, title: str = "") -> list[str]:
+    """The whole shared filter, in order."""
+    lines = cut_tail(lines, rules)
+    lines = drop_rule_lines(lines, rules)
+    lines = drop_headline_bullets(lines)
+    return drop_repeats(lines, title)
+
+
+def split_lines(text: str) -> list[str]:
+    """Non-empty lines with runs of white space collapsed."""
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]

@@ -1,0 +1,113 @@
+"""Boilerplate phrase lists, one data file per language under ``rules/``.
+
+Adding a language is adding ``rules/<code>.txt``. Every file is loaded and the
+phrases of all languages are applied together, because a page in one language
+often sits in a template of another ("Baca juga:" above an English wire story).
+
+File format: sections in brackets, one phrase per line, ``#`` starts a comment;
+matching ignores case, punctuation at the ends and repeated spaces.
+
+``[related]``   a line that starts with the phrase and then a separator (``:``
+                ``-`` ``|`` ``>``) or, for phrases of two words or more, a
+                capitalised word, is a related-link insert ("Baca juga: ...").
+``[drop]``      a line that is exactly the phrase ("Bagikan", "ADVERTISEMENT").
+``[prefix]``    a short line that starts with the phrase (share, newsletter,
+                app and cookie prompts).
+``[byline]``    a short line that starts with the phrase and ``:``, or the phrase
+                and a name ("Editor: ...", "By Jane Doe", "Sumber : AFP").
+``[tail]``      a line that is exactly the phrase starts a "more headlines" list
+                ("Terkini Lainnya"): once the body has begun, it and all that
+                follows are cut.
+``[copyright]`` a short line that contains the phrase.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+SECTIONS = ("related", "drop", "prefix", "byline", "tail", "copyright")
+_EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
+_SPACES = re.compile(r"\s+")
+
+
+def phrase_key(text: str) -> str:
+    """Lower-case, NFKC, single spaces, no punctuation at either end."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return _SPACES.sub(" ", _EDGE_PUNCT.sub("", text)).strip()
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Compiled phrase lists of every language."""
+
+    related: re.Pattern
+    drop: frozenset[str]
+    prefix: re.Pattern
+    byline_colon: re.Pattern
+    byline_name: re.Pattern
+    tail: frozenset[str]
+    copyright: re.Pattern
+    languages: tuple[str, ...]
+
+
+def parse_rules(text: str, source: str = "<rules>") -> dict[str, list[str]]:
+    """Parse one rules file into ``{section: [phrase, ...]}``."""
+    sections: dict[str, list[str]] = {name: [] for name in SECTIONS}
+    current = None
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1].strip()
+            if current not in sections:
+                raise ValueError(f"{source}:{number}: unknown section [{current}]")
+        elif current is None:
+            raise ValueError(f"{source}:{number}: phrase before any [section]")
+        else:
+            sections[current].append(phrase_key(line))
+    return sections
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> Rules:
+    """Load and compile every ``rules/*.txt`` shipped with the package."""
+    merged: dict[str, set[str]] = {name: set() for name in SECTIONS}
+    languages = []
+    for entry in sorted(resources.files("core.clean").joinpath("rules").iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".txt"):
+            continue
+        languages.append(entry.name[:-4])
+        for section, phrases in parse_rules(entry.read_text(encoding="utf-8"), entry.name).items():
+            merged[section].update(phrases)
+    return compile_rules(merged, tuple(languages))
+
+
+def compile_rules(phrases: dict[str, set[str]], languages: tuple[str, ...] = ()) -> Rules:
+    def alternation(items):
+        # longest first, so "baca juga berita lainnya" wins over "baca juga"
+        ordered = sorted(items, key=lambda p: (-len(p), p))
+        return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered) or r"(?!x)x"
+
+    separator = r"\s*[:\-–—|>»›]"
+    multiword = [p for p in phrases["related"] if " " in p]
+    related = (
+        rf"^\W*(?:(?:{alternation(phrases['related'])}){separator}"
+        rf"|(?:{alternation(multiword)})\s+(?=(?-i:[A-Z0-9À-Þ\"'“‘]))|(?:{alternation(phrases['related'])})\W*$)"
+    )
+    return Rules(
+        related=re.compile(related, re.IGNORECASE),
+        drop=frozenset(phrases["drop"]),
+        prefix=re.compile(rf"^\W*(?:{alternation(phrases['prefix'])})\b", re.IGNORECASE),
+        byline_colon=re.compile(rf"^\W*(?:{alternation(phrases['byline'])})\s*[:|]", re.IGNORECASE),
+        byline_name=re.compile(rf"^\W*(?:{alternation(phrases['byline'])})\s+\S", re.IGNORECASE),
+        tail=frozenset(phrases["tail"]),
+        copyright=re.compile(
+            rf"©|\(c\)\s*\d{{4}}|\b(?:{alternation(phrases['copyright'])})\b", re.IGNORECASE
+        ),
+        languages=languages,
+    )

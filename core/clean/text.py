@@ -1,0 +1,113 @@
+"""Plain-text cleaner: text scraped with its boilerplate left in.
+
+Each line is scored like a jusText paragraph (length, stopword density, a
+sentence ending); the article body is the span of lines with the highest total
+score (the "densest block"), which leaves out headers, menus and footers. Inside
+that span, runs of label-like lines (link lists) go, while an isolated short
+line (a subheading) stays. The shared line filter runs first.
+"""
+
+from __future__ import annotations
+
+import re
+
+from core.clean.language import detect_language, stoplist
+from core.clean.lines import (
+    boilerplate_reason,
+    cut_tail,
+    drop_headline_bullets,
+    drop_repeats,
+    drop_rule_lines,
+    ends_sentence,
+    is_prose,
+    split_lines,
+    word_count,
+)
+from core.clean.rules import Rules
+
+_WORD = re.compile(r"[^\W\d_]+")
+_SITE_SUFFIX = re.compile(r"^(?P<title>.+?)\s+[|–—-]\s+(?P<site>[^|–—]+)$")
+TITLE_SEARCH_LINES = 15
+MIN_STOPWORD_DENSITY = 0.1
+LIST_RUN = 3  # this many label-like lines in a row inside the body are a link list
+
+
+def clean_text(raw: str, rules: Rules) -> tuple[str, list[str], str | None]:
+    """Return ``(title, paragraphs, language)`` of plain text."""
+    lines = split_lines(raw)
+    language = detect_language("\n".join(line for line in lines if word_count(line) >= 5))
+    stopwords = stoplist(language)
+    title = find_title(lines, rules)
+    lines = cut_tail(lines, rules)
+    lines = drop_rule_lines(lines, rules)
+    lines = drop_headline_bullets(lines)
+    lines = drop_repeats(lines, title)
+    return title, densest_block(lines, stopwords), language
+
+
+def find_title(lines: list[str], rules: Rules) -> str:
+    """The first headline-like line near the top, without a " | Site" suffix."""
+    for line in lines[:TITLE_SEARCH_LINES]:
+        words = word_count(line)
+        if 2 <= words <= 30 and boilerplate_reason(line, rules) is None:
+            return strip_site_suffix(line)
+    return ""
+
+
+def strip_site_suffix(title: str) -> str:
+    match = _SITE_SUFFIX.match(title)
+    if match and word_count(match["site"]) <= 4 and word_count(match["title"]) >= 3:
+        return match["title"].strip()
+    return title
+
+
+def line_score(line: str, stopwords: frozenset[str]) -> float:
+    """Positive for running text, negative for labels, links and headlines."""
+    words = word_count(line)
+    density = _stopword_density(line, stopwords)
+    readable = not stopwords or density >= MIN_STOPWORD_DENSITY
+    if is_prose(line) and readable and (ends_sentence(line) or words >= 20):
+        return float(words)
+    if ends_sentence(line) and words >= 4 and readable:
+        return words / 2
+    return -float(max(3, min(words, 12)))
+
+
+def _stopword_density(line: str, stopwords: frozenset[str]) -> float:
+    if not stopwords:
+        return 0.0
+    tokens = _WORD.findall(line.lower())
+    return sum(t in stopwords for t in tokens) / len(tokens) if tokens else 0.0
+
+
+def densest_block(lines: list[str], stopwords: frozenset[str]) -> list[str]:
+    """The maximum-sum span of line scores, without the link lists inside it."""
+    scores = [line_score(line, stopwords) for line in lines]
+    start, end = _max_sum_span(scores)
+    kept = []
+    i = start
+    while i < end:
+        if scores[i] > 0:
+            kept.append(lines[i])
+            i += 1
+            continue
+        j = i
+        while j < end and scores[j] <= 0:
+            j += 1
+        if j - i < LIST_RUN:
+            kept.extend(lines[i:j])
+        i = j
+    return kept
+
+
+def _max_sum_span(scores: list[float]) -> tuple[int, int]:
+    """Kadane: the half-open span [start, end) with the largest sum (empty if all negative)."""
+    best, best_span = 0.0, (0, 0)
+    total, start = 0.0, 0
+    for i, score in enumerate(scores):
+        if total <= 0:
+            total, start = 0.0, i
+        total += score
+        if total > best:
+            best, best_span = total, (start, i + 1)
+    return best_span

@@ -1,0 +1,21 @@
+"""Typed exceptions of the library; the CLI maps them to messages and exit codes."""
+
+
+class NewsdedupError(Exception):
+    """Base class of every error newsdedup raises on purpose."""
+
+
+class UsageError(NewsdedupError):
+    """The call itself is wrong (bad option value, nothing to read): nothing was processed."""
+
+
+class DocumentError(NewsdedupError):
+    """One input document could not be used; the batch goes on without it.
+
+    ``source`` names the file (or record) and ``reason`` says why, in a few words.
+    """
+
+    def __init__(self, source: str, reason: str):
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason

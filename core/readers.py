@@ -1,0 +1,201 @@
+"""Read stage: turn paths, directories, glob patterns and ``-`` into Documents.
+
+Every failure that concerns a single input is a :class:`DocumentError`, so the
+caller can report it and go on with the rest of the batch.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import io
+import os
+import re
+import zlib
+from collections.abc import Iterable, Iterator
+from glob import glob, has_magic
+from typing import IO
+
+from core.document import HTML, TEXT, Document
+from core.errors import DocumentError
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+_BINARY_MAGIC = {
+    b"%PDF": "a PDF file",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"PK\x03\x04": "a zip archive",
+    b"\x7fELF": "an executable",
+    b"RIFF": "a media file",
+    b"BZh": "a bzip2 archive",
+    b"\xfd7zXZ": "an xz archive",
+    b"7z\xbc\xaf": "a 7z archive",
+    b"SQLite format 3": "an SQLite database",
+}
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_HTML_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|article)[\s>/]", re.IGNORECASE)
+_HTML_TAG = re.compile(rb"</?(?:p|div|span|a|br|li|h[1-6]|script|table|section|img)[\s>/]", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+def iter_sources(
+    inputs: Iterable[str], stdin: IO[str] | None = None, null_separated: bool = False
+) -> Iterator[str | DocumentError]:
+    """Expand command-line inputs into file paths, in a stable order.
+
+    A directory is walked recursively (sorted, hidden entries and symlinked
+    directories skipped); an argument that does not exist but contains glob
+    characters is expanded (``**`` included); ``-`` reads a list of paths from
+    ``stdin``, one per line or NUL-separated. Inputs that cannot be expanded are
+    yielded as :class:`DocumentError` so the caller reports them in order.
+    """
+    for item in inputs:
+        if item == "-":
+            if stdin is None:
+                yield DocumentError("-", "no standard input to read paths from")
+                continue
+            yield from iter_sources(_split_path_list(stdin.read(), null_separated))
+        elif os.path.isdir(item):
+            yield from _walk(item)
+        elif not os.path.lexists(item) and has_magic(item):
+            matches = sorted(glob(item, recursive=True))
+            if not matches:
+                yield DocumentError(item, "no file matches this pattern")
+            for match in matches:
+                yield from _walk(match) if os.path.isdir(match) else iter((match,))
+        else:
+            yield item
+
+
+def _split_path_list(listing: str, null_separated: bool) -> list[str]:
+    parts = listing.split("\0") if null_separated else listing.splitlines()
+    return [p for p in (part.strip("\r\n") if null_separated else part.strip() for part in parts) if p]
+
+
+def _walk(directory: str) -> Iterator[str | DocumentError]:
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError as exc:
+        yield DocumentError(directory, _os_reason(exc))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+            is_file = entry.is_file()
+        except OSError as exc:
+            yield DocumentError(entry.path, _os_reason(exc))
+            continue
+        if is_dir:
+            yield from _walk(entry.path)
+        elif is_file:
+            yield entry.path
+        elif entry.is_symlink():
+            yield DocumentError(entry.path, "broken or looping symbolic link")
+
+
+def read_document(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read one file (gzip transparently) and return an uncleaned Document."""
+    if not os.path.lexists(path) and has_magic(path):
+        raise DocumentError(path, "no file matches this pattern")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise DocumentError(path, _os_reason(exc)) from None
+    return document_from_bytes(path, data, path=path, max_bytes=max_bytes)
+
+
+def document_from_bytes(
+    doc_id: str, data: bytes, path: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Document:
+    """Decode raw bytes (gzip, BOM, charset) and sniff whether they are HTML or text."""
+    if len(data) > max_bytes:
+        raise DocumentError(doc_id, f"larger than the {_size(max_bytes)} limit")
+    if data[:2] == b"\x1f\x8b":
+        data = _gunzip(doc_id, data, max_bytes)
+    text = decode(doc_id, data)
+    if not text.strip():
+        raise DocumentError(doc_id, "empty file" if not data else "no text (whitespace only)")
+    kind = HTML if looks_like_html(data) else TEXT
+    return Document(id=doc_id, path=path, raw=text, kind=kind)
+
+
+def _gunzip(doc_id: str, data: bytes, max_bytes: int) -> bytes:
+    # Read through the decompressor with a cap, so a gzip bomb stops at max_bytes.
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            out = stream.read(max_bytes + 1)
+    except EOFError:
+        raise DocumentError(doc_id, "truncated gzip data") from None
+    except (OSError, zlib.error) as exc:
+        raise DocumentError(doc_id, f"corrupt gzip data ({exc})") from None
+    if len(out) > max_bytes:
+        raise DocumentError(doc_id, f"decompresses to more than the {_size(max_bytes)} limit")
+    return out
+
+
+def decode(doc_id: str, data: bytes) -> str:
+    """UTF-8 first (BOM honoured), then a declared HTML charset, then a detected one."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                raise DocumentError(doc_id, f"invalid {encoding} after a byte-order mark") from None
+    for magic, what in _BINARY_MAGIC.items():
+        if data.startswith(magic):
+            raise DocumentError(doc_id, f"binary file ({what}), not text or HTML")
+    if b"\0" in data[:65536]:
+        raise DocumentError(doc_id, "binary file (contains NUL bytes), not text or HTML")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = _META_CHARSET.search(data[:4096])
+    if declared:
+        try:
+            return data.decode(declared.group(1).decode("ascii"))
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong declaration is common: fall through to detection
+    return _detect_and_decode(doc_id, data)
+
+
+def _detect_and_decode(doc_id: str, data: bytes) -> str:
+    from charset_normalizer import from_bytes  # imported lazily: only legacy files need it
+
+    matches = from_bytes(data[:1_000_000])
+    best = matches.best()
+    if best is None or best.encoding is None:
+        raise DocumentError(doc_id, "not valid UTF-8 and no text encoding fits (binary?)")
+    # Single-byte Latin code pages often score the same; like browsers, prefer windows-1252 then.
+    tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
+    encoding = "cp1252" if any("cp1252" in m.could_be_from_charset for m in tied) else best.encoding
+    text = data.decode(encoding, errors="replace")
+    controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if controls > len(text[:20000]) * 0.01:
+        raise DocumentError(doc_id, "binary file (control characters), not text or HTML")
+    return text
+
+
+def looks_like_html(data: bytes) -> bool:
+    """HTML by content: a document-level tag, or several body tags, near the top."""
+    head = data[:8192]
+    return bool(_HTML_SNIFF.search(head)) or len(_HTML_TAG.findall(head)) >= 3
+
+
+def _os_reason(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).lower()
+
+
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):g} MB"

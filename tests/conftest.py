@@ -1,0 +1,51 @@
+"""Shared fixtures. ``shared_path`` is the one way tests reach ../shared (skips when it is absent)."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "sample_docs"
+
+
+def shared_path(*parts: str) -> Path:
+    """A path inside the read-only development data; the calling test is skipped when it is missing."""
+    root = Path(os.environ.get("NEWSDEDUP_SHARED", REPO.parent / "shared"))
+    path = root.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"development data not available: {path}")
+    return path
+
+
+@pytest.fixture
+def samples() -> Path:
+    return SAMPLES
+
+
+_FUNCTION_WORDS = "the a of to and in that for on with as by at from said would will".split()
+
+
+def article(topic: str, sentences: int = 12, start: int = 0) -> str:
+    """A deterministic English-like article about ``topic``: its own content words, shared function words.
+
+    Sentence ``i`` is the same for a topic whatever ``start`` is, so ``article(t, 6, start=6)``
+    continues ``article(t, 6)``. Two paragraphs' worth of sentences per paragraph pair.
+    """
+    sentences_out = []
+    for i in range(start, start + sentences):
+        rng = random.Random(f"{topic}:{i}")
+        words = []
+        for _ in range(rng.randint(14, 24)):
+            if rng.random() < 0.35:
+                words.append(rng.choice(_FUNCTION_WORDS))
+            else:
+                words.append(
+                    topic[:3] + "".join(rng.choice("aeioubdklmnprst") for _ in range(rng.randint(3, 8)))
+                )
+        sentences_out.append(" ".join(words).capitalize() + ".")
+    paragraphs = [" ".join(sentences_out[i : i + 2]) for i in range(0, len(sentences_out), 2)]
+    return "\n\n".join(paragraphs)

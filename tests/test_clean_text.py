@@ -1,0 +1,50 @@
+from core.clean import clean_document
+from core.clean.rules import load_rules
+from core.clean.text import clean_text, densest_block, find_title, strip_site_suffix
+from core.document import Document
+from tests.conftest import article
+
+RULES = load_rules()
+
+
+def page(body: str, title: str = "Council approves the harbour plan") -> str:
+    header = f"{title} | Daily Planet\nHome\nNews\nSport\nWeather\n{title}\nBy Jane Doe\n"
+    footer = (
+        "Share this article\nMost Read\nCelebrity couple splits after ten years\n"
+        "Five recipes for the weekend\nLocal team wins the cup\n© 2025 Daily Planet. All rights reserved.\n"
+    )
+    return header + body + "\n" + footer
+
+
+def test_plain_text_page_keeps_the_body_and_drops_header_and_footer():
+    body = article("harbour")
+    title, paragraphs, language = clean_text(page(body), RULES)
+    assert title == "Council approves the harbour plan"
+    assert paragraphs == body.split("\n\n")
+    assert language == "en"
+
+
+def test_a_subheading_inside_the_body_stays_but_a_link_list_inside_it_goes():
+    first, second = article("harbour", 6), article("harbour", 6, start=6)
+    links = "Weather today\nTraffic news\nSports results\nTV guide"
+    _, paragraphs, _ = clean_text(page(f"{first}\nWhat happens next\n{second}\n{links}\n{second}"), RULES)
+    assert "What happens next" in paragraphs
+    assert not {"Weather today", "Traffic news"} & set(paragraphs)
+
+
+def test_title_is_the_first_headline_like_line_without_site_suffix():
+    assert find_title(
+        ["优游国际", "Baca berita tanpa iklan.", "Salin Artikel", "AS-Korsel Meminta Korut"], RULES
+    ) == ("AS-Korsel Meminta Korut")
+    assert strip_site_suffix("Storm hits the coast | The Daily Planet") == "Storm hits the coast"
+    assert strip_site_suffix("Trump - Zelensky talks stall") == "Trump - Zelensky talks stall"
+
+
+def test_densest_block_is_empty_when_nothing_reads_as_text():
+    assert densest_block(["Home", "News", "Sport"], frozenset()) == []
+
+
+def test_clean_document_fills_title_text_language_and_drops_raw():
+    doc = clean_document(Document(id="a", raw=page(article("harbour"))))
+    assert doc.raw is None and doc.title and doc.language == "en"
+    assert "Daily Planet. All rights reserved" not in doc.text

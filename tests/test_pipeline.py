@@ -1,0 +1,78 @@
+import pytest
+
+from core.document import Document
+from core.errors import DocumentError, UsageError
+from core.pipeline import DedupSettings, clean_documents, dedup_documents, read_documents
+from tests.conftest import article
+
+
+def doc(doc_id: str, text: str) -> Document:
+    return Document(id=doc_id, path=doc_id, text=text, title=doc_id)
+
+
+def test_a_trimmed_reprint_joins_its_original_and_other_stories_stay_apart():
+    original = article("harbour", 16)
+    trimmed = "\n\n".join(original.split("\n\n")[:3])
+    other = article("railway", 16)
+    clusters = dedup_documents([doc("orig", original), doc("other", other), doc("brief", trimmed)])
+    assert [[m.document.id for m in c.members] for c in clusters] == [["orig", "brief"], ["other"]]
+    assert clusters[0].canonical.id == "orig"
+    assert clusters[0].members[1].similarity == 1.0
+
+
+def test_same_event_article_sharing_one_quote_stays_apart():
+    quote = "“We will not accept this plan under any circumstances,” the union leader told the crowd."
+    first = article("harbour", 14) + "\n\n" + quote
+    second = article("railway", 14) + "\n\n" + quote
+    assert len(dedup_documents([doc("a", first), doc("b", second)])) == 2
+
+
+def test_clusters_do_not_depend_on_input_order():
+    texts = {
+        f"d{i}": article(topic, 12) for i, topic in enumerate(["harbour", "railway", "harbour", "school"])
+    }
+    forward = dedup_documents([doc(k, v) for k, v in texts.items()])
+    backward = dedup_documents([doc(k, v) for k, v in reversed(texts.items())])
+
+    def partition(clusters):
+        return {frozenset(m.document.id for m in c.members) for c in clusters}
+
+    assert (
+        partition(forward)
+        == partition(backward)
+        == {frozenset({"d0", "d2"}), frozenset({"d1"}), frozenset({"d3"})}
+    )
+
+
+def test_settings_are_validated_eagerly():
+    with pytest.raises(UsageError, match="threshold"):
+        DedupSettings(threshold=0)
+    with pytest.raises(UsageError, match="divide"):
+        DedupSettings(num_perm=100, bands=64)
+    with pytest.raises(UsageError, match="canonical"):
+        DedupSettings(canonical="best")
+
+
+def test_bad_documents_go_to_on_error_and_the_rest_flow_on(tmp_path):
+    (tmp_path / "good.txt").write_text(article("harbour"))
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "menu.txt").write_text("Home\nNews\nSport\n")
+    errors: list[DocumentError] = []
+    docs = list(
+        clean_documents(
+            read_documents([str(tmp_path), "missing.txt"], on_error=errors.append), on_error=errors.append
+        )
+    )
+    assert [d.id for d in docs] == [str(tmp_path / "good.txt")]
+    assert sorted((e.source.rsplit("/", 1)[-1], e.reason) for e in errors) == [
+        ("empty.txt", "empty file"),
+        ("menu.txt", "no article text found"),
+        ("missing.txt", "no such file or directory"),
+    ]
+
+
+def test_samples_cluster_000_with_002_and_keep_the_others_alone(samples):
+    docs = list(clean_documents(read_documents([str(samples)])))
+    clusters = dedup_documents(docs)
+    groups = sorted(sorted(m.document.id.rsplit("/", 1)[-1][:3] for m in c.members) for c in clusters)
+    assert groups == [["000", "002"], ["001"], ["003"], ["004"]]

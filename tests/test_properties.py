@@ -1,0 +1,54 @@
+"""Property tests: the cleaner and the clustering on arbitrary input."""
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core.clean.lines import filter_lines, split_lines
+from core.clean.rules import load_rules
+from core.clean.text import clean_text
+from core.document import Document
+from core.pipeline import dedup_documents
+
+RULES = load_rules()
+words = st.sampled_from(
+    "the minister said budget plan baca juga harbour read also © terkini lainnya 2024 . , “ ”".split()
+)
+line = st.lists(words, min_size=0, max_size=25).map(" ".join)
+page = st.lists(line, max_size=40).map("\n".join)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(page, st.text(max_size=2000)))
+def test_cleaner_never_raises_never_invents_text_and_is_deterministic(raw):
+    title, paragraphs, _ = clean_text(raw, RULES)
+    input_lines = set(split_lines(raw))
+    assert all(p in input_lines for p in paragraphs)
+    assert title == "" or title in raw or any(title in line for line in input_lines)
+    assert clean_text(raw, RULES)[1] == paragraphs
+
+
+@settings(max_examples=100)
+@given(st.lists(line, max_size=30))
+def test_filter_lines_keeps_a_subsequence(lines):
+    lines = [ln for ln in lines if ln.strip()]
+    kept = filter_lines(lines, RULES)
+    iterator = iter(lines)
+    assert all(any(k == candidate for candidate in iterator) for k in kept)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(range(6)), min_size=1, max_size=12), st.randoms(use_true_random=False))
+def test_clustering_is_a_partition_invariant_to_input_order(choices, rng):
+    bases = [" ".join(f"s{k}w{i}" for i in range(120)) for k in range(6)]
+    docs = [Document(id=f"d{n}", text=bases[k] + f" tail{n}") for n, k in enumerate(choices)]
+    shuffled = docs[:]
+    rng.shuffle(shuffled)
+
+    def partition(items):
+        return {frozenset(m.document.id for m in c.members) for c in dedup_documents(items)}
+
+    result = partition(docs)
+    assert result == partition(shuffled)
+    assert sorted(i for group in result for i in group) == sorted(d.id for d in docs)
+    expected = {frozenset(f"d{n}" for n, k in enumerate(choices) if k == base) for base in set(choices)}
+    assert result == expected

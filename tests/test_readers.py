@@ -1,0 +1,92 @@
+import gzip
+import io
+
+import pytest
+
+from core.document import HTML, TEXT
+from core.errors import DocumentError
+from core.readers import decode, document_from_bytes, iter_sources, looks_like_html, read_document
+
+
+def test_directory_is_walked_recursively_in_sorted_order_skipping_hidden(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "2.txt").write_text("two")
+    (tmp_path / "a.txt").write_text("one")
+    (tmp_path / ".hidden.txt").write_text("secret")
+    assert list(iter_sources([str(tmp_path)])) == [str(tmp_path / "a.txt"), str(tmp_path / "b" / "2.txt")]
+
+
+def test_glob_patterns_expand_and_an_empty_match_is_reported(tmp_path):
+    (tmp_path / "x1.txt").write_text("x")
+    (tmp_path / "x2.txt").write_text("x")
+    assert list(iter_sources([str(tmp_path / "x*.txt")])) == [
+        str(tmp_path / "x1.txt"),
+        str(tmp_path / "x2.txt"),
+    ]
+    [error] = list(iter_sources([str(tmp_path / "y*.txt")]))
+    assert isinstance(error, DocumentError) and "no file matches" in error.reason
+
+
+def test_dash_reads_a_path_list_from_stdin_lines_or_nul_separated(tmp_path):
+    assert list(iter_sources(["-"], stdin=io.StringIO("a.txt\n\nb c.txt\n"))) == ["a.txt", "b c.txt"]
+    assert list(iter_sources(["-"], stdin=io.StringIO("a.txt\0b\nc.txt\0"), null_separated=True)) == [
+        "a.txt",
+        "b\nc.txt",
+    ]
+
+
+def test_missing_file_is_a_document_error_naming_it(tmp_path):
+    with pytest.raises(DocumentError) as caught:
+        read_document(str(tmp_path / "gone.txt"))
+    assert caught.value.source.endswith("gone.txt") and "no such file" in caught.value.reason
+
+
+@pytest.mark.parametrize(
+    "data,reason",
+    [
+        (b"", "empty"),
+        (b"  \n\t\n", "whitespace"),
+        (b"%PDF-1.7 stuff", "PDF"),
+        (b"\x89PNG\r\n\x1a\n....", "PNG"),
+        (b"PK\x03\x04 zipped", "zip"),
+        (b"text\0with\0nul", "NUL"),
+    ],
+)
+def test_unusable_bytes_are_rejected_with_a_reason(data, reason):
+    with pytest.raises(DocumentError) as caught:
+        document_from_bytes("doc", data)
+    assert reason in caught.value.reason
+
+
+def test_gzip_is_read_transparently_and_capped():
+    doc = document_from_bytes("a.txt.gz", gzip.compress(b"Berita hari ini."))
+    assert doc.raw == "Berita hari ini." and doc.kind == TEXT
+    with pytest.raises(DocumentError, match="decompresses to more than"):
+        document_from_bytes("bomb.gz", gzip.compress(b"a" * 5000), max_bytes=1000)
+    with pytest.raises(DocumentError, match="truncated gzip"):
+        document_from_bytes("cut.gz", gzip.compress(b"hello world" * 100)[:30])
+
+
+def test_size_cap_applies_before_decoding():
+    with pytest.raises(DocumentError, match="larger than"):
+        document_from_bytes("big.txt", b"x" * 2000, max_bytes=1000)
+
+
+def test_decoding_utf8_bom_declared_and_detected_charsets():
+    assert decode("d", "\ufeffHalo dunia".encode("utf-8")) == "Halo dunia"
+    latin = (
+        '<html><head><meta charset="windows-1252"></head><body>caf\xe9 \x93quoted\x94</body></html>'.encode(
+            "latin-1"
+        )
+    )
+    assert "café “quoted”" in decode("d", latin)
+    undeclared = ("Le café était très animé ce matin à Paris, près de la gare. " * 5).encode("cp1252")
+    assert "café était très" in decode("d", undeclared)
+
+
+def test_kind_is_sniffed_from_content_not_extension():
+    assert looks_like_html(b"<!DOCTYPE html><html><body><p>x</p></body></html>")
+    assert looks_like_html(b"<div><p>one</p><p>two</p></div>")
+    assert not looks_like_html(b"Plain text that mentions a <b> tag once.")
+    doc = document_from_bytes("page.txt", b"<html><body><p>Hi</p></body></html>")
+    assert doc.kind == HTML

@@ -1,0 +1,51 @@
+"""The installed command in real subprocesses: pipes, closed stdout, exit codes."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import SAMPLES
+
+COMMAND = shutil.which("newsdedup") or str(__import__("pathlib").Path(sys.executable).parent / "newsdedup")
+
+
+def run(*args, **kwargs):
+    return subprocess.run([COMMAND, *map(str, args)], capture_output=True, text=True, timeout=120, **kwargs)
+
+
+def test_installed_command_writes_json_lines_to_a_pipe():
+    result = run("dedup", SAMPLES)
+    assert result.returncode == 0
+    assert [json.loads(line)["size"] for line in result.stdout.splitlines()] == [2, 1, 1, 1]
+
+
+def test_python_dash_m_cli_works():
+    result = subprocess.run(
+        [sys.executable, "-m", "cli", "clean", SAMPLES], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0 and len(result.stdout.splitlines()) == 5
+
+
+def test_find_print0_into_dash_0():
+    find = subprocess.run(
+        ["find", str(SAMPLES), "-name", "*.txt", "-print0"], capture_output=True, check=True
+    )
+    result = subprocess.run(
+        [COMMAND, "dedup", "-0", "-"], input=find.stdout, capture_output=True, timeout=120
+    )
+    assert result.returncode == 0 and len(result.stdout.splitlines()) == 4
+
+
+@pytest.mark.skipif(shutil.which("head") is None, reason="needs head")
+def test_closed_stdout_ends_quietly_without_a_traceback():
+    pipeline = subprocess.run(
+        f"'{COMMAND}' clean '{SAMPLES}' '{SAMPLES}' '{SAMPLES}' | head -c 10",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "Traceback" not in pipeline.stderr and "BrokenPipe" not in pipeline.stderr
