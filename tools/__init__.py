@@ -1,0 +1,1 @@
+"""Evaluation and benchmark tooling (not installed with the package)."""
