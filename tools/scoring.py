@@ -45,7 +45,7 @@ def aggregate(rows: list[tuple[float, float, float]]) -> dict:
 def leaked_lines(noisy: str, gold: str, predicted: str) -> list[str]:
     """Distinct page lines (3+ words) that are not in the gold but are in the prediction."""
     gold_flat = _WS.sub(" ", gold).strip()
-    gold_tokens = " %s " % " ".join(_TOKEN.findall(gold))
+    gold_tokens = " {} ".format(" ".join(_TOKEN.findall(gold)))
     predicted_flat = _WS.sub(" ", predicted).strip()
     leaks, seen = [], set()
     for raw in noisy.splitlines():
@@ -56,7 +56,7 @@ def leaked_lines(noisy: str, gold: str, predicted: str) -> list[str]:
         if line not in predicted_flat or line in gold_flat:
             continue
         tokens = _TOKEN.findall(line)
-        if tokens and " %s " % " ".join(tokens) in gold_tokens:
+        if tokens and " {} ".format(" ".join(tokens)) in gold_tokens:
             continue
         leaks.append(line)
     return leaks
