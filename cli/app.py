@@ -193,9 +193,10 @@ def dedup(
             envvar="NEWSDEDUP_THRESHOLD",
             min=0.01,
             max=1.0,
-            help="Containment (shared shingles / shingles of the shorter text) that makes two documents copies.",
+            help="Containment (shared shingles / shingles of the shorter text) two documents must reach, "
+            "as a 99% lower confidence bound, to be copies.",
         ),
-    ] = 0.3,
+    ] = 0.37,
     shingle_size: Annotated[
         int, typer.Option(envvar="NEWSDEDUP_SHINGLE_SIZE", min=1, max=10, help="Words per shingle.")
     ] = 3,
@@ -213,7 +214,7 @@ def dedup(
     min_shared: Annotated[
         int,
         typer.Option(envvar="NEWSDEDUP_MIN_SHARED", min=1, help="Shingles two copies must share at least."),
-    ] = 5,
+    ] = 25,
     canonical: Annotated[
         Canonical,
         typer.Option(

@@ -19,7 +19,7 @@ from core.errors import DocumentError, UsageError
 from core.fingerprint import Fingerprint, fingerprint
 from core.index import CandidateIndex
 from core.readers import DEFAULT_MAX_BYTES, iter_sources, read_document
-from core.similarity import overlap
+from core.similarity import is_copy, overlap
 
 ErrorHandler = Callable[[DocumentError], None]
 
@@ -33,14 +33,15 @@ class DedupSettings:
     """Knobs of the near-duplicate search, validated on creation.
 
     ``threshold`` is the containment (shared shingles over the smaller set) a
-    verified pair needs; ``min_shared`` the shared shingles it needs at least.
+    verified pair must reach with 99% confidence (see :mod:`core.similarity`);
+    ``min_shared`` the shingles it must share at least.
     """
 
     shingle_size: int = 3
     num_perm: int = 128
     bands: int = 64
-    threshold: float = 0.3
-    min_shared: int = 5
+    threshold: float = 0.37
+    min_shared: int = 25
     canonical: str = "longest"
 
     def __post_init__(self) -> None:
@@ -108,8 +109,9 @@ def cluster_documents(
         docs.append(doc)
         prints.append(print_)
         for other in index.add(position, print_.signature):
-            pair = overlap(print_.shingles, prints[other].shingles)
-            if pair.containment >= settings.threshold and pair.shared >= settings.min_shared:
+            if is_copy(
+                overlap(print_.shingles, prints[other].shingles), settings.threshold, settings.min_shared
+            ):
                 edges.append((other, position))
     return [
         _make_cluster(number, group, docs, prints, settings.canonical)

@@ -20,6 +20,7 @@ _URL = re.compile(r"^(?:https?://|www\.)\S+$|^/[\w\-./%~+]+/?$", re.IGNORECASE)
 _BULLET = re.compile(r"^(?:[-•*–·▪►◦]|\d{1,2}[.)])\s+")
 _HASHTAGS = re.compile(r"^(?:#\S+\s*)+$")
 _LETTER = re.compile(r"[^\W\d_]")
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")  # kana, CJK, Thai
 _DATE = re.compile(
     r"\b\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}\b"  # 24.10.2024, 24/10/2024
     r"|\b(?:19|20)\d{2}-\d{2}-\d{2}\b"  # 2024-10-24
@@ -34,7 +35,11 @@ MIN_BODY_LINES = 2  # prose lines that must precede a "more headlines" marker be
 
 
 def word_count(line: str) -> int:
-    return len(line.split())
+    """Words separated by spaces; in scripts written without spaces, two characters count as a word."""
+    words = len(line.split())
+    if line.isascii():
+        return words
+    return words + len(_UNSPACED.findall(line)) // 2
 
 
 def ends_sentence(line: str) -> bool:
@@ -61,17 +66,27 @@ def boilerplate_reason(line: str, rules: Rules) -> str | None:
     key = phrase_key(line)
     if key in rules.drop or key in rules.tail:
         return "boilerplate phrase"
-    if words <= 15 and rules.prefix.match(line):
+    if words <= 40 and rules.prefix.match(line):
         return "prompt"
+    if _is_menu(line):
+        return "menu"
     if words <= 12 and rules.byline_colon.match(line):
         return "byline"
-    if words <= 8 and not ends_sentence(line) and rules.byline_name.match(line):
+    if rules.byline_name.match(line) and (
+        (words <= 8 and not ends_sentence(line)) or (words <= 16 and ("|" in line or _DATE.search(line)))
+    ):
         return "byline"
     if words <= 30 and rules.copyright.search(line):
         return "copyright"
     if words <= 12 and not ends_sentence(line) and _DATE.search(line):
         return "dateline"
     return None
+
+
+def _is_menu(line: str) -> bool:
+    """Three or more short items separated by "|" (a navigation bar or a footer link row)."""
+    items = line.split("|")
+    return len(items) >= 3 and sum(len(item.split()) for item in items) <= 3 * len(items)
 
 
 def cut_tail(lines: list[str], rules: Rules) -> list[str]:

@@ -35,21 +35,23 @@ LIST_RUN = 3  # this many label-like lines in a row inside the body are a link l
 def clean_text(raw: str, rules: Rules) -> tuple[str, list[str], str | None]:
     """Return ``(title, paragraphs, language)`` of plain text."""
     lines = split_lines(raw)
-    language = detect_language("\n".join(line for line in lines if word_count(line) >= 5))
-    stopwords = stoplist(language)
     title = find_title(lines, rules)
     lines = cut_tail(lines, rules)
     lines = drop_rule_lines(lines, rules)
     lines = drop_headline_bullets(lines)
     lines = drop_repeats(lines, title)
-    return title, densest_block(lines, stopwords), language
+    # The page template may be in another language than the article (an English story on an
+    # Indonesian portal): find the body by shape first, then read its language from the body.
+    language = detect_language("\n".join(densest_block(lines, frozenset())))
+    return title, densest_block(lines, stoplist(language)), language
 
 
 def find_title(lines: list[str], rules: Rules) -> str:
     """The first headline-like line near the top, without a " | Site" suffix."""
     for line in lines[:TITLE_SEARCH_LINES]:
         words = word_count(line)
-        if 2 <= words <= 30 and boilerplate_reason(line, rules) is None:
+        # a lone token (a site name in any script) is not a headline
+        if 2 <= words <= 30 and (" " in line or words >= 4) and boilerplate_reason(line, rules) is None:
             return strip_site_suffix(line)
     return ""
 
