@@ -1,20 +1,35 @@
 """HTML cleaner: trafilatura extraction, then the shared line filter.
 
-trafilatura runs with precision-oriented settings and no cross-document
-deduplication (its cache is process-global and would make a document's text
-depend on the documents read before it). When it finds too little, the page is
-rendered to lines and cleaned by the plain-text path instead.
+The page is parsed once. trafilatura runs on the tree with precision-oriented
+settings and no cross-document deduplication (its cache is process-global and
+would make a document's text depend on the documents read before it). Two
+repairs use the page rendered as lines:
+
+* trafilatura often leaves out a lead paragraph that sits in its own container
+  (standfirst, dateline paragraph); running-text lines right above its first
+  paragraph are put back;
+* when it finds too little, the rendered page goes through the plain-text
+  cleaner instead.
 """
 
 from __future__ import annotations
 
-from core.clean.language import detect_language
-from core.clean.lines import filter_lines, split_lines, word_count
+from core.clean.language import detect_language, stoplist
+from core.clean.lines import (
+    boilerplate_reason,
+    drop_title_and_stutter,
+    ends_sentence,
+    filter_lines,
+    is_prose,
+    split_lines,
+    word_count,
+)
 from core.clean.rules import Rules
-from core.clean.text import clean_text
+from core.clean.text import clean_text, line_score
 
 MIN_BODY_WORDS = 25  # below this, trafilatura most likely missed the body
-_SKIPPED_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "head")
+MAX_LEAD_LINES = 3
+_SKIPPED_TAGS = frozenset(("script", "style", "noscript", "template", "svg", "iframe", "head"))
 _BLOCK_TAGS = frozenset(
     "p div li h1 h2 h3 h4 h5 h6 br tr section article header footer nav aside ul ol table "
     "blockquote figure figcaption dd dt pre main form title".split()
@@ -25,46 +40,78 @@ def clean_html(raw: str, rules: Rules, url: str | None = None) -> tuple[str, lis
     """Return ``(title, paragraphs, language, metadata)`` of an HTML page."""
     import trafilatura  # heavy import, deferred until an HTML page is seen
 
-    extracted = trafilatura.bare_extraction(
-        raw,
-        url=url,
-        favor_precision=True,
-        with_metadata=True,
-        include_comments=False,
-        deduplicate=False,
-    )
+    tree = parse_html(raw)
+    page_lines = split_lines(render_text(tree)) if tree is not None else []
+    extracted = None
+    if tree is not None:
+        extracted = trafilatura.bare_extraction(
+            raw,
+            url=url,
+            favor_precision=True,
+            with_metadata=True,
+            include_comments=False,
+            deduplicate=False,
+        )
     meta: dict = {}
     title = ""
     paragraphs: list[str] = []
     if extracted is not None:
         title = extracted.title or ""
         meta = {"date": extracted.date, "url": extracted.url or url, "site": extracted.sitename}
-        paragraphs = filter_lines(split_lines(extracted.text or ""), rules, title)
+        paragraphs = drop_title_and_stutter(filter_lines(split_lines(extracted.text or ""), rules), title)
     if sum(word_count(p) for p in paragraphs) < MIN_BODY_WORDS:
-        fallback_title, paragraphs, language = clean_text(html_to_text(raw), rules)
+        fallback_title, paragraphs, language = clean_text("\n".join(page_lines), rules)
         return title or fallback_title, paragraphs, language, meta
-    return title, paragraphs, detect_language("\n".join(paragraphs)), meta
+    language = detect_language("\n".join(paragraphs))
+    return title, restore_lead(paragraphs, page_lines, rules, stoplist(language)), language, meta
+
+
+def restore_lead(
+    paragraphs: list[str], page_lines: list[str], rules: Rules, stopwords: frozenset[str]
+) -> list[str]:
+    """Prepend the running-text lines that stand right above the first extracted paragraph."""
+    try:
+        start = page_lines.index(paragraphs[0])
+    except ValueError:
+        return paragraphs
+    lead: list[str] = []
+    for line in reversed(page_lines[max(0, start - MAX_LEAD_LINES) : start]):
+        if not (is_prose(line) and ends_sentence(line) and line_score(line, stopwords) > 0):
+            break
+        if boilerplate_reason(line, rules) is not None or line in paragraphs:
+            break
+        lead.insert(0, line)
+    return lead + paragraphs
+
+
+def parse_html(raw: str):
+    """An lxml tree of the page, or None when the markup is hopeless."""
+    from lxml import html as lxml_html
+
+    try:
+        return lxml_html.fromstring(raw)
+    except Exception:  # lxml raises several types (ParserError, ValueError...) on hopeless markup
+        return None
 
 
 def html_to_text(raw: str) -> str:
     """The page's visible text, one block element per line."""
-    from lxml import html as lxml_html
+    tree = parse_html(raw)
+    return render_text(tree) if tree is not None else ""
 
-    try:
-        root = lxml_html.fromstring(raw)
-    except Exception:  # lxml raises several types on hopeless markup; the page then has no text
-        return ""
-    for element in list(root.iter(*_SKIPPED_TAGS)):
-        if element.getparent() is not None:
-            element.drop_tree()
+
+def render_text(root) -> str:
+    """Visible text of a tree, one block element per line; the tree is not modified."""
     parts: list[str] = []
     for event, element in _walk_events(root):
-        if event == "start" and element.tag in _BLOCK_TAGS:
-            parts.append("\n")
-        if event == "start" and element.text:
-            parts.append(element.text)
-        if event == "end":
-            if element.tag in _BLOCK_TAGS:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            if tag in _BLOCK_TAGS:
+                parts.append("\n")
+            if element.text:
+                parts.append(element.text)
+        else:
+            if tag in _BLOCK_TAGS:
                 parts.append("\n")
             if element.tail:
                 parts.append(element.tail)
@@ -72,14 +119,14 @@ def html_to_text(raw: str) -> str:
 
 
 def _walk_events(root):
-    """start/end events of a tree, iteratively (deeply nested pages overflow recursion)."""
+    """start/end events of the visible elements, iteratively (deep pages overflow recursion).
+
+    A skipped element (script, style...) and a comment yield only an end event, for their tail.
+    """
     stack = [(root, False)]
     while stack:
         element, done = stack.pop()
-        if not isinstance(element.tag, str):  # comments and processing instructions: only their tail
-            yield "end", element
-            continue
-        if done:
+        if done or not isinstance(element.tag, str) or element.tag in _SKIPPED_TAGS:
             yield "end", element
             continue
         yield "start", element

@@ -84,7 +84,12 @@ def boilerplate_reason(line: str, rules: Rules) -> str | None:
 
 
 def _is_menu(line: str) -> bool:
-    """Three or more short items separated by "|" (a navigation bar or a footer link row)."""
+    """Three or more short items separated by "|" (a navigation bar or a footer link row).
+
+    A line that starts with "|" is a table row, which is content.
+    """
+    if line.startswith("|"):
+        return False
     items = line.split("|")
     return len(items) >= 3 and sum(len(item.split()) for item in items) <= 3 * len(items)
 
@@ -125,7 +130,7 @@ def drop_headline_bullets(lines: list[str]) -> list[str]:
 
 
 def drop_repeats(lines: list[str], title: str = "") -> list[str]:
-    """Handle lines a page prints more than once.
+    """Handle lines a scraped page prints more than once.
 
     The title is never part of the body. A repeated line that is not a sentence
     (a caption or headline printed twice) goes entirely; a repeated sentence (a
@@ -146,12 +151,26 @@ def drop_repeats(lines: list[str], title: str = "") -> list[str]:
     return kept
 
 
-def filter_lines(lines: list[str], rules: Rules, title: str = "") -> list[str]:
-    """The whole shared filter, in order."""
-    lines = cut_tail(lines, rules)
-    lines = drop_rule_lines(lines, rules)
-    lines = drop_headline_bullets(lines)
-    return drop_repeats(lines, title)
+def drop_title_and_stutter(lines: list[str], title: str = "") -> list[str]:
+    """For extracted HTML: drop the title and a line printed twice in a row, keep other repeats.
+
+    Extracted bodies legitimately repeat short lines (the same heading for each
+    day of a plan, the same feature list for two products).
+    """
+    title_key = phrase_key(title) if title else None
+    kept: list[str] = []
+    previous = None
+    for line in lines:
+        key = phrase_key(line)
+        if key != title_key and key != previous:
+            kept.append(line)
+        previous = key
+    return kept
+
+
+def filter_lines(lines: list[str], rules: Rules) -> list[str]:
+    """The filter both cleaners share: the "more headlines" tail, then the phrase and shape rules."""
+    return drop_rule_lines(cut_tail(lines, rules), rules)
 
 
 def split_lines(text: str) -> list[str]:

@@ -14,11 +14,10 @@ import re
 from core.clean.language import detect_language, stoplist
 from core.clean.lines import (
     boilerplate_reason,
-    cut_tail,
     drop_headline_bullets,
     drop_repeats,
-    drop_rule_lines,
     ends_sentence,
+    filter_lines,
     is_prose,
     split_lines,
     word_count,
@@ -36,9 +35,7 @@ def clean_text(raw: str, rules: Rules) -> tuple[str, list[str], str | None]:
     """Return ``(title, paragraphs, language)`` of plain text."""
     lines = split_lines(raw)
     title = find_title(lines, rules)
-    lines = cut_tail(lines, rules)
-    lines = drop_rule_lines(lines, rules)
-    lines = drop_headline_bullets(lines)
+    lines = drop_headline_bullets(filter_lines(lines, rules))
     lines = drop_repeats(lines, title)
     # The page template may be in another language than the article (an English story on an
     # Indonesian portal): find the body by shape first, then read its language from the body.
