@@ -15,6 +15,12 @@ from core.clean.rules import Rules, phrase_key
 
 _CLOSERS = "\"'”’»)]*"
 _SENTENCE_END = ".!?…。！？"
+# "... (REUTERS/Andrew Kelly)", "... (ANTARA FOTO/Budi)", "... (Photo: AP)": a photo caption
+_PHOTO_CREDIT = re.compile(
+    r"\((?:[^()]*/[^()]*|[^()]*\b(?:foto|photo|image|getty|pic)\b[^()]*)\)\s*$", re.IGNORECASE
+)
+# "Plague fears grow in Asia [VIDEO]": a tabloid's link to another story
+_TAGGED_HEADLINE = re.compile(r"\[[A-Z][A-Z ]{2,}\]\W*$")
 _TRAILING_CREDIT = re.compile(r"\s*\([^()]{1,30}\)$")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$|^/[\w\-./%~+]+/?$", re.IGNORECASE)
 _BULLET = re.compile(r"^(?:[-•*–·▪►◦]|\d{1,2}[.)])\s+")
@@ -68,6 +74,10 @@ def boilerplate_reason(line: str, rules: Rules) -> str | None:
         return "boilerplate phrase"
     if words <= 40 and rules.prefix.match(line):
         return "prompt"
+    if words <= 40 and rules.contains.search(line):
+        return "credit or widget"
+    if _TAGGED_HEADLINE.search(line):
+        return "related link"
     if _is_menu(line):
         return "menu"
     if words <= 12 and rules.byline_colon.match(line):
@@ -80,6 +90,8 @@ def boilerplate_reason(line: str, rules: Rules) -> str | None:
         return "copyright"
     if words <= 12 and not ends_sentence(line) and _DATE.search(line):
         return "dateline"
+    if _PHOTO_CREDIT.search(line):
+        return "photo caption"
     return None
 
 
@@ -94,11 +106,15 @@ def _is_menu(line: str) -> bool:
     return len(items) >= 3 and sum(len(item.split()) for item in items) <= 3 * len(items)
 
 
+def is_tail_marker(line: str, rules: Rules) -> bool:
+    return phrase_key(line) in rules.tail
+
+
 def cut_tail(lines: list[str], rules: Rules) -> list[str]:
     """Cut at the first "more headlines" marker that comes after the body has begun."""
     prose_seen = 0
     for i, line in enumerate(lines):
-        if prose_seen >= MIN_BODY_LINES and phrase_key(line) in rules.tail:
+        if prose_seen >= MIN_BODY_LINES and is_tail_marker(line, rules):
             return lines[:i]
         prose_seen += is_prose(line)
     return lines

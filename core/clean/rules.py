@@ -13,6 +13,8 @@ matching ignores case, punctuation at the ends and repeated spaces.
 ``[drop]``      a line that is exactly the phrase ("Bagikan", "ADVERTISEMENT").
 ``[prefix]``    a short line that starts with the phrase (share, newsletter,
                 app and cookie prompts).
+``[contains]``  a line of at most 40 words that contains the phrase anywhere
+                (credits such as "contributed to this report", share widgets).
 ``[byline]``    a short line that starts with the phrase and ``:``, or the phrase
                 and a name ("Editor: ...", "By Jane Doe", "Sumber : AFP").
 ``[tail]``      a line that is exactly the phrase starts a "more headlines" list
@@ -29,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-SECTIONS = ("related", "drop", "prefix", "byline", "tail", "copyright")
+SECTIONS = ("related", "drop", "prefix", "contains", "byline", "tail", "copyright")
 _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
 _SPACES = re.compile(r"\s+")
 
@@ -47,6 +49,7 @@ class Rules:
     related: re.Pattern
     drop: frozenset[str]
     prefix: re.Pattern
+    contains: re.Pattern
     byline_colon: re.Pattern
     byline_name: re.Pattern
     tail: frozenset[str]
@@ -103,6 +106,7 @@ def compile_rules(phrases: dict[str, set[str]], languages: tuple[str, ...] = ())
         related=re.compile(related, re.IGNORECASE),
         drop=frozenset(phrases["drop"]),
         prefix=re.compile(rf"^\W*(?:{alternation(phrases['prefix'])})\b", re.IGNORECASE),
+        contains=re.compile(rf"\b(?:{alternation(phrases['contains'])})\b", re.IGNORECASE),
         byline_colon=re.compile(rf"^\W*(?:{alternation(phrases['byline'])})\s*[:|]", re.IGNORECASE),
         byline_name=re.compile(rf"^\W*(?:{alternation(phrases['byline'])})\s+\S", re.IGNORECASE),
         tail=frozenset(phrases["tail"]),

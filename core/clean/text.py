@@ -17,8 +17,8 @@ from core.clean.lines import (
     drop_headline_bullets,
     drop_repeats,
     ends_sentence,
-    filter_lines,
     is_prose,
+    is_tail_marker,
     split_lines,
     word_count,
 )
@@ -28,6 +28,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 _SITE_SUFFIX = re.compile(r"^(?P<title>.+?)\s+[|–—-]\s+(?P<site>[^|–—]+)$")
 TITLE_SEARCH_LINES = 15
 MIN_STOPWORD_DENSITY = 0.1
+_TAIL_MARK = "\x00tail-marker-"
 LIST_RUN = 3  # this many label-like lines in a row inside the body are a link list
 
 
@@ -35,8 +36,12 @@ def clean_text(raw: str, rules: Rules) -> tuple[str, list[str], str | None]:
     """Return ``(title, paragraphs, language)`` of plain text."""
     lines = split_lines(raw)
     title = find_title(lines, rules)
-    lines = drop_headline_bullets(filter_lines(lines, rules))
-    lines = drop_repeats(lines, title)
+    # A "more headlines" marker only ends the article once the body has begun, and on a
+    # whole-page scrape the body is known only after the densest block is found: until
+    # then each marker stays in place as a unique stand-in line.
+    lines = [f"{_TAIL_MARK}{i}" if is_tail_marker(line, rules) else line for i, line in enumerate(lines)]
+    lines = [line for line in lines if line.startswith(_TAIL_MARK) or boilerplate_reason(line, rules) is None]
+    lines = drop_repeats(drop_headline_bullets(lines), title)
     # The page template may be in another language than the article (an English story on an
     # Indonesian portal): find the body by shape first, then read its language from the body.
     language = detect_language("\n".join(densest_block(lines, frozenset())))
@@ -80,9 +85,13 @@ def _stopword_density(line: str, stopwords: frozenset[str]) -> float:
 
 
 def densest_block(lines: list[str], stopwords: frozenset[str]) -> list[str]:
-    """The maximum-sum span of line scores, without the link lists inside it."""
+    """The maximum-sum span of line scores, ended by a tail marker inside it, without its link lists."""
     scores = [line_score(line, stopwords) for line in lines]
     start, end = _max_sum_span(scores)
+    for i in range(start, end):
+        if lines[i].startswith(_TAIL_MARK):
+            end = i
+            break
     kept = []
     i = start
     while i < end:
@@ -94,7 +103,7 @@ def densest_block(lines: list[str], stopwords: frozenset[str]) -> list[str]:
         while j < end and scores[j] <= 0:
             j += 1
         if j - i < LIST_RUN:
-            kept.extend(lines[i:j])
+            kept.extend(line for line in lines[i:j] if not line.startswith(_TAIL_MARK))
         i = j
     return kept
 
