@@ -23,6 +23,9 @@ _PHOTO_CREDIT = re.compile(
 _TAGGED_HEADLINE = re.compile(r"\[[A-Z][A-Z ]{2,}\]\W*$")
 _TRAILING_CREDIT = re.compile(r"\s*\([^()]{1,30}\)$")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$|^/[\w\-./%~+]+/?$", re.IGNORECASE)
+_URL_INSIDE = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
+_SOCIAL = re.compile(r"\b(?:twitter|facebook|instagram|youtube|tiktok|linkedin|whatsapp|telegram)\b", re.IGNORECASE)
+_HANDLE = re.compile(r"(?<!\w)@\w+")
 _BULLET = re.compile(r"^(?:[-•*–·▪►◦]|\d{1,2}[.)])\s+")
 _HASHTAGS = re.compile(r"^(?:#\S+\s*)+$")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -65,6 +68,10 @@ def boilerplate_reason(line: str, rules: Rules) -> str | None:
         return "no letters"
     if words <= 2 and _URL.match(line):
         return "url"
+    if words <= 12 and _URL_INSIDE.search(line):
+        return "link line"
+    if words <= 30 and _SOCIAL.search(line) and (_HANDLE.search(line) or _URL_INSIDE.search(line)):
+        return "social media prompt"
     if _HASHTAGS.match(line):
         return "hashtags"
     if rules.related.match(line):
@@ -145,6 +152,17 @@ def drop_headline_bullets(lines: list[str]) -> list[str]:
     return kept
 
 
+def is_headline(line: str, title: str) -> bool:
+    """The line is the title, or the title with a site name added or removed."""
+    if not title:
+        return False
+    line_key, title_key = phrase_key(line), phrase_key(title)
+    if line_key == title_key:
+        return True
+    shorter, longer = sorted((line_key, title_key), key=len)
+    return len(shorter) >= 0.6 * len(longer) and longer.startswith(shorter) and not ends_sentence(line)
+
+
 def drop_repeats(lines: list[str], title: str = "") -> list[str]:
     """Handle lines a scraped page prints more than once.
 
@@ -154,11 +172,10 @@ def drop_repeats(lines: list[str], title: str = "") -> list[str]:
     """
     keys = [phrase_key(line) for line in lines]
     counts = Counter(keys)
-    title_key = phrase_key(title) if title else None
     seen: set[str] = set()
     kept = []
     for line, key in zip(lines, keys, strict=True):
-        if key == title_key:
+        if is_headline(line, title):
             continue
         if counts[key] > 1 and (not ends_sentence(line) or key in seen):
             continue
@@ -173,12 +190,11 @@ def drop_title_and_stutter(lines: list[str], title: str = "") -> list[str]:
     Extracted bodies legitimately repeat short lines (the same heading for each
     day of a plan, the same feature list for two products).
     """
-    title_key = phrase_key(title) if title else None
     kept: list[str] = []
     previous = None
     for line in lines:
         key = phrase_key(line)
-        if key != title_key and key != previous:
+        if key != previous and not is_headline(line, title):
             kept.append(line)
         previous = key
     return kept
