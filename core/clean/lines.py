@@ -24,8 +24,15 @@ _TAGGED_HEADLINE = re.compile(r"\[[A-Z][A-Z ]{2,}\]\W*$")
 _TRAILING_CREDIT = re.compile(r"\s*\([^()]{1,30}\)$")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$|^/[\w\-./%~+]+/?$", re.IGNORECASE)
 _URL_INSIDE = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
-_SOCIAL = re.compile(r"\b(?:twitter|facebook|instagram|youtube|tiktok|linkedin|whatsapp|telegram)\b", re.IGNORECASE)
+_SOCIAL = re.compile(
+    r"\b(?:twitter|facebook|instagram|youtube|tiktok|linkedin|whatsapp|telegram)\b", re.IGNORECASE
+)
 _HANDLE = re.compile(r"(?<!\w)@\w+")
+# "34 responses to ...", "12 Comments", "jjackwagon says:"
+_COMMENTS_START = re.compile(
+    r"^(?:\d+\s+(?:comments?|responses?|replies|reactions?|komentar|kommentare|comentários)\b|[\w.\- ]{1,40} says:$)",
+    re.IGNORECASE,
+)
 _BULLET = re.compile(r"^(?:[-•*–·▪►◦]|\d{1,2}[.)])\s+")
 _HASHTAGS = re.compile(r"^(?:#\S+\s*)+$")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -114,7 +121,8 @@ def _is_menu(line: str) -> bool:
 
 
 def is_tail_marker(line: str, rules: Rules) -> bool:
-    return phrase_key(line) in rules.tail
+    """A "more headlines" heading, or the start of a comment section."""
+    return phrase_key(line) in rules.tail or bool(_COMMENTS_START.match(line))
 
 
 def cut_tail(lines: list[str], rules: Rules) -> list[str]:

@@ -29,7 +29,10 @@ _SITE_SUFFIX = re.compile(r"^(?P<title>.+?)\s+[|–—-]\s+(?P<site>[^|–—]+)
 TITLE_SEARCH_LINES = 15
 MIN_STOPWORD_DENSITY = 0.1
 _TAIL_MARK = "\x00tail-marker-"
-LIST_RUN = 3  # this many label-like lines in a row inside the body are a link list
+IN_BODY_BOX_SHARE = 0.5  # running text after a marker, relative to before it, that makes it an in-body box
+LIST_RUN = 3
+TEASER_RUN = 3  # headline + summary pairs in a row that make a teaser list
+TEASER_HEADLINE_WORDS = 4  # this many label-like lines in a row inside the body are a link list
 
 
 def clean_text(raw: str, rules: Rules) -> tuple[str, list[str], str | None]:
@@ -89,7 +92,7 @@ def densest_block(lines: list[str], stopwords: frozenset[str]) -> list[str]:
     scores = [line_score(line, stopwords) for line in lines]
     start, end = _max_sum_span(scores)
     for i in range(start, end):
-        if lines[i].startswith(_TAIL_MARK):
+        if lines[i].startswith(_TAIL_MARK) and _ends_article(scores[start:i], scores[i:end]):
             end = i
             break
     kept = []
@@ -106,6 +109,12 @@ def densest_block(lines: list[str], stopwords: frozenset[str]) -> list[str]:
             kept.extend(line for line in lines[i:j] if not line.startswith(_TAIL_MARK))
         i = j
     return kept
+
+
+def _ends_article(before: list[float], after: list[float]) -> bool:
+    """A marker ends the article unless much of the body still follows it (an in-body "Related" box)."""
+    text_after = sum(score for score in after if score > 0)
+    return text_after < IN_BODY_BOX_SHARE * sum(score for score in before if score > 0)
 
 
 def _max_sum_span(scores: list[float]) -> tuple[int, int]:
