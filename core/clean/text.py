@@ -31,6 +31,7 @@ MIN_STOPWORD_DENSITY = 0.1
 _TAIL_MARK = "\x00tail-marker-"
 IN_BODY_BOX_SHARE = 0.5  # running text after a marker, relative to before it, that makes it an in-body box
 LIST_RUN = 3
+SEPARATOR_WEIGHT = 2.0  # extra cost of a run of LIST_RUN+ label lines, so blocks do not bridge it
 TEASER_RUN = 3  # headline + summary pairs in a row that make a teaser list
 TEASER_HEADLINE_WORDS = 4  # this many label-like lines in a row inside the body are a link list
 
@@ -90,7 +91,7 @@ def _stopword_density(line: str, stopwords: frozenset[str]) -> float:
 def densest_block(lines: list[str], stopwords: frozenset[str]) -> list[str]:
     """The maximum-sum span of line scores, ended by a tail marker inside it, without its link lists."""
     scores = [line_score(line, stopwords) for line in lines]
-    start, end = _max_sum_span(scores)
+    start, end = _max_sum_span(_separators_weighted(scores))
     for i in range(start, end):
         if lines[i].startswith(_TAIL_MARK) and _ends_article(scores[start:i], scores[i:end]):
             end = i
@@ -109,6 +110,21 @@ def densest_block(lines: list[str], stopwords: frozenset[str]) -> list[str]:
             kept.extend(line for line in lines[i:j] if not line.startswith(_TAIL_MARK))
         i = j
     return kept
+
+
+def _separators_weighted(scores: list[float]) -> list[float]:
+    """Weigh runs of label lines (menus, share bars, link lists) as the block boundaries they are."""
+    weighted = list(scores)
+    i = 0
+    while i < len(scores):
+        j = i
+        while j < len(scores) and scores[j] <= 0:
+            j += 1
+        if j - i >= LIST_RUN:
+            for k in range(i, j):
+                weighted[k] = scores[k] * SEPARATOR_WEIGHT
+        i = max(j, i + 1)
+    return weighted
 
 
 def _ends_article(before: list[float], after: list[float]) -> bool:
