@@ -39,6 +39,11 @@ def normalise(text: str) -> list[str]:
 
 def shingle_hashes(tokens: list[str], size: int) -> np.ndarray:
     """Sorted unique 32-bit hashes of the word ``size``-grams (one shingle for shorter texts)."""
+    return np.unique(positional_shingles(tokens, size))
+
+
+def positional_shingles(tokens: list[str], size: int) -> np.ndarray:
+    """The hash of the shingle that starts at each token position, in text order."""
     if not tokens:
         return np.empty(0, dtype=np.uint32)
     token_hashes = np.fromiter(
@@ -52,7 +57,7 @@ def shingle_hashes(tokens: list[str], size: int) -> np.ndarray:
             combined * _SHINGLE_MULTIPLIERS[offset % len(_SHINGLE_MULTIPLIERS)]
             + token_hashes[offset : offset + count]
         )
-    return np.unique(fmix32(combined))
+    return fmix32(combined)
 
 
 def fmix32(values: np.ndarray) -> np.ndarray:

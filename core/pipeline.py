@@ -10,10 +10,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
+import numpy as np
+
 from core.canonical import RULES as CANONICAL_RULES
 from core.canonical import choose_canonical
 from core.clean import clean_document, load_rules
-from core.cluster import components
+from core.cluster import Edge, cluster_groups
 from core.document import Cluster, Document, Member
 from core.errors import DocumentError, UsageError
 from core.fingerprint import Fingerprint, fingerprint
@@ -22,6 +24,7 @@ from core.readers import DEFAULT_MAX_BYTES, iter_sources, read_document
 from core.similarity import is_copy, overlap
 
 ErrorHandler = Callable[[DocumentError], None]
+MAX_VERIFIED = 100
 
 
 def _raise(error: DocumentError) -> None:
@@ -102,21 +105,36 @@ def cluster_documents(
     """Index, verify, cluster and choose canonicals; clusters in order of their first member."""
     docs: list[Document] = []
     prints: list[Fingerprint] = []
-    edges: list[tuple[int, int]] = []
+    edges: list[Edge] = []
     index = CandidateIndex(settings.num_perm, settings.bands)
     for doc, print_ in printed:
         position = len(docs)
         docs.append(doc)
         prints.append(print_)
-        for other in index.add(position, print_.signature):
-            if is_copy(
-                overlap(print_.shingles, prints[other].shingles), settings.threshold, settings.min_shared
-            ):
-                edges.append((other, position))
+        for other in closest_candidates(print_, index.add(position, print_.signature), prints, docs):
+            pair = overlap(print_.shingles, prints[other].shingles)
+            if is_copy(pair, settings.threshold, settings.min_shared):
+                edges.append(Edge(pair.containment_lower_bound, other, position))
+    groups = cluster_groups(prints, [d.id for d in docs], edges)
     return [
         _make_cluster(number, group, docs, prints, settings.canonical)
-        for number, group in enumerate(components(len(docs), edges), 1)
+        for number, group in enumerate(groups, 1)
     ]
+
+
+def closest_candidates(
+    print_: Fingerprint, candidates: list[int], prints: list[Fingerprint], docs: list[Document]
+) -> list[int]:
+    """At most ``MAX_VERIFIED`` candidates, those whose signatures agree most (ties by id).
+
+    A story copied a thousand times makes every copy a candidate of every other;
+    verifying the closest hundred keeps the work linear and the cluster whole.
+    """
+    if len(candidates) <= MAX_VERIFIED:
+        return candidates
+    agreement = (np.stack([prints[c].signature for c in candidates]) == print_.signature).sum(axis=1)
+    ranked = sorted(range(len(candidates)), key=lambda k: (-agreement[k], docs[candidates[k]].id))
+    return [candidates[k] for k in ranked[:MAX_VERIFIED]]
 
 
 def _make_cluster(

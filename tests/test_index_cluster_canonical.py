@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from core.canonical import choose_canonical
-from core.cluster import components
+from core.cluster import Edge, cluster_groups
 from core.document import Document
 from core.errors import UsageError
 from core.fingerprint import fingerprint
@@ -37,9 +37,39 @@ def test_overlap_measures_containment_of_the_smaller_set():
     assert overlap(a, np.array([], dtype=np.uint32)).containment == 0.0
 
 
-def test_components_are_independent_of_edge_order():
-    edges = [(0, 2), (3, 4), (2, 5)]
-    assert components(6, edges) == components(6, list(reversed(edges))) == [[0, 2, 5], [1], [3, 4]]
+def prints_of(*texts):
+    return [fingerprint(t, 3, 64) for t in texts]
+
+
+def test_groups_do_not_depend_on_edge_order():
+    story = " ".join(f"w{i}" for i in range(100))
+    prints = prints_of(story, "other text entirely here", story + " x", "z y x w v u", story + " y")
+    keys = ["a", "b", "c", "d", "e"]
+    edges = [Edge(0.9, 0, 2), Edge(0.8, 2, 4), Edge(0.7, 0, 4)]
+    forward = cluster_groups(prints, keys, edges)
+    assert forward == cluster_groups(prints, keys, list(reversed(edges))) == [[0, 2, 4], [1], [3]]
+
+
+def test_a_roundup_quoting_two_stories_does_not_chain_them():
+    story_a = " ".join(f"a{i}" for i in range(150))
+    story_c = " ".join(f"c{i}" for i in range(150))
+    roundup = story_a + " " + story_c
+    prints = prints_of(story_a, roundup, story_c)
+    # both stories are wholly contained in the roundup, so both pairs verify
+    assert overlap(prints[0].shingles, prints[1].shingles).containment == 1.0
+    groups = cluster_groups(prints, ["a", "b", "c"], [Edge(1.0, 0, 1), Edge(1.0, 1, 2)])
+    assert [0, 2] not in groups and len(groups) == 2
+
+
+def test_copies_of_copies_stay_one_cluster():
+    words = [f"w{i}" for i in range(300)]
+    chain = []
+    for depth in range(6):  # each copy rewrites a different tenth of its parent
+        words = [f"d{depth}x{i}" if (i // 30) == depth else w for i, w in enumerate(words)]
+        chain.append(" ".join(words))
+    prints = prints_of(*chain)
+    edges = [Edge(0.8, i, i + 1) for i in range(len(chain) - 1)]
+    assert cluster_groups(prints, [f"k{i}" for i in range(6)], edges) == [list(range(6))]
 
 
 def test_canonical_rules():

@@ -150,11 +150,27 @@ def _newsdedup_clusters(paths: list[Path]) -> tuple[dict[str, int], int]:
     return labels, len(failures)
 
 
+def _components(count: int, edges: list[tuple[int, int]]) -> list[list[int]]:
+    """Connected components (the baseline links every LSH candidate pair)."""
+    parent = list(range(count))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        parent[find(a)] = find(b)
+    groups: dict[int, list[int]] = {}
+    for i in range(count):
+        groups.setdefault(find(i), []).append(i)
+    return list(groups.values())
+
+
 def _baseline_clusters(paths: list[Path]) -> dict[str, int]:
     """text-dedup's news default: datasketch, 256 perms, word 2-grams, LSH 0.45, union of candidates, raw text."""
     from datasketch import MinHash, MinHashLSH
-
-    from core.cluster import components
 
     lsh = MinHashLSH(threshold=0.45, num_perm=256)
     edges = []
@@ -167,7 +183,7 @@ def _baseline_clusters(paths: list[Path]) -> dict[str, int]:
         edges.extend((other, i) for other in lsh.query(minhash))
         lsh.insert(i, minhash)
     return {
-        paths[i].name: number for number, group in enumerate(components(len(paths), edges)) for i in group
+        paths[i].name: number for number, group in enumerate(_components(len(paths), edges)) for i in group
     }
 
 
