@@ -271,40 +271,6 @@ def dedup(
     raise typer.Exit(run.exit_code(duplicates_found=duplicates > 0, check=check))
 
 
-@app.command()
-def explain(
-    first: Annotated[str, typer.Argument(help="A document (file path).", show_default=False)],
-    second: Annotated[str, typer.Argument(help="The document to compare it with.", show_default=False)],
-    fmt: FormatOption = None,
-    threshold: ThresholdOption = DEFAULT_SETTINGS.threshold,
-    shingle_size: ShingleSizeOption = DEFAULT_SETTINGS.shingle_size,
-    min_shared: MinSharedOption = DEFAULT_SETTINGS.min_shared,
-    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
-    quiet: QuietOption = False,
-    no_color: NoColorOption = False,
-) -> None:
-    """Show why two documents are or are not copies: the verification figures and the passages
-    of FIRST that SECOND also carries (highlighted on a terminal; one JSON object otherwise)."""
-    from core.explain import explain as explain_pair
-
-    options = OutputOptions.resolve(fmt, quiet, no_color)
-    run = Run(options)
-    docs = list(_documents(run, [first, second], False, max_bytes))
-    if len(docs) != 2:
-        raise typer.Exit(EXIT_ERROR)
-    settings = _settings(threshold=threshold, shingle_size=shingle_size, min_shared=min_shared)
-    result = explain_pair(docs[0], docs[1], settings)
-    if options.format in (Format.json, Format.jsonl):
-        write_json_lines([explanation_record(result)], sys.stdout)
-    elif options.format == Format.text:
-        write_text_explanation(result, sys.stdout)
-    else:
-        from cli.render import render_explanation, stdout_console
-
-        render_explanation(result, stdout_console(sys.stdout, options.no_color))
-    raise typer.Exit(EXIT_OK)
-
-
 def main() -> None:
     """Console-script entry point: quiet on a closed pipe and on Ctrl-C."""
     try:
