@@ -1,37 +1,61 @@
-"""The ``newsdedup`` command: thin typer layer over :mod:`core`.
+"""The ``newsdedup`` command: a thin typer layer over :mod:`core`.
 
 Exit codes: 0 success; 1 with ``--check`` when duplicates were found; 2 usage
-error or at least one input that could not be read or cleaned (the others are
+error, or at least one input that could not be read or cleaned (the others are
 still processed and written); 130 interrupted.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Iterator
-from enum import Enum
 from typing import Annotated
 
 import typer
 from typer.core import TyperGroup
 
-from cli.output import (
+from cli.options import (
+    DEFAULT_CANONICAL,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_TIMEOUT,
+    DEFAULTS,
+    Bands,
+    CanonicalOpt,
+    ErrorsFile,
+    Fields,
     Format,
-    FormatOption,
+    FormatOpt,
+    InputFormat,
+    InputFormatOpt,
+    Jobs,
+    MaxBytes,
+    MinShared,
+    NoColor,
+    Null,
+    NumPerm,
+    Paths,
+    Quiet,
+    Shape,
+    ShingleSize,
+    Threshold,
+    Timeout,
+    worker_count,
+)
+from cli.output import (
     Messages,
-    NoColorOption,
     OutputOptions,
-    QuietOption,
     cluster_record,
+    doc_records,
     document_record,
-    write_json_array,
-    write_json_lines,
+    explanation_record,
+    unique_record,
+    write_records,
     write_text_clusters,
     write_text_documents,
+    write_text_explanation,
 )
-from core.canonical import RULES as CANONICAL_RULES
-from core.readers import DEFAULT_MAX_BYTES
 
 EXIT_OK = 0
 EXIT_DUPLICATES = 1
@@ -55,8 +79,6 @@ class DefaultCommandGroup(TyperGroup):
         return super().parse_args(ctx, args)
 
 
-Canonical = Enum("Canonical", {rule: rule for rule in CANONICAL_RULES}, type=str)
-
 app = typer.Typer(
     cls=DefaultCommandGroup,
     no_args_is_help=True,
@@ -67,27 +89,6 @@ app = typer.Typer(
         "`newsdedup PATH...` is short for `newsdedup dedup PATH...`.\n\n" + EXIT_CODES_HELP
     ),
 )
-
-PathsArgument = Annotated[
-    list[str],
-    typer.Argument(
-        help="Files, directories (read recursively), glob patterns, or - to read a list of paths from stdin.",
-        show_default=False,
-    ),
-]
-NullOption = Annotated[
-    bool,
-    typer.Option("--null", "-0", help="With -, paths on stdin are separated by NUL bytes (find -print0)."),
-]
-MaxBytesOption = Annotated[
-    int,
-    typer.Option(
-        "--max-bytes",
-        envvar="NEWSDEDUP_MAX_BYTES",
-        min=1,
-        help="Skip (and report) files larger than this, before or after gzip decompression.",
-    ),
-]
 
 
 def _version(value: bool) -> None:
@@ -111,164 +112,242 @@ def main_options(
 
 
 class Run:
-    """Bookkeeping of one command run: messages, failures, the exit code."""
+    """One command run: messages, counts, the failures file and the exit code."""
 
-    def __init__(self, options: OutputOptions):
+    def __init__(self, options: OutputOptions, errors_path: str | None = None):
         self.options = options
         self.messages = Messages(options)
         self.failed = 0
-        self.read = 0
+        self.cleaned = 0
+        self._errors = open(errors_path, "w", encoding="utf-8") if errors_path else None  # noqa: SIM115
 
     def on_error(self, error) -> None:
         self.failed += 1
         self.messages.error(f"{error.source}: {error.reason}")
+        if self._errors:
+            self._errors.write(
+                json.dumps({"source": error.source, "reason": error.reason}, ensure_ascii=False) + "\n"
+            )
+            self._errors.flush()
 
     def count(self, docs: Iterator) -> Iterator:
         with self.messages.progress("documents") as advance:
             for doc in docs:
-                self.read += 1
+                self.cleaned += 1
                 advance()
                 yield doc
 
-    def exit_code(self, duplicates_found: bool = False, check: bool = False) -> int:
+    def finish(self, summary: str, duplicates_found: bool = False, check: bool = False) -> typer.Exit:
+        if self._errors:
+            self._errors.close()
+        self.messages.info(
+            f"{self.cleaned + self.failed} documents read, {self.cleaned} cleaned, {self.failed} failed{summary}"
+        )
         if self.failed:
-            return EXIT_ERROR
-        return EXIT_DUPLICATES if check and duplicates_found else EXIT_OK
+            return typer.Exit(EXIT_ERROR)
+        return typer.Exit(EXIT_DUPLICATES if check and duplicates_found else EXIT_OK)
 
 
-def _documents(run: Run, paths: list[str], null: bool, max_bytes: int) -> Iterator:
-    from core.pipeline import clean_documents, read_documents
-
-    raw = read_documents(
-        paths, stdin=sys.stdin, null_separated=null, max_bytes=max_bytes, on_error=run.on_error
-    )
-    return run.count(clean_documents(raw, on_error=run.on_error))
-
-
-def _usage_error(message: str) -> typer.Exit:
+def usage_error(message: str) -> typer.Exit:
     Messages(OutputOptions(Format.jsonl)).error(f"error: {message}")
     return typer.Exit(EXIT_ERROR)
 
 
+def _clean_stream(run: Run, paths, input_format, fields, null, max_bytes, jobs, timeout) -> Iterator:
+    from core.errors import UsageError
+    from core.pipeline import clean_documents, read_documents
+    from core.streams import field_map
+
+    try:
+        field_names = field_map(fields or ())
+    except UsageError as error:
+        raise usage_error(str(error)) from None
+    raw = read_documents(
+        paths,
+        input_format=input_format.value,
+        fields=field_names,
+        stdin=sys.stdin.buffer,
+        null_separated=null,
+        max_bytes=max_bytes,
+        on_error=run.on_error,
+    )
+    return run.count(clean_documents(raw, jobs=worker_count(jobs), timeout=timeout, on_error=run.on_error))
+
+
+def _settings(**values):
+    from core.errors import UsageError
+    from core.settings import DedupSettings
+
+    try:
+        return DedupSettings(**values)
+    except UsageError as error:
+        raise usage_error(str(error)) from None
+
+
 @app.command()
 def clean(
-    paths: PathsArgument,
-    fmt: FormatOption = None,
-    null: NullOption = False,
-    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
-    quiet: QuietOption = False,
-    no_color: NoColorOption = False,
+    paths: Paths,
+    fmt: FormatOpt = None,
+    input_format: InputFormatOpt = InputFormat.paths,
+    field: Fields = None,
+    null: Null = False,
+    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    jobs: Jobs = 0,
+    timeout: Timeout = DEFAULT_TIMEOUT,
+    errors: ErrorsFile = None,
+    quiet: Quiet = False,
+    no_color: NoColor = False,
 ) -> None:
     """Print each document's title and clean article text, boilerplate removed.
 
     One JSON record per document: id, path, kind (html or text), title, text, url, date, language, site.
     """
     options = OutputOptions.resolve(fmt, quiet, no_color)
-    run = Run(options)
-    docs = _documents(run, paths, null, max_bytes)
-    out = sys.stdout
-    if options.format == Format.jsonl:
-        write_json_lines((document_record(d) for d in docs), out)
-    elif options.format == Format.json:
-        write_json_array((document_record(d) for d in docs), out)
-    elif options.format == Format.text:
-        for _ in write_text_documents(docs, out):
-            pass
-    else:
+    run = Run(options, errors)
+    docs = _clean_stream(run, paths, input_format, field, null, max_bytes, jobs, timeout)
+    if options.format == Format.text:
+        write_text_documents(docs, sys.stdout)
+    elif options.format == Format.table:
         from cli.render import render_documents, stdout_console
 
-        for _ in render_documents(docs, stdout_console(out, options.no_color)):
+        for _ in render_documents(docs, stdout_console(sys.stdout, options.no_color)):
             pass
-    run.messages.info(f"{run.read} documents cleaned, {run.failed} failed")
-    raise typer.Exit(run.exit_code())
+    else:
+        write_records((document_record(d) for d in docs), sys.stdout, options.format)
+    raise run.finish("")
 
 
 @app.command()
 def dedup(
-    paths: PathsArgument,
-    fmt: FormatOption = None,
-    threshold: Annotated[
-        float,
+    paths: Paths,
+    fmt: FormatOpt = None,
+    by: Annotated[
+        Shape,
         typer.Option(
-            envvar="NEWSDEDUP_THRESHOLD",
-            min=0.01,
-            max=1.0,
-            help="Containment (shared shingles / shingles of the shorter text) two documents must reach, "
-            "as a 99% lower confidence bound, to be copies.",
+            envvar="NEWSDEDUP_BY",
+            help="cluster: one record per cluster; doc: one record per document with its cluster.",
         ),
-    ] = 0.37,
-    shingle_size: Annotated[
-        int, typer.Option(envvar="NEWSDEDUP_SHINGLE_SIZE", min=1, max=10, help="Words per shingle.")
-    ] = 3,
-    num_perm: Annotated[
-        int, typer.Option(envvar="NEWSDEDUP_NUM_PERM", min=8, max=1024, help="MinHash permutations.")
-    ] = 128,
-    bands: Annotated[
-        int,
+    ] = Shape.cluster,
+    unique: Annotated[
+        bool,
         typer.Option(
-            envvar="NEWSDEDUP_BANDS",
-            min=1,
-            help="LSH bands (must divide --num-perm); more bands, more candidates.",
+            "--unique", help="Only each cluster's canonical document, with its text (a uniq for news)."
         ),
-    ] = 64,
-    min_shared: Annotated[
-        int,
-        typer.Option(envvar="NEWSDEDUP_MIN_SHARED", min=1, help="Shingles two copies must share at least."),
-    ] = 25,
-    canonical: Annotated[
-        Canonical,
-        typer.Option(
-            envvar="NEWSDEDUP_CANONICAL",
-            help="Which member stands for a cluster: longest (most complete text), central "
-            "(shares most with the others) or earliest (date).",
-        ),
-    ] = Canonical.longest,
+    ] = False,
+    dupes_only: Annotated[
+        bool, typer.Option("--dupes-only", help="Only clusters with more than one document.")
+    ] = False,
     check: Annotated[
         bool, typer.Option("--check", help="Exit with 1 when any duplicates were found (like diff or grep).")
     ] = False,
-    null: NullOption = False,
-    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
-    quiet: QuietOption = False,
-    no_color: NoColorOption = False,
+    threshold: Threshold = DEFAULTS.threshold,
+    shingle_size: ShingleSize = DEFAULTS.shingle_size,
+    num_perm: NumPerm = DEFAULTS.num_perm,
+    bands: Bands = DEFAULTS.bands,
+    min_shared: MinShared = DEFAULTS.min_shared,
+    canonical: CanonicalOpt = DEFAULT_CANONICAL,
+    input_format: InputFormatOpt = InputFormat.paths,
+    field: Fields = None,
+    null: Null = False,
+    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    jobs: Jobs = 0,
+    timeout: Timeout = DEFAULT_TIMEOUT,
+    errors: ErrorsFile = None,
+    quiet: Quiet = False,
+    no_color: NoColor = False,
 ) -> None:
     """Cluster near-duplicate articles and print each cluster with its canonical text.
 
-    One JSON record per cluster, singletons included: cluster, size, canonical (id, path, title, text,
-    url, date, language) and members (id, path, title, similarity to the canonical).
+    --by cluster (default): one JSON record per cluster, singletons included: cluster, size, canonical
+    (id, path, title, text, url, date, language) and members (id, path, title, similarity to the
+    canonical). --by doc: one record per document: id, path, title, url, date, language, cluster, size,
+    canonical (true/false), canonical_id, similarity, status.
     """
-    from core.errors import UsageError
-    from core.pipeline import DedupSettings, dedup_documents
+    from core.pipeline import dedup_documents
 
     options = OutputOptions.resolve(fmt, quiet, no_color)
-    try:
-        settings = DedupSettings(
-            shingle_size=shingle_size,
-            num_perm=num_perm,
-            bands=bands,
-            threshold=threshold,
-            min_shared=min_shared,
-            canonical=canonical.value,
-        )
-    except UsageError as error:
-        raise _usage_error(str(error)) from None
-    run = Run(options)
-    clusters = dedup_documents(_documents(run, paths, null, max_bytes), settings)
-    out = sys.stdout
-    if options.format == Format.jsonl:
-        write_json_lines((cluster_record(c) for c in clusters), out)
-    elif options.format == Format.json:
-        write_json_array((cluster_record(c) for c in clusters), out)
-    elif options.format == Format.text:
-        write_text_clusters(clusters, out)
-    else:
-        from cli.render import render_clusters, stdout_console
-
-        render_clusters(clusters, stdout_console(out, options.no_color))
-    duplicates = sum(c.size - 1 for c in clusters)
-    run.messages.info(
-        f"{run.read} documents, {run.failed} failed, {len(clusters)} clusters, {duplicates} duplicates"
+    settings = _settings(
+        shingle_size=shingle_size,
+        num_perm=num_perm,
+        bands=bands,
+        threshold=threshold,
+        min_shared=min_shared,
+        canonical=canonical.value,
     )
-    raise typer.Exit(run.exit_code(duplicates_found=duplicates > 0, check=check))
+    run = Run(options, errors)
+    clusters = dedup_documents(
+        _clean_stream(run, paths, input_format, field, null, max_bytes, jobs, timeout), settings
+    )
+    duplicates = sum(c.size - 1 for c in clusters)
+    if dupes_only:
+        clusters = [c for c in clusters if c.size > 1]
+    _write_clusters(clusters, options, by, unique)
+    raise run.finish(f", {len(clusters)} clusters, {duplicates} duplicates", duplicates > 0, check)
+
+
+def _write_clusters(clusters, options: OutputOptions, by: Shape, unique: bool) -> None:
+    out = sys.stdout
+    if unique:
+        records = (unique_record(c) for c in clusters)
+        if options.format == Format.text:
+            write_text_documents((c.canonical for c in clusters), out)
+        elif options.format == Format.table:
+            from cli.render import render_documents, stdout_console
+
+            for _ in render_documents((c.canonical for c in clusters), stdout_console(out, options.no_color)):
+                pass
+        else:
+            write_records(records, out, options.format)
+    elif options.format == Format.text:
+        write_text_clusters(clusters, out, by)
+    elif options.format == Format.table:
+        from cli.render import render_clusters, render_doc_table, stdout_console
+
+        console = stdout_console(out, options.no_color)
+        render_doc_table(clusters, console) if by == Shape.doc else render_clusters(clusters, console)
+    elif by == Shape.doc:
+        write_records((record for c in clusters for record in doc_records(c)), out, options.format)
+    else:
+        write_records((cluster_record(c) for c in clusters), out, options.format)
+
+
+@app.command()
+def explain(
+    first: Annotated[str, typer.Argument(help="A document (file path).", show_default=False)],
+    second: Annotated[str, typer.Argument(help="The document to compare it with.", show_default=False)],
+    fmt: FormatOpt = None,
+    threshold: Threshold = DEFAULTS.threshold,
+    shingle_size: ShingleSize = DEFAULTS.shingle_size,
+    min_shared: MinShared = DEFAULTS.min_shared,
+    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    quiet: Quiet = False,
+    no_color: NoColor = False,
+) -> None:
+    """Show why two documents are or are not copies.
+
+    The verification figures, and the passages of FIRST that SECOND also carries (highlighted on a
+    terminal; one JSON object with --format json/jsonl or in a pipe).
+    """
+    from core.explain import explain as explain_pair
+
+    options = OutputOptions.resolve(fmt, quiet, no_color)
+    settings = _settings(threshold=threshold, shingle_size=shingle_size, min_shared=min_shared)
+    run = Run(options)
+    docs = list(
+        _clean_stream(run, [first, second], InputFormat.paths, None, False, max_bytes, 1, DEFAULT_TIMEOUT)
+    )
+    if len(docs) != 2:
+        raise typer.Exit(EXIT_ERROR)
+    result = explain_pair(docs[0], docs[1], settings)
+    if options.format == Format.text:
+        write_text_explanation(result, sys.stdout)
+    elif options.format == Format.table:
+        from cli.render import render_explanation, stdout_console
+
+        render_explanation(result, stdout_console(sys.stdout, options.no_color))
+    else:
+        write_records([explanation_record(result)], sys.stdout, options.format)
+    raise typer.Exit(EXIT_OK)
 
 
 def main() -> None:

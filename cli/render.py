@@ -56,3 +56,43 @@ def render_clusters(clusters: Iterable[Cluster], console: Console) -> None:
         console.print(
             Panel(body, title=title, title_align="left", border_style=style, subtitle=_byline(canonical))
         )
+
+
+def render_doc_table(clusters: Iterable[Cluster], console: Console) -> None:
+    """``--by doc`` for people: one row per document."""
+    from cli.output import doc_records
+
+    table = Table(header_style="bold")
+    for column in ("cluster", "similarity", "status", "document", "title"):
+        table.add_column(column, justify="right" if column in ("cluster", "similarity") else "left")
+    for cluster in clusters:
+        for record in doc_records(cluster):
+            table.add_row(
+                Text(str(record["cluster"])),
+                Text(f"{record['similarity']:.3f}"),
+                Text(record["status"]),
+                Text(record["id"], style="bold" if record["canonical"] else ""),
+                Text(record["title"] or ""),
+            )
+    console.print(table)
+
+
+def render_explanation(result, console: Console) -> None:
+    """The figures, then the first document's text with the passages both carry highlighted."""
+    figures = Table(show_header=False, box=None)
+    figures.add_column(style="bold")
+    figures.add_column()
+    verdict = Text("copies", style="green bold") if result.copies else Text("not copies", style="yellow bold")
+    for label, value in (
+        ("verdict", verdict),
+        ("shared shingles", Text(f"{result.shared} of {result.first_shingles} / {result.second_shingles}")),
+        ("containment", Text(f"{result.containment:.3f}")),
+        ("99% lower bound", Text(f"{result.containment_lower_bound:.3f}")),
+        ("jaccard", Text(f"{result.jaccard:.3f}")),
+    ):
+        figures.add_row(label, value)
+    body = Text(result.first.text)
+    for passage in result.passages:
+        body.stylize("reverse", passage.start, passage.end)
+    title = Text(f"{result.first.id}  vs  {result.second.id}")
+    console.print(Panel(Group(figures, Text(""), body), title=title, title_align="left"))

@@ -14,7 +14,7 @@ _EXPORTS = {
     "DocumentError": "core.errors",
     "NewsdedupError": "core.errors",
     "UsageError": "core.errors",
-    "DedupSettings": "core.pipeline",
+    "DedupSettings": "core.settings",
     "read_documents": "core.pipeline",
     "clean_documents": "core.pipeline",
     "dedup_documents": "core.pipeline",

@@ -17,9 +17,8 @@ from collections.abc import Callable, Sequence
 from core.document import Document
 from core.errors import UsageError
 from core.fingerprint import Fingerprint
+from core.settings import CANONICAL_RULES as RULES
 from core.similarity import overlap
-
-RULES = ("longest", "central", "earliest")
 
 
 def choose_canonical(docs: Sequence[Document], prints: Sequence[Fingerprint], rule: str = "longest") -> int:

@@ -6,89 +6,119 @@ handed to ``on_error`` as a :class:`DocumentError` and the stream goes on.
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from itertools import chain, islice
 from typing import IO
 
 import numpy as np
 
-from core.canonical import RULES as CANONICAL_RULES
 from core.canonical import choose_canonical
-from core.clean import clean_document, load_rules
+from core.clean import load_rules
 from core.cluster import Edge, cluster_groups
 from core.document import Cluster, Document, Member
 from core.errors import DocumentError, UsageError
 from core.fingerprint import Fingerprint, fingerprint
 from core.index import CandidateIndex
 from core.readers import DEFAULT_MAX_BYTES, iter_sources, read_document
+from core.settings import DedupSettings
 from core.similarity import is_copy, overlap
+from core.streams import field_map, is_warc, jsonl_documents, warc_documents
+from core.workers import clean_in_workers, clean_with_limit
 
 ErrorHandler = Callable[[DocumentError], None]
 MAX_VERIFIED = 100
+INPUT_FORMATS = ("paths", "jsonl")
+WORKERS_FROM = 64  # documents a batch needs before worker processes are started
 
 
 def _raise(error: DocumentError) -> None:
     raise error
 
 
-@dataclass(frozen=True)
-class DedupSettings:
-    """Knobs of the near-duplicate search, validated on creation.
-
-    ``threshold`` is the containment (shared shingles over the smaller set) a
-    verified pair must reach with 99% confidence (see :mod:`core.similarity`);
-    ``min_shared`` the shingles it must share at least.
-    """
-
-    shingle_size: int = 3
-    num_perm: int = 128
-    bands: int = 64
-    threshold: float = 0.37
-    min_shared: int = 25
-    canonical: str = "longest"
-
-    def __post_init__(self) -> None:
-        if not 0.0 < self.threshold <= 1.0:
-            raise UsageError(f"threshold must be in (0, 1], got {self.threshold}")
-        if not 1 <= self.shingle_size <= 10:
-            raise UsageError(f"shingle size must be between 1 and 10, got {self.shingle_size}")
-        if self.num_perm < 1 or self.bands < 1 or self.num_perm % self.bands:
-            raise UsageError(f"bands ({self.bands}) must divide the number of permutations ({self.num_perm})")
-        if self.min_shared < 1:
-            raise UsageError(f"min shared shingles must be at least 1, got {self.min_shared}")
-        if self.canonical not in CANONICAL_RULES:
-            raise UsageError(
-                f"unknown canonical rule {self.canonical!r}; choose one of {', '.join(CANONICAL_RULES)}"
-            )
-
-
 def read_documents(
     inputs: Iterable[str],
     *,
-    stdin: IO[str] | None = None,
+    input_format: str = "paths",
+    fields: dict[str, str] | None = None,
+    stdin: IO[bytes] | None = None,
     null_separated: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_error: ErrorHandler = _raise,
 ) -> Iterator[Document]:
-    """Read stage: paths, directories, globs and ``-`` -> raw Documents."""
+    """Read stage: inputs -> raw Documents.
+
+    ``paths``: files, directories, globs, and ``-`` for a list of paths on stdin;
+    a WARC file among them yields its HTML responses. ``jsonl``: JSON Lines files,
+    ``-`` being stdin, one document per record (``fields`` maps the record keys).
+    """
+    if input_format not in INPUT_FORMATS:
+        raise UsageError(f"unknown input format {input_format!r}; choose one of {', '.join(INPUT_FORMATS)}")
+    if input_format == "jsonl":
+        items = _jsonl_items(inputs, stdin, fields or field_map(), max_bytes)
+    else:
+        items = _path_items(inputs, stdin, null_separated, max_bytes)
+    for item in items:
+        if isinstance(item, DocumentError):
+            on_error(item)
+        else:
+            yield item
+
+
+def _path_items(inputs, stdin, null_separated, max_bytes) -> Iterator[Document | DocumentError]:
     for source in iter_sources(inputs, stdin=stdin, null_separated=null_separated):
         if isinstance(source, DocumentError):
-            on_error(source)
+            yield source
+        elif is_warc(source):
+            yield from warc_documents(source, max_bytes)
+        else:
+            try:
+                yield read_document(source, max_bytes=max_bytes)
+            except DocumentError as error:
+                yield error
+
+
+def _jsonl_items(inputs, stdin, fields, max_bytes) -> Iterator[Document | DocumentError]:
+    for source in inputs:
+        if source == "-":
+            if stdin is None:
+                yield DocumentError("-", "no standard input to read records from")
+            else:
+                yield from jsonl_documents(stdin, "-", fields, max_bytes)
             continue
         try:
-            yield read_document(source, max_bytes=max_bytes)
-        except DocumentError as error:
-            on_error(error)
+            with open(source, "rb") as handle:
+                stream = gzip.GzipFile(fileobj=handle) if handle.peek(2)[:2] == b"\x1f\x8b" else handle
+                yield from jsonl_documents(stream, source, fields, max_bytes)
+        except (OSError, EOFError) as error:
+            yield DocumentError(source, getattr(error, "strerror", None) or str(error))
 
 
-def clean_documents(docs: Iterable[Document], *, on_error: ErrorHandler = _raise) -> Iterator[Document]:
-    """Clean stage: raw Documents -> Documents with title and clean text."""
+def clean_documents(
+    docs: Iterable[Document], *, jobs: int = 1, timeout: float | None = None, on_error: ErrorHandler = _raise
+) -> Iterator[Document]:
+    """Clean stage: raw Documents -> Documents with title and clean text, in input order.
+
+    ``jobs`` > 1 cleans in that many worker processes. ``timeout`` (seconds) caps
+    the time one document may take; a document over it is reported and skipped.
+    """
+    docs = iter(docs)
+    head = list(islice(docs, WORKERS_FROM)) if jobs > 1 else []
+    if jobs > 1 and len(head) == WORKERS_FROM:
+        results = clean_in_workers(chain(head, docs), jobs, timeout)
+    else:  # one process, or a batch too small to pay for starting workers
+        results = _clean_serially(chain(head, docs), timeout)
+    for result in results:
+        if isinstance(result, DocumentError):
+            on_error(result)
+        else:
+            yield result
+
+
+def _clean_serially(docs: Iterable[Document], timeout: float | None) -> Iterator[Document | DocumentError]:
     rules = load_rules()
     for doc in docs:
-        try:
-            yield clean_document(doc, rules)
-        except DocumentError as error:
-            on_error(error)
+        yield clean_with_limit(doc, rules, timeout)
 
 
 def fingerprint_documents(

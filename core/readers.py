@@ -47,7 +47,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 
 
 def iter_sources(
-    inputs: Iterable[str], stdin: IO[str] | None = None, null_separated: bool = False
+    inputs: Iterable[str], stdin: IO[bytes] | None = None, null_separated: bool = False
 ) -> Iterator[str | DocumentError]:
     """Expand command-line inputs into file paths, in a stable order.
 
@@ -75,9 +75,10 @@ def iter_sources(
             yield item
 
 
-def _split_path_list(listing: str, null_separated: bool) -> list[str]:
-    parts = listing.split("\0") if null_separated else listing.splitlines()
-    return [p for p in (part.strip("\r\n") if null_separated else part.strip() for part in parts) if p]
+def _split_path_list(listing: bytes, null_separated: bool) -> list[str]:
+    """Paths as the OS gives them: bytes that are not UTF-8 survive (surrogate escapes)."""
+    parts = listing.split(b"\0") if null_separated else listing.splitlines()
+    return [os.fsdecode(p) for p in (part if null_separated else part.strip() for part in parts) if p]
 
 
 def _walk(directory: str) -> Iterator[str | DocumentError]:

@@ -106,3 +106,66 @@ def test_paths_from_stdin_with_dash():
 def test_help_documents_exit_codes_and_version_prints():
     assert "Exit codes" in invoke("--help").stdout
     assert invoke("--version").exit_code == 0
+
+
+def test_by_doc_csv_and_tsv_are_flat_tables():
+    csv_out = invoke("dedup", SAMPLES, "--by", "doc", "-f", "csv").stdout.splitlines()
+    assert csv_out[0].startswith(
+        "id,path,title,url,date,language,cluster,size,canonical,canonical_id,similarity"
+    )
+    assert len(csv_out) == 6 and ",true," in csv_out[1]
+    tsv_out = invoke("dedup", SAMPLES, "-f", "tsv").stdout.splitlines()
+    assert len(tsv_out) == 5 and "\t" in tsv_out[0] and "canonical_text" in tsv_out[0]
+
+
+def test_unique_emits_one_canonical_document_per_cluster_and_dupes_only_filters():
+    unique = records(invoke("dedup", SAMPLES, "--unique").stdout)
+    assert [r["size"] for r in unique] == [2, 1, 1, 1] and all(r["text"] for r in unique)
+    dupes = records(invoke("dedup", SAMPLES, "--dupes-only", "--by", "doc").stdout)
+    assert [r["id"].rsplit("/", 1)[-1][:3] for r in dupes] == ["000", "002"]
+    assert [r["canonical"] for r in dupes] == [True, False]
+
+
+def test_errors_file_lists_failures_for_a_retry(tmp_path):
+    errors = tmp_path / "errors.jsonl"
+    result = invoke("clean", SAMPLES, tmp_path / "missing.txt", "--errors", errors)
+    assert result.exit_code == 2
+    assert records(errors.read_text()) == [
+        {"source": str(tmp_path / "missing.txt"), "reason": "no such file or directory"}
+    ]
+
+
+def test_jsonl_input_from_stdin_with_field_names(tmp_path):
+    lines = []
+    for path in sorted(SAMPLES.glob("*.txt")):
+        lines.append(json.dumps({"uuid": path.name[:3], "body": path.read_text(encoding="utf-8")}))
+    lines.append("{broken")
+    result = invoke(
+        "dedup", "-", "-i", "jsonl", "--field", "id=uuid", "--field", "text=body", input="\n".join(lines)
+    )
+    assert result.exit_code == 2 and "-:6: not a JSON object" in result.stderr
+    assert [[m["id"] for m in c["members"]] for c in records(result.stdout)] == [
+        ["000", "002"],
+        ["001"],
+        ["003"],
+        ["004"],
+    ]
+
+
+def test_explain_reports_figures_and_shared_passages():
+    first, second = sorted(SAMPLES.glob("00[02]_*.txt"))
+    result = invoke("explain", first, second, "-f", "json")
+    [report] = json.loads(result.stdout)
+    assert report["copies"] is True and report["shared_shingles"] > 100
+    assert any("menarik pasukan mereka dari Rusia" in p["text"] for p in report["passages"])
+    other = sorted(SAMPLES.glob("001_*.txt"))[0]
+    assert json.loads(invoke("explain", first, other, "-f", "json").stdout)[0]["copies"] is False
+    assert "copies" in invoke("explain", first, second, "-f", "table", "--no-color").stdout
+
+
+def test_workers_give_the_same_output_as_one_process(tmp_path):
+    for i in range(70):
+        (tmp_path / f"{i:03d}.txt").write_text(article(f"topic{i % 7}", 8, start=i % 3))
+    serial = invoke("dedup", tmp_path, "-j", "1", "--by", "doc").stdout
+    parallel = invoke("dedup", tmp_path, "-j", "2", "--by", "doc").stdout
+    assert serial == parallel and len(records(serial)) == 70

@@ -76,3 +76,34 @@ def test_samples_cluster_000_with_002_and_keep_the_others_alone(samples):
     clusters = dedup_documents(docs)
     groups = sorted(sorted(m.document.id.rsplit("/", 1)[-1][:3] for m in c.members) for c in clusters)
     assert groups == [["000", "002"], ["001"], ["003"], ["004"]]
+
+
+def test_a_document_over_the_time_limit_is_reported_and_the_rest_go_on(monkeypatch):
+    import time
+
+    import core.workers
+
+    real = core.workers.clean_document
+
+    def slow_for_one(doc, rules):
+        if doc.id == "slow":
+            time.sleep(5)
+        return real(doc, rules)
+
+    monkeypatch.setattr(core.workers, "clean_document", slow_for_one)
+    errors: list[DocumentError] = []
+    docs = [Document(id=name, raw=article(name)) for name in ("fast1", "slow", "fast2")]
+    cleaned = list(clean_documents(docs, timeout=0.2, on_error=errors.append))
+    assert [d.id for d in cleaned] == ["fast1", "fast2"]
+    assert [(e.source, e.reason) for e in errors] == [("slow", "cleaning took longer than the 0.2 s limit")]
+
+
+def test_a_story_republished_many_times_is_one_cluster_next_to_its_neighbours():
+    story = article("harbour", 20)
+    paragraphs = story.split("\n\n")
+    copies = [
+        doc(f"copy{i:03d}", "\n\n".join(paragraphs[: 3 + i % 7]) + f"\n\nEdition {i}.") for i in range(150)
+    ]
+    neighbours = [doc("rail", article("railway", 20)), doc("school", article("school", 20))]
+    clusters = dedup_documents(copies + neighbours)
+    assert sorted(c.size for c in clusters) == [1, 1, 150]

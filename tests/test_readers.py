@@ -28,8 +28,8 @@ def test_glob_patterns_expand_and_an_empty_match_is_reported(tmp_path):
 
 
 def test_dash_reads_a_path_list_from_stdin_lines_or_nul_separated(tmp_path):
-    assert list(iter_sources(["-"], stdin=io.StringIO("a.txt\n\nb c.txt\n"))) == ["a.txt", "b c.txt"]
-    assert list(iter_sources(["-"], stdin=io.StringIO("a.txt\0b\nc.txt\0"), null_separated=True)) == [
+    assert list(iter_sources(["-"], stdin=io.BytesIO(b"a.txt\n\nb c.txt\n"))) == ["a.txt", "b c.txt"]
+    assert list(iter_sources(["-"], stdin=io.BytesIO(b"a.txt\0b\nc.txt\0"), null_separated=True)) == [
         "a.txt",
         "b\nc.txt",
     ]
