@@ -8,7 +8,6 @@ still processed and written); 130 interrupted.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Iterator
 from typing import Annotated
@@ -46,6 +45,7 @@ from cli.options import (
 from cli.output import (
     Messages,
     OutputOptions,
+    closed_stdout_ends_quietly,
     cluster_record,
     doc_records,
     document_record,
@@ -205,15 +205,16 @@ def clean(
     options = OutputOptions.resolve(fmt, quiet, no_color)
     run = Run(options, errors)
     docs = _clean_stream(run, paths, input_format, field, null, max_bytes, jobs, timeout)
-    if options.format == Format.text:
-        write_text_documents(docs, sys.stdout)
-    elif options.format == Format.table:
-        from cli.render import render_documents, stdout_console
+    with closed_stdout_ends_quietly():
+        if options.format == Format.text:
+            write_text_documents(docs, sys.stdout)
+        elif options.format == Format.table:
+            from cli.render import render_documents, stdout_console
 
-        for _ in render_documents(docs, stdout_console(sys.stdout, options.no_color)):
-            pass
-    else:
-        write_records((document_record(d) for d in docs), sys.stdout, options.format)
+            for _ in render_documents(docs, stdout_console(sys.stdout, options.no_color)):
+                pass
+        else:
+            write_records((document_record(d) for d in docs), sys.stdout, options.format)
     raise run.finish("")
 
 
@@ -281,7 +282,8 @@ def dedup(
     duplicates = sum(c.size - 1 for c in clusters)
     if dupes_only:
         clusters = [c for c in clusters if c.size > 1]
-    _write_clusters(clusters, options, by, unique)
+    with closed_stdout_ends_quietly():
+        _write_clusters(clusters, options, by, unique)
     raise run.finish(f", {len(clusters)} clusters, {duplicates} duplicates", duplicates > 0, check)
 
 
@@ -339,26 +341,18 @@ def explain(
     if len(docs) != 2:
         raise typer.Exit(EXIT_ERROR)
     result = explain_pair(docs[0], docs[1], settings)
-    if options.format == Format.text:
-        write_text_explanation(result, sys.stdout)
-    elif options.format == Format.table:
-        from cli.render import render_explanation, stdout_console
+    with closed_stdout_ends_quietly():
+        if options.format == Format.text:
+            write_text_explanation(result, sys.stdout)
+        elif options.format == Format.table:
+            from cli.render import render_explanation, stdout_console
 
-        render_explanation(result, stdout_console(sys.stdout, options.no_color))
-    else:
-        write_records([explanation_record(result)], sys.stdout, options.format)
+            render_explanation(result, stdout_console(sys.stdout, options.no_color))
+        else:
+            write_records([explanation_record(result)], sys.stdout, options.format)
     raise typer.Exit(EXIT_OK)
 
 
 def main() -> None:
-    """Console-script entry point: quiet on a closed pipe and on Ctrl-C."""
-    try:
-        app()
-    except KeyboardInterrupt:
-        sys.stderr.write("newsdedup: interrupted\n")
-        sys.exit(EXIT_INTERRUPTED)
-    except BrokenPipeError:
-        # The reader went away (`newsdedup ... | head -1`): stop without a traceback.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(EXIT_OK)
+    """Console-script entry point (Ctrl-C exits with 130, without a traceback)."""
+    app()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -223,6 +224,19 @@ def write_text_explanation(result, stream: IO[str]) -> None:
     for passage in result.passages:
         stream.write(f"[{passage.words} words] {passage.text}\n")
     stream.flush()
+
+
+@contextmanager
+def closed_stdout_ends_quietly():
+    """The reader went away (``newsdedup ... | head -1``): stop writing, exit 0, no traceback."""
+    import typer
+
+    try:
+        yield
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # later flushes (interpreter exit) go nowhere
+        raise typer.Exit(0) from None
 
 
 # ---------------------------------------------------------------- messages
