@@ -42,7 +42,13 @@ def test_find_print0_into_dash_0():
 @pytest.mark.skipif(shutil.which("head") is None, reason="needs head")
 def test_closed_stdout_ends_quietly_without_a_traceback():
     pipeline = subprocess.run(
-        ["bash", "-o", "pipefail", "-c", f"'{COMMAND}' clean '{SAMPLES}' '{SAMPLES}' '{SAMPLES}' | head -c 10"],
+        [
+            "bash",
+            "-o",
+            "pipefail",
+            "-c",
+            f"'{COMMAND}' clean '{SAMPLES}' '{SAMPLES}' '{SAMPLES}' | head -c 10",
+        ],
         capture_output=True,
         text=True,
         timeout=120,
@@ -57,7 +63,11 @@ def test_ctrl_c_exits_130_without_a_traceback():
 
     # reading the path list from a stdin that never ends keeps it busy until interrupted
     process = subprocess.Popen(
-        [COMMAND, "dedup", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [COMMAND, "dedup", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     time.sleep(1.5)
     process.send_signal(signal.SIGINT)
