@@ -63,13 +63,23 @@ def compatible(left: list[int], right: list[int], prints: Sequence[Fingerprint])
     return linked * 2 > len(left) * len(right)
 
 
-def cluster_groups(prints: Sequence[Fingerprint], keys: Sequence[str], edges: list[Edge]) -> list[list[int]]:
+def cluster_groups(
+    prints: Sequence[Fingerprint],
+    keys: Sequence[str],
+    edges: list[Edge],
+    joined: Sequence[tuple[int, int]] = (),
+) -> list[list[int]]:
     """Groups of document positions, each sorted, ordered by first member.
 
     ``keys`` (document ids) only break ties, so that the result does not depend
-    on the order documents arrived in.
+    on the order documents arrived in. ``joined`` pairs are together already (the
+    members of a cluster a persistent index remembers) and are joined first.
     """
     groups = _Groups([len(p.shingles) for p in prints], keys)
+    for a, b in joined:
+        ra, rb = groups.find(a), groups.find(b)
+        if ra != rb:
+            groups.union(ra, rb)
     for edge in sorted(edges, key=lambda e: (-e.strength, *sorted((keys[e.a], keys[e.b])))):
         ra, rb = groups.find(edge.a), groups.find(edge.b)
         if ra == rb:

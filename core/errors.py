@@ -16,6 +16,12 @@ class DocumentError(NewsdedupError):
     """
 
     def __init__(self, source: str, reason: str):
+        source = printable(source)
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
+
+
+def printable(name: str) -> str:
+    """A file name as valid UTF-8: bytes that are not UTF-8 shown as \\xNN (as ``ls -b`` does)."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

@@ -17,7 +17,7 @@ from glob import glob, has_magic
 from typing import IO
 
 from core.document import HTML, TEXT, Document
-from core.errors import DocumentError
+from core.errors import DocumentError, printable
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -101,7 +101,12 @@ def _walk(directory: str) -> Iterator[str | DocumentError]:
         elif is_file:
             yield entry.path
         elif entry.is_symlink():
-            yield DocumentError(entry.path, "broken or looping symbolic link")
+            reason = (
+                "symbolic link to a directory, not followed"
+                if os.path.isdir(entry.path)
+                else "broken symbolic link"
+            )
+            yield DocumentError(entry.path, reason)
 
 
 def read_document(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
@@ -113,7 +118,8 @@ def read_document(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
             data = handle.read(max_bytes + 1)
     except OSError as exc:
         raise DocumentError(path, _os_reason(exc)) from None
-    return document_from_bytes(path, data, path=path, max_bytes=max_bytes)
+    name = printable(path)
+    return document_from_bytes(name, data, path=name, max_bytes=max_bytes)
 
 
 def document_from_bytes(
@@ -199,4 +205,4 @@ def _os_reason(exc: OSError) -> str:
 
 
 def _size(n: int) -> str:
-    return f"{n / (1024 * 1024):g} MB"
+    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{n / 1024:.0f} KB"

@@ -1,5 +1,6 @@
 import gzip
 import io
+import os
 
 import pytest
 
@@ -90,3 +91,21 @@ def test_kind_is_sniffed_from_content_not_extension():
     assert not looks_like_html(b"Plain text that mentions a <b> tag once.")
     doc = document_from_bytes("page.txt", b"<html><body><p>Hi</p></body></html>")
     assert doc.kind == HTML
+
+
+def test_an_unreadable_directory_is_reported_and_the_walk_goes_on(tmp_path, monkeypatch):
+    # chmod 000 does not stop root (CI runs as root), so the refusal is simulated at the OS call
+    (tmp_path / "a.txt").write_text("one")
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "z.txt").write_text("two")
+    real_scandir = os.scandir
+
+    def refusing(path):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing)
+    items = list(iter_sources([str(tmp_path)]))
+    assert items[0] == str(tmp_path / "a.txt") and items[2] == str(tmp_path / "z.txt")
+    assert isinstance(items[1], DocumentError) and items[1].reason == "permission denied"
