@@ -17,7 +17,7 @@ line = st.lists(words, min_size=0, max_size=25).map(" ".join)
 page = st.lists(line, max_size=40).map("\n".join)
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(page, st.text(max_size=2000)))
 def test_cleaner_never_raises_never_invents_text_and_is_deterministic(raw):
     title, paragraphs, _ = clean_text(raw, RULES)
@@ -27,7 +27,7 @@ def test_cleaner_never_raises_never_invents_text_and_is_deterministic(raw):
     assert clean_text(raw, RULES)[1] == paragraphs
 
 
-@settings(max_examples=100)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(line, max_size=30))
 def test_filter_lines_keeps_a_subsequence(lines):
     lines = [ln for ln in lines if ln.strip()]
@@ -52,3 +52,53 @@ def test_clustering_is_a_partition_invariant_to_input_order(choices, rng):
     assert sorted(i for group in result for i in group) == sorted(d.id for d in docs)
     expected = {frozenset(f"d{n}" for n, k in enumerate(choices) if k == base) for base in set(choices)}
     assert result == expected
+
+
+# ---- the read and clean stages on arbitrary bytes (a short fuzz run of the readers and cleaners)
+
+from core.clean import clean_document  # noqa: E402
+from core.errors import DocumentError  # noqa: E402
+from core.readers import document_from_bytes  # noqa: E402
+
+tags = st.sampled_from(
+    [
+        "<p>",
+        "</p>",
+        "<div>",
+        "</div>",
+        "<script>",
+        "</script>",
+        "<a href='x'>",
+        "</a>",
+        "<br>",
+        "&amp;",
+        "<!--",
+        "-->",
+    ]
+)
+html_pages = st.lists(st.one_of(tags, words, line), max_size=60).map(
+    lambda parts: "<html><body>" + " ".join(parts)
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.binary(max_size=4000), page.map(str.encode), html_pages.map(str.encode)))
+def test_reading_and_cleaning_any_bytes_only_ever_fails_with_a_document_error(data):
+    try:
+        doc = clean_document(document_from_bytes("fuzz", data))
+    except DocumentError:
+        return
+    assert doc.text and doc.raw is None
+    again = clean_document(document_from_bytes("fuzz", data))
+    assert (again.title, again.text) == (doc.title, doc.text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(page)
+def test_plain_text_output_is_made_of_input_lines(raw):
+    try:
+        doc = clean_document(document_from_bytes("fuzz", raw.encode()))
+    except DocumentError:
+        return
+    input_lines = set(split_lines(raw))
+    assert all(paragraph in input_lines for paragraph in doc.text.split("\n\n"))
