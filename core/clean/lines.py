@@ -68,8 +68,11 @@ def is_prose(line: str) -> bool:
     return word_count(line) >= PROSE_WORDS
 
 
-def boilerplate_reason(line: str, rules: Rules) -> str | None:
-    """Why this single line is boilerplate, or None when it may be content."""
+def boilerplate_reason(line: str, rules: Rules, keep_captions: bool = False) -> str | None:
+    """Why this single line is boilerplate, or None when it may be content.
+
+    ``keep_captions``: photo captions are content (a gallery page has no other text).
+    """
     words = word_count(line)
     if not _LETTER.search(line):
         return "no letters"
@@ -104,7 +107,7 @@ def boilerplate_reason(line: str, rules: Rules) -> str | None:
         return "copyright"
     if words <= 12 and not ends_sentence(line) and _DATE.search(line):
         return "dateline"
-    if _PHOTO_CREDIT.search(line):
+    if not keep_captions and _PHOTO_CREDIT.search(line):
         return "photo caption"
     return None
 

@@ -31,25 +31,41 @@ MIN_STOPWORD_DENSITY = 0.1
 _TAIL_MARK = "\x00tail-marker-"
 IN_BODY_BOX_SHARE = 0.5  # running text after a marker, relative to before it, that makes it an in-body box
 LIST_RUN = 3
+MIN_BODY_WORDS = 25  # less than this is no article: try again keeping photo captions
 SEPARATOR_WEIGHT = 2.0  # extra cost of a run of LIST_RUN+ label lines, so blocks do not bridge it
 TEASER_RUN = 3  # headline + summary pairs in a row that make a teaser list
 TEASER_HEADLINE_WORDS = 4  # this many label-like lines in a row inside the body are a link list
 
 
 def clean_text(raw: str, rules: Rules) -> tuple[str, list[str], str | None]:
-    """Return ``(title, paragraphs, language)`` of plain text."""
+    """Return ``(title, paragraphs, language)`` of plain text.
+
+    A page whose only running text is photo captions is a gallery: then the
+    captions are its content and are kept.
+    """
     lines = split_lines(raw)
     title = find_title(lines, rules)
+    paragraphs, language = _body(lines, title, rules, keep_captions=False)
+    if sum(word_count(p) for p in paragraphs) < MIN_BODY_WORDS:
+        paragraphs, language = _body(lines, title, rules, keep_captions=True)
+    return title, paragraphs, language
+
+
+def _body(lines: list[str], title: str, rules: Rules, keep_captions: bool) -> tuple[list[str], str | None]:
     # A "more headlines" marker only ends the article once the body has begun, and on a
     # whole-page scrape the body is known only after the densest block is found: until
     # then each marker stays in place as a unique stand-in line.
     lines = [f"{_TAIL_MARK}{i}" if is_tail_marker(line, rules) else line for i, line in enumerate(lines)]
-    lines = [line for line in lines if line.startswith(_TAIL_MARK) or boilerplate_reason(line, rules) is None]
+    lines = [
+        line
+        for line in lines
+        if line.startswith(_TAIL_MARK) or boilerplate_reason(line, rules, keep_captions) is None
+    ]
     lines = drop_repeats(drop_headline_bullets(lines), title)
     # The page template may be in another language than the article (an English story on an
     # Indonesian portal): find the body by shape first, then read its language from the body.
     language = detect_language("\n".join(densest_block(lines, frozenset())))
-    return title, densest_block(lines, stoplist(language)), language
+    return densest_block(lines, stoplist(language)), language
 
 
 def find_title(lines: list[str], rules: Rules) -> str:
