@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHashLSH
 
 from core.errors import UsageError
 from core.fingerprint import SEED
@@ -33,8 +33,9 @@ class CandidateIndex:
         self.rows = num_perm // bands
         self._lsh = MinHashLSH(num_perm=num_perm, params=(bands, self.rows), storage_config=storage_config)
 
-    def _minhash(self, signature: np.ndarray) -> MinHash:
-        return MinHash(num_perm=self.num_perm, seed=SEED, hashvalues=signature, scheme="affine32")
+    def _minhash(self, signature: np.ndarray) -> LeanMinHash:
+        # LeanMinHash: a frozen signature, without the permutation tables a MinHash builds
+        return LeanMinHash(seed=SEED, hashvalues=signature, scheme="affine32")
 
     def query(self, signature: np.ndarray) -> list[Hashable]:
         return self._lsh.query(self._minhash(signature))

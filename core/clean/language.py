@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
-SAMPLE_CHARS = 2000  # language ID cost grows with length; a couple of paragraphs decide it
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
+
+SAMPLE_CHARS = 600  # language ID cost grows with length; a paragraph decides it
 
 # ISO 639-1 code (as py3langid reports it) -> jusText stoplist name
 _STOPLIST_NAMES = {
@@ -95,7 +98,7 @@ _STOPLIST_NAMES = {
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or None when there is too little text."""
     sample = text[:SAMPLE_CHARS]
-    if sum(ch.isalpha() for ch in sample) < 20:
+    if len(_NOT_LETTERS.sub("", sample)) < 20:
         return None
     import py3langid  # loads its model on first use; imported here to keep start-up fast
 

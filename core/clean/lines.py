@@ -46,6 +46,7 @@ _DATE = re.compile(
     r"|\b\d{1,2}:\d{2}\b"
 )
 
+SHORT_LINE_WORDS = 40  # prompts, credits, bylines and copyright lines are never longer
 PROSE_WORDS = 10  # a line this long or longer reads as running text, not a label
 MIN_BODY_LINES = 2  # prose lines that must precede a "more headlines" marker before it cuts
 
@@ -73,30 +74,35 @@ def boilerplate_reason(line: str, rules: Rules, keep_captions: bool = False) -> 
 
     ``keep_captions``: photo captions are content (a gallery page has no other text).
     """
-    words = word_count(line)
     if not _LETTER.search(line):
         return "no letters"
+    if rules.related.match(line) or _TAGGED_HEADLINE.search(line):
+        return "related link"
+    if _HASHTAGS.match(line):
+        return "hashtags"
+    if _is_menu(line):
+        return "menu"
+    if not keep_captions and _PHOTO_CREDIT.search(line):
+        return "photo caption"
+    words = word_count(line)
+    return _short_line_reason(line, words, rules) if words <= SHORT_LINE_WORDS else None
+
+
+def _short_line_reason(line: str, words: int, rules: Rules) -> str | None:
+    """The rules that only ever apply to lines of a few dozen words."""
     if words <= 2 and _URL.match(line):
         return "url"
     if words <= 12 and _URL_INSIDE.search(line):
         return "link line"
     if words <= 30 and _SOCIAL.search(line) and (_HANDLE.search(line) or _URL_INSIDE.search(line)):
         return "social media prompt"
-    if _HASHTAGS.match(line):
-        return "hashtags"
-    if rules.related.match(line):
-        return "related link"
     key = phrase_key(line)
     if key in rules.drop or key in rules.tail:
         return "boilerplate phrase"
-    if words <= 40 and rules.prefix.match(line):
+    if rules.prefix.match(line):
         return "prompt"
-    if words <= 40 and rules.contains.search(line):
+    if rules.contains.search(line):
         return "credit or widget"
-    if _TAGGED_HEADLINE.search(line):
-        return "related link"
-    if _is_menu(line):
-        return "menu"
     if words <= 12 and rules.byline_colon.match(line):
         return "byline"
     if rules.byline_name.match(line) and (
@@ -107,8 +113,6 @@ def boilerplate_reason(line: str, rules: Rules, keep_captions: bool = False) -> 
         return "copyright"
     if words <= 12 and not ends_sentence(line) and _DATE.search(line):
         return "dateline"
-    if not keep_captions and _PHOTO_CREDIT.search(line):
-        return "photo caption"
     return None
 
 

@@ -33,13 +33,17 @@ from importlib import resources
 
 SECTIONS = ("related", "drop", "prefix", "contains", "byline", "tail", "copyright")
 _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
-_SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 16)
 def phrase_key(text: str) -> str:
-    """Lower-case, NFKC, single spaces, no punctuation at either end."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return _SPACES.sub(" ", _EDGE_PUNCT.sub("", text)).strip()
+    """Lower-case, NFKC, single spaces, no punctuation at either end.
+
+    Cached: the same lines (titles, template phrases) come back on every page of a site.
+    """
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(_EDGE_PUNCT.sub("", text.casefold()).split())
 
 
 @dataclass(frozen=True)

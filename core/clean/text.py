@@ -101,7 +101,7 @@ def _stopword_density(line: str, stopwords: frozenset[str]) -> float:
     if not stopwords:
         return 0.0
     tokens = _WORD.findall(line.lower())
-    return sum(t in stopwords for t in tokens) / len(tokens) if tokens else 0.0
+    return sum(map(stopwords.__contains__, tokens)) / len(tokens) if tokens else 0.0
 
 
 def densest_block(lines: list[str], stopwords: frozenset[str]) -> list[str]:
