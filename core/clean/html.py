@@ -17,6 +17,7 @@ from __future__ import annotations
 from core.clean.language import detect_language, stoplist
 from core.clean.lines import (
     boilerplate_reason,
+    drop_link_lists,
     drop_title_and_stutter,
     ends_sentence,
     filter_lines,
@@ -24,7 +25,7 @@ from core.clean.lines import (
     split_lines,
     word_count,
 )
-from core.clean.rules import Rules
+from core.clean.rules import Rules, phrase_key
 from core.clean.text import clean_text, line_score
 
 MIN_BODY_WORDS = 25  # below this, trafilatura most likely missed the body
@@ -59,6 +60,7 @@ def clean_html(raw: str, rules: Rules, url: str | None = None) -> tuple[str, lis
         title = extracted.title or ""
         meta = {"date": extracted.date, "url": extracted.url or url, "site": extracted.sitename}
         paragraphs = drop_title_and_stutter(filter_lines(split_lines(extracted.text or ""), rules), title)
+        paragraphs = drop_link_lists(paragraphs, link_texts(tree))
     if sum(word_count(p) for p in paragraphs) < MIN_BODY_WORDS:
         fallback_title, paragraphs, language = clean_text("\n".join(page_lines), rules)
         return title or fallback_title, paragraphs, language, meta
@@ -82,6 +84,16 @@ def restore_lead(
             break
         lead.insert(0, line)
     return lead + paragraphs
+
+
+def link_texts(tree) -> frozenset[str]:
+    """The text of every link on the page, as phrase keys."""
+    texts = set()
+    for anchor in tree.iter("a"):
+        text = " ".join(anchor.itertext()).strip()
+        if text:
+            texts.add(phrase_key(text))
+    return frozenset(texts)
 
 
 def parse_html(raw: str):

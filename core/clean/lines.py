@@ -215,6 +215,26 @@ def drop_title_and_stutter(lines: list[str], title: str = "") -> list[str]:
     return kept
 
 
+def drop_link_lists(lines: list[str], link_texts: frozenset[str]) -> list[str]:
+    """Drop lines that are wholly the text of a link on the page, when they come in runs or close the body.
+
+    A run of such lines is a list of links to other stories; one at the very
+    end is a "read more" pointer. A line of running text is never dropped.
+    """
+
+    def is_link(line: str) -> bool:
+        return not ends_sentence(line) and phrase_key(line) in link_texts
+
+    flags = [is_link(line) for line in lines]
+    kept = []
+    for i, line in enumerate(lines):
+        in_run = flags[i] and ((i > 0 and flags[i - 1]) or (i + 1 < len(lines) and flags[i + 1]))
+        closing = flags[i] and all(flags[i:])
+        if not (in_run or closing):
+            kept.append(line)
+    return kept
+
+
 def filter_lines(lines: list[str], rules: Rules) -> list[str]:
     """The filter both cleaners share: the "more headlines" tail, then the phrase and shape rules."""
     return drop_rule_lines(cut_tail(lines, rules), rules)
