@@ -48,3 +48,15 @@ def test_html_to_text_survives_deep_nesting():
     # libxml2 stops building the tree at its depth limit; what matters is that nothing breaks
     too_deep = "<div>" * 10000 + "lost" + "</div>" * 10000
     assert isinstance(html_to_text(f"<html><body>{too_deep}</body></html>"), str)
+
+
+def test_a_lead_paragraph_outside_the_extracted_block_is_restored():
+    paragraphs = article("harbour", 12).split("\n\n")
+    lead = "HARBOUR CITY - The council approved the plan on Monday after a long debate about costs and jobs."
+    html = news_page(
+        f'<div class="lead"><p>{lead}</p></div><div class="body">'
+        + "".join(f"<p>{p}</p>" for p in paragraphs)
+        + "</div>"
+    )
+    doc = clean_document(Document(id="p.html", raw=html, kind=HTML))
+    assert doc.text.split("\n\n")[0] == lead

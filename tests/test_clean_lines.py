@@ -98,3 +98,52 @@ def test_sentence_end_looks_through_quotes_and_credits():
 def test_filter_lines_runs_every_rule():
     lines = [*BODY, "Baca juga: Sesuatu Yang Lain", "Scroll to Top", "Terkini Lainnya", "Headline A"]
     assert filter_lines(lines, RULES) == BODY
+
+
+@pytest.mark.parametrize(
+    "line,reason",
+    [
+        ("Musisi memberikan standing ovation di Grammy. (REUTERS/Andrew Kelly)", "photo caption"),
+        ("Fox News' Jessica Napoli contributed to this report.", "credit or widget"),
+        ("Plague fears grow after two cases in China [VIDEO]", "related link"),
+        ("Follow her on Twitter @AmyKup or on Facebook.", "social media prompt"),
+        ("More AP NBA: https://apnews.com/NBA", "link line"),
+        ("Home | World | Politics | Business | Sport", "menu"),
+        ("Tempo de leitura: 1 minuto", "byline"),
+    ],
+)
+def test_newer_boilerplate_rules(line, reason):
+    assert boilerplate_reason(line, RULES) == reason
+
+
+def test_table_rows_and_captions_in_a_gallery_are_content():
+    assert boilerplate_reason("| DL | Larry Ogunjobi | 63 | 85% |", RULES) is None
+    assert (
+        boilerplate_reason("Selena Gomez di karpet merah. (REUTERS / Danny)", RULES, keep_captions=True)
+        is None
+    )
+
+
+def test_comment_sections_start_a_tail():
+    from core.clean.lines import is_tail_marker
+
+    assert is_tail_marker("34 responses to “Anthony Lynn: we needed to win”", RULES)
+    assert is_tail_marker("jjackwagon says:", RULES)
+    assert not is_tail_marker("The minister says the plan will work.", RULES)
+
+
+def test_headline_matches_with_or_without_a_site_suffix():
+    from core.clean.lines import drop_title_and_stutter, is_headline
+
+    assert is_headline("Storm hits the coast", "Storm hits the coast | Daily Planet")
+    assert not is_headline("Storm hits the coast again and again, officials said.", "Storm hits the coast")
+    lines = ["Storm hits the coast", BODY[0], BODY[0], "Tuesday", BODY[1], "Tuesday"]
+    assert drop_title_and_stutter(lines, "Storm hits the coast") == [BODY[0], "Tuesday", BODY[1], "Tuesday"]
+
+
+def test_link_lists_go_but_a_list_of_plain_lines_stays():
+    from core.clean.lines import drop_link_lists
+
+    links = frozenset({"other story one", "other story two", "read more"})
+    lines = [BODY[0], "Other story one", "Other story two", BODY[1], "Oct. 3 -- Phoenix, AZ", "Read more"]
+    assert drop_link_lists(lines, links) == [BODY[0], BODY[1], "Oct. 3 -- Phoenix, AZ"]

@@ -48,3 +48,26 @@ def test_clean_document_fills_title_text_language_and_drops_raw():
     doc = clean_document(Document(id="a", raw=page(article("harbour"))))
     assert doc.raw is None and doc.title and doc.language == "en"
     assert "Daily Planet. All rights reserved" not in doc.text
+
+
+def test_an_in_body_related_box_does_not_end_the_article():
+    first, second = article("harbour", 6), article("harbour", 10, start=6)
+    box = "Related Stories\nBudget talks stall again\nMayor visits the port"
+    _, paragraphs, _ = clean_text(page(f"{first}\n{box}\n{second}"), RULES)
+    assert paragraphs == first.split("\n\n") + second.split("\n\n")
+
+
+def test_comments_after_the_body_are_cut():
+    body = article("harbour")
+    comments = "12 Comments\nreader1 says:\nThis is a long comment about how the harbour plan is a waste of money for everyone."
+    _, paragraphs, _ = clean_text(page(f"{body}\n{comments}"), RULES)
+    assert paragraphs == body.split("\n\n")
+
+
+def test_a_gallery_keeps_its_captions():
+    captions = "\n".join(
+        f"Photo {i}: the harbour crowd gathered near the pier to watch the ships arrive at dawn. (Reuters/Jane Doe)"
+        for i in range(4)
+    )
+    _, paragraphs, _ = clean_text(f"Harbour festival in pictures\n{captions}\n", RULES)
+    assert len(paragraphs) == 4

@@ -13,6 +13,7 @@ from collections import Counter
 
 from core.clean.rules import Rules, phrase_key
 
+_SUFFIX_SEPARATORS = set("|-–—:·»")
 _CLOSERS = "\"'”’»)]*"
 _SENTENCE_END = ".!?…。！？"
 # "... (REUTERS/Andrew Kelly)", "... (ANTARA FOTO/Budi)", "... (Photo: AP)": a photo caption
@@ -175,7 +176,13 @@ def is_headline(line: str, title: str) -> bool:
     if line_key == title_key:
         return True
     shorter, longer = sorted((line_key, title_key), key=len)
-    return len(shorter) >= 0.6 * len(longer) and longer.startswith(shorter) and not ends_sentence(line)
+    rest = longer[len(shorter) :].lstrip()
+    return (
+        bool(shorter)
+        and longer.startswith(shorter)
+        and rest[:1] in _SUFFIX_SEPARATORS
+        and not ends_sentence(line)
+    )
 
 
 def drop_repeats(lines: list[str], title: str = "") -> list[str]:
