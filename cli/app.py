@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -22,6 +23,8 @@ from cli.options import (
     DEFAULTS,
     Bands,
     CanonicalOpt,
+    Db,
+    DbArgument,
     ErrorsFile,
     Fields,
     Format,
@@ -238,6 +241,14 @@ def dedup(
     dupes_only: Annotated[
         bool, typer.Option("--dupes-only", help="Only clusters with more than one document.")
     ] = False,
+    db: Db = None,
+    only_new: Annotated[
+        bool,
+        typer.Option(
+            "--only-new",
+            help="With --db: only documents of stories no earlier run has seen (status new), and their clusters.",
+        ),
+    ] = False,
     check: Annotated[
         bool, typer.Option("--check", help="Exit with 1 when any duplicates were found (like diff or grep).")
     ] = False,
@@ -262,9 +273,10 @@ def dedup(
     --by cluster (default): one JSON record per cluster, singletons included: cluster, size, canonical
     (id, path, title, text, url, date, language) and members (id, path, title, similarity to the
     canonical). --by doc: one record per document: id, path, title, url, date, language, cluster, size,
-    canonical (true/false), canonical_id, similarity, status.
+    canonical (true/false), canonical_id, similarity, status. Status is "new" without --db; with
+    --db it is "new" (a story no earlier run indexed), "duplicate" (a copy of one) or "seen" (a
+    document indexed by an earlier run).
     """
-    from core.pipeline import dedup_documents
 
     options = OutputOptions.resolve(fmt, quiet, no_color)
     settings = _settings(
@@ -276,15 +288,61 @@ def dedup(
         canonical=canonical.value,
     )
     run = Run(options, errors)
-    clusters = dedup_documents(
-        _clean_stream(run, paths, input_format, field, null, max_bytes, jobs, timeout), settings
-    )
+    docs = _clean_stream(run, paths, input_format, field, null, max_bytes, jobs, timeout)
+    clusters = _cluster(docs, settings, db)
     duplicates = sum(c.size - 1 for c in clusters)
     if dupes_only:
         clusters = [c for c in clusters if c.size > 1]
+    if only_new:
+        clusters = _only_new(clusters)
     with closed_stdout_ends_quietly():
         _write_clusters(clusters, options, by, unique)
     raise run.finish(f", {len(clusters)} clusters, {duplicates} duplicates", duplicates > 0, check)
+
+
+def _cluster(docs, settings, db: str | None):
+    """One-off clustering, or clustering against the persistent index at ``db``."""
+    if db is None:
+        from core.pipeline import dedup_documents
+
+        return dedup_documents(docs, settings)
+    from core.incremental import dedup_with_index
+
+    docs = list(docs)  # clean everything first: the index is locked only while clustering
+    with _open_index(db, settings) as store:
+        return dedup_with_index(docs, settings, store)
+
+
+@contextmanager
+def _open_index(db: str, settings):
+    """The index at ``db``; an index that cannot be used is a usage error (exit 2), with its reason."""
+    from core.store import open_store
+
+    from core.errors import StoreError
+    from core.incremental import settings_fingerprint
+
+    try:
+        store = open_store(db, settings_fingerprint(settings))
+    except StoreError as error:
+        raise usage_error(str(error)) from None
+    try:
+        yield store
+    except StoreError as error:
+        raise usage_error(str(error)) from None
+    finally:
+        store.close()
+
+
+def _only_new(clusters):
+    """Keep the documents of stories nobody indexed before (and the clusters that hold them)."""
+    from dataclasses import replace
+
+    kept = []
+    for cluster in clusters:
+        members = [m for m in cluster.members if m.document.meta.get("status", "new") == "new"]
+        if members:
+            kept.append(replace(cluster, members=members))
+    return kept
 
 
 def _write_clusters(clusters, options: OutputOptions, by: Shape, unique: bool) -> None:
@@ -351,6 +409,79 @@ def explain(
         else:
             write_records([explanation_record(result)], sys.stdout, options.format)
     raise typer.Exit(EXIT_OK)
+
+
+index_app = typer.Typer(no_args_is_help=True, help="Look after a persistent index (the --db of dedup).")
+app.add_typer(index_app, name="index")
+DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+@index_app.command("stats")
+def index_stats(
+    db: DbArgument,
+    fmt: FormatOpt = None,
+    shingle_size: ShingleSize = DEFAULTS.shingle_size,
+    num_perm: NumPerm = DEFAULTS.num_perm,
+    bands: Bands = DEFAULTS.bands,
+) -> None:
+    """Print the index's size: documents, clusters, largest cluster, bytes, first and last run."""
+    settings = _settings(shingle_size=shingle_size, num_perm=num_perm, bands=bands)
+    options = OutputOptions.resolve(fmt, False, False)
+    with _open_index(db, settings) as store, closed_stdout_ends_quietly():
+        stats = store.stats()
+        if options.format in (Format.text, Format.table):
+            for name, value in stats.items():
+                sys.stdout.write(f"{name}\t{value}\n")
+        else:
+            write_records([stats], sys.stdout, options.format)
+
+
+@index_app.command("prune")
+def index_prune(
+    db: DbArgument,
+    older_than: Annotated[
+        str,
+        typer.Option(
+            "--older-than", help="Age of the documents to remove: a number and s, m, h, d or w (30d)."
+        ),
+    ],
+    shingle_size: ShingleSize = DEFAULTS.shingle_size,
+    num_perm: NumPerm = DEFAULTS.num_perm,
+    bands: Bands = DEFAULTS.bands,
+    quiet: Quiet = False,
+) -> None:
+    """Remove documents first seen longer ago than --older-than; clusters left empty go too."""
+    seconds = _duration(older_than)
+    settings = _settings(shingle_size=shingle_size, num_perm=num_perm, bands=bands)
+    with _open_index(db, settings) as store:
+        removed = store.prune(seconds)
+    Messages(OutputOptions(Format.jsonl, quiet=quiet)).info(f"{removed} documents removed")
+
+
+@index_app.command("export")
+def index_export(
+    db: DbArgument,
+    fmt: FormatOpt = None,
+    shingle_size: ShingleSize = DEFAULTS.shingle_size,
+    num_perm: NumPerm = DEFAULTS.num_perm,
+    bands: Bands = DEFAULTS.bands,
+) -> None:
+    """Print every indexed document: id, path, url, title, date, language, first_seen, cluster."""
+    settings = _settings(shingle_size=shingle_size, num_perm=num_perm, bands=bands)
+    options = OutputOptions.resolve(fmt, False, False)
+    fmt_out = Format.jsonl if options.format in (Format.text, Format.table) else options.format
+    with _open_index(db, settings) as store, closed_stdout_ends_quietly():
+        write_records(store.export(), sys.stdout, fmt_out)
+
+
+def _duration(text: str) -> float:
+    number, unit = text[:-1], text[-1:].lower()
+    try:
+        return float(number) * DURATION_UNITS[unit]
+    except (KeyError, ValueError):
+        raise usage_error(
+            f"--older-than takes a number and s, m, h, d or w (like 30d), got {text!r}"
+        ) from None
 
 
 def main() -> None:

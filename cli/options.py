@@ -127,6 +127,22 @@ ErrorsFile = Annotated[
         show_default=False,
     ),
 ]
+Db = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="NEWSDEDUP_DB",
+        help="Persistent index, a SQLite file or redis://[:password@]host:port/N: documents are clustered "
+        "together with everything indexed by earlier runs, and added to it.",
+        show_default=False,
+    ),
+]
+DbArgument = Annotated[
+    str,
+    typer.Argument(
+        envvar="NEWSDEDUP_DB", help="The index: a SQLite file or redis://host:port/N.", show_default=False
+    ),
+]
 Threshold = Annotated[
     float,
     typer.Option(
