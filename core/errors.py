@@ -19,3 +19,11 @@ class DocumentError(NewsdedupError):
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
+
+
+class StoreError(NewsdedupError):
+    """The persistent index cannot be opened, read or written; the batch in progress was not applied.
+
+    The message is one line that names the index (a Redis URL with its password
+    masked) and the reason.
+    """

@@ -14,7 +14,18 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from core.errors import UsageError
-from core.fingerprint import SEED
+from core.fingerprint import SEED, permutations
+
+
+def minhash(signature: np.ndarray, num_perm: int, seed: int = SEED) -> MinHash:
+    """A datasketch ``MinHash`` holding ``signature`` (permutations from the cache, not regenerated)."""
+    return MinHash(
+        num_perm=num_perm,
+        seed=seed,
+        hashvalues=signature,
+        permutations=permutations(num_perm, seed),
+        scheme="affine32",
+    )
 
 
 def candidate_probability(jaccard: float, bands: int, rows: int) -> float:
@@ -34,7 +45,7 @@ class CandidateIndex:
         self._lsh = MinHashLSH(num_perm=num_perm, params=(bands, self.rows), storage_config=storage_config)
 
     def _minhash(self, signature: np.ndarray) -> MinHash:
-        return MinHash(num_perm=self.num_perm, seed=SEED, hashvalues=signature, scheme="affine32")
+        return minhash(signature, self.num_perm)
 
     def query(self, signature: np.ndarray) -> list[Hashable]:
         return self._lsh.query(self._minhash(signature))
