@@ -266,6 +266,26 @@ def test_prune_removes_old_documents_their_lsh_entries_and_empty_clusters(store)
         assert store.prune(older_than_seconds=1000) == 0
 
 
+def test_a_batch_can_prune_what_it_added_or_moved(store):
+    with store.transaction(now=T0):
+        stored = store.add_document(*batch_document("stored", 0, 80))
+        stored_cluster = store.documents([stored])[stored].cluster
+    with store.transaction(now=T0 + 1000):
+        fresh = store.add_document(*batch_document("fresh", 0, 80))
+        fresh_cluster = store.documents([fresh])[fresh].cluster
+        backdated = store.add_document(
+            *batch_document("backdated", 0, 80), cluster=fresh_cluster, first_seen=T0
+        )
+        store.move_documents([stored], fresh_cluster)
+        assert store.prune(older_than_seconds=500) == 2  # the stored document and the backdated one
+        assert [doc.key for doc in store.cluster_members(fresh_cluster)] == [fresh]
+        assert store.candidates(batch_document("backdated", 0, 80)[1].signature) == set()
+    assert store.documents([stored, backdated]) == {}
+    assert list(store.clusters([stored_cluster, fresh_cluster])) == [fresh_cluster]
+    assert store.clusters([fresh_cluster])[fresh_cluster].size == 1
+    store.integrity_check()
+
+
 def test_stats_and_export(store):
     assert store.stats()["documents"] == 0
     with store.transaction(now=T0):
