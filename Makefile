@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint format eval bench clean
+.PHONY: install demo test lint format eval bench store-size clean
 
 install: $(STAMP)
 
@@ -35,6 +35,9 @@ eval: install
 
 bench: install
 	$(BIN)/python -m tools.bench
+
+store-size: install
+	$(BIN)/python -m tools.store_size
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info build

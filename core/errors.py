@@ -22,6 +22,14 @@ class DocumentError(NewsdedupError):
         self.reason = reason
 
 
+class StoreError(NewsdedupError):
+    """The persistent index cannot be opened, read or written; the batch in progress was not applied.
+
+    The message is one line that names the index (a Redis URL with its password
+    masked) and the reason.
+    """
+
+
 def printable(name: str) -> str:
     """A file name as valid UTF-8: bytes that are not UTF-8 shown as \\xNN (as ``ls -b`` does)."""
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

@@ -17,6 +17,13 @@ from core.errors import UsageError
 from core.fingerprint import SEED
 
 
+def minhash(signature: np.ndarray, num_perm: int, seed: int = SEED) -> LeanMinHash:
+    """A datasketch MinHash holding ``signature``: a frozen LeanMinHash, built without permutation tables."""
+    if len(signature) != num_perm:
+        raise ValueError(f"signature has {len(signature)} values, expected {num_perm}")
+    return LeanMinHash(seed=seed, hashvalues=signature, scheme="affine32")
+
+
 def candidate_probability(jaccard: float, bands: int, rows: int) -> float:
     """Probability that a pair of this Jaccard similarity shares at least one band."""
     return 1.0 - (1.0 - jaccard**rows) ** bands
@@ -34,8 +41,7 @@ class CandidateIndex:
         self._lsh = MinHashLSH(num_perm=num_perm, params=(bands, self.rows), storage_config=storage_config)
 
     def _minhash(self, signature: np.ndarray) -> LeanMinHash:
-        # LeanMinHash: a frozen signature, without the permutation tables a MinHash builds
-        return LeanMinHash(seed=SEED, hashvalues=signature, scheme="affine32")
+        return minhash(signature, self.num_perm)
 
     def query(self, signature: np.ndarray) -> list[Hashable]:
         return self._lsh.query(self._minhash(signature))

@@ -1,0 +1,328 @@
+"""The index in one SQLite file.
+
+WAL mode: readers never wait, and a batch is one ``BEGIN IMMEDIATE`` transaction,
+so a second writer waits (up to the busy timeout) for the first to commit, and a
+process killed mid-batch leaves only uncommitted WAL frames, which SQLite
+ignores when the file is opened again. ``synchronous=FULL`` makes a committed
+batch survive a power cut too (one fsync per batch).
+
+Size per document (see ``make store-size``): the LSH band rows are a
+WITHOUT ROWID table holding only a 32-bit bucket (band number mixed in) and the
+key, so each row is ~12 bytes; shingles are Rice-coded blobs
+(:mod:`core.store.codec`); the signature is not stored at all (it is
+recomputed from the shingles). Canonical texts live in a table of their own so
+that their share can be measured apart.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+from core.errors import StoreError
+from core.store.base import Store, one_line
+from core.store.codec import band_buckets
+from core.store.types import StoredCluster, StoredDocument
+
+_SCHEMA = (
+    "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+    """CREATE TABLE documents (
+        key INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        path TEXT,
+        url TEXT,
+        title TEXT NOT NULL,
+        date TEXT,
+        language TEXT,
+        first_seen REAL NOT NULL,
+        cluster INTEGER NOT NULL,
+        similarity REAL NOT NULL,
+        shingle_count INTEGER NOT NULL
+    )""",
+    "CREATE INDEX documents_by_cluster ON documents (cluster)",
+    "CREATE INDEX documents_by_first_seen ON documents (first_seen)",
+    "CREATE TABLE shingles (key INTEGER PRIMARY KEY, data BLOB NOT NULL)",
+    # one row per band of each document; the bucket already tells the band apart
+    "CREATE TABLE bands (bucket INTEGER NOT NULL, key INTEGER NOT NULL, PRIMARY KEY (bucket, key)) WITHOUT ROWID",
+    """CREATE TABLE clusters (
+        id INTEGER PRIMARY KEY,
+        canonical_key INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        representatives TEXT NOT NULL,
+        updated REAL NOT NULL
+    )""",
+    "CREATE TABLE canonical_texts (cluster INTEGER PRIMARY KEY, text TEXT NOT NULL)",
+)
+_DOCUMENT_COLUMNS = "d.key, d.id, d.path, d.url, d.title, d.date, d.language, d.first_seen, d.cluster, d.similarity, d.shingle_count"
+# SQLite's own words -> what they mean for an index
+_REASONS = {
+    "attempt to write a readonly database": "the index is read-only",
+    "database or disk is full": "the disk is full",
+    "file is not a database": "not an SQLite database, or a damaged one",
+    "database disk image is malformed": "the index file is damaged",
+    "unable to open database file": "cannot open the index file",
+    "disk I/O error": "the index file could not be written (disk full, file size limit or failing storage)",
+}
+
+
+def _marks(count: int) -> str:
+    return ",".join("?" * count)
+
+
+class SQLiteStore(Store):
+    backend = "sqlite"
+    _backend_errors = (sqlite3.Error, OSError)
+
+    def __init__(self, path: str | os.PathLike, settings_fingerprint: dict, *, busy_timeout: float = 600.0):
+        super().__init__(os.fspath(path), settings_fingerprint, busy_timeout=busy_timeout)
+        self.path = Path(path)
+        if not self.path.parent.is_dir():
+            raise StoreError(f"{self.location}: directory {self.path.parent} does not exist")
+        if self.path.is_dir():
+            raise StoreError(f"{self.location}: is a directory")
+        self._db: sqlite3.Connection | None = None
+        try:
+            with self._errors_as_store_errors():
+                self._db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
+                # a new file only (fixed once WAL is on): 8 KiB pages hold the ~1.6 KB shingle blobs with
+                # little slack, where 4 KiB pages fit two and waste a quarter (measured: 2.9 vs 3.3 KB/doc)
+                self._db.execute("PRAGMA page_size=8192")
+                mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+                if mode != "wal":
+                    raise StoreError(
+                        f"{self.location}: cannot switch the index to WAL mode (it stays {mode!r})"
+                    )
+                self._db.execute("PRAGMA synchronous=FULL")
+            self._open_index()
+        except BaseException:
+            self._close()
+            raise
+
+    def _reason(self, error: BaseException) -> str:
+        message = one_line(error)
+        if message == "database is locked":
+            return f"the index is busy: another run kept it locked for more than {self.busy_timeout:g} s"
+        meaning = _REASONS.get(message)
+        return f"{meaning} ({message})" if meaning else message
+
+    # --- batches ------------------------------------------------------------------------------
+
+    def _begin(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def _commit(self) -> None:
+        self._db.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        if self._db is not None and self._db.in_transaction:
+            self._db.execute("ROLLBACK")
+
+    @contextmanager
+    def _read_snapshot(self) -> Iterator[None]:
+        self._db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self._db.execute("ROLLBACK")
+
+    def _close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def _prepare_schema(self) -> None:
+        names = {name for (name,) in self._db.execute("SELECT name FROM sqlite_master")}
+        if "meta" in names:
+            return
+        if names:
+            raise StoreError(f"{self.location}: not a newsdedup index (an SQLite database with other tables)")
+        for statement in _SCHEMA:
+            self._db.execute(statement)
+
+    def _read_meta(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT name, value FROM meta"))
+
+    def _write_meta(self, values: dict[str, str]) -> None:
+        self._db.executemany("INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)", values.items())
+
+    # --- reads --------------------------------------------------------------------------------
+
+    def _lookup_ids(self, ids: Sequence[str]) -> dict[str, int]:
+        rows = self._db.execute(f"SELECT id, key FROM documents WHERE id IN ({_marks(len(ids))})", ids)
+        return dict(rows)
+
+    def _candidate_keys(self, signature: np.ndarray, buckets: np.ndarray) -> set[int]:
+        rows = self._db.execute(
+            f"SELECT DISTINCT key FROM bands WHERE bucket IN ({_marks(len(buckets))})", buckets.tolist()
+        )
+        return {key for (key,) in rows}
+
+    def _load_documents(self, keys: Sequence[int], fingerprints: bool) -> dict[int, StoredDocument]:
+        if fingerprints:
+            query = f"SELECT {_DOCUMENT_COLUMNS}, s.data FROM documents d JOIN shingles s ON s.key = d.key"
+        else:
+            query = f"SELECT {_DOCUMENT_COLUMNS}, NULL FROM documents d"
+        found = {}
+        for *fields, blob in self._db.execute(f"{query} WHERE d.key IN ({_marks(len(keys))})", keys):
+            key = fields[0]
+            shingles = self._decode(key, blob) if fingerprints else None
+            found[key] = StoredDocument(*fields, shingles=shingles)
+        return found
+
+    def _load_clusters(self, ids: Sequence[int]) -> dict[int, StoredCluster]:
+        rows = self._db.execute(
+            "SELECT c.id, c.canonical_key, c.title, t.text, c.size, c.representatives, c.updated "
+            "FROM clusters c JOIN canonical_texts t ON t.cluster = c.id "
+            f"WHERE c.id IN ({_marks(len(ids))})",
+            ids,
+        )
+        return {
+            cluster_id: StoredCluster(
+                cluster_id, canonical, title, text, size, json.loads(representatives), updated
+            )
+            for cluster_id, canonical, title, text, size, representatives, updated in rows
+        }
+
+    def _member_keys(self, cluster_id: int) -> list[int]:
+        return [
+            key
+            for (key,) in self._db.execute(
+                "SELECT key FROM documents WHERE cluster = ? ORDER BY key", (cluster_id,)
+            )
+        ]
+
+    def _keys_first_seen_before(self, cutoff: float) -> list[int]:
+        rows = self._db.execute("SELECT key FROM documents WHERE first_seen < ? ORDER BY key", (cutoff,))
+        return [key for (key,) in rows]
+
+    def _all_document_keys(self) -> list[int]:
+        return [key for (key,) in self._db.execute("SELECT key FROM documents ORDER BY key")]
+
+    def _all_cluster_ids(self) -> list[int]:
+        return [cluster_id for (cluster_id,) in self._db.execute("SELECT id FROM clusters ORDER BY id")]
+
+    # --- writes -------------------------------------------------------------------------------
+
+    def _insert_document(self, doc: StoredDocument, shingle_blob: bytes, buckets: np.ndarray) -> None:
+        self._db.execute(
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                doc.key,
+                doc.id,
+                doc.path,
+                doc.url,
+                doc.title,
+                doc.date,
+                doc.language,
+                doc.first_seen,
+                doc.cluster,
+                doc.similarity,
+                doc.shingle_count,
+            ),
+        )
+        self._db.execute("INSERT INTO shingles (key, data) VALUES (?, ?)", (doc.key, shingle_blob))
+        # two bands of one document may hash to one bucket; one row for it is enough
+        self._db.executemany(
+            "INSERT OR IGNORE INTO bands (bucket, key) VALUES (?, ?)",
+            ((b, doc.key) for b in buckets.tolist()),
+        )
+
+    def _write_cluster(self, cluster: StoredCluster) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO clusters VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                cluster.id,
+                cluster.canonical_key,
+                cluster.title,
+                cluster.size,
+                json.dumps(cluster.representatives),
+                cluster.updated,
+            ),
+        )
+        self._db.execute("INSERT OR REPLACE INTO canonical_texts VALUES (?, ?)", (cluster.id, cluster.text))
+
+    def _delete_cluster(self, cluster_id: int) -> None:
+        self._db.execute("DELETE FROM clusters WHERE id = ?", (cluster_id,))
+        self._db.execute("DELETE FROM canonical_texts WHERE cluster = ?", (cluster_id,))
+
+    def _set_document_cluster(self, docs: Sequence[StoredDocument], cluster_id: int) -> None:
+        keys = [doc.key for doc in docs]
+        self._db.execute(
+            f"UPDATE documents SET cluster = ? WHERE key IN ({_marks(len(keys))})", [cluster_id, *keys]
+        )
+
+    def _delete_documents(self, docs: Sequence[StoredDocument]) -> None:
+        self._db.executemany(
+            "DELETE FROM bands WHERE bucket = ? AND key = ?",
+            (
+                (bucket, doc.key)
+                for doc in docs
+                for bucket in band_buckets(doc.signature, self.bands).tolist()
+            ),
+        )
+        keys = [doc.key for doc in docs]
+        self._db.execute(f"DELETE FROM documents WHERE key IN ({_marks(len(keys))})", keys)
+        self._db.execute(f"DELETE FROM shingles WHERE key IN ({_marks(len(keys))})", keys)
+
+    # --- maintenance --------------------------------------------------------------------------
+
+    def _stats(self) -> dict:
+        (documents, oldest, newest) = self._db.execute(
+            "SELECT count(*), min(first_seen), max(first_seen) FROM documents"
+        ).fetchone()
+        (clusters,) = self._db.execute("SELECT count(*) FROM clusters").fetchone()
+        largest = self._db.execute("SELECT id, size FROM clusters ORDER BY size DESC, id LIMIT 1").fetchone()
+        page_size = self._db.execute("PRAGMA page_size").fetchone()[0]
+        pages = self._db.execute("PRAGMA page_count").fetchone()[0]
+        breakdown = self._bytes_by_table()
+        return {
+            "documents": documents,
+            "clusters": clusters,
+            "largest_cluster": {"id": largest[0], "size": largest[1]} if largest else None,
+            "bytes": pages * page_size,
+            "bytes_on_disk": sum(
+                os.path.getsize(f"{self.path}{suffix}")
+                for suffix in ("", "-wal", "-shm")
+                if os.path.exists(f"{self.path}{suffix}")
+            ),
+            "canonical_text_bytes": breakdown.get("canonical_texts", 0),
+            "oldest_first_seen": oldest,
+            "newest_first_seen": newest,
+            "breakdown": breakdown,
+        }
+
+    def _bytes_by_table(self) -> dict[str, int]:
+        """Bytes of the pages of each table and index (the dbstat virtual table)."""
+        try:
+            rows = self._db.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY name")
+            return dict(rows)
+        except sqlite3.OperationalError:  # an SQLite built without dbstat: the texts' own length
+            (texts,) = self._db.execute(
+                "SELECT coalesce(sum(length(CAST(text AS BLOB))), 0) FROM canonical_texts"
+            ).fetchone()
+            return {"canonical_texts": texts}
+
+    def _storage_problems(self) -> Iterable[str]:
+        return [row for (row,) in self._db.execute("PRAGMA integrity_check") if row != "ok"]
+
+    def _lsh_problems(self, docs: Sequence[StoredDocument]) -> Iterable[str]:
+        for doc in docs:
+            expected = np.unique(band_buckets(doc.signature, self.bands)).tolist()
+            (found,) = self._db.execute(
+                f"SELECT count(*) FROM bands WHERE key = ? AND bucket IN ({_marks(len(expected))})",
+                [doc.key, *expected],
+            ).fetchone()
+            if found != len(expected):
+                yield f"document key {doc.key} has {found} of its {len(expected)} LSH band rows"
+
+    def _lsh_total_problems(self, documents: int, band_entries: int) -> Iterable[str]:
+        (rows,) = self._db.execute("SELECT count(*) FROM bands").fetchone()
+        if rows != band_entries:
+            yield f"{rows} LSH band rows where the {documents} documents have {band_entries}"

@@ -1,0 +1,66 @@
+"""What an index holds: documents with their fingerprints, and clusters with their canonical text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class StoredDocument:
+    """One indexed document.
+
+    ``shingles`` and ``signature`` are ``None`` when the document was read
+    without its fingerprint (``fingerprints=False``); ``shingle_count`` is
+    always there. The signature is not stored: it is recomputed from the
+    shingles, which the settings fingerprint pins down exactly.
+    """
+
+    key: int  # store-internal, never reused
+    id: str  # the document id (input path or record id)
+    path: str | None
+    url: str | None
+    title: str
+    date: str | None
+    language: str | None
+    first_seen: float  # unix time of the batch that added it
+    cluster: int
+    similarity: float  # to its cluster's canonical when it was written
+    shingle_count: int
+    shingles: np.ndarray | None = None  # uint32, sorted, unique
+    signature: np.ndarray | None = None  # uint32, num_perm values
+
+    def record(self) -> dict:
+        """The JSON-able export record."""
+        return {
+            "id": self.id,
+            "path": self.path,
+            "url": self.url,
+            "title": self.title,
+            "date": self.date,
+            "language": self.language,
+            "first_seen": self.first_seen,
+            "cluster": self.cluster,
+        }
+
+
+@dataclass
+class StoredCluster:
+    """A cluster and the canonical text it was last shown with.
+
+    ``size``, ``representatives`` and ``updated`` are kept by the store: they
+    are recomputed when a batch that changed the cluster's members commits.
+    ``canonical_key`` may name a document that was pruned since; the cluster
+    keeps its canonical ``title`` and ``text`` (the store cannot choose a new
+    canonical: the rule lives in :mod:`core.canonical` and needs texts it does
+    not keep).
+    """
+
+    id: int
+    canonical_key: int
+    title: str
+    text: str  # the canonical's clean text
+    size: int
+    representatives: list[int]  # keys of up to 4 longest members (most shingles, ties by id)
+    updated: float  # time of the last batch that changed it

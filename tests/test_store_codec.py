@@ -1,0 +1,128 @@
+"""What both index backends share: shingle blobs, LSH buckets, settings, masking, representatives."""
+
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.fingerprint import signature
+from core.store import mask_location
+from core.store.codec import (
+    CorruptData,
+    band_buckets,
+    choose_representatives,
+    decode_shingles,
+    encode_shingles,
+    settings_difference,
+)
+
+uint32_sets = st.sets(st.integers(0, 2**32 - 1), max_size=300).map(
+    lambda s: np.array(sorted(s), dtype=np.uint32)
+)
+dense_sets = st.sets(st.integers(0, 2000), max_size=300).map(lambda s: np.array(sorted(s), dtype=np.uint32))
+
+
+@settings(max_examples=300)
+@given(st.one_of(uint32_sets, dense_sets))
+def test_shingle_blobs_round_trip(values):
+    decoded = decode_shingles(encode_shingles(values))
+    assert decoded.dtype == np.uint32 and np.array_equal(decoded, values)
+
+
+@pytest.mark.parametrize("values", [[], [0], [2**32 - 1], [0, 2**32 - 1], list(range(1000))])
+def test_shingle_blob_edge_cases(values):
+    values = np.array(values, dtype=np.uint32)
+    assert np.array_equal(decode_shingles(encode_shingles(values)), values)
+
+
+def test_a_shingle_blob_is_near_the_entropy_of_a_random_set():
+    values = np.unique(np.random.default_rng(7).integers(0, 2**32, 500, dtype=np.uint64)).astype(np.uint32)
+    n = len(values)
+    entropy_bytes = (
+        (math.lgamma(2**32 + 1) - math.lgamma(n + 1) - math.lgamma(2**32 - n + 1)) / math.log(2) / 8
+    )
+    size = len(encode_shingles(values))
+    assert size < 1.02 * entropy_bytes + 16  # header and checksum
+    assert size < 3.2 * n  # vs. 4 bytes a value raw
+
+
+def test_every_damaged_byte_and_truncation_is_detected():
+    values = np.unique(np.random.default_rng(3).integers(0, 2**32, 60, dtype=np.uint64)).astype(np.uint32)
+    blob = encode_shingles(values)
+    for position in range(len(blob)):
+        for flip in (0x01, 0x80):
+            damaged = bytearray(blob)
+            damaged[position] ^= flip
+            with pytest.raises(CorruptData):
+                decode_shingles(bytes(damaged))
+    for length in range(len(blob)):
+        with pytest.raises(CorruptData):
+            decode_shingles(blob[:length])
+    with pytest.raises(CorruptData):
+        decode_shingles(blob + b"\0")
+
+
+def test_only_sorted_unique_uint32_shingles_are_encoded():
+    with pytest.raises(ValueError, match="sorted and unique"):
+        encode_shingles(np.array([3, 3], dtype=np.uint32))
+    with pytest.raises(ValueError, match="uint32"):
+        encode_shingles(np.array([1, 2], dtype=np.int64))
+
+
+def test_band_buckets_agree_exactly_when_a_band_agrees():
+    rng = np.random.default_rng(5)
+    first = rng.integers(0, 2**32, 128, dtype=np.uint64).astype(np.uint32)
+    second = first.copy()
+    second[::2] += np.uint32(1)  # every band differs in its first row
+    second[:2] = first[:2]  # except band 0
+    a, b = band_buckets(first, 64), band_buckets(second, 64)
+    assert a.dtype == np.int32 and a.shape == (64,)
+    assert a[0] == b[0] and not np.any(a[1:] == b[1:])
+    # the band number is mixed in: equal rows in different bands give different buckets
+    assert len(set(band_buckets(np.zeros(128, dtype=np.uint32), 64).tolist())) == 64
+    assert band_buckets(first, 128).shape == (128,) and band_buckets(first, 16).shape == (16,)
+
+
+def test_band_buckets_collide_only_at_the_32_bit_birthday_rate():
+    signatures = [signature(np.array([i], dtype=np.uint32), 128) for i in range(2000)]
+    buckets = np.concatenate([band_buckets(s, 64) for s in signatures])
+    # 128,000 buckets in 2**32 values: n**2 / 2**33 = 1.9 collisions expected
+    assert len(buckets) - len(np.unique(buckets)) <= 8
+
+
+@pytest.mark.parametrize(
+    "location, masked",
+    [
+        ("redis://:secret@host:6379/0", "redis://:***@host:6379/0"),
+        ("rediss://user:secret@host:6380/2", "rediss://user:***@host:6380/2"),
+        ("redis://user:p@ss:w/rd@host:6379/0", "redis://user:***@host:6379/0"),
+        ("redis://host:6379/0?password=secret&db=1", "redis://host:6379/0?password=***&db=1"),
+        ("unix:///run/redis.sock?db=0&password=secret", "unix:///run/redis.sock?db=0&password=***"),
+        ("redis://host:6379/0", "redis://host:6379/0"),
+        ("/data/index.db", "/data/index.db"),
+    ],
+)
+def test_passwords_are_masked_in_locations(location, masked):
+    assert mask_location(location) == masked
+
+
+def test_settings_difference_names_keys_in_order():
+    assert (
+        settings_difference({"a": 1, "b": 2, "c": 3}, {"a": 1, "b": 4, "d": 5})
+        == "b 2 (asked 4), c 3 (asked -), d - (asked 5)"
+    )
+    assert settings_difference({"a": 1}, {"a": 1}) == ""
+
+
+def test_representatives_are_the_four_longest_ties_by_id():
+    docs = [
+        SimpleNamespace(key=k, id=doc_id, shingle_count=n)
+        for k, doc_id, n in [(1, "b", 5), (2, "a", 5), (3, "c", 9), (4, "d", 1), (5, "e", 2), (6, "f", 3)]
+    ]
+    assert choose_representatives(docs) == [3, 2, 1, 6]
+    assert choose_representatives(docs[:1]) == [1] and choose_representatives([]) == []

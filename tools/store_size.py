@@ -1,0 +1,90 @@
+"""``make store-size``: bytes per document of the persistent index, and what they are spent on.
+
+    python -m tools.store_size [--documents 2000] [--shingles 500] [--batch 500] [--location PATH|REDIS_URL]
+
+Fills a fresh index (a temporary SQLite file unless ``--location``; a Redis
+database given there is flushed first) with documents of random 32-bit
+shingles (what real shingle hashes look like to a compressor) and realistic
+metadata (path-like id and path, URL, headline, date, language), each looked up
+for candidates and added as a pipeline would, and a 3,000-character canonical
+text per cluster. Prints the index's stats and its size by part, per document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from core.document import Document
+from core.fingerprint import Fingerprint, signature
+from core.store import REDIS_SCHEMES, open_store
+
+SETTINGS = {"shingle_size": 3, "num_perm": 128, "bands": 64, "seed": 1, "schema": 1}
+TARGET = 1024  # bytes per document beyond the canonical texts
+
+
+def fill(location: str, documents: int, shingles: int, batch: int) -> tuple[dict, float]:
+    rng = np.random.default_rng(1)
+    store = open_store(location, SETTINGS)
+    began = time.perf_counter()
+    for start in range(0, documents, batch):
+        with store.transaction():
+            for number in range(start, min(start + batch, documents)):
+                values = np.unique(rng.integers(0, 2**32, shingles, dtype=np.uint64)).astype(np.uint32)
+                fingerprint = Fingerprint(values, signature(values, SETTINGS["num_perm"]))
+                site = f"site-{number % 7}"
+                path = f"crawl/{site}/2024/05/article-{number:06d}.html"
+                document = Document(
+                    id=path,
+                    path=path,
+                    url=f"https://{site}.example/2024/05/a-slug-made-of-the-headline-{number:06d}",
+                    title=f"A headline of the usual length for news article number {number}",
+                    date="2024-05-17",
+                    language="id",
+                    text="x" * 3000,
+                )
+                store.candidates(fingerprint.signature)
+                store.add_document(document, fingerprint)
+    seconds = time.perf_counter() - began
+    stats = store.stats()
+    store.close()
+    return stats, seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--documents", type=int, default=2000)
+    parser.add_argument("--shingles", type=int, default=500)
+    parser.add_argument("--batch", type=int, default=500, help="documents per batch")
+    parser.add_argument("--location", help="index location (default: a temporary SQLite file)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        location = args.location or str(Path(scratch) / "index.db")
+        if location.startswith(REDIS_SCHEMES):
+            import redis
+
+            redis.Redis.from_url(location).flushdb()
+        stats, seconds = fill(location, args.documents, args.shingles, args.batch)
+    count = stats["documents"]
+    shingles = args.shingles
+    bound = (
+        (math.lgamma(2**32 + 1) - math.lgamma(shingles + 1) - math.lgamma(2**32 - shingles + 1))
+        / math.log(2)
+        / 8
+    )
+    print(f"{stats['backend']}: {count} documents of ~{shingles} shingles in {seconds:.1f} s")
+    print(
+        f"bytes per document, canonical texts excluded: {stats['bytes_per_document']:.0f} (target {TARGET})"
+    )
+    print(f"entropy of one random {shingles}-shingle set: {bound:.0f} bytes (no exact encoding is smaller)")
+    for part, size in sorted(stats["breakdown"].items(), key=lambda item: -item[1]):
+        print(f"  {part:30s} {size:>12,d} bytes {size / count:>8.0f} per document")
+
+
+if __name__ == "__main__":
+    main()
