@@ -1,0 +1,200 @@
+"""Runs that remember: clustering against a persistent index, in SQLite and in a real Redis."""
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.app import app
+from core.document import Document
+from core.incremental import dedup_with_index, settings_fingerprint
+from core.pipeline import clean_documents, dedup_documents, read_documents
+from core.settings import DedupSettings
+from core.store import open_store
+from tests.conftest import SAMPLES, article
+
+COMMAND = shutil.which("newsdedup") or str(Path(sys.executable).parent / "newsdedup")
+SETTINGS = DedupSettings()
+
+
+def corpus() -> list[Document]:
+    """The samples plus trimmed and edited copies, and unrelated stories."""
+    docs = list(clean_documents(read_documents([str(SAMPLES)])))
+    extra = []
+    for doc in docs[:3]:
+        paragraphs = doc.text.split("\n\n")
+        extra.append(
+            Document(
+                id=f"{doc.id}#trim", title=doc.title, text="\n\n".join(paragraphs[: len(paragraphs) // 2])
+            )
+        )
+        extra.append(
+            Document(id=f"{doc.id}#edit", title=doc.title, text=doc.text.replace("Rusia", "Federasi Rusia"))
+        )
+    extra += [
+        Document(id=f"story-{topic}", title=topic, text=article(topic, 16))
+        for topic in ("harbour", "railway")
+    ]
+    return docs + extra
+
+
+def partition(clusters) -> set[frozenset[str]]:
+    return {frozenset(m.document.id for m in c.members) for c in clusters}
+
+
+def locations(tmp_path, redis_url=None):
+    yield str(tmp_path / "index.sqlite")
+    if redis_url:
+        yield redis_url
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def index_location(request, tmp_path):
+    if request.param == "sqlite":
+        return str(tmp_path / "index.sqlite")
+    return request.getfixturevalue("redis_url")
+
+
+def run_batches(location: str, batches: list[list[Document]]):
+    store = open_store(location, settings_fingerprint(SETTINGS))
+    try:
+        results = [dedup_with_index(batch, SETTINGS, store) for batch in batches]
+        store.integrity_check()
+        everything = {c.id: c for result in results for c in result}
+        members = {}
+        for cluster_id in everything:
+            for doc in store.cluster_members(cluster_id):
+                members.setdefault(doc.cluster, set()).add(doc.id)
+        return results, {frozenset(ids) for ids in members.values()}
+    finally:
+        store.close()
+
+
+def test_batches_over_an_index_give_the_clusters_of_one_run(index_location):
+    docs = corpus()
+    one_run = partition(dedup_documents([Document(**d.__dict__) for d in docs]))
+    batches = [docs[0::3], docs[1::3], docs[2::3]]
+    _, stored = run_batches(index_location, [[Document(**d.__dict__) for d in b] for b in batches])
+    assert stored == one_run
+
+
+def test_a_copy_arriving_later_joins_the_remembered_cluster_as_a_duplicate(index_location):
+    docs = {Path(d.id).name[:3]: d for d in clean_documents(read_documents([str(SAMPLES)]))}
+    results, _ = run_batches(
+        index_location, [[docs["000"], docs["001"]], [docs["002"], docs["003"], docs["000"]]]
+    )
+    first, second = results
+    assert [c.size for c in first] == [1, 1]
+    statuses = {Path(m.document.id).name[:3]: m.document.meta["status"] for c in second for m in c.members}
+    assert statuses == {"002": "duplicate", "003": "new", "000": "seen"}
+    [joined] = [c for c in second if c.size == 2]
+    assert joined.id == first[0].id  # the remembered cluster keeps its id
+
+
+def cli(*args):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_only_new_reports_just_the_stories_nobody_saw_before(tmp_path):
+    db = tmp_path / "index.sqlite"
+    first, second = sorted(SAMPLES.glob("00[01]_*.txt"))
+    assert cli("dedup", first, "--db", db).exit_code == 0
+    result = cli("dedup", SAMPLES, "--db", db, "--only-new", "--by", "doc", "-f", "jsonl")
+    assert result.exit_code == 0
+    new = [json.loads(line)["id"].rsplit("/", 1)[-1][:3] for line in result.stdout.splitlines()]
+    assert new == ["001", "003", "004"]  # 000 was seen; 002 is a copy of it
+    stats = json.loads(cli("index", "stats", db, "-f", "jsonl").stdout)
+    assert stats["documents"] == 5 and stats["clusters"] == 4
+
+
+def test_index_export_and_prune(tmp_path):
+    db = tmp_path / "index.sqlite"
+    cli("dedup", SAMPLES, "--db", db)
+    exported = [json.loads(line) for line in cli("index", "export", db).stdout.splitlines()]
+    assert len(exported) == 5 and {"id", "cluster", "first_seen"} <= set(exported[0])
+    assert cli("index", "prune", db, "--older-than", "1w").exit_code == 0
+    assert len(cli("index", "export", db).stdout.splitlines()) == 5
+    bad = cli("index", "prune", db, "--older-than", "soon")
+    assert bad.exit_code == 2 and "--older-than takes" in bad.stderr
+
+
+def test_an_index_built_with_other_settings_is_refused(tmp_path):
+    db = tmp_path / "index.sqlite"
+    cli("dedup", SAMPLES, "--db", db)
+    result = cli("dedup", SAMPLES, "--db", db, "--shingle-size", "4")
+    assert result.exit_code == 2 and "other settings" in result.stderr and result.stdout == ""
+
+
+def test_a_read_only_index_is_a_clear_error_and_stays_unchanged(tmp_path):
+    db = tmp_path / "index.sqlite"
+    first = sorted(SAMPLES.glob("000_*.txt"))[0]
+    cli("dedup", first, "--db", db)
+    before = db.read_bytes()
+    db.chmod(0o444)
+    # root ignores file modes, so the command runs without that privilege when it can
+    prefix = (
+        ["setpriv", "--inh-caps=-all", "--bounding-set=-all"]
+        if os.geteuid() == 0 and shutil.which("setpriv")
+        else []
+    )
+    result = subprocess.run(
+        [*prefix, COMMAND, "dedup", str(SAMPLES), "--db", str(db)], capture_output=True, text=True
+    )
+    assert result.returncode == 2, result.stderr
+    assert str(db) in result.stderr and "Traceback" not in result.stderr
+    assert db.read_bytes() == before
+
+
+def test_two_runs_writing_one_index_at_once_both_succeed(tmp_path):
+    db = tmp_path / "index.sqlite"
+    halves = [tmp_path / "a", tmp_path / "b"]
+    for number, half in enumerate(halves):
+        half.mkdir()
+        for i in range(40):
+            (half / f"{i:03d}.txt").write_text(article(f"topic{number}-{i}", 10))
+    runs = [
+        subprocess.Popen(
+            [COMMAND, "dedup", str(half), "--db", str(db), "-q", "-j", "1"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for half in halves
+    ]
+    assert [run.wait(timeout=300) for run in runs] == [0, 0]
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert connection.execute("SELECT count(*) FROM documents").fetchone()[0] == 80
+
+
+def test_a_run_killed_mid_batch_leaves_an_index_that_a_rerun_completes(tmp_path):
+    db = tmp_path / "index.sqlite"
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i in range(400):
+        (folder / f"{i:03d}.txt").write_text(article(f"story{i % 150}", 10, start=i % 4))
+    process = subprocess.Popen(
+        [COMMAND, "dedup", str(folder), "--db", str(db), "-q", "-j", "1"], stdout=subprocess.DEVNULL
+    )
+    deadline = time.time() + 60
+    while not Path(f"{db}-wal").exists() and time.time() < deadline and process.poll() is None:
+        time.sleep(0.01)  # the batch has begun writing once the write-ahead log exists
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    rerun = subprocess.run(
+        [COMMAND, "dedup", str(folder), "--db", str(db), "-q", "-j", "1"], capture_output=True
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    store = open_store(str(db), settings_fingerprint(SETTINGS))
+    try:
+        store.integrity_check()
+        assert store.stats()["documents"] == 400
+    finally:
+        store.close()
