@@ -97,19 +97,27 @@ def _settle(pending: deque, executor: ProcessPoolExecutor, jobs: int, timeout: f
         return executor, future.result()
     except BrokenProcessPool:
         # Every task still queued died with the pool: redo them, one document at a time.
-        redo = [chunk] + [c for c, _ in pending]
+        redo = [doc for c in [chunk] + [c for c, _ in pending] for doc in c]
         pending.clear()
         executor.shutdown(wait=False, cancel_futures=True)
-        results = [result for c in redo for doc in c for result in _isolated(doc, timeout)]
-        return _executor(jobs), results
+        return _executor(jobs), _one_by_one(redo, timeout)
 
 
-def _isolated(doc: Document, timeout: float | None) -> list[Document | DocumentError]:
-    with _executor(1) as single:
-        try:
-            return single.submit(_clean_chunk, [doc], timeout).result()
-        except BrokenProcessPool:
-            return [DocumentError(doc.id, "cleaning crashed the worker process")]
+def _one_by_one(docs: list[Document], timeout: float | None) -> list[Document | DocumentError]:
+    """Clean documents singly in one worker; the one whose cleaning kills it is reported."""
+    results: list[Document | DocumentError] = []
+    single = _executor(1)
+    try:
+        for doc in docs:
+            try:
+                results.extend(single.submit(_clean_chunk, [doc], timeout).result())
+            except BrokenProcessPool:
+                results.append(DocumentError(doc.id, "cleaning crashed the worker process"))
+                single.shutdown(wait=False, cancel_futures=True)
+                single = _executor(1)
+    finally:
+        single.shutdown(wait=False, cancel_futures=True)
+    return results
 
 
 def _chunks(items: Iterable[Document], size: int) -> Iterator[list[Document]]:

@@ -198,3 +198,19 @@ def test_a_run_killed_mid_batch_leaves_an_index_that_a_rerun_completes(tmp_path)
         assert store.stats()["documents"] == 400
     finally:
         store.close()
+
+
+def test_an_unreachable_redis_index_is_a_clear_error_without_its_password():
+    result = cli("dedup", SAMPLES, "--db", "redis://:s3cret-pass@127.0.0.1:1/0")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "127.0.0.1:1" in result.stderr and "s3cret-pass" not in result.stderr
+
+
+def test_redis_index_through_the_command(redis_url):
+    first = cli("dedup", sorted(SAMPLES.glob("000_*.txt"))[0], "--db", redis_url, "--by", "doc")
+    second = cli("dedup", SAMPLES, "--db", redis_url, "--by", "doc")
+    assert first.exit_code == second.exit_code == 0
+    statuses = {
+        json.loads(line)["id"][-34:]: json.loads(line)["status"] for line in second.stdout.splitlines()
+    }
+    assert sorted(statuses.values()) == ["duplicate", "new", "new", "new", "seen"]
