@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import IO
+
+import numpy as np
 
 from core.canonical import RULES as CANONICAL_RULES
 from core.canonical import choose_canonical
@@ -16,12 +19,13 @@ from core.clean import clean_document, load_rules
 from core.cluster import components
 from core.document import Cluster, Document, Member
 from core.errors import DocumentError, UsageError
-from core.fingerprint import Fingerprint, fingerprint
+from core.fingerprint import Fingerprint, fingerprints
 from core.index import CandidateIndex
 from core.readers import DEFAULT_MAX_BYTES, iter_sources, read_document
 from core.similarity import is_copy, overlap
 
 ErrorHandler = Callable[[DocumentError], None]
+FINGERPRINT_BATCH = 256  # documents fingerprinted together: numpy's per-call overhead is paid per batch
 
 
 def _raise(error: DocumentError) -> None:
@@ -91,9 +95,42 @@ def clean_documents(docs: Iterable[Document], *, on_error: ErrorHandler = _raise
 def fingerprint_documents(
     docs: Iterable[Document], settings: DedupSettings
 ) -> Iterator[tuple[Document, Fingerprint]]:
-    """Fingerprint stage: clean Documents -> (Document, shingles + MinHash signature)."""
-    for doc in docs:
-        yield doc, fingerprint(doc.text, settings.shingle_size, settings.num_perm)
+    """Fingerprint stage: clean Documents -> (Document, shingles + MinHash signature).
+
+    Documents are fingerprinted ``FINGERPRINT_BATCH`` at a time (the results do
+    not depend on the batching) and yielded one by one, in order.
+    """
+    stream = iter(docs)
+    while batch := list(islice(stream, FINGERPRINT_BATCH)):
+        prints = fingerprints([doc.text for doc in batch], settings.shingle_size, settings.num_perm)
+        yield from zip(batch, prints, strict=True)
+
+
+def candidate_pairs(signatures: Iterable[np.ndarray], settings: DedupSettings) -> Iterator[tuple[int, int]]:
+    """Index stage: ``(earlier, later)`` positions of signatures that share an LSH band, as they arrive."""
+    index = CandidateIndex(settings.num_perm, settings.bands)
+    for position, signature in enumerate(signatures):
+        for other in index.add(position, signature):
+            yield other, position
+
+
+def verified_pairs(
+    pairs: Iterable[tuple[int, int]], prints: list[Fingerprint], settings: DedupSettings
+) -> Iterator[tuple[int, int]]:
+    """Verify stage: the candidate pairs whose exact shingle overlap makes them copies."""
+    for a, b in pairs:
+        if is_copy(overlap(prints[a].shingles, prints[b].shingles), settings.threshold, settings.min_shared):
+            yield a, b
+
+
+def build_clusters(
+    docs: list[Document], prints: list[Fingerprint], edges: Iterable[tuple[int, int]], settings: DedupSettings
+) -> list[Cluster]:
+    """Cluster stage: connected components of the verified pairs, each with its canonical member."""
+    return [
+        _make_cluster(number, group, docs, prints, settings.canonical)
+        for number, group in enumerate(components(len(docs), edges), 1)
+    ]
 
 
 def cluster_documents(
@@ -102,21 +139,16 @@ def cluster_documents(
     """Index, verify, cluster and choose canonicals; clusters in order of their first member."""
     docs: list[Document] = []
     prints: list[Fingerprint] = []
-    edges: list[tuple[int, int]] = []
-    index = CandidateIndex(settings.num_perm, settings.bands)
-    for doc, print_ in printed:
-        position = len(docs)
-        docs.append(doc)
-        prints.append(print_)
-        for other in index.add(position, print_.signature):
-            if is_copy(
-                overlap(print_.shingles, prints[other].shingles), settings.threshold, settings.min_shared
-            ):
-                edges.append((other, position))
-    return [
-        _make_cluster(number, group, docs, prints, settings.canonical)
-        for number, group in enumerate(components(len(docs), edges), 1)
-    ]
+
+    def signatures() -> Iterator[np.ndarray]:
+        # each document is indexed as it arrives, and kept for verification and canonicals
+        for doc, print_ in printed:
+            docs.append(doc)
+            prints.append(print_)
+            yield print_.signature
+
+    edges = list(verified_pairs(candidate_pairs(signatures(), settings), prints, settings))
+    return build_clusters(docs, prints, edges, settings)
 
 
 def _make_cluster(

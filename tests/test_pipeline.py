@@ -1,8 +1,17 @@
+import numpy as np
 import pytest
 
 from core.document import Document
 from core.errors import DocumentError, UsageError
-from core.pipeline import DedupSettings, clean_documents, dedup_documents, read_documents
+from core.fingerprint import fingerprint
+from core.pipeline import (
+    FINGERPRINT_BATCH,
+    DedupSettings,
+    clean_documents,
+    dedup_documents,
+    fingerprint_documents,
+    read_documents,
+)
 from tests.conftest import article
 
 
@@ -76,3 +85,16 @@ def test_samples_cluster_000_with_002_and_keep_the_others_alone(samples):
     clusters = dedup_documents(docs)
     groups = sorted(sorted(m.document.id.rsplit("/", 1)[-1][:3] for m in c.members) for c in clusters)
     assert groups == [["000", "002"], ["001"], ["003"], ["004"]]
+
+
+def test_fingerprint_stage_works_in_batches_with_the_per_document_results():
+    settings = DedupSettings(shingle_size=2, num_perm=64, bands=32)
+    docs = [doc(f"d{i}", article(f"topic{i % 7}", 1 + i % 5)) for i in range(FINGERPRINT_BATCH + 44)]
+    stream = fingerprint_documents(iter(docs), settings)
+    assert next(stream)[0] is docs[0]  # still a lazy generator, in input order
+    printed = [(docs[0], fingerprint(docs[0].text, 2, 64)), *stream]
+    assert [d.id for d, _ in printed] == [d.id for d in docs]
+    for d, print_ in printed:
+        single = fingerprint(d.text, 2, 64)
+        assert np.array_equal(print_.shingles, single.shingles)
+        assert np.array_equal(print_.signature, single.signature)
