@@ -32,9 +32,9 @@ import random
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from multiprocessing import Pool
 from pathlib import Path
 
@@ -188,12 +188,8 @@ def _number(rng: random.Random) -> str:
 
 
 def _sentence(rng: random.Random, vocab: Vocabulary, topic: list[str], names: tuple[str, ...]) -> str:
-    words = [
-        rng.choice(topic)
-        if rng.random() < TOPIC_SHARE
-        else rng.choices(vocab.common, cum_weights=vocab.common_weights)[0]
-        for _ in range(rng.randint(8, 22))
-    ]
+    common = rng.choices(vocab.common, cum_weights=vocab.common_weights, k=rng.randint(8, 22))
+    words = [rng.choice(topic) if rng.random() < TOPIC_SHARE else word for word in common]
     if rng.random() < 0.3:
         words.insert(rng.randrange(1, len(words)), rng.choice(names))
     if rng.random() < 0.15:
@@ -214,7 +210,7 @@ def _topic(rng: random.Random, vocab: Vocabulary) -> tuple[list[str], tuple[str,
     return rng.sample(vocab.content, TOPIC_WORDS), tuple(_name(rng) for _ in range(4))
 
 
-@lru_cache(maxsize=4096)
+@cache  # every page lists 4-10 other headlines: at 100,000 pages each is asked for often
 def story_title(seed: int, story: int) -> str:
     """A story's headline alone (headline lists of other pages need only this)."""
     vocab = load_vocabulary()
@@ -386,19 +382,19 @@ def corpus_labels(n: int, *, seed: int = 0, kind: str = "text") -> dict[str, dic
 
 
 def generate_corpus(
-    n: int, *, seed: int = 0, kind: str = "text", start: int = 0, stop: int | None = None
+    n: int, *, seed: int = 0, kind: str = "text", positions: Iterable[int] | None = None
 ) -> Iterator[CorpusDocument]:
-    """The documents of a corpus of ``n`` in file order (positions ``start`` to ``stop``), made on demand.
+    """The documents of a corpus of ``n``, made on demand: all in file order, or those at ``positions``.
 
-    A document depends only on the seed, ``n`` and its position, so any slice
-    can be made on its own (``write_corpus`` makes slices in parallel).
+    A document depends only on the seed, ``n`` and its position, so any part
+    of the corpus can be made on its own (``write_corpus`` makes parts in parallel).
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
     plan = plan_corpus(n, seed)
     stories = max(story for story, _ in plan) + 1
     render = render_html if kind == "html" else render_text
-    for position in range(start, n if stop is None else min(stop, n)):
+    for position in range(n) if positions is None else positions:
         story, edit = plan[position]
         rng = random.Random(f"{seed}:doc:{position}")
         original = make_story(seed, story)
@@ -415,10 +411,15 @@ def generate_corpus(
         )
 
 
-def _write_slice(task: tuple[str, int, int, str, int, int]) -> int:
-    docs_dir, n, seed, kind, start, stop = task
+def _write_part(task: tuple[str, int, int, str, int, int]) -> int:
+    """Write the documents of every ``parts``-th story, story by story (each story is made once)."""
+    docs_dir, n, seed, kind, part, parts = task
+    plan = plan_corpus(n, seed)
+    positions = sorted(
+        (p for p, (story, _) in enumerate(plan) if story % parts == part), key=lambda p: plan[p]
+    )
     written = 0
-    for doc in generate_corpus(n, seed=seed, kind=kind, start=start, stop=stop):
+    for doc in generate_corpus(n, seed=seed, kind=kind, positions=positions):
         Path(docs_dir, doc.name).write_text(doc.text, encoding="utf-8")
         written += 1
     return written
@@ -434,13 +435,13 @@ def write_corpus(
     docs_dir = Path(out) / "docs"
     docs_dir.mkdir(parents=True, exist_ok=True)
     labels = corpus_labels(n, seed=seed, kind=kind)
-    step = max(1, -(-n // (jobs * 8)))
-    tasks = [(str(docs_dir), n, seed, kind, start, start + step) for start in range(0, n, step)]
-    if jobs > 1 and len(tasks) > 1:
+    parts = max(1, jobs) * 4  # several parts per process: the big story makes one part slower
+    tasks = [(str(docs_dir), n, seed, kind, part, parts) for part in range(parts)]
+    if jobs > 1:
         with Pool(jobs) as pool:
-            written = sum(pool.imap_unordered(_write_slice, tasks))
+            written = sum(pool.imap_unordered(_write_part, tasks))
     else:
-        written = sum(map(_write_slice, tasks))
+        written = sum(map(_write_part, tasks))
     assert written == n, (written, n)
     record = {"seed": seed, "kind": kind, "docs": labels}
     (Path(out) / "labels.json").write_text(json.dumps(record), encoding="utf-8")
