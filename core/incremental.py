@@ -50,7 +50,7 @@ class _Universe:
 
     nodes: list[_Node] = field(default_factory=list)
     prints: list[Fingerprint] = field(default_factory=list)
-    docs: list[Document] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
     by_key: dict[int, int] = field(default_factory=dict)
 
     def add(self, node: _Node) -> int:
@@ -58,7 +58,7 @@ class _Universe:
             return self.by_key[node.key]
         self.nodes.append(node)
         self.prints.append(node.print_)
-        self.docs.append(node.doc)
+        self.ids.append(node.doc.id)
         if node.key is not None:
             self.by_key[node.key] = len(self.nodes) - 1
         return len(self.nodes) - 1
@@ -143,7 +143,7 @@ class _Batch:
     def _verify(self, position: int, nearby: list[int]) -> None:
         nodes = self.universe.nodes
         node = nodes[position]
-        for other in closest_candidates(node.print_, nearby, self.universe.prints, self.universe.docs):
+        for other in closest_candidates(node.print_, nearby, self.universe.prints, self.universe.ids):
             pair = overlap(node.print_.shingles, nodes[other].print_.shingles)
             if is_copy(pair, self.settings.threshold, self.settings.min_shared):
                 self.edges.append(Edge(pair.containment_lower_bound, other, position))
@@ -163,7 +163,7 @@ class _Batch:
     def _settle(self, batch: list[int]) -> list[Cluster]:
         nodes = self.universe.nodes
         joined = self._stored_membership()
-        groups = cluster_groups(self.universe.prints, [d.id for d in self.universe.docs], self.edges, joined)
+        groups = cluster_groups(self.universe.prints, self.universe.ids, self.edges, joined)
         in_batch = set(batch)
         touched = [g for g in groups if in_batch.intersection(g)]
         touched.sort(

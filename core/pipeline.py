@@ -7,7 +7,7 @@ handed to ``on_error`` as a :class:`DocumentError` and the stream goes on.
 from __future__ import annotations
 
 import gzip
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, islice
 from typing import IO
 
@@ -18,7 +18,7 @@ from core.clean import load_rules
 from core.cluster import Edge, cluster_groups
 from core.document import Cluster, Document, Member
 from core.errors import DocumentError, UsageError
-from core.fingerprint import Fingerprint, fingerprint
+from core.fingerprint import Fingerprint, fingerprints
 from core.index import CandidateIndex
 from core.readers import DEFAULT_MAX_BYTES, iter_sources, read_document
 from core.settings import DedupSettings
@@ -30,6 +30,7 @@ ErrorHandler = Callable[[DocumentError], None]
 MAX_VERIFIED = 100
 INPUT_FORMATS = ("paths", "jsonl")
 WORKERS_FROM = 64  # documents a batch needs before worker processes are started
+FINGERPRINT_BATCH = 256  # documents fingerprinted together: numpy's per-call overhead is paid per batch
 
 
 def _raise(error: DocumentError) -> None:
@@ -124,9 +125,50 @@ def _clean_serially(docs: Iterable[Document], timeout: float | None) -> Iterator
 def fingerprint_documents(
     docs: Iterable[Document], settings: DedupSettings
 ) -> Iterator[tuple[Document, Fingerprint]]:
-    """Fingerprint stage: clean Documents -> (Document, shingles + MinHash signature)."""
-    for doc in docs:
-        yield doc, fingerprint(doc.text, settings.shingle_size, settings.num_perm)
+    """Fingerprint stage: clean Documents -> (Document, shingles + MinHash signature).
+
+    Documents are fingerprinted ``FINGERPRINT_BATCH`` at a time (the results do
+    not depend on the batching) and yielded one by one, in order.
+    """
+    stream = iter(docs)
+    while batch := list(islice(stream, FINGERPRINT_BATCH)):
+        prints = fingerprints([doc.text for doc in batch], settings.shingle_size, settings.num_perm)
+        yield from zip(batch, prints, strict=True)
+
+
+def candidate_pairs(
+    prints: Sequence[Fingerprint], keys: Sequence[str], settings: DedupSettings
+) -> Iterator[tuple[int, int]]:
+    """Index stage: ``(earlier, later)`` positions whose signatures share an LSH band.
+
+    At most ``MAX_VERIFIED`` per document, the closest by signature (see
+    :func:`closest_candidates`), so a story copied a thousand times costs linear work.
+    """
+    index = CandidateIndex(settings.num_perm, settings.bands)
+    for position, print_ in enumerate(prints):
+        for other in closest_candidates(print_, index.add(position, print_.signature), prints, keys):
+            yield other, position
+
+
+def verified_pairs(
+    pairs: Iterable[tuple[int, int]], prints: Sequence[Fingerprint], settings: DedupSettings
+) -> Iterator[Edge]:
+    """Verify stage: the candidate pairs whose exact shingle overlap makes them copies."""
+    for a, b in pairs:
+        pair = overlap(prints[a].shingles, prints[b].shingles)
+        if is_copy(pair, settings.threshold, settings.min_shared):
+            yield Edge(pair.containment_lower_bound, a, b)
+
+
+def build_clusters(
+    docs: list[Document], prints: list[Fingerprint], edges: Iterable[Edge], settings: DedupSettings
+) -> list[Cluster]:
+    """Cluster stage: groups of verified copies without chaining, each with its canonical member."""
+    groups = cluster_groups(prints, [d.id for d in docs], list(edges))
+    return [
+        _make_cluster(number, group, docs, prints, settings.canonical)
+        for number, group in enumerate(groups, 1)
+    ]
 
 
 def cluster_documents(
@@ -135,25 +177,15 @@ def cluster_documents(
     """Index, verify, cluster and choose canonicals; clusters in order of their first member."""
     docs: list[Document] = []
     prints: list[Fingerprint] = []
-    edges: list[Edge] = []
-    index = CandidateIndex(settings.num_perm, settings.bands)
     for doc, print_ in printed:
-        position = len(docs)
         docs.append(doc)
         prints.append(print_)
-        for other in closest_candidates(print_, index.add(position, print_.signature), prints, docs):
-            pair = overlap(print_.shingles, prints[other].shingles)
-            if is_copy(pair, settings.threshold, settings.min_shared):
-                edges.append(Edge(pair.containment_lower_bound, other, position))
-    groups = cluster_groups(prints, [d.id for d in docs], edges)
-    return [
-        _make_cluster(number, group, docs, prints, settings.canonical)
-        for number, group in enumerate(groups, 1)
-    ]
+    edges = verified_pairs(candidate_pairs(prints, [d.id for d in docs], settings), prints, settings)
+    return build_clusters(docs, prints, edges, settings)
 
 
 def closest_candidates(
-    print_: Fingerprint, candidates: list[int], prints: list[Fingerprint], docs: list[Document]
+    print_: Fingerprint, candidates: list[int], prints: Sequence[Fingerprint], keys: Sequence[str]
 ) -> list[int]:
     """At most ``MAX_VERIFIED`` candidates, those whose signatures agree most (ties by id).
 
@@ -163,7 +195,7 @@ def closest_candidates(
     if len(candidates) <= MAX_VERIFIED:
         return candidates
     agreement = (np.stack([prints[c].signature for c in candidates]) == print_.signature).sum(axis=1)
-    ranked = sorted(range(len(candidates)), key=lambda k: (-agreement[k], docs[candidates[k]].id))
+    ranked = sorted(range(len(candidates)), key=lambda k: (-agreement[k], keys[candidates[k]]))
     return [candidates[k] for k in ranked[:MAX_VERIFIED]]
 
 

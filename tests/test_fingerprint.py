@@ -1,7 +1,21 @@
+import zlib
+
 import numpy as np
 from datasketch import MinHash
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from core.fingerprint import fingerprint, normalise, shingle_hashes, signature
+import core.fingerprint as fingerprint_module
+from core.fingerprint import (
+    fingerprint,
+    fingerprints,
+    normalise,
+    shingle_hash_sets,
+    shingle_hashes,
+    signature,
+    signatures,
+    token_hashes,
+)
 
 
 def test_normalise_ignores_case_punctuation_quotes_and_digit_grouping():
@@ -38,3 +52,89 @@ def test_similar_texts_get_similar_signatures():
     far = " ".join(f"other{i}" for i in range(300))
     a, b, c = (fingerprint(t, 3, 128).signature for t in (base, near, far))
     assert np.mean(a == b) > 0.9 and np.mean(a == c) < 0.1
+
+
+# ---------------------------------------------------------------- the batch path
+
+
+def _datasketch_signature(shingles: np.ndarray, num_perm: int) -> np.ndarray:
+    reference = MinHash(num_perm=num_perm, seed=1, hashfunc=lambda value: value)
+    reference.update_batch([int(v) for v in shingles])
+    return reference.hashvalues
+
+
+token = st.sampled_from(["kata", "dia", "10000", "tentara", "ß", "İstanbul", "新闻", "x_y", "a", "rusia"])
+token_lists = st.lists(st.lists(token, max_size=40), max_size=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(token_lists, st.integers(min_value=1, max_value=6))
+def test_batch_shingles_equal_per_document_shingles(lists, size):
+    batch = shingle_hash_sets(lists, size)
+    assert len(batch) == len(lists)
+    for tokens, shingles in zip(lists, batch, strict=True):
+        assert shingles.dtype == np.uint32
+        assert np.array_equal(shingles, shingle_hashes(tokens, size))
+
+
+@settings(max_examples=60, deadline=None)
+@given(token_lists, st.sampled_from([8, 64, 128]))
+def test_batch_signatures_equal_per_document_signatures_and_datasketch(lists, num_perm):
+    shingle_sets = [shingle_hashes(tokens, 3) for tokens in lists]
+    batch = signatures(shingle_sets, num_perm)
+    assert batch.shape == (len(lists), num_perm) and batch.dtype == np.uint32
+    for shingles, row in zip(shingle_sets, batch, strict=True):
+        assert np.array_equal(row, signature(shingles, num_perm))
+        if len(shingles):  # datasketch's empty MinHash is the same all-ones row, in another dtype
+            assert np.array_equal(row, _datasketch_signature(shingles, num_perm))
+
+
+def test_batch_signatures_span_several_blocks(monkeypatch):
+    # small blocks, so a set of 40 shingles lands in blocks of its own and others share one
+    monkeypatch.setattr(fingerprint_module, "_SIGNATURE_BLOCK_VALUES", 50)
+    sets = [
+        shingle_hashes([f"w{d}x{i}" for i in range(n)], 2) for d, n in enumerate([40, 3, 0, 30, 1, 90, 7])
+    ]
+    for shingles, row in zip(sets, signatures(sets, 32), strict=True):
+        assert np.array_equal(row, signature(shingles, 32))
+
+
+def test_fingerprints_of_real_text_equal_fingerprint_and_datasketch(samples):
+    texts = [path.read_text(encoding="utf-8") for path in sorted(samples.glob("*.txt"))]
+    texts += ["", "Satu.", "dua kata", "“10.000 Tentara,” kata DIA."]
+    for text, batch in zip(texts, fingerprints(texts, 3, 128), strict=True):
+        single = fingerprint(text, 3, 128)
+        assert np.array_equal(batch.shingles, single.shingles)
+        assert np.array_equal(batch.signature, single.signature)
+        if len(single.shingles):
+            assert np.array_equal(batch.signature, _datasketch_signature(single.shingles, 128))
+
+
+def test_token_hash_cache_starting_over_changes_no_hash(monkeypatch):
+    tokens = normalise("the quick brown fox jumps over the lazy dog and the quick cat")
+    expected = shingle_hashes(tokens, 3)
+    monkeypatch.setattr(fingerprint_module, "_TOKEN_CACHE_LIMIT", 3)
+    monkeypatch.setattr(fingerprint_module, "_token_hash_cache", fingerprint_module._TokenHashCache())
+    assert np.array_equal(shingle_hashes(tokens, 3), expected)
+    assert len(fingerprint_module._token_hash_cache) <= 3
+
+
+def test_token_hashes_are_crc32_of_utf8():
+    tokens = ["kata", "新闻", "ß"]
+    assert token_hashes(tokens, 3).tolist() == [zlib.crc32(t.encode("utf-8")) for t in tokens]
+
+
+def test_digit_grouping_is_removed_only_between_a_digit_and_three_digits():
+    assert normalise("1.000.000 dan 3,14 serta 12.3456 atau ,000 dan 5’000") == [
+        "1000000",
+        "dan",
+        "3",
+        "14",
+        "serta",
+        "12",
+        "3456",
+        "atau",
+        "000",
+        "dan",
+        "5000",
+    ]

@@ -1,8 +1,17 @@
+import numpy as np
 import pytest
 
 from core.document import Document
 from core.errors import DocumentError, UsageError
-from core.pipeline import DedupSettings, clean_documents, dedup_documents, read_documents
+from core.fingerprint import fingerprint
+from core.pipeline import (
+    FINGERPRINT_BATCH,
+    DedupSettings,
+    clean_documents,
+    dedup_documents,
+    fingerprint_documents,
+    read_documents,
+)
 from tests.conftest import article
 
 
@@ -107,3 +116,16 @@ def test_a_story_republished_many_times_is_one_cluster_next_to_its_neighbours():
     neighbours = [doc("rail", article("railway", 20)), doc("school", article("school", 20))]
     clusters = dedup_documents(copies + neighbours)
     assert sorted(c.size for c in clusters) == [1, 1, 150]
+
+
+def test_fingerprint_stage_works_in_batches_with_the_per_document_results():
+    settings = DedupSettings(shingle_size=2, num_perm=64, bands=32)
+    docs = [doc(f"d{i}", article(f"topic{i % 7}", 1 + i % 5)) for i in range(FINGERPRINT_BATCH + 44)]
+    stream = fingerprint_documents(iter(docs), settings)
+    assert next(stream)[0] is docs[0]  # still a lazy generator, in input order
+    printed = [(docs[0], fingerprint(docs[0].text, 2, 64)), *stream]
+    assert [d.id for d, _ in printed] == [d.id for d in docs]
+    for d, print_ in printed:
+        single = fingerprint(d.text, 2, 64)
+        assert np.array_equal(print_.shingles, single.shingles)
+        assert np.array_equal(print_.signature, single.signature)

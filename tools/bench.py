@@ -1,0 +1,612 @@
+"""``make bench``: speed figures of newsdedup on synthetic corpora, on this machine.
+
+    python -m tools.bench [--sizes 10000,100000] [--quick] [--html-n N] [--peers-n N]
+                          [--startup-runs N] [--parts text,html,peers,startup]
+                          [--json bench-results/bench.json] [--profile] [--seed 0]
+
+Text path, for each size: a corpus from :mod:`tools.corpus` is written to a
+temporary directory, then a fresh process (so that peak RSS is this size's
+alone) runs read -> clean -> fingerprint -> candidate search (LSH) ->
+verification + clustering -> JSON Lines output as the CLI does, streaming, and
+times each stage's own share. End-to-end time, documents per second, peak RSS
+and the ARI of the clusters against the corpus labels come from the same run;
+per-document time at each size gives the scaling ratio. The files were just
+written, so reading runs from the page cache.
+
+HTML path: newsdedup's cleaning of HTML pages next to trafilatura's ``extract``
+alone on the same pages (already read and decoded).
+
+Fingerprinting peers: datasketch (``update`` per shingle, ``update_batch``,
+``bulk``), rensa if installed, and newsdedup's ``signature`` /
+``signatures`` on the same shingle hashes with the same 128 permutations
+(rensa draws its own permutations, so its signatures differ).
+
+Start-up: ``newsdedup --help`` in a subprocess, best of several.
+
+Index size per document: there is no persistent index yet, so none is reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import importlib.metadata
+import io
+import json
+import os
+import platform
+import pstats
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+from tools.corpus import generate_corpus, write_corpus
+from tools.scoring import adjusted_rand_index
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_JSON = REPO / "bench-results" / "bench.json"
+PARTS = ("text", "html", "peers", "startup")
+NO_INDEX = "n/a (no persistent index yet)"
+TEXT_STAGES = ("read", "clean", "fingerprint", "candidates", "verify", "cluster", "output")
+STAGE_LABELS = {
+    "read": "read (files)",
+    "clean": "clean",
+    "fingerprint": "fingerprint",
+    "candidates": "candidate search (LSH)",
+    "verify": "verification",
+    "cluster": "clustering + canonical",
+    "output": "output (JSONL)",
+}
+QUICK = {"sizes": "300,1000", "html_n": 100, "peers_n": 300, "startup_runs": 3}
+
+
+# ---------------------------------------------------------------- measuring
+
+
+class StageClock:
+    """The time each stage of a chain of generators spends on its own work.
+
+    ``wrap`` times every ``next()`` of a stage; that time includes the stages
+    upstream of it, so a stage's own time is its time less its upstream's.
+    """
+
+    def __init__(self) -> None:
+        self.inclusive: dict[str, float] = {}
+        self.items: dict[str, int] = {}
+
+    def wrap(self, name: str, stage: Iterable) -> Iterator:
+        clock = time.perf_counter
+        iterator = iter(stage)
+        spent, count = 0.0, 0
+        try:
+            while True:
+                started = clock()
+                try:
+                    item = next(iterator)
+                except StopIteration:
+                    spent += clock() - started
+                    return
+                spent += clock() - started
+                count += 1
+                yield item
+        finally:
+            self.inclusive[name] = spent
+            self.items[name] = count
+
+    def call(self, name: str, function: Callable, *args):
+        started = time.perf_counter()
+        result = function(*args)
+        self.inclusive[name] = time.perf_counter() - started
+        return result
+
+    def own(self, name: str, upstream: str | None = None) -> float:
+        return self.inclusive[name] - (self.inclusive[upstream] if upstream else 0.0)
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024  # bytes there, KiB on Linux
+
+
+def measure_text_path(docs_dir: str, output_path: str) -> dict:
+    """Run the text path on every file under ``docs_dir`` once; figures per stage and overall.
+
+    The stages are composed exactly as ``core.pipeline.cluster_documents``
+    composes them, with a clock around each (tests check the clusters agree).
+    """
+    setup_started = time.perf_counter()
+    from cli.output import cluster_record, write_json_lines
+    from core.clean.language import detect_language
+    from core.pipeline import (
+        DedupSettings,
+        build_clusters,
+        candidate_pairs,
+        clean_documents,
+        fingerprint_documents,
+        read_documents,
+        verified_pairs,
+    )
+
+    detect_language("Ini adalah kalimat pertama untuk memuat model bahasa.")  # model load: a start-up cost
+    settings = DedupSettings()
+    setup_seconds = time.perf_counter() - setup_started
+    rss_before = peak_rss_mb()
+    clock = StageClock()
+    cpu_started = time.process_time()
+    failures: list = []
+    started = time.perf_counter()
+    stream = clock.wrap("read", read_documents([docs_dir], on_error=failures.append))
+    stream = clock.wrap("clean", clean_documents(stream, on_error=failures.append))
+    printed = list(clock.wrap("fingerprint", fingerprint_documents(stream, settings)))
+    docs = [doc for doc, _ in printed]
+    prints = [print_ for _, print_ in printed]
+    pairs = clock.wrap("candidates", candidate_pairs(prints, [d.id for d in docs], settings))
+    edges = list(clock.wrap("verify", verified_pairs(pairs, prints, settings)))
+    clusters = clock.call("cluster", build_clusters, docs, prints, edges, settings)
+    with open(output_path, "w", encoding="utf-8") as out:
+        clock.call("output", write_json_lines, (cluster_record(c) for c in clusters), out)
+    end_to_end = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu_started
+    seconds = {
+        "read": clock.own("read"),
+        "clean": clock.own("clean", "read"),
+        "fingerprint": clock.own("fingerprint", "clean"),
+        "candidates": clock.own("candidates"),
+        "verify": clock.own("verify", "candidates"),
+        "cluster": clock.own("cluster"),
+        "output": clock.own("output"),
+    }
+    return {
+        "documents": len(docs),
+        "failed": len(failures),
+        "seconds": seconds,
+        "end_to_end_seconds": end_to_end,
+        "documents_per_second": len(docs) / end_to_end if end_to_end else 0.0,
+        "setup_seconds": setup_seconds,
+        "candidate_pairs": clock.items["candidates"],
+        "verified_pairs": len(edges),
+        "clusters": len(clusters),
+        "peak_rss_mb": peak_rss_mb(),
+        "peak_rss_before_mb": rss_before,
+        # well under 1: the run waited for the CPU or the disk (other work on the machine skews every figure)
+        "cpu_per_wall": cpu_seconds / end_to_end if end_to_end else 0.0,
+        "assignments": {Path(m.document.id).name: c.id for c in clusters for m in c.members},
+    }
+
+
+def _in_fresh_process(function: Callable, *args):
+    """``function(*args)`` in a new interpreter, so its peak RSS and caches are its own."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(function, *args).result()
+
+
+def best_time(function: Callable[[], object], budget: float = 2.0, max_runs: int = 5) -> tuple[dict, object]:
+    """Best wall time of repeated runs (at least one; more while within ``budget`` seconds), and a result.
+
+    ``cpu_per_wall`` above 1 means the function used more than one core.
+    """
+    walls, cpus = [], []
+    while True:
+        cpu, wall = time.process_time(), time.perf_counter()
+        result = function()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+        if len(walls) >= max_runs or sum(walls) + walls[-1] > budget:
+            break
+    best = min(range(len(walls)), key=walls.__getitem__)
+    return {"seconds": walls[best], "cpu_per_wall": cpus[best] / walls[best] if walls[best] else 0.0}, result
+
+
+# ---------------------------------------------------------------- the parts
+
+
+def bench_text(sizes: list[int], seed: int, jobs: int, isolate: bool, profile_dir: Path | None) -> dict:
+    runs = []
+    for n in sizes:
+        with tempfile.TemporaryDirectory(prefix="newsdedup-bench-") as workdir:
+            started = time.perf_counter()
+            labels = write_corpus(workdir, n, seed=seed, jobs=jobs)
+            written = time.perf_counter() - started
+            docs_dir, output = str(Path(workdir, "docs")), str(Path(workdir, "clusters.jsonl"))
+            if isolate:
+                run = _in_fresh_process(measure_text_path, docs_dir, output)
+            else:
+                run = measure_text_path(docs_dir, output)
+            if profile_dir is not None and n == min(sizes):
+                run["profile"] = profile_text_path(docs_dir, output, profile_dir / f"text-{n}.prof")
+        assignments = run.pop("assignments")
+        names = sorted(labels)
+        run["ari"] = adjusted_rand_index(
+            [labels[name] for name in names], [assignments.get(name, f"missing {name}") for name in names]
+        )
+        sizes_of = Counter(labels.values())
+        run.update(
+            size=n,
+            true_clusters=len(sizes_of),
+            true_largest=max(sizes_of.values()),
+            corpus_seconds=written,
+            isolated=isolate,
+            end_to_end_ms_per_document=1000 * run["end_to_end_seconds"] / max(1, run["documents"]),
+        )
+        runs.append(run)
+    per_doc = [r["end_to_end_ms_per_document"] for r in runs]
+    scaling = {
+        "sizes": sizes,
+        "end_to_end_ms_per_document": per_doc,
+        "ratio_largest_to_smallest": per_doc[-1] / per_doc[0] if len(runs) > 1 and per_doc[0] else None,
+    }
+    return {"runs": runs, "scaling": scaling}
+
+
+def profile_text_path(docs_dir: str, output_path: str, prof_path: Path) -> dict:
+    """The text path under cProfile; the functions with the most own time."""
+    profiler = cProfile.Profile()
+    profiler.runcall(measure_text_path, docs_dir, output_path)
+    prof_path.parent.mkdir(parents=True, exist_ok=True)
+    profiler.dump_stats(str(prof_path))
+    listing = io.StringIO()
+    pstats.Stats(profiler, stream=listing).sort_stats("tottime").print_stats(25)
+    return {"file": str(prof_path), "top_by_own_time": listing.getvalue()}
+
+
+def bench_html(n: int, seed: int, jobs: int) -> dict:
+    import trafilatura
+
+    from core.clean import clean_document, load_rules
+    from core.readers import read_document
+
+    with tempfile.TemporaryDirectory(prefix="newsdedup-bench-html-") as workdir:
+        write_corpus(workdir, n, seed=seed, kind="html", jobs=jobs)
+        docs = [read_document(str(p)) for p in sorted(Path(workdir, "docs").iterdir())]
+    raws = [doc.raw for doc in docs]
+    rules = load_rules()
+    # the first page pays for imports and model loads, which belong to start-up
+    clean_document(docs[0], rules)
+    trafilatura.extract(raws[0])
+
+    def ours() -> None:
+        for doc in docs:
+            clean_document(doc, rules)
+
+    def trafilatura_default() -> None:
+        for raw in raws:
+            trafilatura.extract(raw)
+
+    def trafilatura_our_options() -> None:
+        for raw in raws:
+            trafilatura.extract(
+                raw, favor_precision=True, with_metadata=True, include_comments=False, deduplicate=False
+            )
+
+    systems = {
+        "newsdedup clean": ours,
+        "trafilatura.extract (defaults)": trafilatura_default,
+        "trafilatura.extract (newsdedup's options)": trafilatura_our_options,
+    }
+    figures = {name: best_time(function, budget=10.0, max_runs=3)[0] for name, function in systems.items()}
+    for figure in figures.values():
+        figure["ms_per_page"] = 1000 * figure["seconds"] / len(docs)
+    return {
+        "pages": len(docs),
+        "mean_page_bytes": sum(len(raw.encode("utf-8")) for raw in raws) / len(raws),
+        "systems": figures,
+        "ratio_newsdedup_to_trafilatura": figures["newsdedup clean"]["seconds"]
+        / figures["trafilatura.extract (defaults)"]["seconds"],
+    }
+
+
+def bench_peers(n: int, seed: int) -> dict:
+    import numpy as np
+    from datasketch import MinHash
+
+    from core.clean import clean_document, load_rules
+    from core.document import Document
+    from core.errors import DocumentError
+    from core.fingerprint import SEED, fingerprints, normalise, shingle_hashes, signature, signatures
+    from core.pipeline import DedupSettings
+
+    settings = DedupSettings()
+    num_perm = settings.num_perm
+    rules = load_rules()
+    texts = []
+    for item in generate_corpus(n, seed=seed):
+        try:
+            texts.append(clean_document(Document(id=item.name, raw=item.text), rules).text)
+        except DocumentError:
+            continue
+    shingle_sets = [shingle_hashes(normalise(text), settings.shingle_size) for text in texts]
+    as_ints = [s.tolist() for s in shingle_sets]
+    reference = signatures(shingle_sets, num_perm)
+
+    def identity(value):
+        return value
+
+    def datasketch_update():
+        out = []
+        for values in as_ints:
+            minhash = MinHash(num_perm=num_perm, seed=SEED, hashfunc=identity)
+            for value in values:
+                minhash.update(value)
+            out.append(minhash.hashvalues)
+        return out
+
+    def datasketch_update_batch():
+        out = []
+        for values in as_ints:
+            minhash = MinHash(num_perm=num_perm, seed=SEED, hashfunc=identity)
+            minhash.update_batch(values)
+            out.append(minhash.hashvalues)
+        return out
+
+    def datasketch_bulk():
+        return [m.hashvalues for m in MinHash.bulk(as_ints, num_perm=num_perm, seed=SEED, hashfunc=identity)]
+
+    systems: dict[str, tuple[Callable, bool]] = {
+        "datasketch MinHash.update, per shingle": (datasketch_update, True),
+        "datasketch MinHash.update_batch, per document": (datasketch_update_batch, True),
+        "datasketch MinHash.bulk, all documents": (datasketch_bulk, True),
+    }
+    notes = []
+    try:
+        from rensa import RMinHash
+    except ImportError:
+        notes.append("rensa not installed: skipped (pip install -e '.[bench]')")
+    else:
+        as_strings = [[str(v) for v in values] for values in as_ints]
+        flat = np.concatenate(shingle_sets).astype(np.uint64)
+        offsets = np.concatenate(([0], np.cumsum([len(s) for s in shingle_sets]))).astype(np.uint64)
+
+        def rensa_update():
+            out = []
+            for tokens in as_strings:
+                minhash = RMinHash(num_perm, SEED)
+                minhash.update(tokens)
+                out.append(minhash.digest())
+            return out
+
+        def rensa_flat_hashes():
+            return RMinHash.digest_matrix_from_flat_token_hashes(flat, offsets, num_perm, SEED).to_rows()
+
+        systems["rensa RMinHash.update, per document (str tokens)"] = (rensa_update, False)
+        systems["rensa digest_matrix_from_flat_token_hashes, all"] = (rensa_flat_hashes, False)
+        notes.append("rensa hashes and permutes with its own functions: same shingles, different signatures")
+    systems["newsdedup signature, per document"] = (
+        lambda: [signature(s, num_perm) for s in shingle_sets],
+        True,
+    )
+    systems["newsdedup signatures, all documents"] = (lambda: signatures(shingle_sets, num_perm), True)
+    figures = {}
+    for name, (function, comparable) in systems.items():
+        figure, rows = best_time(function, budget=3.0)
+        if comparable:
+            same = np.array_equal(np.asarray(rows, dtype=np.uint64), reference.astype(np.uint64))
+            figure["identical_to_newsdedup"] = bool(same)
+        figures[name] = figure
+    ours = figures["newsdedup signatures, all documents"]["seconds"]
+    for figure in figures.values():
+        figure["us_per_document"] = 1e6 * figure["seconds"] / len(shingle_sets)
+        figure["times_newsdedup_batch"] = figure["seconds"] / ours if ours else None
+    # for context: the whole fingerprint stage, normalising included
+    from_text, _ = best_time(lambda: fingerprints(texts, settings.shingle_size, num_perm), budget=3.0)
+    from_text["us_per_document"] = 1e6 * from_text["seconds"] / len(texts)
+    return {
+        "documents": len(shingle_sets),
+        "shingles": int(sum(len(s) for s in shingle_sets)),
+        "num_perm": num_perm,
+        "systems": figures,
+        "newsdedup fingerprints from text": from_text,
+        "notes": notes,
+    }
+
+
+def bench_startup(runs: int) -> dict:
+    script = Path(sys.executable).with_name("newsdedup")
+    command, shown = (
+        ([str(script)], "newsdedup") if script.exists() else ([sys.executable, "-m", "cli"], "python -m cli")
+    )
+    env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1"}
+
+    def timed(args: list[str]) -> float:
+        started = time.perf_counter()
+        subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env)
+        return time.perf_counter() - started
+
+    helps = [timed([*command, "--help"]) for _ in range(runs)]
+    bare = [timed([sys.executable, "-c", "pass"]) for _ in range(runs)]
+    return {
+        "command": f"{shown} --help",
+        "runs": runs,
+        "best_seconds": min(helps),
+        "median_seconds": statistics.median(helps),
+        "python_bare_best_seconds": min(bare),
+    }
+
+
+def machine() -> dict:
+    def version(package: str) -> str | None:
+        try:
+            return importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            return None
+
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit = None
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "commit": commit,
+        **{p: version(p) for p in ("numpy", "datasketch", "trafilatura", "rensa")},
+    }
+
+
+# ---------------------------------------------------------------- report
+
+
+COLUMN = 24
+
+
+def _seconds_cell(seconds: float, per: int) -> str:
+    return f"{seconds:{COLUMN - 10}.2f}{1000 * seconds / max(1, per):10.3f}"
+
+
+def print_report(results: dict) -> None:
+    m = results["machine"]
+    versions = ", ".join(f"{p} {m[p]}" for p in ("numpy", "datasketch", "trafilatura", "rensa") if m[p])
+    print(f"# newsdedup bench: {m['cpus']} CPUs, Python {m['python']}, {versions}, commit {m['commit']}")
+    if "text" in results:
+        runs = results["text"]["runs"]
+        print("\n## Text path (plain-text pages, default settings, files in the page cache)\n")
+        print(f"{'':26}" + "".join(f"{format(r['size'], ',') + ' documents':>{COLUMN}}" for r in runs))
+        print(f"{'stage':26}" + "".join(f"{'s':>{COLUMN - 10}}{'ms/doc':>10}" for _ in runs))
+        for stage in TEXT_STAGES:
+            cells = "".join(_seconds_cell(r["seconds"][stage], r["documents"]) for r in runs)
+            print(f"{STAGE_LABELS[stage]:26}{cells}")
+        cells = "".join(_seconds_cell(r["end_to_end_seconds"], r["documents"]) for r in runs)
+        print(f"{'end to end':26}{cells}")
+        rows = [
+            ("documents/second", lambda r: f"{r['documents_per_second']:,.0f}"),
+            ("peak RSS (MB)", lambda r: f"{r['peak_rss_mb']:,.0f}"),
+            ("  after imports + model", lambda r: f"{r['peak_rss_before_mb']:,.0f}"),
+            ("candidate / verified pairs", lambda r: f"{r['candidate_pairs']:,} / {r['verified_pairs']:,}"),
+            ("clusters found / true", lambda r: f"{r['clusters']:,} / {r['true_clusters']:,}"),
+            ("largest true cluster", lambda r: f"{r['true_largest']:,}"),
+            ("ARI vs corpus labels", lambda r: f"{r['ari']:.4f}"),
+            ("setup (imports, model)", lambda r: f"{r['setup_seconds']:.2f} s"),
+            ("CPU time / wall time", lambda r: f"{r['cpu_per_wall']:.2f}"),
+            ("corpus written in", lambda r: f"{r['corpus_seconds']:.1f} s"),
+        ]
+        for label, cell in rows:
+            print(f"{label:26}" + "".join(f"{cell(r):>{COLUMN}}" for r in runs))
+        scaling = results["text"]["scaling"]
+        if scaling["ratio_largest_to_smallest"] is not None:
+            sizes = scaling["sizes"]
+            print(
+                f"\nscaling: end-to-end {scaling['end_to_end_ms_per_document'][-1]:.3f} ms/doc at {sizes[-1]:,} "
+                f"vs {scaling['end_to_end_ms_per_document'][0]:.3f} at {sizes[0]:,}: "
+                f"x{scaling['ratio_largest_to_smallest']:.2f}"
+            )
+        if not runs[0]["isolated"]:
+            print("(sizes ran in this process: peak RSS includes everything before them)")
+        for r in runs:
+            if "profile" in r:
+                print(f"\n## cProfile of the text path at {r['size']:,} documents ({r['profile']['file']})\n")
+                print(r["profile"]["top_by_own_time"])
+    if "html" in results:
+        h = results["html"]
+        print(f"\n## HTML path ({h['pages']:,} pages, {h['mean_page_bytes'] / 1024:.1f} KB on average)\n")
+        print(f"{'system':44}{'s':>9}{'ms/page':>10}")
+        for name, f in h["systems"].items():
+            print(f"{name:44}{f['seconds']:9.2f}{f['ms_per_page']:10.2f}")
+        print(f"newsdedup clean / trafilatura.extract (defaults): x{h['ratio_newsdedup_to_trafilatura']:.2f}")
+    if "peers" in results:
+        p = results["peers"]
+        print(
+            f"\n## Fingerprinting peers ({p['documents']:,} documents, {p['shingles']:,} shingle hashes, "
+            f"{p['num_perm']} permutations)\n"
+        )
+        print(f"{'system':52}{'s':>9}{'us/doc':>10}{'x ours':>9}{'cpu/wall':>9}  identical")
+        for name, f in p["systems"].items():
+            same = {True: "yes", False: "NO"}.get(f.get("identical_to_newsdedup"), "n/a")
+            print(
+                f"{name:52}{f['seconds']:9.3f}{f['us_per_document']:10.1f}{f['times_newsdedup_batch']:9.2f}"
+                f"{f['cpu_per_wall']:9.2f}  {same}"
+            )
+        t = p["newsdedup fingerprints from text"]
+        print(
+            f"(whole fingerprint stage from clean text, normalising included: {t['us_per_document']:.1f} us/doc)"
+        )
+        for note in p["notes"]:
+            print(f"note: {note}")
+    if "startup" in results:
+        s = results["startup"]
+        print(
+            f"\n## Start-up\n\n{s['command']}: best {s['best_seconds']:.3f} s, median "
+            f"{s['median_seconds']:.3f} s of {s['runs']} (python -c pass: {s['python_bare_best_seconds']:.3f} s)"
+        )
+    print(f"\n## Index size per document\n\n{results['index_size_per_document']}")
+
+
+# ---------------------------------------------------------------- command line
+
+
+def _sizes(text: str) -> list[int]:
+    sizes = sorted({int(part.replace("_", "")) for part in text.split(",") if part.strip()})
+    if not sizes or sizes[0] < 1:
+        raise argparse.ArgumentTypeError(f"sizes must be positive integers, got {text!r}")
+    return sizes
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    # 10,000 + 50,000 keeps `make bench` under 6 minutes on 2 cores; 10,000 + 100,000 takes 9 to 11
+    parser.add_argument("--sizes", default="10000,50000", help="text-path corpus sizes, comma-separated")
+    parser.add_argument("--html-n", type=int, default=1000, help="HTML pages for the cleaning comparison")
+    parser.add_argument("--peers-n", type=int, default=2000, help="documents for the fingerprinting peers")
+    parser.add_argument("--startup-runs", type=int, default=5)
+    parser.add_argument("--parts", default=",".join(PARTS), help=f"which of {','.join(PARTS)} to run")
+    parser.add_argument("--quick", action="store_true", help="a tiny run: " + str(QUICK))
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes writing corpora")
+    parser.add_argument("--json", default=str(DEFAULT_JSON), help="write the figures here")
+    parser.add_argument(
+        "--in-process", action="store_true", help="run every size in this process (faster; RSS is less exact)"
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also run the smallest size under cProfile (bench-results/text-N.prof)",
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        for key, value in QUICK.items():
+            setattr(args, key, value)
+    parts = [p.strip() for p in args.parts.split(",") if p.strip()]
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
+    sizes = _sizes(args.sizes)
+    json_path = Path(args.json)
+    results: dict = {
+        "machine": machine(),
+        "options": {
+            "sizes": sizes,
+            "html_n": args.html_n,
+            "peers_n": args.peers_n,
+            "seed": args.seed,
+            "parts": parts,
+            "in_process": args.in_process,
+        },
+    }
+    if "text" in parts:
+        profile_dir = json_path.parent if args.profile else None
+        results["text"] = bench_text(sizes, args.seed, args.jobs, not args.in_process, profile_dir)
+    if "html" in parts:
+        results["html"] = bench_html(args.html_n, args.seed, args.jobs)
+    if "peers" in parts:
+        results["peers"] = bench_peers(args.peers_n, args.seed)
+    if "startup" in parts:
+        results["startup"] = bench_startup(args.startup_runs)
+    results["index_size_per_document"] = NO_INDEX
+    print_report(results)
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    print(f"\nfigures written to {json_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
