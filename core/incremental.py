@@ -25,7 +25,7 @@ from core.cluster import Edge, cluster_groups
 from core.document import Cluster, Document, Member
 from core.fingerprint import Fingerprint, fingerprint
 from core.index import CandidateIndex
-from core.pipeline import closest_candidates, fingerprint_documents
+from core.pipeline import agreement_with, closest_candidates, fingerprint_documents
 from core.settings import DedupSettings
 from core.similarity import is_copy, overlap
 
@@ -143,7 +143,8 @@ class _Batch:
     def _verify(self, position: int, nearby: list[int]) -> None:
         nodes = self.universe.nodes
         node = nodes[position]
-        for other in closest_candidates(node.print_, nearby, self.universe.prints, self.universe.ids):
+        agreement = agreement_with(node.print_, nearby, self.universe.prints)
+        for other in closest_candidates(nearby, agreement, self.universe.ids):
             pair = overlap(node.print_.shingles, nodes[other].print_.shingles)
             if is_copy(pair, self.settings.threshold, self.settings.min_shared):
                 self.edges.append(Edge(pair.containment_lower_bound, other, position))

@@ -27,7 +27,8 @@ from core.streams import field_map, is_warc, jsonl_documents, warc_documents
 from core.workers import clean_in_workers, clean_with_limit
 
 ErrorHandler = Callable[[DocumentError], None]
-MAX_VERIFIED = 100
+MAX_VERIFIED = 32
+TWIN_AGREEMENT = 0.9  # share of signature values a near-identical copy agrees on
 INPUT_FORMATS = ("paths", "jsonl")
 WORKERS_FROM = 64  # documents a batch needs before worker processes are started
 FINGERPRINT_BATCH = 256  # documents fingerprinted together: numpy's per-call overhead is paid per batch
@@ -142,11 +143,19 @@ def candidate_pairs(
     """Index stage: ``(earlier, later)`` positions whose signatures share an LSH band.
 
     At most ``MAX_VERIFIED`` per document, the closest by signature (see
-    :func:`closest_candidates`), so a story copied a thousand times costs linear work.
+    :func:`closest_candidates`), so a story copied a thousand times costs linear work;
+    its verbatim copies are not even indexed (their twin answers for them).
     """
     index = CandidateIndex(settings.num_perm, settings.bands)
+    twin_agreement = TWIN_AGREEMENT * settings.num_perm
     for position, print_ in enumerate(prints):
-        for other in closest_candidates(print_, index.add(position, print_.signature), prints, keys):
+        found = index.query(print_.signature)
+        agreement = agreement_with(print_, found, prints)
+        # A near-identical twin already stands in every bucket this document would join:
+        # leaving it out keeps the buckets of a story copied a thousand times small.
+        if not found or agreement.max() < twin_agreement:
+            index.insert(position, print_.signature)
+        for other in closest_candidates(found, agreement, keys):
             yield other, position
 
 
@@ -184,17 +193,21 @@ def cluster_documents(
     return build_clusters(docs, prints, edges, settings)
 
 
-def closest_candidates(
-    print_: Fingerprint, candidates: list[int], prints: Sequence[Fingerprint], keys: Sequence[str]
-) -> list[int]:
+def agreement_with(print_: Fingerprint, candidates: list[int], prints: Sequence[Fingerprint]) -> np.ndarray:
+    """How many signature values each candidate shares with ``print_`` (an estimate of Jaccard)."""
+    if not candidates:
+        return np.zeros(0, dtype=np.int64)
+    return (np.stack([prints[c].signature for c in candidates]) == print_.signature).sum(axis=1)
+
+
+def closest_candidates(candidates: list[int], agreement: np.ndarray, keys: Sequence[str]) -> list[int]:
     """At most ``MAX_VERIFIED`` candidates, those whose signatures agree most (ties by id).
 
     A story copied a thousand times makes every copy a candidate of every other;
-    verifying the closest hundred keeps the work linear and the cluster whole.
+    verifying the closest few dozen keeps the work linear and the cluster whole.
     """
     if len(candidates) <= MAX_VERIFIED:
         return candidates
-    agreement = (np.stack([prints[c].signature for c in candidates]) == print_.signature).sum(axis=1)
     ranked = sorted(range(len(candidates)), key=lambda k: (-agreement[k], keys[candidates[k]]))
     return [candidates[k] for k in ranked[:MAX_VERIFIED]]
 

@@ -7,7 +7,7 @@ from functools import cache
 
 _NOT_LETTERS = re.compile(r"[\W\d_]+")
 
-SAMPLE_CHARS = 600  # language ID cost grows with length; a paragraph decides it
+SAMPLE_CHARS = 400  # language ID cost grows with length; a paragraph decides it
 
 # ISO 639-1 code (as py3langid reports it) -> jusText stoplist name
 _STOPLIST_NAMES = {
