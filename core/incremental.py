@@ -64,6 +64,19 @@ class _Universe:
         return len(self.nodes) - 1
 
 
+def _as_document(stored) -> Document:
+    """A document an earlier run indexed, as output sees it (its text is not kept)."""
+    return Document(
+        id=stored.id,
+        path=stored.path,
+        title=stored.title,
+        url=stored.url,
+        date=stored.date,
+        language=stored.language,
+        meta={"status": SEEN, "first_seen": stored.first_seen},
+    )
+
+
 def settings_fingerprint(settings: DedupSettings) -> dict:
     """What an index must agree on with the run that reads it."""
     from core.fingerprint import SEED
@@ -128,15 +141,7 @@ class _Batch:
         if key in self.universe.by_key:
             return self.universe.by_key[key]
         stored = self.store.documents([key])[key]
-        doc = Document(
-            id=stored.id,
-            path=stored.path,
-            title=stored.title,
-            url=stored.url,
-            date=stored.date,
-            language=stored.language,
-            meta={"status": SEEN, "first_seen": stored.first_seen},
-        )
+        doc = _as_document(stored)
         print_ = Fingerprint(shingles=stored.shingles, signature=stored.signature)
         return self.universe.add(_Node(doc, print_, stored.key, stored.cluster, similarity=stored.similarity))
 
@@ -251,16 +256,7 @@ class _Batch:
             if node is not None:
                 members.append(Member(node.doc, node.similarity))
                 continue
-            doc = Document(
-                id=stored.id,
-                path=stored.path,
-                title=stored.title,
-                url=stored.url,
-                date=stored.date,
-                language=stored.language,
-                meta={"status": SEEN, "first_seen": stored.first_seen},
-            )
-            members.append(Member(doc, stored.similarity))
+            members.append(Member(_as_document(stored), stored.similarity))
         if any(m.document.meta["status"] == SEEN for m in members):
             for member in members:
                 if member.document.meta["status"] == NEW:
