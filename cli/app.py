@@ -316,10 +316,9 @@ def _cluster(docs, settings, db: str | None):
 @contextmanager
 def _open_index(db: str, settings):
     """The index at ``db``; an index that cannot be used is a usage error (exit 2), with its reason."""
-    from core.store import open_store
-
     from core.errors import StoreError
     from core.incremental import settings_fingerprint
+    from core.store import open_store
 
     try:
         store = open_store(db, settings_fingerprint(settings))
