@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from core.clean.rules import Rules, phrase_key
 
@@ -52,6 +53,7 @@ PROSE_WORDS = 10  # a line this long or longer reads as running text, not a labe
 MIN_BODY_LINES = 2  # prose lines that must precede a "more headlines" marker before it cuts
 
 
+@lru_cache(maxsize=1 << 16)
 def word_count(line: str) -> int:
     """Words separated by spaces; in scripts written without spaces, two characters count as a word."""
     words = len(line.split())
@@ -60,9 +62,13 @@ def word_count(line: str) -> int:
     return words + len(_UNSPACED.findall(line)) // 2
 
 
+@lru_cache(maxsize=1 << 16)
 def ends_sentence(line: str) -> bool:
     """True when the line ends like a sentence (quotes, brackets and a "(AFP)" credit looked through)."""
-    stripped = _TRAILING_CREDIT.sub("", line.rstrip()).rstrip(_CLOSERS)
+    stripped = line.rstrip()
+    if stripped.endswith(")"):
+        stripped = _TRAILING_CREDIT.sub("", stripped)
+    stripped = stripped.rstrip(_CLOSERS)
     return bool(stripped) and stripped[-1] in _SENTENCE_END
 
 

@@ -10,6 +10,7 @@ line (a subheading) stays. The shared line filter runs first.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from core.clean.language import detect_language, stoplist
 from core.clean.lines import (
@@ -85,6 +86,7 @@ def strip_site_suffix(title: str) -> str:
     return title
 
 
+@lru_cache(maxsize=1 << 16)  # the body is scored twice: before and after its language is known
 def line_score(line: str, stopwords: frozenset[str]) -> float:
     """Positive for running text, negative for labels, links and headlines."""
     words = word_count(line)
