@@ -71,3 +71,17 @@ def test_a_gallery_keeps_its_captions():
     )
     _, paragraphs, _ = clean_text(f"Harbour festival in pictures\n{captions}\n", RULES)
     assert len(paragraphs) == 4
+
+
+def test_the_body_starts_below_the_headline_even_when_a_footer_paragraph_is_longer():
+    body = article("harbour", 3)
+    footer_notice = (
+        "The Daily Planet customer service centre can be reached with any question or request about "
+        "subscriptions, deliveries, archives, corrections, advertising, events and reader offers, by "
+        "telephone from Monday to Friday, by fax, by e-mail at any time, and at the front desk of the "
+        "newsroom during office hours, where our staff will gladly help you with whatever you need."
+    )
+    others = "\n".join(f"Other headline number {i} of the day" for i in range(12))
+    raw = f"Harbour deal signed | Daily Planet\nHome\nNews\nHarbour deal signed\nBy Jane Doe\n{body}\n{others}\n{footer_notice}\n"
+    _, paragraphs, _ = clean_text(raw, RULES)
+    assert paragraphs == body.split("\n\n")

@@ -18,6 +18,7 @@ from core.clean.lines import (
     drop_headline_bullets,
     drop_repeats,
     ends_sentence,
+    is_headline,
     is_prose,
     is_tail_marker,
     split_lines,
@@ -29,7 +30,11 @@ _WORD = re.compile(r"[^\W\d_]+")
 _SITE_SUFFIX = re.compile(r"^(?P<title>.+?)\s+[|–—-]\s+(?P<site>[^|–—]+)$")
 TITLE_SEARCH_LINES = 15
 MIN_STOPWORD_DENSITY = 0.1
+_MARK = "\x00"  # stand-in lines start with it; they are never output
 _TAIL_MARK = "\x00tail-marker-"
+_HEADLINE_MARK = "\x00headline"
+HEADLINE_REACH = 8  # lines below the headline where the body may start (byline, date, photo between)
+HEADLINE_BONUS = 40.0  # about one long paragraph: enough to outweigh a lone footer paragraph
 IN_BODY_BOX_SHARE = 0.5  # running text after a marker, relative to before it, that makes it an in-body box
 LIST_RUN = 3
 MIN_BODY_WORDS = 25  # less than this is no article: try again keeping photo captions
@@ -62,11 +67,22 @@ def _body(lines: list[str], title: str, rules: Rules, keep_captions: bool) -> tu
         for line in lines
         if line.startswith(_TAIL_MARK) or boilerplate_reason(line, rules, keep_captions) is None
     ]
-    lines = drop_repeats(drop_headline_bullets(lines), title)
+    lines = _mark_headline(drop_headline_bullets(lines), title)
+    lines = drop_repeats(lines, title)
     # The page template may be in another language than the article (an English story on an
     # Indonesian portal): find the body by shape first, then read its language from the body.
     language = detect_language("\n".join(densest_block(lines, frozenset())))
     return densest_block(lines, stoplist(language)), language
+
+
+def _mark_headline(lines: list[str], title: str) -> list[str]:
+    """Put a stand-in where the headline stands last (the H1 above the body): the body follows it."""
+    places = [i for i, line in enumerate(lines) if not line.startswith(_MARK) and is_headline(line, title)]
+    if not places:
+        return lines
+    marked = list(lines)
+    marked[places[-1]] = _HEADLINE_MARK
+    return marked
 
 
 def find_title(lines: list[str], rules: Rules) -> str:
@@ -108,7 +124,7 @@ def _stopword_density(line: str, stopwords: frozenset[str]) -> float:
 
 def densest_block(lines: list[str], stopwords: frozenset[str]) -> list[str]:
     """The maximum-sum span of line scores, ended by a tail marker inside it, without its link lists."""
-    scores = [line_score(line, stopwords) for line in lines]
+    scores = _after_headline_bonus(lines, [line_score(line, stopwords) for line in lines])
     start, end = _max_sum_span(_separators_weighted(scores))
     for i in range(start, end):
         if lines[i].startswith(_TAIL_MARK) and _ends_article(scores[start:i], scores[i:end]):
@@ -125,9 +141,22 @@ def densest_block(lines: list[str], stopwords: frozenset[str]) -> list[str]:
         while j < end and scores[j] <= 0:
             j += 1
         if j - i < LIST_RUN:
-            kept.extend(line for line in lines[i:j] if not line.startswith(_TAIL_MARK))
+            kept.extend(line for line in lines[i:j] if not line.startswith(_MARK))
         i = j
     return kept
+
+
+def _after_headline_bonus(lines: list[str], scores: list[float]) -> list[float]:
+    """Credit the first running text right below the headline: an article starts there."""
+    if _HEADLINE_MARK not in lines:
+        return scores
+    mark = lines.index(_HEADLINE_MARK)
+    for i in range(mark + 1, min(len(lines), mark + 1 + HEADLINE_REACH)):
+        if scores[i] > 0:
+            scores = list(scores)
+            scores[i] += HEADLINE_BONUS
+            break
+    return scores
 
 
 def _separators_weighted(scores: list[float]) -> list[float]:
