@@ -85,3 +85,23 @@ def test_the_body_starts_below_the_headline_even_when_a_footer_paragraph_is_long
     raw = f"Harbour deal signed | Daily Planet\nHome\nNews\nHarbour deal signed\nBy Jane Doe\n{body}\n{others}\n{footer_notice}\n"
     _, paragraphs, _ = clean_text(raw, RULES)
     assert paragraphs == body.split("\n\n")
+
+
+def test_comments_longer_than_the_article_are_still_cut():
+    body = article("harbour", 4)
+    comments = "\n".join(
+        f"reader{i} says:\nI have lived near this harbour for thirty years and I think the council is wrong about it, "
+        f"because the plan ignores the fishermen and the families who depend on the port every single day."
+        for i in range(8)
+    )
+    _, paragraphs, _ = clean_text(page(f"{body}\nLeave a Reply\n{comments}"), RULES)
+    assert paragraphs == body.split("\n\n")
+
+
+def test_more_from_a_publication_starts_a_tail():
+    from core.clean.lines import is_tail_marker
+
+    assert is_tail_marker("More From the Los Angeles Times", RULES)
+    assert not is_tail_marker(
+        "More from the survey suggests that the plan will cost more than expected.", RULES
+    )

@@ -35,6 +35,7 @@ _COMMENTS_START = re.compile(
     r"^(?:\d+\s+(?:comments?|responses?|replies|reactions?|komentar|kommentare|comentários)\b|[\w.\- ]{1,40} says:$)",
     re.IGNORECASE,
 )
+_MORE_FROM = re.compile(r"^(?:more|also) (?:from|on|in) \w")
 _BULLET = re.compile(r"^(?:[-•*–·▪►◦]|\d{1,2}[.)])\s+")
 _HASHTAGS = re.compile(r"^(?:#\S+\s*)+$")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -135,8 +136,18 @@ def _is_menu(line: str) -> bool:
 
 
 def is_tail_marker(line: str, rules: Rules) -> bool:
-    """A "more headlines" heading, or the start of a comment section."""
-    return phrase_key(line) in rules.tail or bool(_COMMENTS_START.match(line))
+    """A "more headlines" heading ("Terkini Lainnya", "More from The Times"), or the start of the comments."""
+    key = phrase_key(line)
+    return (
+        key in rules.tail
+        or bool(_MORE_FROM.match(key) and word_count(line) <= 8)
+        or is_comments_start(line, rules)
+    )
+
+
+def is_comments_start(line: str, rules: Rules) -> bool:
+    """ "12 Comments", "34 responses to ...", "jjackwagon says:", "Leave a reply"."""
+    return phrase_key(line) in rules.comments or bool(_COMMENTS_START.match(line))
 
 
 def cut_tail(lines: list[str], rules: Rules) -> list[str]:

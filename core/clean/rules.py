@@ -20,6 +20,9 @@ matching ignores case, punctuation at the ends and repeated spaces.
 ``[tail]``      a line that is exactly the phrase starts a "more headlines" list
                 ("Terkini Lainnya"): once the body has begun, it and all that
                 follows are cut.
+``[comments]``  a line that is exactly the phrase starts the readers' comments:
+                once the body has begun, it ends the article even when much
+                text follows (comments are often longer than the article).
 ``[copyright]`` a short line that contains the phrase.
 """
 
@@ -31,7 +34,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-SECTIONS = ("related", "drop", "prefix", "contains", "byline", "tail", "copyright")
+SECTIONS = ("related", "drop", "prefix", "contains", "byline", "tail", "comments", "copyright")
 _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
 
 
@@ -57,6 +60,7 @@ class Rules:
     byline_colon: re.Pattern
     byline_name: re.Pattern
     tail: frozenset[str]
+    comments: frozenset[str]
     copyright: re.Pattern
     languages: tuple[str, ...]
 
@@ -114,6 +118,7 @@ def compile_rules(phrases: dict[str, set[str]], languages: tuple[str, ...] = ())
         byline_colon=re.compile(rf"^\W*(?:{alternation(phrases['byline'])})\s*[:|]", re.IGNORECASE),
         byline_name=re.compile(rf"^\W*(?:{alternation(phrases['byline'])})\s+\S", re.IGNORECASE),
         tail=frozenset(phrases["tail"]),
+        comments=frozenset(phrases["comments"]),
         copyright=re.compile(
             rf"©|\(c\)\s*\d{{4}}|\b(?:{alternation(phrases['copyright'])})\b", re.IGNORECASE
         ),

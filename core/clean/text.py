@@ -18,6 +18,7 @@ from core.clean.lines import (
     drop_headline_bullets,
     drop_repeats,
     ends_sentence,
+    is_comments_start,
     is_headline,
     is_prose,
     is_tail_marker,
@@ -32,6 +33,7 @@ TITLE_SEARCH_LINES = 15
 MIN_STOPWORD_DENSITY = 0.1
 _MARK = "\x00"  # stand-in lines start with it; they are never output
 _TAIL_MARK = "\x00tail-marker-"
+_COMMENTS_MARK = "\x00comments-"
 _HEADLINE_MARK = "\x00headline"
 HEADLINE_REACH = 8  # lines below the headline where the body may start (byline, date, photo between)
 HEADLINE_BONUS = 40.0  # about one long paragraph: enough to outweigh a lone footer paragraph
@@ -61,7 +63,7 @@ def _body(lines: list[str], title: str, rules: Rules, keep_captions: bool) -> tu
     # A "more headlines" marker only ends the article once the body has begun, and on a
     # whole-page scrape the body is known only after the densest block is found: until
     # then each marker stays in place as a unique stand-in line.
-    lines = [f"{_TAIL_MARK}{i}" if is_tail_marker(line, rules) else line for i, line in enumerate(lines)]
+    lines = [_stand_in(i, line, rules) for i, line in enumerate(lines)]
     lines = [
         line
         for line in lines
@@ -73,6 +75,12 @@ def _body(lines: list[str], title: str, rules: Rules, keep_captions: bool) -> tu
     # Indonesian portal): find the body by shape first, then read its language from the body.
     language = detect_language("\n".join(densest_block(lines, frozenset())))
     return densest_block(lines, stoplist(language)), language
+
+
+def _stand_in(position: int, line: str, rules: Rules) -> str:
+    if is_comments_start(line, rules):
+        return f"{_COMMENTS_MARK}{position}"
+    return f"{_TAIL_MARK}{position}" if is_tail_marker(line, rules) else line
 
 
 def _mark_headline(lines: list[str], title: str) -> list[str]:
@@ -127,7 +135,9 @@ def densest_block(lines: list[str], stopwords: frozenset[str]) -> list[str]:
     scores = _after_headline_bonus(lines, [line_score(line, stopwords) for line in lines])
     start, end = _max_sum_span(_separators_weighted(scores))
     for i in range(start, end):
-        if lines[i].startswith(_TAIL_MARK) and _ends_article(scores[start:i], scores[i:end]):
+        if lines[i].startswith(_COMMENTS_MARK) or (
+            lines[i].startswith(_TAIL_MARK) and _ends_article(scores[start:i], scores[i:end])
+        ):
             end = i
             break
     kept = []
