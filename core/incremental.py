@@ -113,7 +113,7 @@ class _Batch:
             nearby = [
                 p for p in index.add(position, node.print_.signature) if self.universe.nodes[p].key is None
             ]
-            nearby += [self._load_stored(key) for key in sorted(self.store.candidates(node.print_.signature))]
+            nearby += self._load_stored(self.store.candidates(node.print_.signature))
             self._verify(position, nearby)
         self._load_cluster_context()
         return self._settle(batch)
@@ -128,7 +128,7 @@ class _Batch:
                 continue
             seen_ids.add(doc.id)
             if doc.id in known:
-                position = self._load_stored(known[doc.id])
+                [position] = self._load_stored([known[doc.id]])
                 self.universe.nodes[position].doc.meta["status"] = SEEN
             else:
                 doc.meta["status"] = NEW
@@ -137,13 +137,18 @@ class _Batch:
             positions.append(position)
         return positions
 
-    def _load_stored(self, key: int) -> int:
-        if key in self.universe.by_key:
-            return self.universe.by_key[key]
-        stored = self.store.documents([key])[key]
-        doc = _as_document(stored)
-        print_ = Fingerprint(shingles=stored.shingles, signature=stored.signature)
-        return self.universe.add(_Node(doc, print_, stored.key, stored.cluster, similarity=stored.similarity))
+    def _load_stored(self, keys) -> list[int]:
+        """Positions of stored documents, loaded from the index (one read) unless here already.
+
+        Keys the index no longer holds (a pruned canonical) are left out.
+        """
+        by_key = self.universe.by_key
+        for stored in self.store.documents(sorted(set(keys) - set(by_key))).values():
+            print_ = Fingerprint(shingles=stored.shingles, signature=stored.signature)
+            self.universe.add(
+                _Node(_as_document(stored), print_, stored.key, stored.cluster, similarity=stored.similarity)
+            )
+        return [by_key[key] for key in sorted(keys) if key in by_key]
 
     def _verify(self, position: int, nearby: list[int]) -> None:
         nodes = self.universe.nodes
@@ -162,9 +167,7 @@ class _Batch:
         for cluster in self.stored_clusters.values():
             wanted.update(cluster.representatives)
             wanted.add(cluster.canonical_key)
-        present = set(self.store.documents(wanted - set(self.universe.by_key), fingerprints=False))
-        for key in sorted(present):
-            self._load_stored(key)
+        self._load_stored(wanted)
 
     def _settle(self, batch: list[int]) -> list[Cluster]:
         nodes = self.universe.nodes

@@ -1,9 +1,10 @@
 """HTML cleaner: trafilatura extraction, then the shared line filter.
 
-The page is parsed once. trafilatura runs on the tree with precision-oriented
-settings and no cross-document deduplication (its cache is process-global and
-would make a document's text depend on the documents read before it). Two
-repairs use the page rendered as lines:
+trafilatura runs on the markup (handing it our parsed tree instead changed its
+output for the worse) with precision-oriented settings and no cross-document
+deduplication (its cache is process-global and would make a document's text
+depend on the documents read before it). Our own parse of the page gives the
+link texts and the page rendered as lines, for two repairs:
 
 * trafilatura often leaves out a lead paragraph that sits in its own container
   (standfirst, dateline paragraph); running-text lines right above its first
