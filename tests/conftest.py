@@ -51,3 +51,9 @@ def article(topic: str, sentences: int = 12, start: int = 0) -> str:
         sentences_out.append(" ".join(words).capitalize() + ".")
     paragraphs = [" ".join(sentences_out[i : i + 2]) for i in range(0, len(sentences_out), 2)]
     return "\n\n".join(paragraphs)
+
+
+def photo_captions(count: int) -> list[str]:
+    """``count`` distinct photo captions, each ending with a wire credit."""
+    sentences = article("harbour", count).replace("\n\n", " ").split(". ")
+    return [f"{sentence.rstrip('.')}. (Reuters/Jane Doe)" for sentence in sentences]

@@ -4,7 +4,7 @@ from core.clean import clean_document
 from core.clean.html import html_to_text
 from core.document import HTML, Document
 from core.errors import DocumentError
-from tests.conftest import article
+from tests.conftest import article, photo_captions
 
 
 def news_page(body_html: str) -> str:
@@ -60,3 +60,24 @@ def test_a_lead_paragraph_outside_the_extracted_block_is_restored():
     )
     doc = clean_document(Document(id="p.html", raw=html, kind=HTML))
     assert doc.text.split("\n\n")[0] == lead
+
+
+def test_a_gallery_page_keeps_its_captions_not_the_teaser_text_trafilatura_picked():
+    gallery = photo_captions(5)
+    # A teaser whose caption was cut short: the only <p> of running text on the page.
+    teaser = (
+        "The mayor of the town opens the new ferry terminal together with the ministers of transport and "
+        "of the sea and a crowd of children from the harbour school, on Monday morning. (Daily Planet/Jo"
+    )
+    figures = "".join(
+        f'<figure><img src="/{i}.jpg"><figcaption>{c}</figcaption></figure>' for i, c in enumerate(gallery)
+    )
+    most_read = "".join(
+        f'<li><a href="/o{i}">Other headline number {i} of the day</a></li>' for i in range(6)
+    )
+    page = f"""<html><head><title>Harbour festival in pictures | Daily Planet</title></head><body>
+<div class="gallery"><h1>Harbour festival in pictures</h1><div class="byline">By Jane Doe</div>{figures}</div>
+<aside><h3>Most read</h3><ul>{most_read}</ul><div class="teaser"><h4><a href="/f">Ferry terminal opens</a></h4>
+<p>{teaser}</p></div></aside><footer><a href="/c">Contact</a> <a href="/s">Sitemap</a></footer></body></html>"""
+    doc = clean_document(Document(id="gallery.html", raw=page, kind=HTML))
+    assert doc.text.split("\n\n") == gallery

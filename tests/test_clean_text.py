@@ -2,7 +2,7 @@ from core.clean import clean_document
 from core.clean.rules import load_rules
 from core.clean.text import clean_text, densest_block, find_title, strip_site_suffix
 from core.document import Document
-from tests.conftest import article
+from tests.conftest import article, photo_captions
 
 RULES = load_rules()
 
@@ -64,7 +64,7 @@ def test_comments_after_the_body_are_cut():
     assert paragraphs == body.split("\n\n")
 
 
-def test_a_gallery_keeps_its_captions():
+def test_a_gallery_keeps_itsphoto_captions():
     captions = "\n".join(
         f"Photo {i}: the harbour crowd gathered near the pier to watch the ships arrive at dawn. (Reuters/Jane Doe)"
         for i in range(4)
@@ -105,3 +105,23 @@ def test_more_from_a_publication_starts_a_tail():
     assert not is_tail_marker(
         "More from the survey suggests that the plan will cost more than expected.", RULES
     )
+
+
+def test_a_gallery_below_the_headline_beats_a_teaser_caption_elsewhere():
+    gallery = photo_captions(5)
+    # A teaser elsewhere on the page whose caption was cut short: it no longer looks like a caption.
+    teaser = (
+        "The mayor of the town opens the new ferry terminal together with the ministers of transport and "
+        "of the sea and a crowd of children from the harbour school, on Monday morning. (Daily Planet/Jo"
+    )
+    header = ["Harbour festival in pictures | Daily Planet", "Home", "News", "Harbour festival in pictures"]
+    most_read = [f"Other headline number {i} of the day" for i in range(6)]
+    footer = ["Tags", "Harbour", "Festival", "Most Read", *most_read, teaser, "Contact", "Sitemap"]
+    _, paragraphs, _ = clean_text("\n".join([*header, "By Jane Doe", *gallery, *footer]), RULES)
+    assert paragraphs == gallery
+
+
+def test_a_photo_caption_above_a_body_below_the_headline_stays_out():
+    body = article("harbour", 6)
+    _, paragraphs, _ = clean_text(page(f"{photo_captions(1)[0]}\n{body}"), RULES)
+    assert paragraphs == body.split("\n\n")

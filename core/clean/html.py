@@ -30,6 +30,7 @@ from core.clean.rules import Rules, phrase_key
 from core.clean.text import clean_text, line_score
 
 MIN_BODY_WORDS = 25  # below this, trafilatura most likely missed the body
+SHORT_BODY_WORDS = 80  # below this, it may have taken a caption: the plain-text path gets a say
 MAX_LEAD_LINES = 3
 _SKIPPED_TAGS = frozenset(("script", "style", "noscript", "template", "svg", "iframe", "head"))
 _BLOCK_TAGS = frozenset(
@@ -62,9 +63,11 @@ def clean_html(raw: str, rules: Rules, url: str | None = None) -> tuple[str, lis
         meta = {"date": extracted.date, "url": extracted.url or url, "site": extracted.sitename}
         paragraphs = drop_title_and_stutter(filter_lines(split_lines(extracted.text or ""), rules), title)
         paragraphs = drop_link_lists(paragraphs, link_texts(tree))
-    if sum(word_count(p) for p in paragraphs) < MIN_BODY_WORDS:
-        fallback_title, paragraphs, language = clean_text("\n".join(page_lines), rules)
-        return title or fallback_title, paragraphs, language, meta
+    extracted_words = sum(map(word_count, paragraphs))
+    if extracted_words < SHORT_BODY_WORDS:
+        title, fallback, language = clean_text("\n".join(page_lines), rules, title)
+        if extracted_words < MIN_BODY_WORDS or sum(map(word_count, fallback)) > 2 * extracted_words:
+            return title, fallback, language, meta
     language = detect_language("\n".join(paragraphs))
     return title, restore_lead(paragraphs, page_lines, rules, stoplist(language)), language, meta
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from core.clean.language import detect_language, stoplist
 from core.clean.lines import (
@@ -35,31 +36,52 @@ _MARK = "\x00"  # stand-in lines start with it; they are never output
 _TAIL_MARK = "\x00tail-marker-"
 _COMMENTS_MARK = "\x00comments-"
 _HEADLINE_MARK = "\x00headline"
+_HEADLINE_CANDIDATE = "\x00headline-candidate-"
 HEADLINE_REACH = 8  # lines below the headline where the body may start (byline, date, photo between)
 HEADLINE_BONUS = 40.0  # about one long paragraph: enough to outweigh a lone footer paragraph
 IN_BODY_BOX_SHARE = 0.5  # running text after a marker, relative to before it, that makes it an in-body box
 LIST_RUN = 3
+GALLERY_SHARED = 0.5  # share of the first body that a gallery's captions block may repeat
 MIN_BODY_WORDS = 25  # less than this is no article: try again keeping photo captions
 SEPARATOR_WEIGHT = 2.0  # extra cost of a run of LIST_RUN+ label lines, so blocks do not bridge it
 TEASER_RUN = 3  # headline + summary pairs in a row that make a teaser list
 TEASER_HEADLINE_WORDS = 4  # this many label-like lines in a row inside the body are a link list
 
 
-def clean_text(raw: str, rules: Rules) -> tuple[str, list[str], str | None]:
-    """Return ``(title, paragraphs, language)`` of plain text.
+def clean_text(raw: str, rules: Rules, title: str = "") -> tuple[str, list[str], str | None]:
+    """Return ``(title, paragraphs, language)`` of plain text (``title``: when known already).
 
-    A page whose only running text is photo captions is a gallery: then the
-    captions are its content and are kept.
+    A page whose running text below the headline is photo captions is a gallery:
+    then those captions are its content and are kept.
     """
     lines = split_lines(raw)
-    title = find_title(lines, rules)
-    paragraphs, language = _body(lines, title, rules, keep_captions=False)
-    if sum(word_count(p) for p in paragraphs) < MIN_BODY_WORDS:
-        paragraphs, language = _body(lines, title, rules, keep_captions=True)
-    return title, paragraphs, language
+    title = title or find_title(lines, rules)
+    body = _body(lines, title, rules, keep_captions=False)
+    body_words = sum(map(word_count, body.paragraphs))
+    if body_words < MIN_BODY_WORDS or not body.anchored:
+        gallery = _body(lines, title, rules, keep_captions=True)
+        if body_words < MIN_BODY_WORDS or (
+            gallery.anchored and _elsewhere(body.paragraphs, gallery.paragraphs)
+        ):
+            body = gallery
+    return title, body.paragraphs, body.language
 
 
-def _body(lines: list[str], title: str, rules: Rules, keep_captions: bool) -> tuple[list[str], str | None]:
+def _elsewhere(body: list[str], gallery: list[str]) -> bool:
+    """Keeping captions moved the article to longer text: most of the first body is not in it."""
+    body_words, gallery_words = sum(map(word_count, body)), sum(map(word_count, gallery))
+    in_gallery = set(gallery)
+    shared = sum(word_count(p) for p in body if p in in_gallery)
+    return gallery_words > body_words and shared < GALLERY_SHARED * body_words
+
+
+class _Body(NamedTuple):
+    paragraphs: list[str]
+    language: str | None
+    anchored: bool  # the block starts right below the headline
+
+
+def _body(lines: list[str], title: str, rules: Rules, keep_captions: bool) -> _Body:
     # A "more headlines" marker only ends the article once the body has begun, and on a
     # whole-page scrape the body is known only after the densest block is found: until
     # then each marker stays in place as a unique stand-in line.
@@ -69,12 +91,13 @@ def _body(lines: list[str], title: str, rules: Rules, keep_captions: bool) -> tu
         for line in lines
         if line.startswith(_TAIL_MARK) or boilerplate_reason(line, rules, keep_captions) is None
     ]
-    lines = _mark_headline(drop_headline_bullets(lines), title)
-    lines = drop_repeats(lines, title)
+    lines = _mark_headline(drop_repeats(_stand_in_headlines(drop_headline_bullets(lines), title), title))
     # The page template may be in another language than the article (an English story on an
     # Indonesian portal): find the body by shape first, then read its language from the body.
     language = detect_language("\n".join(densest_block(lines, frozenset())))
-    return densest_block(lines, stoplist(language)), language
+    # Captions are kept only as a gallery, and a gallery's captions follow its headline.
+    paragraphs, anchored = _densest_block(lines, stoplist(language), from_headline=keep_captions)
+    return _Body(paragraphs, language, anchored)
 
 
 def _stand_in(position: int, line: str, rules: Rules) -> str:
@@ -83,14 +106,31 @@ def _stand_in(position: int, line: str, rules: Rules) -> str:
     return f"{_TAIL_MARK}{position}" if is_tail_marker(line, rules) else line
 
 
-def _mark_headline(lines: list[str], title: str) -> list[str]:
-    """Put a stand-in where the headline stands last (the H1 above the body): the body follows it."""
-    places = [i for i, line in enumerate(lines) if not line.startswith(_MARK) and is_headline(line, title)]
+def _stand_in_headlines(lines: list[str], title: str) -> list[str]:
+    """Put a unique stand-in wherever the headline stands; ``_mark_headline`` picks the one above the body."""
+    return [
+        f"{_HEADLINE_CANDIDATE}{i}" if not line.startswith(_MARK) and is_headline(line, title) else line
+        for i, line in enumerate(lines)
+    ]
+
+
+def _mark_headline(lines: list[str]) -> list[str]:
+    """Keep one headline stand-in: the one with the most running text right below it (the H1 above
+    the body, not the same headline in a teaser list), the last one on a tie."""
+    places = [i for i, line in enumerate(lines) if line.startswith(_HEADLINE_CANDIDATE)]
     if not places:
         return lines
-    marked = list(lines)
-    marked[places[-1]] = _HEADLINE_MARK
-    return marked
+    best = max(places, key=lambda i: (_text_below(lines, i), i))
+    return [
+        _HEADLINE_MARK if i == best else line
+        for i, line in enumerate(lines)
+        if i == best or not line.startswith(_HEADLINE_CANDIDATE)
+    ]
+
+
+def _text_below(lines: list[str], place: int) -> float:
+    below = lines[place + 1 : place + 1 + HEADLINE_REACH]
+    return sum(max(0.0, line_score(line, frozenset())) for line in below if not line.startswith(_MARK))
 
 
 def find_title(lines: list[str], rules: Rules) -> str:
@@ -132,14 +172,34 @@ def _stopword_density(line: str, stopwords: frozenset[str]) -> float:
 
 def densest_block(lines: list[str], stopwords: frozenset[str]) -> list[str]:
     """The maximum-sum span of line scores, ended by a tail marker inside it, without its link lists."""
-    scores = _after_headline_bonus(lines, [line_score(line, stopwords) for line in lines])
-    start, end = _max_sum_span(_separators_weighted(scores))
+    return _densest_block(lines, stopwords)[0]
+
+
+def _densest_block(
+    lines: list[str], stopwords: frozenset[str], from_headline: bool = False
+) -> tuple[list[str], bool]:
+    """``densest_block`` and whether it holds the first running text below the headline.
+
+    ``from_headline``: the span must start there (when the page has a headline with text below it).
+    """
+    scores, first_below = _after_headline_bonus(lines, [line_score(line, stopwords) for line in lines])
+    weighted = _separators_weighted(scores)
+    if from_headline and first_below is not None:
+        start, end = first_below, _best_end(weighted, first_below)
+    else:
+        start, end = _max_sum_span(weighted)
     for i in range(start, end):
         if lines[i].startswith(_COMMENTS_MARK) or (
             lines[i].startswith(_TAIL_MARK) and _ends_article(scores[start:i], scores[i:end])
         ):
             end = i
             break
+    return _without_link_lists(
+        lines, scores, start, end
+    ), first_below is not None and start <= first_below < end
+
+
+def _without_link_lists(lines: list[str], scores: list[float], start: int, end: int) -> list[str]:
     kept = []
     i = start
     while i < end:
@@ -156,17 +216,17 @@ def densest_block(lines: list[str], stopwords: frozenset[str]) -> list[str]:
     return kept
 
 
-def _after_headline_bonus(lines: list[str], scores: list[float]) -> list[float]:
-    """Credit the first running text right below the headline: an article starts there."""
+def _after_headline_bonus(lines: list[str], scores: list[float]) -> tuple[list[float], int | None]:
+    """Credit the first running text right below the headline (an article starts there); its position."""
     if _HEADLINE_MARK not in lines:
-        return scores
+        return scores, None
     mark = lines.index(_HEADLINE_MARK)
     for i in range(mark + 1, min(len(lines), mark + 1 + HEADLINE_REACH)):
         if scores[i] > 0:
             scores = list(scores)
             scores[i] += HEADLINE_BONUS
-            break
-    return scores
+            return scores, i
+    return scores, None
 
 
 def _separators_weighted(scores: list[float]) -> list[float]:
@@ -188,6 +248,16 @@ def _ends_article(before: list[float], after: list[float]) -> bool:
     """A marker ends the article unless much of the body still follows it (an in-body "Related" box)."""
     text_after = sum(score for score in after if score > 0)
     return text_after < IN_BODY_BOX_SHARE * sum(score for score in before if score > 0)
+
+
+def _best_end(scores: list[float], start: int) -> int:
+    """The end of the span from ``start`` with the largest sum."""
+    best, best_end, total = 0.0, start, 0.0
+    for i in range(start, len(scores)):
+        total += scores[i]
+        if total > best:
+            best, best_end = total, i + 1
+    return best_end
 
 
 def _max_sum_span(scores: list[float]) -> tuple[int, int]:
