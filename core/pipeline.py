@@ -19,7 +19,7 @@ from core.cluster import Edge, cluster_groups
 from core.document import Cluster, Document, Member
 from core.errors import DocumentError, UsageError
 from core.fingerprint import Fingerprint, fingerprints
-from core.index import CandidateIndex
+from core.index import BandTable
 from core.readers import DEFAULT_MAX_BYTES, iter_sources, read_document
 from core.settings import DedupSettings
 from core.similarity import is_copy, overlap
@@ -146,16 +146,20 @@ def candidate_pairs(
     :func:`closest_candidates`), so a story copied a thousand times costs linear work;
     its verbatim copies are not even indexed (their twin answers for them).
     """
-    index = CandidateIndex(settings.num_perm, settings.bands)
+    if not prints:
+        return
+    signatures = np.stack([print_.signature for print_ in prints])
+    table = BandTable(signatures, settings.bands)
+    indexed = np.zeros(len(prints), dtype=bool)
     twin_agreement = TWIN_AGREEMENT * settings.num_perm
-    for position, print_ in enumerate(prints):
-        found = index.query(print_.signature)
-        agreement = agreement_with(print_, found, prints)
+    for position in range(len(prints)):
+        sharing = table.earlier_sharing(position)
+        found = sharing[indexed[sharing]]
+        agreement = (signatures[found] == signatures[position]).sum(axis=1)
         # A near-identical twin already stands in every bucket this document would join:
         # leaving it out keeps the buckets of a story copied a thousand times small.
-        if not found or agreement.max() < twin_agreement:
-            index.insert(position, print_.signature)
-        for other in closest_candidates(found, agreement, keys):
+        indexed[position] = not found.size or agreement.max() < twin_agreement
+        for other in closest_candidates(found.tolist(), agreement, keys):
             yield other, position
 
 

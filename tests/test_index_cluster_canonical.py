@@ -5,9 +5,10 @@ from core.canonical import choose_canonical
 from core.cluster import Edge, cluster_groups
 from core.document import Document
 from core.errors import UsageError
-from core.fingerprint import fingerprint
-from core.index import CandidateIndex, candidate_probability
+from core.fingerprint import fingerprint, fingerprints
+from core.index import BandTable, CandidateIndex, candidate_probability
 from core.similarity import overlap
+from tests.conftest import article
 
 
 def test_candidate_probability_follows_the_banding_curve():
@@ -27,6 +28,25 @@ def test_index_returns_earlier_similar_documents_only():
 def test_index_rejects_bands_that_do_not_divide_permutations():
     with pytest.raises(UsageError, match="must divide"):
         CandidateIndex(num_perm=128, bands=48)
+    with pytest.raises(UsageError, match="must divide"):
+        BandTable(np.zeros((2, 128), dtype=np.uint32), bands=48)
+
+
+@pytest.mark.parametrize("bands", [64, 32, 128])
+def test_band_table_finds_what_datasketch_lsh_finds(bands):
+    """Each document's candidates equal a MinHashLSH query after inserting every earlier one."""
+    stories = [article(topic, 10) for topic in ("harbour", "ferry", "budget", "school")]
+    texts = []
+    for copy in range(6):  # copies trimmed and reworded differently, interleaved with the others
+        for story in stories:
+            words = story.split()
+            texts.append(" ".join(words[copy * 7 :] + [f"edit{copy}"] * copy))
+    signatures = np.stack([print_.signature for print_ in fingerprints(texts, 3, 128)])
+    table, index = BandTable(signatures, bands), CandidateIndex(128, bands)
+    for position, signature in enumerate(signatures):
+        expected = sorted(index.add(position, signature))
+        assert table.earlier_sharing(position).tolist() == expected
+    assert any(table.has_earlier)
 
 
 def test_overlap_measures_containment_of_the_smaller_set():
