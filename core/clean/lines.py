@@ -77,6 +77,7 @@ def is_prose(line: str) -> bool:
     return word_count(line) >= PROSE_WORDS
 
 
+@lru_cache(maxsize=1 << 16)  # pages of a site repeat their template lines
 def boilerplate_reason(line: str, rules: Rules, keep_captions: bool = False) -> str | None:
     """Why this single line is boilerplate, or None when it may be content.
 
@@ -135,6 +136,7 @@ def _is_menu(line: str) -> bool:
     return len(items) >= 3 and sum(len(item.split()) for item in items) <= 3 * len(items)
 
 
+@lru_cache(maxsize=1 << 16)
 def is_tail_marker(line: str, rules: Rules) -> bool:
     """A "more headlines" heading ("Terkini Lainnya", "More from The Times"), or the start of the comments."""
     key = phrase_key(line)
@@ -145,6 +147,7 @@ def is_tail_marker(line: str, rules: Rules) -> bool:
     )
 
 
+@lru_cache(maxsize=1 << 16)
 def is_comments_start(line: str, rules: Rules) -> bool:
     """ "12 Comments", "34 responses to ...", "jjackwagon says:", "Leave a reply"."""
     return phrase_key(line) in rules.comments or bool(_COMMENTS_START.match(line))

@@ -49,9 +49,13 @@ def phrase_key(text: str) -> str:
     return " ".join(_EDGE_PUNCT.sub("", text.casefold()).split())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Rules:
-    """Compiled phrase lists of every language."""
+    """Compiled phrase lists of every language.
+
+    Compared and hashed by identity: per-line verdicts are cached with the rules in the key,
+    and hashing a compiled pattern hashes all of its code.
+    """
 
     related: re.Pattern
     drop: frozenset[str]
