@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 _NOT_LETTERS = re.compile(r"[\W\d_]+")
 
@@ -97,7 +97,11 @@ _STOPLIST_NAMES = {
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or None when there is too little text."""
-    sample = text[:SAMPLE_CHARS]
+    return _sample_language(text[:SAMPLE_CHARS])
+
+
+@lru_cache(maxsize=1 << 12)  # a story reprinted as is (wire copy) has the same sample
+def _sample_language(sample: str) -> str | None:
     if len(_NOT_LETTERS.sub("", sample)) < 20:
         return None
     import py3langid  # loads its model on first use; imported here to keep start-up fast

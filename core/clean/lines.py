@@ -48,6 +48,7 @@ _DATE = re.compile(
     r"|\b\d{1,2}[:.]\d{2}\s*(?:WIB|WITA|WIT|UTC|GMT|Uhr|[AaPp]\.?[Mm]\.?)\b"  # 06:52 WIB
     r"|\b\d{1,2}:\d{2}\b"
 )
+_DIGIT = re.compile(r"\d")
 
 SHORT_LINE_WORDS = 40  # prompts, credits, bylines and copyright lines are never longer
 PROSE_WORDS = 10  # a line this long or longer reads as running text, not a label
@@ -77,6 +78,7 @@ def is_prose(line: str) -> bool:
     return word_count(line) >= PROSE_WORDS
 
 
+@lru_cache(maxsize=1 << 16)  # pages of a site repeat their template lines
 def boilerplate_reason(line: str, rules: Rules, keep_captions: bool = False) -> str | None:
     """Why this single line is boilerplate, or None when it may be content.
 
@@ -100,9 +102,10 @@ def _short_line_reason(line: str, words: int, rules: Rules) -> str | None:
     """The rules that only ever apply to lines of a few dozen words."""
     if words <= 2 and _URL.match(line):
         return "url"
-    if words <= 12 and _URL_INSIDE.search(line):
+    has_link = words <= 30 and _has_link(line)
+    if words <= 12 and has_link:
         return "link line"
-    if words <= 30 and _SOCIAL.search(line) and (_HANDLE.search(line) or _URL_INSIDE.search(line)):
+    if words <= 30 and (has_link or _has_handle(line)) and _SOCIAL.search(line):
         return "social media prompt"
     key = phrase_key(line)
     if key in rules.drop or key in rules.tail:
@@ -114,14 +117,27 @@ def _short_line_reason(line: str, words: int, rules: Rules) -> str | None:
     if words <= 12 and rules.byline_colon.match(line):
         return "byline"
     if rules.byline_name.match(line) and (
-        (words <= 8 and not ends_sentence(line)) or (words <= 16 and ("|" in line or _DATE.search(line)))
+        (words <= 8 and not ends_sentence(line)) or (words <= 16 and ("|" in line or _has_date(line)))
     ):
         return "byline"
     if words <= 30 and rules.copyright.search(line):
         return "copyright"
-    if words <= 12 and not ends_sentence(line) and _DATE.search(line):
+    if words <= 12 and not ends_sentence(line) and _has_date(line):
         return "dateline"
     return None
+
+
+# Cheap tests first: a whole-line search is costly, and most short lines have no digit, "." or "@".
+def _has_date(line: str) -> bool:
+    return _DIGIT.search(line) is not None and _DATE.search(line) is not None
+
+
+def _has_link(line: str) -> bool:
+    return ("." in line or "://" in line) and _URL_INSIDE.search(line) is not None
+
+
+def _has_handle(line: str) -> bool:
+    return "@" in line and _HANDLE.search(line) is not None
 
 
 def _is_menu(line: str) -> bool:
@@ -135,6 +151,7 @@ def _is_menu(line: str) -> bool:
     return len(items) >= 3 and sum(len(item.split()) for item in items) <= 3 * len(items)
 
 
+@lru_cache(maxsize=1 << 16)
 def is_tail_marker(line: str, rules: Rules) -> bool:
     """A "more headlines" heading ("Terkini Lainnya", "More from The Times"), or the start of the comments."""
     key = phrase_key(line)
@@ -145,6 +162,7 @@ def is_tail_marker(line: str, rules: Rules) -> bool:
     )
 
 
+@lru_cache(maxsize=1 << 16)
 def is_comments_start(line: str, rules: Rules) -> bool:
     """ "12 Comments", "34 responses to ...", "jjackwagon says:", "Leave a reply"."""
     return phrase_key(line) in rules.comments or bool(_COMMENTS_START.match(line))
@@ -192,12 +210,11 @@ def is_headline(line: str, title: str) -> bool:
     line_key, title_key = phrase_key(line), phrase_key(title)
     if line_key == title_key:
         return True
-    shorter, longer = sorted((line_key, title_key), key=len)
-    rest = longer[len(shorter) :].lstrip()
+    shorter, longer = (line_key, title_key) if len(line_key) <= len(title_key) else (title_key, line_key)
     return (
         bool(shorter)
         and longer.startswith(shorter)
-        and rest[:1] in _SUFFIX_SEPARATORS
+        and longer[len(shorter) :].lstrip()[:1] in _SUFFIX_SEPARATORS
         and not ends_sentence(line)
     )
 
@@ -266,4 +283,4 @@ def filter_lines(lines: list[str], rules: Rules) -> list[str]:
 
 def split_lines(text: str) -> list[str]:
     """Non-empty lines with runs of white space collapsed."""
-    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    return [" ".join(words) for line in text.splitlines() if (words := line.split())]

@@ -30,12 +30,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 SECTIONS = ("related", "drop", "prefix", "contains", "byline", "tail", "comments", "copyright")
-_EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
+_PHRASE_END = ""  # trie key: a phrase ends at this node
 
 
 @lru_cache(maxsize=1 << 16)
@@ -46,12 +47,29 @@ def phrase_key(text: str) -> str:
     """
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
-    return " ".join(_EDGE_PUNCT.sub("", text.casefold()).split())
+    return " ".join(_without_edge_punctuation(text.casefold()).split())
 
 
-@dataclass(frozen=True)
+def _without_edge_punctuation(text: str) -> str:
+    """``text`` without its leading and trailing non-alphanumerics (regex ``[\\W_]``).
+
+    A loop over the few edge characters: a regex substitution scans the whole line.
+    """
+    start, end = 0, len(text)
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return text[start:end]
+
+
+@dataclass(frozen=True, eq=False)
 class Rules:
-    """Compiled phrase lists of every language."""
+    """Compiled phrase lists of every language.
+
+    Compared and hashed by identity: per-line verdicts are cached with the rules in the key,
+    and hashing a compiled pattern hashes all of its code.
+    """
 
     related: re.Pattern
     drop: frozenset[str]
@@ -98,29 +116,54 @@ def load_rules() -> Rules:
     return compile_rules(merged, tuple(languages))
 
 
-def compile_rules(phrases: dict[str, set[str]], languages: tuple[str, ...] = ()) -> Rules:
-    def alternation(items):
-        # longest first, so "baca juga berita lainnya" wins over "baca juga"
-        ordered = sorted(items, key=lambda p: (-len(p), p))
-        return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered) or r"(?!x)x"
+def _alternation(phrases: Iterable[str]) -> str:
+    """A pattern for any of the phrases (a space stands for ``\\s+``), shared beginnings factored out.
 
+    The rules are only ever asked whether they match, never what, so a trie gives the same answers;
+    a flat case-insensitive alternation tries every phrase at every position.
+    """
+    trie: dict[str, dict] = {}
+    for phrase in phrases:
+        node = trie
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[_PHRASE_END] = {}
+    return _trie_pattern(trie) or r"(?!x)x"
+
+
+def _trie_pattern(node: dict[str, dict]) -> str:
+    branches = [
+        (r"\s+" if char == " " else re.escape(char)) + _trie_pattern(child)
+        for char, child in sorted(node.items())
+        if char != _PHRASE_END
+    ]
+    if not branches:
+        return ""
+    pattern = "|".join(branches)
+    if _PHRASE_END in node:
+        return f"(?:{pattern})?"
+    return f"(?:{pattern})" if len(branches) > 1 else pattern
+
+
+def compile_rules(phrases: dict[str, set[str]], languages: tuple[str, ...] = ()) -> Rules:
     separator = r"\s*[:\-–—|>»›]"
     multiword = [p for p in phrases["related"] if " " in p]
+    # the phrase, then a separator or the end of the line; or a multi-word phrase, then a capital
     related = (
-        rf"^\W*(?:(?:{alternation(phrases['related'])}){separator}"
-        rf"|(?:{alternation(multiword)})\s+(?=(?-i:[A-Z0-9À-Þ\"'“‘]))|(?:{alternation(phrases['related'])})\W*$)"
+        rf"^\W*(?:(?:{_alternation(phrases['related'])})(?:{separator}|\W*$)"
+        rf"|(?:{_alternation(multiword)})\s+(?=(?-i:[A-Z0-9À-Þ\"'“‘])))"
     )
     return Rules(
         related=re.compile(related, re.IGNORECASE),
         drop=frozenset(phrases["drop"]),
-        prefix=re.compile(rf"^\W*(?:{alternation(phrases['prefix'])})\b", re.IGNORECASE),
-        contains=re.compile(rf"\b(?:{alternation(phrases['contains'])})\b", re.IGNORECASE),
-        byline_colon=re.compile(rf"^\W*(?:{alternation(phrases['byline'])})\s*[:|]", re.IGNORECASE),
-        byline_name=re.compile(rf"^\W*(?:{alternation(phrases['byline'])})\s+\S", re.IGNORECASE),
+        prefix=re.compile(rf"^\W*(?:{_alternation(phrases['prefix'])})\b", re.IGNORECASE),
+        contains=re.compile(rf"\b(?:{_alternation(phrases['contains'])})\b", re.IGNORECASE),
+        byline_colon=re.compile(rf"^\W*(?:{_alternation(phrases['byline'])})\s*[:|]", re.IGNORECASE),
+        byline_name=re.compile(rf"^\W*(?:{_alternation(phrases['byline'])})\s+\S", re.IGNORECASE),
         tail=frozenset(phrases["tail"]),
         comments=frozenset(phrases["comments"]),
         copyright=re.compile(
-            rf"©|\(c\)\s*\d{{4}}|\b(?:{alternation(phrases['copyright'])})\b", re.IGNORECASE
+            rf"©|\(c\)\s*\d{{4}}|\b(?:{_alternation(phrases['copyright'])})\b", re.IGNORECASE
         ),
         languages=languages,
     )
