@@ -22,7 +22,7 @@ LINK_FLOOR = 0.05
 REPRESENTATIVES = 4
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a big batch holds millions
 class Edge:
     strength: float  # the verified pair's containment lower bound
     a: int

@@ -8,12 +8,30 @@ HTML = "html"
 TEXT = "text"
 
 
+class _Text:
+    """The ``text`` field: a string, or a :class:`~core.spool.SpooledText` read back on each access."""
+
+    def __set_name__(self, owner, name):
+        self.attribute = f"_{name}"
+
+    def __get__(self, doc, owner=None) -> str:
+        if doc is None:
+            return ""  # the field's default, as dataclasses ask for it
+        value = doc.__dict__[self.attribute]
+        return value if isinstance(value, str) else value.read()
+
+    def __set__(self, doc, value) -> None:
+        doc.__dict__[self.attribute] = value
+
+
 @dataclass
 class Document:
     """One article on its way through the stages.
 
     ``raw`` holds the decoded input until the clean stage has used it; the clean
-    stage drops it so a long stream does not keep every page in memory.
+    stage drops it so a long stream does not keep every page in memory. For the
+    same reason a big batch keeps ``text`` in a spool file while it is clustered
+    (see ``core.spool``); reading the attribute always gives the string.
     """
 
     id: str
@@ -21,7 +39,7 @@ class Document:
     raw: str | None = None
     kind: str = TEXT
     title: str = ""
-    text: str = ""
+    text: str = _Text()  # type: ignore[assignment]  # a str to every reader
     url: str | None = None
     date: str | None = None
     site: str | None = None

@@ -23,6 +23,7 @@ from core.index import BandTable
 from core.readers import DEFAULT_MAX_BYTES, iter_sources, read_document
 from core.settings import DedupSettings
 from core.similarity import is_copy, overlap
+from core.spool import TextSpool
 from core.streams import field_map, is_warc, jsonl_documents, warc_documents
 from core.workers import clean_in_workers, clean_with_limit
 
@@ -184,13 +185,24 @@ def build_clusters(
     ]
 
 
+def spool_texts(printed: Iterable[tuple[Document, Fingerprint]]) -> Iterator[tuple[Document, Fingerprint]]:
+    """Move each document's text to a temporary file until it is read again (see ``core.spool``)."""
+    spool = TextSpool()
+    for doc, print_ in printed:
+        doc.text = spool.store(doc.text)
+        yield doc, print_
+
+
 def cluster_documents(
     printed: Iterable[tuple[Document, Fingerprint]], settings: DedupSettings
 ) -> list[Cluster]:
-    """Index, verify, cluster and choose canonicals; clusters in order of their first member."""
+    """Index, verify, cluster and choose canonicals; clusters in order of their first member.
+
+    The texts wait in a spool file meanwhile (clustering reads only fingerprints).
+    """
     docs: list[Document] = []
     prints: list[Fingerprint] = []
-    for doc, print_ in printed:
+    for doc, print_ in spool_texts(printed):
         docs.append(doc)
         prints.append(print_)
     edges = verified_pairs(candidate_pairs(prints, [d.id for d in docs], settings), prints, settings)

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -80,9 +81,9 @@ def run_batches(location: str, batches: list[list[Document]]):
 
 def test_batches_over_an_index_give_the_clusters_of_one_run(index_location):
     docs = corpus()
-    one_run = partition(dedup_documents([Document(**d.__dict__) for d in docs]))
+    one_run = partition(dedup_documents([replace(d) for d in docs]))
     batches = [docs[0::3], docs[1::3], docs[2::3]]
-    _, stored = run_batches(index_location, [[Document(**d.__dict__) for d in b] for b in batches])
+    _, stored = run_batches(index_location, [[replace(d) for d in b] for b in batches])
     assert stored == one_run
 
 

@@ -133,6 +133,7 @@ def measure_text_path(docs_dir: str, output_path: str) -> dict:
         clean_documents,
         fingerprint_documents,
         read_documents,
+        spool_texts,
         verified_pairs,
     )
 
@@ -146,7 +147,7 @@ def measure_text_path(docs_dir: str, output_path: str) -> dict:
     started = time.perf_counter()
     stream = clock.wrap("read", read_documents([docs_dir], on_error=failures.append))
     stream = clock.wrap("clean", clean_documents(stream, on_error=failures.append))
-    printed = list(clock.wrap("fingerprint", fingerprint_documents(stream, settings)))
+    printed = list(spool_texts(clock.wrap("fingerprint", fingerprint_documents(stream, settings))))
     docs = [doc for doc, _ in printed]
     prints = [print_ for _, print_ in printed]
     pairs = clock.wrap("candidates", candidate_pairs(prints, [d.id for d in docs], settings))
