@@ -69,25 +69,31 @@ class BandTable:
     """The LSH bands of a whole batch: which earlier documents share a band with document ``i``.
 
     Same answer as querying a ``MinHashLSH`` (same bands and rows) into which
-    documents ``0 .. i-1`` were inserted, then filtering by ``present``.
+    documents ``0 .. i-1`` were inserted; the caller leaves out those it would not have inserted.
     """
 
     def __init__(self, signatures: np.ndarray, bands: int):
         count, num_perm = signatures.shape
         if bands < 1 or num_perm % bands:
             raise UsageError(f"bands ({bands}) must divide the number of permutations ({num_perm})")
-        keys = band_keys(signatures, bands)  # (bands, count)
+        rows = num_perm // bands
         # Per band: documents ordered by band value (stable, so by position within equal values),
         # where each document stands in that order, and where its run of equal values starts.
-        self._order = np.argsort(keys, axis=1, kind="stable").astype(np.int32)
-        ordered = np.take_along_axis(keys, self._order, axis=1)
-        run_starts = np.ones(ordered.shape, dtype=bool)
-        run_starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
-        starts = np.where(run_starts, np.arange(count, dtype=np.int32), 0)
-        np.maximum.accumulate(starts, axis=1, out=starts)
-        self._rank = np.empty_like(self._order)
-        np.put_along_axis(self._rank, self._order, np.arange(count, dtype=np.int32)[None, :], axis=1)
-        self._start = np.take_along_axis(starts, self._rank, axis=1)
+        # One band at a time, so the temporary arrays stay one band wide.
+        self._order = np.empty((bands, count), dtype=np.int32)
+        self._rank = np.empty((bands, count), dtype=np.int32)
+        self._start = np.empty((bands, count), dtype=np.int32)
+        positions = np.arange(count, dtype=np.int32)
+        for band in range(bands):
+            keys = band_keys(signatures[:, band * rows : (band + 1) * rows])
+            order = np.argsort(keys, kind="stable").astype(np.int32)
+            ordered = keys[order]
+            run_starts = np.ones(count, dtype=bool)
+            run_starts[1:] = ordered[1:] != ordered[:-1]
+            starts = np.maximum.accumulate(np.where(run_starts, positions, 0))
+            self._order[band] = order
+            self._rank[band, order] = positions
+            self._start[band, order] = starts
         # A document sharing no band value with an earlier one has no candidates: skip it fast.
         self.has_earlier = (self._rank > self._start).any(axis=0)
 
@@ -101,14 +107,12 @@ class BandTable:
         return np.unique(found)
 
 
-def band_keys(signatures: np.ndarray, bands: int) -> np.ndarray:
-    """One uint64 per (band, document): the band's values packed (exact for up to two rows), else mixed."""
-    count, num_perm = signatures.shape
-    rows = num_perm // bands
-    values = signatures.reshape(count, bands, rows).astype(np.uint64)
-    keys = values[:, :, 0]
-    for row in range(1, rows):
-        if rows > 2:  # more than 64 bits to a band: mix, collisions are then 1 in 2**64
+def band_keys(band: np.ndarray) -> np.ndarray:
+    """One uint64 per document for its values in one band: packed (exact for up to two rows), else mixed."""
+    values = band.astype(np.uint64)
+    keys = values[:, 0]
+    for row in range(1, values.shape[1]):
+        if values.shape[1] > 2:  # more than 64 bits to a band: mix, collisions are then 1 in 2**64
             keys = keys * np.uint64(0x9E3779B97F4A7C15)
-        keys = (keys << np.uint64(32)) ^ values[:, :, row]
-    return np.ascontiguousarray(keys.T)
+        keys = (keys << np.uint64(32)) ^ values[:, row]
+    return keys
