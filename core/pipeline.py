@@ -178,7 +178,7 @@ def build_clusters(
     docs: list[Document], prints: list[Fingerprint], edges: Iterable[Edge], settings: DedupSettings
 ) -> list[Cluster]:
     """Cluster stage: groups of verified copies without chaining, each with its canonical member."""
-    groups = cluster_groups(prints, [d.id for d in docs], list(edges))
+    groups = cluster_groups(prints, [d.id for d in docs], edges)
     return [
         _make_cluster(number, group, docs, prints, settings.canonical)
         for number, group in enumerate(groups, 1)
