@@ -139,21 +139,20 @@ def fingerprint_documents(
 
 
 def candidate_pairs(
-    prints: Sequence[Fingerprint], keys: Sequence[str], settings: DedupSettings
+    signatures: np.ndarray, keys: Sequence[str], settings: DedupSettings
 ) -> Iterator[tuple[int, int]]:
-    """Index stage: ``(earlier, later)`` positions whose signatures share an LSH band.
+    """Index stage: ``(earlier, later)`` positions whose signatures (one row each) share an LSH band.
 
     At most ``MAX_VERIFIED`` per document, the closest by signature (see
     :func:`closest_candidates`), so a story copied a thousand times costs linear work;
     its verbatim copies are not even indexed (their twin answers for them).
     """
-    if not prints:
+    if not len(signatures):
         return
-    signatures = np.stack([print_.signature for print_ in prints])
     table = BandTable(signatures, settings.bands)
-    indexed = np.zeros(len(prints), dtype=bool)
+    indexed = np.zeros(len(signatures), dtype=bool)
     twin_agreement = TWIN_AGREEMENT * settings.num_perm
-    for position in range(len(prints)):
+    for position in range(len(signatures)):
         sharing = table.earlier_sharing(position)
         found = sharing[indexed[sharing]]
         agreement = (signatures[found] == signatures[position]).sum(axis=1)
@@ -185,12 +184,24 @@ def build_clusters(
     ]
 
 
-def spool_texts(printed: Iterable[tuple[Document, Fingerprint]]) -> Iterator[tuple[Document, Fingerprint]]:
-    """Move each document's text to a temporary file until it is read again (see ``core.spool``)."""
+def gather(
+    printed: Iterable[tuple[Document, Fingerprint]], num_perm: int
+) -> tuple[list[Document], list[Fingerprint], np.ndarray]:
+    """The whole batch, for the stages that need it: documents (their texts spooled, see
+    ``core.spool``), fingerprints, and every signature as a row of one matrix (the
+    fingerprints hold those rows, so the signatures are in memory once)."""
+    docs: list[Document] = []
+    prints: list[Fingerprint] = []
     spool = TextSpool()
     for doc, print_ in printed:
         doc.text = spool.store(doc.text)
-        yield doc, print_
+        docs.append(doc)
+        prints.append(print_)
+    if not prints:
+        return docs, prints, np.empty((0, num_perm), dtype=np.uint32)
+    signatures = np.stack([print_.signature for print_ in prints])
+    prints = [Fingerprint(p.shingles, row) for p, row in zip(prints, signatures, strict=True)]
+    return docs, prints, signatures
 
 
 def cluster_documents(
@@ -200,12 +211,8 @@ def cluster_documents(
 
     The texts wait in a spool file meanwhile (clustering reads only fingerprints).
     """
-    docs: list[Document] = []
-    prints: list[Fingerprint] = []
-    for doc, print_ in spool_texts(printed):
-        docs.append(doc)
-        prints.append(print_)
-    edges = verified_pairs(candidate_pairs(prints, [d.id for d in docs], settings), prints, settings)
+    docs, prints, signatures = gather(printed, settings.num_perm)
+    edges = verified_pairs(candidate_pairs(signatures, [d.id for d in docs], settings), prints, settings)
     return build_clusters(docs, prints, edges, settings)
 
 

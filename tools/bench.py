@@ -132,8 +132,8 @@ def measure_text_path(docs_dir: str, output_path: str) -> dict:
         candidate_pairs,
         clean_documents,
         fingerprint_documents,
+        gather,
         read_documents,
-        spool_texts,
         verified_pairs,
     )
 
@@ -147,11 +147,11 @@ def measure_text_path(docs_dir: str, output_path: str) -> dict:
     started = time.perf_counter()
     stream = clock.wrap("read", read_documents([docs_dir], on_error=failures.append))
     stream = clock.wrap("clean", clean_documents(stream, on_error=failures.append))
-    printed = list(spool_texts(clock.wrap("fingerprint", fingerprint_documents(stream, settings))))
-    docs = [doc for doc, _ in printed]
-    prints = [print_ for _, print_ in printed]
-    pairs = clock.wrap("candidates", candidate_pairs(prints, [d.id for d in docs], settings))
-    edges = list(clock.wrap("verify", verified_pairs(pairs, prints, settings)))
+    printed = clock.wrap("fingerprint", fingerprint_documents(stream, settings))
+    docs, prints, signatures = gather(printed, settings.num_perm)
+    pairs = clock.wrap("candidates", candidate_pairs(signatures, [d.id for d in docs], settings))
+    # streamed into the clustering, as in core.pipeline.cluster_documents
+    edges = clock.wrap("verify", verified_pairs(pairs, prints, settings))
     clusters = clock.call("cluster", build_clusters, docs, prints, edges, settings)
     with open(output_path, "w", encoding="utf-8") as out:
         clock.call("output", write_json_lines, (cluster_record(c) for c in clusters), out)
@@ -163,7 +163,7 @@ def measure_text_path(docs_dir: str, output_path: str) -> dict:
         "fingerprint": clock.own("fingerprint", "clean"),
         "candidates": clock.own("candidates"),
         "verify": clock.own("verify", "candidates"),
-        "cluster": clock.own("cluster"),
+        "cluster": clock.own("cluster", "verify"),
         "output": clock.own("output"),
     }
     return {
@@ -174,7 +174,7 @@ def measure_text_path(docs_dir: str, output_path: str) -> dict:
         "documents_per_second": len(docs) / end_to_end if end_to_end else 0.0,
         "setup_seconds": setup_seconds,
         "candidate_pairs": clock.items["candidates"],
-        "verified_pairs": len(edges),
+        "verified_pairs": clock.items["verify"],
         "clusters": len(clusters),
         "peak_rss_mb": peak_rss_mb(),
         "peak_rss_before_mb": rss_before,
