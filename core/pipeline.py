@@ -23,7 +23,7 @@ from core.index import BandTable
 from core.readers import DEFAULT_MAX_BYTES, iter_sources, read_document
 from core.settings import DedupSettings
 from core.similarity import is_copy, overlap
-from core.spool import TextSpool
+from core.spool import SpooledFingerprints, TextSpool
 from core.streams import field_map, is_warc, jsonl_documents, warc_documents
 from core.workers import clean_in_workers, clean_with_limit
 
@@ -186,22 +186,21 @@ def build_clusters(
 
 def gather(
     printed: Iterable[tuple[Document, Fingerprint]], num_perm: int
-) -> tuple[list[Document], list[Fingerprint], np.ndarray]:
-    """The whole batch, for the stages that need it: documents (their texts spooled, see
-    ``core.spool``), fingerprints, and every signature as a row of one matrix (the
-    fingerprints hold those rows, so the signatures are in memory once)."""
+) -> tuple[list[Document], SpooledFingerprints]:
+    """The whole batch, for the stages that need all of it at once: the documents, their texts
+    and shingles moved to a spool (see ``core.spool``), and their signatures in one matrix."""
     docs: list[Document] = []
-    prints: list[Fingerprint] = []
-    spool = TextSpool()
+    texts = TextSpool()
+    prints = SpooledFingerprints(num_perm)
+    rows: list[np.ndarray] = []
     for doc, print_ in printed:
-        doc.text = spool.store(doc.text)
+        doc.text = texts.store(doc.text)
+        prints.add_shingles(print_.shingles)
         docs.append(doc)
-        prints.append(print_)
-    if not prints:
-        return docs, prints, np.empty((0, num_perm), dtype=np.uint32)
-    signatures = np.stack([print_.signature for print_ in prints])
-    prints = [Fingerprint(p.shingles, row) for p, row in zip(prints, signatures, strict=True)]
-    return docs, prints, signatures
+        rows.append(print_.signature)
+    if rows:
+        prints.signatures = np.stack(rows)
+    return docs, prints
 
 
 def cluster_documents(
@@ -209,11 +208,11 @@ def cluster_documents(
 ) -> list[Cluster]:
     """Index, verify, cluster and choose canonicals; clusters in order of their first member.
 
-    The texts wait in a spool file meanwhile (clustering reads only fingerprints).
+    The texts and shingles wait in a spool file meanwhile (see :func:`gather`).
     """
-    docs, prints, signatures = gather(printed, settings.num_perm)
-    edges = verified_pairs(candidate_pairs(signatures, [d.id for d in docs], settings), prints, settings)
-    return build_clusters(docs, prints, edges, settings)
+    docs, prints = gather(printed, settings.num_perm)
+    pairs = candidate_pairs(prints.signatures, [d.id for d in docs], settings)
+    return build_clusters(docs, prints, verified_pairs(pairs, prints, settings), settings)
 
 
 def agreement_with(print_: Fingerprint, candidates: list[int], prints: Sequence[Fingerprint]) -> np.ndarray:

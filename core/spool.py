@@ -1,33 +1,51 @@
-"""Clean texts kept on disk while a big batch is clustered.
+"""Texts and shingles kept on disk while a big batch is clustered.
 
-Clustering needs only the fingerprints; the texts are needed again when the
-clusters are written. A 200,000-document batch holds about a gigabyte of clean
-text, so ``cluster_documents`` moves each text to an unnamed temporary file
-(in ``TMPDIR``, deleted when closed) and a document reads it back when asked.
+A 200,000-document batch holds about a gigabyte of clean text and 300 MB of
+shingles. Clustering never reads the texts (they are needed again when the
+clusters are written) and reads the shingles only of the candidate pairs, a few
+at a time. So ``core.pipeline.gather`` moves both to an unnamed temporary file
+(in ``TMPDIR``, deleted when closed), and they are read back when asked for.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from array import array
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+
+from core.fingerprint import Fingerprint
+
+RECENT_SHINGLE_SETS = 4096  # read back and kept: a document is verified against a few dozen others in a row
 
 
-class TextSpool:
-    """An append-only temporary file of UTF-8 texts."""
+class Spool:
+    """An append-only temporary file of byte strings."""
 
     def __init__(self):
         self._file = tempfile.TemporaryFile()
         self._end = 0
 
-    def store(self, text: str) -> SpooledText:
-        data = text.encode("utf-8")
+    def append(self, data: bytes) -> int:
+        """Write ``data`` at the end; its offset."""
         offset = self._end
         os.pwrite(self._file.fileno(), data, offset)
         self._end += len(data)
-        return SpooledText(self, offset, len(data))
+        return offset
 
-    def read(self, offset: int, length: int) -> str:
-        return os.pread(self._file.fileno(), length, offset).decode("utf-8")
+    def read(self, offset: int, length: int) -> bytes:
+        return os.pread(self._file.fileno(), length, offset)
+
+
+class TextSpool(Spool):
+    """A spool of UTF-8 texts."""
+
+    def store(self, text: str) -> SpooledText:
+        data = text.encode("utf-8")
+        return SpooledText(self, self.append(data), len(data))
 
 
 class SpooledText:
@@ -39,4 +57,32 @@ class SpooledText:
         self.spool, self.offset, self.length = spool, offset, length
 
     def read(self) -> str:
-        return self.spool.read(self.offset, self.length)
+        return self.spool.read(self.offset, self.length).decode("utf-8")
+
+
+class SpooledFingerprints(Sequence[Fingerprint]):
+    """The fingerprints of a batch: shingles in a spool, signatures as the rows of one matrix."""
+
+    def __init__(self, num_perm: int):
+        self.signatures = np.empty((0, num_perm), dtype=np.uint32)  # set once every document is in
+        self._spool = Spool()
+        self._offsets, self._counts = array("q"), array("q")
+        self._shingles = lru_cache(maxsize=RECENT_SHINGLE_SETS)(self._read_shingles)
+
+    def add_shingles(self, shingles: np.ndarray) -> None:
+        """The next document's shingles (documents are added in signature-row order)."""
+        self._offsets.append(self._spool.append(shingles.astype(np.uint32, copy=False).tobytes()))
+        self._counts.append(len(shingles))
+
+    def shingle_count(self, position: int) -> int:
+        return self._counts[position]
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+    def __getitem__(self, position):  # an int: the Sequence protocol's slices are not needed here
+        return Fingerprint(shingles=self._shingles(position), signature=self.signatures[position])
+
+    def _read_shingles(self, position: int) -> np.ndarray:
+        data = self._spool.read(self._offsets[position], 4 * self._counts[position])
+        return np.frombuffer(data, dtype=np.uint32)

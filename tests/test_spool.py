@@ -1,8 +1,11 @@
 from dataclasses import replace
 
+import numpy as np
+
 from core.document import Document
+from core.fingerprint import fingerprints
 from core.pipeline import dedup_documents
-from core.spool import SpooledText, TextSpool
+from core.spool import SpooledFingerprints, SpooledText, TextSpool
 from tests.conftest import article
 
 
@@ -27,3 +30,17 @@ def test_clustered_documents_keep_their_texts():
     clusters = dedup_documents([Document(id=f"d{i}", text=t) for i, t in enumerate(texts)])
     assert sorted(m.document.text for c in clusters for m in c.members) == sorted(texts)
     assert all(isinstance(m.document.__dict__["_text"], SpooledText) for c in clusters for m in c.members)
+
+
+def test_spooled_fingerprints_give_back_shingles_and_signature_rows():
+    prints = fingerprints([article("harbour"), "", article("ferry")], 3, 128)
+    spooled = SpooledFingerprints(128)
+    for print_ in prints:
+        spooled.add_shingles(print_.shingles)
+    spooled.signatures = np.stack([p.signature for p in prints])
+    assert len(spooled) == 3
+    for i, print_ in enumerate(prints):
+        assert np.array_equal(spooled[i].shingles, print_.shingles)
+        assert np.array_equal(spooled[i].signature, print_.signature)
+        assert spooled.shingle_count(i) == len(print_.shingles)
+    assert [len(p.shingles) for p in spooled] == [len(p.shingles) for p in prints]

@@ -148,8 +148,8 @@ def measure_text_path(docs_dir: str, output_path: str) -> dict:
     stream = clock.wrap("read", read_documents([docs_dir], on_error=failures.append))
     stream = clock.wrap("clean", clean_documents(stream, on_error=failures.append))
     printed = clock.wrap("fingerprint", fingerprint_documents(stream, settings))
-    docs, prints, signatures = gather(printed, settings.num_perm)
-    pairs = clock.wrap("candidates", candidate_pairs(signatures, [d.id for d in docs], settings))
+    docs, prints = gather(printed, settings.num_perm)
+    pairs = clock.wrap("candidates", candidate_pairs(prints.signatures, [d.id for d in docs], settings))
     # streamed into the clustering, as in core.pipeline.cluster_documents
     edges = clock.wrap("verify", verified_pairs(pairs, prints, settings))
     clusters = clock.call("cluster", build_clusters, docs, prints, edges, settings)
