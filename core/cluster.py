@@ -45,9 +45,9 @@ def kruskal_order(edges: Iterable[Edge], keys: Sequence[str]) -> Iterator[tuple[
         strength.append(edge.strength)
     if not a:
         return
-    first, second = np.frombuffer(a, dtype=np.int64), np.frombuffer(b, dtype=np.int64)
     rank = _dense_rank(keys)
-    low, high = np.minimum(rank[first], rank[second]), np.maximum(rank[first], rank[second])
+    rank_a, rank_b = rank[np.frombuffer(a, dtype=np.int64)], rank[np.frombuffer(b, dtype=np.int64)]
+    low, high = np.minimum(rank_a, rank_b), np.maximum(rank_a, rank_b)
     for k in np.lexsort((high, low, -np.frombuffer(strength))).tolist():
         yield a[k], b[k]
 

@@ -194,9 +194,8 @@ def _densest_block(
         ):
             end = i
             break
-    return _without_link_lists(
-        lines, scores, start, end
-    ), first_below is not None and start <= first_below < end
+    anchored = first_below is not None and start <= first_below < end
+    return _without_link_lists(lines, scores, start, end), anchored
 
 
 def _without_link_lists(lines: list[str], scores: list[float], start: int, end: int) -> list[str]:
