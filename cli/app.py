@@ -156,9 +156,12 @@ def usage_error(message: str) -> typer.Exit:
     return typer.Exit(EXIT_ERROR)
 
 
-def _clean_stream(run: Run, paths, input_format, fields, null, max_bytes, jobs, timeout) -> Iterator:
+def _clean_stream(
+    run: Run, paths, input_format, fields, null, max_bytes, jobs, timeout, settings=None
+) -> Iterator:
+    """Clean documents; given dedup ``settings``, (document, fingerprint) pairs."""
     from core.errors import UsageError
-    from core.pipeline import clean_documents, read_documents
+    from core.pipeline import clean_and_fingerprint, clean_documents, read_documents
     from core.streams import field_map
 
     try:
@@ -174,7 +177,10 @@ def _clean_stream(run: Run, paths, input_format, fields, null, max_bytes, jobs, 
         max_bytes=max_bytes,
         on_error=run.on_error,
     )
-    return run.count(clean_documents(raw, jobs=worker_count(jobs), timeout=timeout, on_error=run.on_error))
+    jobs = worker_count(jobs)
+    if settings is None:
+        return run.count(clean_documents(raw, jobs=jobs, timeout=timeout, on_error=run.on_error))
+    return run.count(clean_and_fingerprint(raw, settings, jobs=jobs, timeout=timeout, on_error=run.on_error))
 
 
 def _settings(**values):
@@ -288,8 +294,8 @@ def dedup(
         canonical=canonical.value,
     )
     run = Run(options, errors)
-    docs = _clean_stream(run, paths, input_format, field, null, max_bytes, jobs, timeout)
-    clusters = _cluster(docs, settings, db)
+    printed = _clean_stream(run, paths, input_format, field, null, max_bytes, jobs, timeout, settings)
+    clusters = _cluster(printed, settings, db)
     duplicates = sum(c.size - 1 for c in clusters)
     if dupes_only:
         clusters = [c for c in clusters if c.size > 1]
@@ -300,17 +306,17 @@ def dedup(
     raise run.finish(f", {len(clusters)} clusters, {duplicates} duplicates", duplicates > 0, check)
 
 
-def _cluster(docs, settings, db: str | None):
-    """One-off clustering, or clustering against the persistent index at ``db``."""
+def _cluster(printed, settings, db: str | None):
+    """One-off clustering of fingerprinted documents, or clustering against the persistent index at ``db``."""
     if db is None:
-        from core.pipeline import dedup_documents
+        from core.pipeline import cluster_documents
 
-        return dedup_documents(docs, settings)
-    from core.incremental import dedup_with_index
+        return cluster_documents(printed, settings)
+    from core.incremental import cluster_with_index
 
-    docs = list(docs)  # clean everything first: the index is locked only while clustering
+    printed = list(printed)  # clean everything first: the index is locked only while clustering
     with _open_index(db, settings) as store:
-        return dedup_with_index(docs, settings, store)
+        return cluster_with_index(printed, settings, store)
 
 
 @contextmanager

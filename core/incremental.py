@@ -90,9 +90,16 @@ def settings_fingerprint(settings: DedupSettings) -> dict:
 
 
 def dedup_with_index(docs: Iterable[Document], settings: DedupSettings, store) -> list[Cluster]:
-    """Cluster ``docs`` together with the index ``store`` and record the result in it."""
+    """Cluster clean ``docs`` together with the index ``store`` and record the result in it."""
+    return cluster_with_index(fingerprint_documents(docs, settings), settings, store)
+
+
+def cluster_with_index(
+    printed: Iterable[tuple[Document, Fingerprint]], settings: DedupSettings, store
+) -> list[Cluster]:
+    """``dedup_with_index`` of documents fingerprinted already."""
     with store.transaction():
-        return _Batch(settings, store).run(docs)
+        return _Batch(settings, store).run(printed)
 
 
 class _Batch:
@@ -103,8 +110,8 @@ class _Batch:
         self.edges: list[Edge] = []
         self.stored_clusters: dict = {}
 
-    def run(self, docs: Iterable[Document]) -> list[Cluster]:
-        batch = self._take_batch(docs)
+    def run(self, printed: Iterable[tuple[Document, Fingerprint]]) -> list[Cluster]:
+        batch = self._take_batch(printed)
         index = CandidateIndex(self.settings.num_perm, self.settings.bands)
         for position in batch:
             node = self.universe.nodes[position]
@@ -118,9 +125,9 @@ class _Batch:
         self._load_cluster_context()
         return self._settle(batch)
 
-    def _take_batch(self, docs: Iterable[Document]) -> list[int]:
-        """Fingerprint the batch; documents whose id is indexed already are loaded from the index."""
-        printed = list(fingerprint_documents(docs, self.settings))
+    def _take_batch(self, printed: Iterable[tuple[Document, Fingerprint]]) -> list[int]:
+        """The batch's documents; those whose id is indexed already are loaded from the index."""
+        printed = list(printed)
         known = self.store.lookup_ids([doc.id for doc, _ in printed])
         positions, seen_ids = [], set()
         for order, (doc, print_) in enumerate(printed):

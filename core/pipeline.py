@@ -105,12 +105,41 @@ def clean_documents(
     ``jobs`` > 1 cleans in that many worker processes. ``timeout`` (seconds) caps
     the time one document may take; a document over it is reported and skipped.
     """
+    results, _ = _cleaned(docs, jobs, timeout, None)
+    yield from _handled(results, on_error)
+
+
+def clean_and_fingerprint(
+    docs: Iterable[Document],
+    settings: DedupSettings,
+    *,
+    jobs: int = 1,
+    timeout: float | None = None,
+    on_error: ErrorHandler = _raise,
+) -> Iterator[tuple[Document, Fingerprint]]:
+    """The clean and fingerprint stages, as ``fingerprint_documents(clean_documents(...))``.
+
+    With worker processes, each worker fingerprints what it cleaned: the main
+    process, which clusters, is then left with less serial work.
+    """
+    results, in_workers = _cleaned(docs, jobs, timeout, (settings.shingle_size, settings.num_perm))
+    if in_workers:
+        yield from _handled(results, on_error)
+    else:
+        yield from fingerprint_documents(_handled(results, on_error), settings)
+
+
+def _cleaned(docs: Iterable[Document], jobs: int, timeout: float | None, shape) -> tuple[Iterator, bool]:
+    """Cleaning results, and whether they come from workers (which fingerprint too, given a shape)."""
     docs = iter(docs)
     head = list(islice(docs, WORKERS_FROM)) if jobs > 1 else []
     if jobs > 1 and len(head) == WORKERS_FROM:
-        results = clean_in_workers(chain(head, docs), jobs, timeout)
-    else:  # one process, or a batch too small to pay for starting workers
-        results = _clean_serially(chain(head, docs), timeout)
+        return clean_in_workers(chain(head, docs), jobs, timeout, shape), True
+    # one process, or a batch too small to pay for starting workers
+    return _clean_serially(chain(head, docs), timeout), False
+
+
+def _handled(results: Iterable, on_error: ErrorHandler) -> Iterator:
     for result in results:
         if isinstance(result, DocumentError):
             on_error(result)

@@ -2,7 +2,9 @@
 
 A pathological page must not hang the batch: each document gets ``timeout``
 seconds (an interval timer raises inside the cleaner; C code is interrupted
-when it next returns to Python). A worker that dies (a crash in a C library)
+when it next returns to Python). Given a ``FingerprintShape``, the workers also
+fingerprint what they cleaned, so that the main process, which clusters, only
+gathers. A worker that dies (a crash in a C library)
 costs only the document that killed it: the documents that were in flight with
 it are cleaned again one by one in a fresh worker.
 """
@@ -12,19 +14,23 @@ from __future__ import annotations
 import signal
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from functools import partial
 from multiprocessing import get_context
 
 from core.clean import clean_document, load_rules
 from core.clean.rules import Rules
 from core.document import Document
 from core.errors import DocumentError
+from core.fingerprint import Fingerprint, fingerprints
 
 CHUNK = 16  # documents per task: plain text cleans in well under a millisecond
 IN_FLIGHT_PER_WORKER = 4  # tasks queued per worker, so a long stream is never read ahead in full
+FingerprintShape = tuple[int, int]  # (shingle size, permutations)
+Result = Document | tuple[Document, Fingerprint] | DocumentError
 
 
 class _Timeout(Exception):
@@ -62,9 +68,16 @@ def clean_with_limit(doc: Document, rules: Rules, timeout: float | None) -> Docu
         return DocumentError(doc.id, "markup nested too deeply to clean")
 
 
-def _clean_chunk(docs: list[Document], timeout: float | None) -> list[Document | DocumentError]:
+def _clean_chunk(
+    docs: list[Document], *, timeout: float | None, shape: FingerprintShape | None
+) -> list[Result]:
     rules = load_rules()
-    return [clean_with_limit(doc, rules, timeout) for doc in docs]
+    results = [clean_with_limit(doc, rules, timeout) for doc in docs]
+    if shape is None:
+        return results
+    cleaned = [r for r in results if isinstance(r, Document)]
+    prints = iter(fingerprints([doc.text for doc in cleaned], *shape))
+    return [r if isinstance(r, DocumentError) else (r, next(prints)) for r in results]
 
 
 def _executor(jobs: int) -> ProcessPoolExecutor:
@@ -73,25 +86,29 @@ def _executor(jobs: int) -> ProcessPoolExecutor:
 
 
 def clean_in_workers(
-    docs: Iterable[Document], jobs: int, timeout: float | None
-) -> Iterator[Document | DocumentError]:
-    """Clean in ``jobs`` processes; results come back in input order."""
+    docs: Iterable[Document], jobs: int, timeout: float | None, shape: FingerprintShape | None = None
+) -> Iterator[Result]:
+    """Clean in ``jobs`` processes; results come back in input order.
+
+    With a ``shape``, each cleaned document comes back with its fingerprint, as a pair.
+    """
+    task = partial(_clean_chunk, timeout=timeout, shape=shape)
     executor = _executor(jobs)
     pending: deque[tuple[list[Document], Future]] = deque()
     try:
         for chunk in _chunks(docs, CHUNK):
-            pending.append((chunk, executor.submit(_clean_chunk, chunk, timeout)))
+            pending.append((chunk, executor.submit(task, chunk)))
             while len(pending) >= jobs * IN_FLIGHT_PER_WORKER:
-                executor, results = _settle(pending, executor, jobs, timeout)
+                executor, results = _settle(pending, executor, jobs, task)
                 yield from results
         while pending:
-            executor, results = _settle(pending, executor, jobs, timeout)
+            executor, results = _settle(pending, executor, jobs, task)
             yield from results
     finally:
         executor.shutdown(wait=False, cancel_futures=True)
 
 
-def _settle(pending: deque, executor: ProcessPoolExecutor, jobs: int, timeout: float | None):
+def _settle(pending: deque, executor: ProcessPoolExecutor, jobs: int, task: Callable):
     chunk, future = pending.popleft()
     try:
         return executor, future.result()
@@ -100,17 +117,17 @@ def _settle(pending: deque, executor: ProcessPoolExecutor, jobs: int, timeout: f
         redo = [doc for c in [chunk] + [c for c, _ in pending] for doc in c]
         pending.clear()
         executor.shutdown(wait=False, cancel_futures=True)
-        return _executor(jobs), _one_by_one(redo, timeout)
+        return _executor(jobs), _one_by_one(redo, task)
 
 
-def _one_by_one(docs: list[Document], timeout: float | None) -> list[Document | DocumentError]:
+def _one_by_one(docs: list[Document], task: Callable) -> list[Result]:
     """Clean documents singly in one worker; the one whose cleaning kills it is reported."""
-    results: list[Document | DocumentError] = []
+    results: list[Result] = []
     single = _executor(1)
     try:
         for doc in docs:
             try:
-                results.extend(single.submit(_clean_chunk, [doc], timeout).result())
+                results.extend(single.submit(task, [doc]).result())
             except BrokenProcessPool:
                 results.append(DocumentError(doc.id, "cleaning crashed the worker process"))
                 single.shutdown(wait=False, cancel_futures=True)

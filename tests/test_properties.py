@@ -1,5 +1,6 @@
 """Property tests: the cleaner and the clustering on arbitrary input."""
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -8,6 +9,7 @@ from core.clean.rules import load_rules
 from core.clean.text import clean_text
 from core.document import Document
 from core.pipeline import dedup_documents
+from core.similarity import shared_count
 
 RULES = load_rules()
 words = st.sampled_from(
@@ -102,3 +104,13 @@ def test_plain_text_output_is_made_of_input_lines(raw):
         return
     input_lines = set(split_lines(raw))
     assert all(paragraph in input_lines for paragraph in doc.text.split("\n\n"))
+
+
+shingle_set = st.sets(st.integers(0, 2**32 - 1), max_size=300).map(
+    lambda values: np.array(sorted(values), dtype=np.uint32)
+)
+
+
+@given(shingle_set, shingle_set)
+def test_shared_count_is_the_size_of_the_intersection(a, b):
+    assert shared_count(a, b) == len(set(a.tolist()) & set(b.tolist()))

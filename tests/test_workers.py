@@ -2,9 +2,12 @@
 
 import os
 
+import numpy as np
+
 from core.document import Document
 from core.errors import DocumentError
-from core.pipeline import clean_documents
+from core.pipeline import clean_and_fingerprint, clean_documents, fingerprint_documents
+from core.settings import DedupSettings
 from tests.conftest import article
 
 
@@ -35,3 +38,15 @@ def test_a_worker_crash_loses_only_the_document_that_caused_it():
     cleaned = list(clean_documents(batch(80, crash_at=37), jobs=2, on_error=errors.append))
     assert [(e.source, e.reason) for e in errors] == [("crash", "cleaning crashed the worker process")]
     assert [d.id for d in cleaned] == [f"d{i:03d}" for i in range(80) if i != 37]
+
+
+def test_workers_fingerprint_what_they_clean_as_this_process_would():
+    settings = DedupSettings()
+    in_workers = list(clean_and_fingerprint(batch(80, crash_at=5), settings, jobs=2, on_error=lambda e: None))
+    here = list(fingerprint_documents(clean_documents(batch(80)), settings))
+    here = here[:5] + here[6:]
+    assert [d.id for d, _ in in_workers] == [d.id for d, _ in here]
+    assert [d.text for d, _ in in_workers] == [d.text for d, _ in here]
+    for (_, ours), (_, theirs) in zip(in_workers, here, strict=True):
+        assert np.array_equal(ours.shingles, theirs.shingles)
+        assert np.array_equal(ours.signature, theirs.signature)
