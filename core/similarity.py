@@ -15,8 +15,8 @@ that bound reaches the threshold.
 from __future__ import annotations
 
 import math
-from functools import cached_property
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
