@@ -100,7 +100,9 @@ def test_bench_runs_and_reports_every_figure(tmp_path, monkeypatch, capsys):
     assert all(f["identical_to_newsdedup"] for f in peers.values())
     assert peers["newsdedup signatures, all documents"]["times_newsdedup_batch"] == 1.0
     assert results["startup"]["runs"] == 1 and results["startup"]["best_seconds"] > 0
-    assert results["index_size_per_document"] == "n/a (no persistent index yet)"
+    index = results["index"]
+    assert index["backend"] == "sqlite" and index["documents"] == 2000
+    assert index["shingle_set_entropy_bytes"] < index["bytes_per_document"]
     for heading in ("Text path", "HTML path", "Fingerprinting peers", "Start-up", "Index size", "scaling"):
         assert heading in printed
     assert "rensa not installed" in printed

@@ -1,7 +1,8 @@
 import pytest
 
 from core.clean import clean_document
-from core.clean.html import html_to_text
+from core.clean.html import html_to_text, parse_html
+from core.clean.metadata import PageMetadata, page_metadata
 from core.document import HTML, Document
 from core.errors import DocumentError
 from tests.conftest import article, photo_captions
@@ -81,3 +82,29 @@ def test_a_gallery_page_keeps_its_captions_not_the_teaser_text_trafilatura_picke
 <p>{teaser}</p></div></aside><footer><a href="/c">Contact</a> <a href="/s">Sitemap</a></footer></body></html>"""
     doc = clean_document(Document(id="gallery.html", raw=page, kind=HTML))
     assert doc.text.split("\n\n") == gallery
+
+
+def test_page_metadata_reads_title_date_address_and_site_from_the_head():
+    page = """<html><head><title>Harbour plan approved | Daily Planet</title>
+<meta property="og:title" content="  Harbour plan
+ approved ">
+<meta property="og:site_name" content="@DailyPlanet">
+<meta property="article:published_time" content="2025-03-14T08:30:00+07:00">
+<link rel="canonical" href="https://www.dailyplanet.example/news/harbour-plan"></head>
+<body><p>Text.</p></body></html>"""
+    found = page_metadata(parse_html(page))
+    assert found == PageMetadata(
+        title="Harbour plan approved",
+        date="2025-03-14",
+        url="https://www.dailyplanet.example/news/harbour-plan",
+        site="DailyPlanet",
+    )
+
+
+def test_page_metadata_falls_back_to_the_page_and_the_host():
+    page = "<html><head><title>Harbour plan approved</title></head><body><h1>Harbour plan approved</h1></body></html>"
+    found = page_metadata(parse_html(page), url="https://www.dailyplanet.example/2025/03/14/harbour")
+    assert found.title == "Harbour plan approved"
+    assert found.url == "https://www.dailyplanet.example/2025/03/14/harbour"
+    assert found.site == "dailyplanet.example"
+    assert found.date == "2025-03-14"  # from the address

@@ -53,8 +53,7 @@ from tools.scoring import adjusted_rand_index
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_JSON = REPO / "bench-results" / "bench.json"
-PARTS = ("text", "html", "peers", "startup")
-NO_INDEX = "n/a (no persistent index yet)"
+PARTS = ("text", "html", "peers", "startup", "index")
 TEXT_STAGES = ("read", "clean", "fingerprint", "candidates", "verify", "cluster", "output")
 STAGE_LABELS = {
     "read": "read (files)",
@@ -284,9 +283,7 @@ def bench_html(n: int, seed: int, jobs: int) -> dict:
 
     def trafilatura_our_options() -> None:
         for raw in raws:
-            trafilatura.extract(
-                raw, favor_precision=True, with_metadata=True, include_comments=False, deduplicate=False
-            )
+            trafilatura.extract(raw, favor_precision=True, include_comments=False, deduplicate=False)
 
     systems = {
         "newsdedup clean": ours,
@@ -538,7 +535,14 @@ def print_report(results: dict) -> None:
             f"\n## Start-up\n\n{s['command']}: best {s['best_seconds']:.3f} s, median "
             f"{s['median_seconds']:.3f} s of {s['runs']} (python -c pass: {s['python_bare_best_seconds']:.3f} s)"
         )
-    print(f"\n## Index size per document\n\n{results['index_size_per_document']}")
+    if "index" in results:
+        i = results["index"]
+        print(
+            f"\n## Index size per document (python -m tools.store_size)\n\n{i['backend']}, {i['documents']:,} "
+            f"documents of {i['shingles_per_document']} shingles: {i['bytes_per_document']:,.0f} bytes per "
+            f"document beyond the canonical texts (target {i['target_bytes_per_document']:,}); the exact "
+            f"shingle set alone cannot take less than {i['shingle_set_entropy_bytes']:,.0f}"
+        )
 
 
 # ---------------------------------------------------------------- command line
@@ -601,7 +605,10 @@ def main(argv: list[str] | None = None) -> int:
         results["peers"] = bench_peers(args.peers_n, args.seed)
     if "startup" in parts:
         results["startup"] = bench_startup(args.startup_runs)
-    results["index_size_per_document"] = NO_INDEX
+    if "index" in parts:
+        from tools.store_size import measure
+
+        results["index"] = measure()
     print_report(results)
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps(results, indent=1), encoding="utf-8")

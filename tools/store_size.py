@@ -56,6 +56,38 @@ def fill(location: str, documents: int, shingles: int, batch: int) -> tuple[dict
     return stats, seconds
 
 
+def entropy_bytes(shingles: int) -> float:
+    """Bytes of information in one set of ``shingles`` random 32-bit values (log2 of C(2**32, n) / 8)."""
+    return (
+        (math.lgamma(2**32 + 1) - math.lgamma(shingles + 1) - math.lgamma(2**32 - shingles + 1))
+        / math.log(2)
+        / 8
+    )
+
+
+def measure(
+    location: str | None = None, documents: int = 2000, shingles: int = 500, batch: int = 500
+) -> dict:
+    """Fill a fresh index (a temporary SQLite file unless ``location``) and return its size figures."""
+    with tempfile.TemporaryDirectory() as scratch:
+        location = location or str(Path(scratch) / "index.db")
+        if location.startswith(REDIS_SCHEMES):
+            import redis
+
+            redis.Redis.from_url(location).flushdb()
+        stats, seconds = fill(location, documents, shingles, batch)
+    return {
+        "backend": stats["backend"],
+        "documents": stats["documents"],
+        "shingles_per_document": shingles,
+        "seconds": seconds,
+        "bytes_per_document": stats["bytes_per_document"],
+        "target_bytes_per_document": TARGET,
+        "shingle_set_entropy_bytes": entropy_bytes(shingles),
+        "breakdown": stats["breakdown"],
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--documents", type=int, default=2000)
@@ -63,26 +95,19 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=500, help="documents per batch")
     parser.add_argument("--location", help="index location (default: a temporary SQLite file)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
-        location = args.location or str(Path(scratch) / "index.db")
-        if location.startswith(REDIS_SCHEMES):
-            import redis
-
-            redis.Redis.from_url(location).flushdb()
-        stats, seconds = fill(location, args.documents, args.shingles, args.batch)
-    count = stats["documents"]
-    shingles = args.shingles
-    bound = (
-        (math.lgamma(2**32 + 1) - math.lgamma(shingles + 1) - math.lgamma(2**32 - shingles + 1))
-        / math.log(2)
-        / 8
-    )
-    print(f"{stats['backend']}: {count} documents of ~{shingles} shingles in {seconds:.1f} s")
+    figures = measure(args.location, args.documents, args.shingles, args.batch)
+    count = figures["documents"]
     print(
-        f"bytes per document, canonical texts excluded: {stats['bytes_per_document']:.0f} (target {TARGET})"
+        f"{figures['backend']}: {count} documents of ~{args.shingles} shingles in {figures['seconds']:.1f} s"
     )
-    print(f"entropy of one random {shingles}-shingle set: {bound:.0f} bytes (no exact encoding is smaller)")
-    for part, size in sorted(stats["breakdown"].items(), key=lambda item: -item[1]):
+    print(
+        f"bytes per document, canonical texts excluded: {figures['bytes_per_document']:.0f} (target {TARGET})"
+    )
+    print(
+        f"entropy of one random {args.shingles}-shingle set: {figures['shingle_set_entropy_bytes']:.0f} bytes"
+        " (no exact encoding is smaller)"
+    )
+    for part, size in sorted(figures["breakdown"].items(), key=lambda item: -item[1]):
         print(f"  {part:30s} {size:>12,d} bytes {size / count:>8.0f} per document")
 
 

@@ -3,7 +3,8 @@
 trafilatura runs on the markup (handing it our parsed tree instead changed its
 output for the worse) with precision-oriented settings and no cross-document
 deduplication (its cache is process-global and would make a document's text
-depend on the documents read before it). Our own parse of the page gives the
+depend on the documents read before it), and without its metadata search (see
+``core.clean.metadata``). Our own parse of the page gives the metadata, the
 link texts and the page rendered as lines, for two repairs:
 
 * trafilatura often leaves out a lead paragraph that sits in its own container
@@ -26,6 +27,7 @@ from core.clean.lines import (
     split_lines,
     word_count,
 )
+from core.clean.metadata import page_metadata
 from core.clean.rules import Rules, phrase_key
 from core.clean.text import clean_text, line_score
 
@@ -44,23 +46,17 @@ def clean_html(raw: str, rules: Rules, url: str | None = None) -> tuple[str, lis
     import trafilatura  # heavy import, deferred until an HTML page is seen
 
     tree = parse_html(raw)
-    page_lines = split_lines(render_text(tree)) if tree is not None else []
-    extracted = None
-    if tree is not None:
-        extracted = trafilatura.bare_extraction(
-            raw,
-            url=url,
-            favor_precision=True,
-            with_metadata=True,
-            include_comments=False,
-            deduplicate=False,
-        )
-    meta: dict = {}
-    title = ""
+    if tree is None:
+        return "", [], None, {}
+    page_lines = split_lines(render_text(tree))
+    page = page_metadata(tree, url)
+    meta = {"date": page.date, "url": page.url, "site": page.site}
+    title = page.title
+    extracted = trafilatura.bare_extraction(
+        raw, url=url, favor_precision=True, include_comments=False, deduplicate=False
+    )
     paragraphs: list[str] = []
     if extracted is not None:
-        title = extracted.title or ""
-        meta = {"date": extracted.date, "url": extracted.url or url, "site": extracted.sitename}
         paragraphs = drop_title_and_stutter(filter_lines(split_lines(extracted.text or ""), rules), title)
         paragraphs = drop_link_lists(paragraphs, link_texts(tree))
     extracted_words = sum(map(word_count, paragraphs))
