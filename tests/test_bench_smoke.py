@@ -75,7 +75,18 @@ def test_bench_stages_compose_to_the_pipeline_clusters(tmp_path):
 def test_bench_runs_and_reports_every_figure(tmp_path, monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "rensa", None)  # the optional peer missing: skipped with a note
     out = tmp_path / "bench.json"
-    args = ["--sizes", "100,200", "--html-n", "10", "--peers-n", "20", "--startup-runs", "1"]
+    args = [
+        "--sizes",
+        "100,200",
+        "--html-n",
+        "10",
+        "--command-n",
+        "70",
+        "--peers-n",
+        "20",
+        "--startup-runs",
+        "1",
+    ]
     assert bench.main([*args, "--in-process", "--json", str(out)]) == 0
     results = json.loads(out.read_text(encoding="utf-8"))
     printed = capsys.readouterr().out
@@ -94,6 +105,10 @@ def test_bench_runs_and_reports_every_figure(tmp_path, monkeypatch, capsys):
         "trafilatura.extract (defaults)",
         "trafilatura.extract (newsdedup's options)",
     }
+    for kind, count in (("text", 70), ("html", 10)):
+        command = results["command"][kind]
+        assert command["documents"] == count and command["same_output"]
+        assert command["seconds_1_worker"] > 0 and command["seconds_2_workers"] > 0
     peers = results["peers"]["systems"]
     assert not any(name.startswith("rensa") for name in peers)
     assert any("rensa not installed" in note for note in results["peers"]["notes"])
@@ -103,6 +118,14 @@ def test_bench_runs_and_reports_every_figure(tmp_path, monkeypatch, capsys):
     index = results["index"]
     assert index["backend"] == "sqlite" and index["documents"] == 2000
     assert index["shingle_set_entropy_bytes"] < index["bytes_per_document"]
-    for heading in ("Text path", "HTML path", "Fingerprinting peers", "Start-up", "Index size", "scaling"):
+    headings = (
+        "Text path",
+        "HTML path",
+        "Installed command",
+        "Fingerprinting peers",
+        "Start-up",
+        "Index size",
+    )
+    for heading in (*headings, "scaling"):
         assert heading in printed
     assert "rensa not installed" in printed

@@ -1,7 +1,7 @@
 """``make bench``: speed figures of newsdedup on synthetic corpora, on this machine.
 
-    python -m tools.bench [--sizes 10000,100000] [--quick] [--html-n N] [--peers-n N]
-                          [--startup-runs N] [--parts text,html,peers,startup]
+    python -m tools.bench [--sizes 10000,100000] [--quick] [--html-n N] [--command-n N]
+                          [--peers-n N] [--startup-runs N] [--parts text,html,command,peers,startup,index]
                           [--json bench-results/bench.json] [--profile] [--seed 0]
 
 Text path, for each size: a corpus from :mod:`tools.corpus` is written to a
@@ -14,7 +14,12 @@ per-document time at each size gives the scaling ratio. The files were just
 written, so reading runs from the page cache.
 
 HTML path: newsdedup's cleaning of HTML pages next to trafilatura's ``extract``
-alone on the same pages (already read and decoded).
+alone on the same pages (already read and decoded). Each run of the cleaner
+starts with its line caches empty, as trafilatura has none.
+
+Installed command: ``newsdedup dedup DIR -q`` in a subprocess on a text corpus
+and an HTML corpus, with one worker and with two, and whether both gave the
+same output.
 
 Fingerprinting peers: datasketch (``update`` per shingle, ``update_batch``,
 ``bulk``), rensa if installed, and newsdedup's ``signature`` /
@@ -23,7 +28,8 @@ Fingerprinting peers: datasketch (``update`` per shingle, ``update_batch``,
 
 Start-up: ``newsdedup --help`` in a subprocess, best of several.
 
-Index size per document: there is no persistent index yet, so none is reported.
+Index size per document: ``tools.store_size`` fills a fresh SQLite index and
+reports its bytes per document beyond the canonical texts.
 """
 
 from __future__ import annotations
@@ -53,7 +59,7 @@ from tools.scoring import adjusted_rand_index
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_JSON = REPO / "bench-results" / "bench.json"
-PARTS = ("text", "html", "peers", "startup", "index")
+PARTS = ("text", "html", "command", "peers", "startup", "index")
 TEXT_STAGES = ("read", "clean", "fingerprint", "candidates", "verify", "cluster", "output")
 STAGE_LABELS = {
     "read": "read (files)",
@@ -64,7 +70,7 @@ STAGE_LABELS = {
     "cluster": "clustering + canonical",
     "output": "output (JSONL)",
 }
-QUICK = {"sizes": "300,1000", "html_n": 100, "peers_n": 300, "startup_runs": 3}
+QUICK = {"sizes": "300,1000", "html_n": 100, "command_n": 300, "peers_n": 300, "startup_runs": 3}
 
 
 # ---------------------------------------------------------------- measuring
@@ -261,7 +267,7 @@ def profile_text_path(docs_dir: str, output_path: str, prof_path: Path) -> dict:
 def bench_html(n: int, seed: int, jobs: int) -> dict:
     import trafilatura
 
-    from core.clean import clean_document, load_rules
+    from core.clean import clean_document, clear_caches, load_rules
     from core.readers import read_document
 
     with tempfile.TemporaryDirectory(prefix="newsdedup-bench-html-") as workdir:
@@ -274,6 +280,7 @@ def bench_html(n: int, seed: int, jobs: int) -> dict:
     trafilatura.extract(raws[0])
 
     def ours() -> None:
+        clear_caches()  # each run starts cold, as trafilatura does: no verdicts kept from the last run
         for doc in docs:
             clean_document(doc, rules)
 
@@ -406,11 +413,55 @@ def bench_peers(n: int, seed: int) -> dict:
     }
 
 
-def bench_startup(runs: int) -> dict:
+def _installed_command() -> tuple[list[str], str]:
+    """The installed ``newsdedup`` script next to this interpreter, else ``python -m cli``."""
     script = Path(sys.executable).with_name("newsdedup")
-    command, shown = (
-        ([str(script)], "newsdedup") if script.exists() else ([sys.executable, "-m", "cli"], "python -m cli")
-    )
+    if script.exists():
+        return [str(script)], "newsdedup"
+    return [sys.executable, "-m", "cli"], "python -m cli"
+
+
+def bench_command(text_n: int, html_n: int, seed: int, jobs: int, runs: int = 2) -> dict:
+    """The installed command end to end (``dedup DIR -q``, JSON Lines to a file), 1 worker and 2.
+
+    Best of ``runs`` per setting; the outputs of the two settings must be identical.
+    """
+    command, shown = _installed_command()
+    env = {**os.environ, "NO_COLOR": "1"}
+    results = {}
+    for kind, n in (("text", text_n), ("html", html_n)):
+        with tempfile.TemporaryDirectory(prefix=f"newsdedup-bench-{kind}-") as workdir:
+            write_corpus(workdir, n, seed=seed, kind=kind, jobs=jobs)
+            docs = str(Path(workdir, "docs"))
+            outputs, seconds = {}, {}
+            for workers in (1, 2):
+                out = Path(workdir, f"out-{workers}.jsonl")
+                walls = []
+                for _ in range(runs):
+                    started = time.perf_counter()
+                    with out.open("wb") as handle:
+                        subprocess.run(
+                            [*command, "dedup", docs, "-q", "--jobs", str(workers)],
+                            stdout=handle,
+                            check=True,
+                            env=env,
+                        )
+                    walls.append(time.perf_counter() - started)
+                seconds[workers] = min(walls)
+                outputs[workers] = out.read_bytes()
+        results[kind] = {
+            "documents": n,
+            "seconds_1_worker": seconds[1],
+            "seconds_2_workers": seconds[2],
+            "documents_per_second_2_workers": n / seconds[2],
+            "speedup_2_workers": seconds[1] / seconds[2],
+            "same_output": outputs[1] == outputs[2],
+        }
+    return {"command": f"{shown} dedup DIR -q --jobs N", "runs": runs, **results}
+
+
+def bench_startup(runs: int) -> dict:
+    command, shown = _installed_command()
     env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1"}
 
     def timed(args: list[str]) -> float:
@@ -529,6 +580,19 @@ def print_report(results: dict) -> None:
         )
         for note in p["notes"]:
             print(f"note: {note}")
+    if "command" in results:
+        c = results["command"]
+        print(f"\n## Installed command, 1 worker and 2 ({c['command']}, best of {c['runs']})\n")
+        print(
+            f"{'corpus':24}{'docs':>8}{'1 worker s':>12}{'2 workers s':>13}{'docs/s':>9}{'speedup':>9}  same output"
+        )
+        for kind in ("text", "html"):
+            k = c[kind]
+            print(
+                f"{kind:24}{k['documents']:8,d}{k['seconds_1_worker']:12.2f}{k['seconds_2_workers']:13.2f}"
+                f"{k['documents_per_second_2_workers']:9.0f}{k['speedup_2_workers']:8.2f}x  "
+                f"{'yes' if k['same_output'] else 'NO'}"
+            )
     if "startup" in results:
         s = results["startup"]
         print(
@@ -560,6 +624,12 @@ def main(argv: list[str] | None = None) -> int:
     # 10,000 + 100,000: the scaling check the speed targets ask for, in under 10 minutes on 2 cores
     parser.add_argument("--sizes", default="10000,100000", help="text-path corpus sizes, comma-separated")
     parser.add_argument("--html-n", type=int, default=1000, help="HTML pages for the cleaning comparison")
+    parser.add_argument(
+        "--command-n",
+        type=int,
+        default=10000,
+        help="text documents for the installed command, 1 and 2 workers",
+    )
     parser.add_argument("--peers-n", type=int, default=2000, help="documents for the fingerprinting peers")
     parser.add_argument("--startup-runs", type=int, default=5)
     parser.add_argument("--parts", default=",".join(PARTS), help=f"which of {','.join(PARTS)} to run")
@@ -590,6 +660,7 @@ def main(argv: list[str] | None = None) -> int:
         "options": {
             "sizes": sizes,
             "html_n": args.html_n,
+            "command_n": args.command_n,
             "peers_n": args.peers_n,
             "seed": args.seed,
             "parts": parts,
@@ -601,6 +672,8 @@ def main(argv: list[str] | None = None) -> int:
         results["text"] = bench_text(sizes, args.seed, args.jobs, not args.in_process, profile_dir)
     if "html" in parts:
         results["html"] = bench_html(args.html_n, args.seed, args.jobs)
+    if "command" in parts:
+        results["command"] = bench_command(args.command_n, args.html_n, args.seed, args.jobs)
     if "peers" in parts:
         results["peers"] = bench_peers(args.peers_n, args.seed)
     if "startup" in parts:

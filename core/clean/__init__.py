@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from core.clean.html import clean_html
-from core.clean.rules import Rules, load_rules
-from core.clean.text import clean_text
+from core.clean.language import sample_language
+from core.clean.lines import boilerplate_reason, ends_sentence, is_comments_start, is_tail_marker, word_count
+from core.clean.rules import Rules, load_rules, phrase_key
+from core.clean.text import clean_text, line_score
 from core.document import HTML, Document
 from core.errors import DocumentError
 
@@ -36,4 +38,23 @@ def clean_document(doc: Document, rules: Rules | None = None) -> Document:
     )
 
 
-__all__ = ["Rules", "clean_document", "load_rules"]
+def clear_caches() -> None:
+    """Forget the per-line and per-sample verdicts remembered so far (the output does not change).
+
+    For measurements: a benchmark that cleans the same pages twice would
+    otherwise time the second pass from the caches.
+    """
+    for cached in (
+        word_count,
+        ends_sentence,
+        boilerplate_reason,
+        is_tail_marker,
+        is_comments_start,
+        phrase_key,
+        line_score,
+        sample_language,
+    ):
+        cached.cache_clear()
+
+
+__all__ = ["Rules", "clean_document", "clear_caches", "load_rules"]

@@ -97,11 +97,12 @@ _STOPLIST_NAMES = {
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or None when there is too little text."""
-    return _sample_language(text[:SAMPLE_CHARS])
+    return sample_language(text[:SAMPLE_CHARS])
 
 
 @lru_cache(maxsize=1 << 12)  # a story reprinted as is (wire copy) has the same sample
-def _sample_language(sample: str) -> str | None:
+def sample_language(sample: str) -> str | None:
+    """The language of a sample of at most ``SAMPLE_CHARS`` characters (remembered)."""
     if len(_NOT_LETTERS.sub("", sample)) < 20:
         return None
     import py3langid  # loads its model on first use; imported here to keep start-up fast
