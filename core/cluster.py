@@ -32,23 +32,29 @@ class Edge:
     b: int
 
 
-def kruskal_order(edges: Iterable[Edge], keys: Sequence[str]) -> Iterator[tuple[int, int]]:
-    """The pairs strongest first, ties by their document ids (so input order does not matter).
+class EdgeColumns:
+    """Verified pairs held in three flat columns: a batch of 200,000 documents has nearly two million."""
 
-    The edges are held in three flat columns and sorted by numpy: a batch of
-    200,000 documents has nearly two million of them.
-    """
-    a, b, strength = array("q"), array("q"), array("d")
-    for edge in edges:
-        a.append(edge.a)
-        b.append(edge.b)
-        strength.append(edge.strength)
-    if not a:
+    def __init__(self, edges: Iterable[Edge] = ()):
+        self.a, self.b, self.strength = array("q"), array("q"), array("d")
+        for edge in edges:
+            self.a.append(edge.a)
+            self.b.append(edge.b)
+            self.strength.append(edge.strength)
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+
+def kruskal_order(edges: EdgeColumns, keys: Sequence[str]) -> Iterator[tuple[int, int]]:
+    """The pairs strongest first, ties by their document ids (so input order does not matter)."""
+    if not len(edges):
         return
+    a, b = edges.a, edges.b
     rank = _dense_rank(keys)
     rank_a, rank_b = rank[np.frombuffer(a, dtype=np.int64)], rank[np.frombuffer(b, dtype=np.int64)]
     low, high = np.minimum(rank_a, rank_b), np.maximum(rank_a, rank_b)
-    for k in np.lexsort((high, low, -np.frombuffer(strength))).tolist():
+    for k in np.lexsort((high, low, -np.frombuffer(edges.strength))).tolist():
         yield a[k], b[k]
 
 
@@ -100,7 +106,7 @@ def compatible(left: list[int], right: list[int], prints: Sequence[Fingerprint])
 def cluster_groups(
     prints: Sequence[Fingerprint],
     keys: Sequence[str],
-    edges: Iterable[Edge],
+    edges: EdgeColumns,
     joined: Sequence[tuple[int, int]] = (),
 ) -> list[list[int]]:
     """Groups of document positions, each sorted, ordered by first member.

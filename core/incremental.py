@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from core.canonical import choose_canonical
-from core.cluster import Edge, cluster_groups
+from core.cluster import Edge, EdgeColumns, cluster_groups
 from core.document import Cluster, Document, Member
 from core.fingerprint import Fingerprint, fingerprint
 from core.index import CandidateIndex
@@ -179,7 +179,7 @@ class _Batch:
     def _settle(self, batch: list[int]) -> list[Cluster]:
         nodes = self.universe.nodes
         joined = self._stored_membership()
-        groups = cluster_groups(self.universe.prints, self.universe.ids, self.edges, joined)
+        groups = cluster_groups(self.universe.prints, self.universe.ids, EdgeColumns(self.edges), joined)
         in_batch = set(batch)
         touched = [g for g in groups if in_batch.intersection(g)]
         touched.sort(

@@ -15,11 +15,11 @@ import numpy as np
 
 from core.canonical import choose_canonical
 from core.clean import load_rules
-from core.cluster import Edge, cluster_groups
+from core.cluster import Edge, EdgeColumns, cluster_groups
 from core.document import Cluster, Document, Member
 from core.errors import DocumentError, UsageError
 from core.fingerprint import Fingerprint, fingerprints
-from core.index import BandTable
+from core.index import BandIndex
 from core.readers import DEFAULT_MAX_BYTES, iter_sources, read_document
 from core.settings import DedupSettings
 from core.similarity import is_copy, overlap
@@ -33,6 +33,9 @@ TWIN_AGREEMENT = 0.9  # share of signature values a near-identical copy agrees o
 INPUT_FORMATS = ("paths", "jsonl")
 WORKERS_FROM = 64  # documents a batch needs before worker processes are started
 FINGERPRINT_BATCH = 256  # documents fingerprinted together: numpy's per-call overhead is paid per batch
+# Documents whose candidates are searched together: each chunk costs a few numpy calls per band
+# and a merge into the band index that grows with the batch.
+GATHER_CHUNK = 2048
 
 
 def _raise(error: DocumentError) -> None:
@@ -168,28 +171,33 @@ def fingerprint_documents(
 
 
 def candidate_pairs(
-    signatures: np.ndarray, keys: Sequence[str], settings: DedupSettings
+    chunks: Iterable[range], batch: Batch, settings: DedupSettings
 ) -> Iterator[tuple[int, int]]:
-    """Index stage: ``(earlier, later)`` positions whose signatures (one row each) share an LSH band.
+    """Index stage: ``(earlier, later)`` positions of the batch whose signatures share an LSH band.
 
-    At most ``MAX_VERIFIED`` per document, the closest by signature (see
+    ``chunks`` are the positions ``batch`` has just gathered, chunk after chunk
+    (see :meth:`Batch.gather`): each chunk's candidates are found as soon as it is
+    in. At most ``MAX_VERIFIED`` per document, the closest by signature (see
     :func:`closest_candidates`), so a story copied a thousand times costs linear work;
     its verbatim copies are not even indexed (their twin answers for them).
     """
-    if not len(signatures):
-        return
-    table = BandTable(signatures, settings.bands)
-    indexed = np.zeros(len(signatures), dtype=bool)
+    index = BandIndex(settings.num_perm, settings.bands)
+    indexed = np.zeros(0, dtype=bool)
     twin_agreement = TWIN_AGREEMENT * settings.num_perm
-    for position in range(len(signatures)):
-        sharing = table.earlier_sharing(position)
-        found = sharing[indexed[sharing]]
-        agreement = (signatures[found] == signatures[position]).sum(axis=1)
-        # A near-identical twin already stands in every bucket this document would join:
-        # leaving it out keeps the buckets of a story copied a thousand times small.
-        indexed[position] = not found.size or agreement.max() < twin_agreement
-        for other in closest_candidates(found.tolist(), agreement, keys):
-            yield other, position
+    for chunk in chunks:
+        signatures = batch.prints.signatures
+        indexed = np.concatenate((indexed, np.zeros(len(chunk), dtype=bool)))
+        lookup = index.lookup(signatures[chunk.start : chunk.stop], chunk.start)
+        for position in chunk:
+            sharing = lookup.sharing(position - chunk.start)
+            found = sharing[indexed[sharing]]
+            agreement = (signatures[found] == signatures[position]).sum(axis=1)
+            # A near-identical twin already stands in every bucket this document would join:
+            # leaving it out keeps the buckets of a story copied a thousand times small.
+            indexed[position] = not found.size or agreement.max() < twin_agreement
+            for other in closest_candidates(found.tolist(), agreement, batch.keys):
+                yield other, position
+        index.insert(lookup, np.flatnonzero(indexed[chunk.start : chunk.stop]))
 
 
 def verified_pairs(
@@ -202,34 +210,39 @@ def verified_pairs(
             yield Edge(pair.containment_lower_bound, a, b)
 
 
-def build_clusters(
-    docs: list[Document], prints: list[Fingerprint], edges: Iterable[Edge], settings: DedupSettings
-) -> list[Cluster]:
+def build_clusters(batch: Batch, edges: Iterable[Edge], settings: DedupSettings) -> list[Cluster]:
     """Cluster stage: groups of verified copies without chaining, each with its canonical member."""
-    groups = cluster_groups(prints, [d.id for d in docs], edges)
+    groups = cluster_groups(batch.prints, batch.keys, edges)
     return [
-        _make_cluster(number, group, docs, prints, settings.canonical)
+        _make_cluster(number, group, batch.docs, batch.prints, settings.canonical)
         for number, group in enumerate(groups, 1)
     ]
 
 
-def gather(
-    printed: Iterable[tuple[Document, Fingerprint]], num_perm: int
-) -> tuple[list[Document], SpooledFingerprints]:
-    """The whole batch, for the stages that need all of it at once: the documents, their texts
-    and shingles moved to a spool (see ``core.spool``), and their signatures in one matrix."""
-    docs: list[Document] = []
-    texts = TextSpool()
-    prints = SpooledFingerprints(num_perm)
-    rows: list[np.ndarray] = []
-    for doc, print_ in printed:
-        doc.text = texts.store(doc.text)
-        prints.add_shingles(print_.shingles)
-        docs.append(doc)
-        rows.append(print_.signature)
-    if rows:
-        prints.signatures = np.stack(rows)
-    return docs, prints
+class Batch:
+    """The documents of a run as they are gathered, for the stages that need all of them.
+
+    Their texts and shingles are moved to a spool file (see ``core.spool``) and
+    their signatures into one matrix.
+    """
+
+    def __init__(self, num_perm: int):
+        self.docs: list[Document] = []
+        self.keys: list[str] = []  # the documents' ids
+        self.prints = SpooledFingerprints(num_perm)
+        self._texts = TextSpool()
+
+    def gather(self, printed: Iterable[tuple[Document, Fingerprint]], chunk_size: int) -> Iterator[range]:
+        """Take in the stream, ``chunk_size`` documents at a time; after each chunk, its positions."""
+        stream = iter(printed)
+        while chunk := list(islice(stream, chunk_size)):
+            first = len(self.docs)
+            for doc, print_ in chunk:
+                doc.text = self._texts.store(doc.text)
+                self.prints.append(print_)
+                self.docs.append(doc)
+                self.keys.append(doc.id)
+            yield range(first, len(self.docs))
 
 
 def cluster_documents(
@@ -237,11 +250,14 @@ def cluster_documents(
 ) -> list[Cluster]:
     """Index, verify, cluster and choose canonicals; clusters in order of their first member.
 
-    The texts and shingles wait in a spool file meanwhile (see :func:`gather`).
+    Candidates are searched and verified chunk by chunk while the stream is
+    still coming in (with worker processes, while the next documents are being
+    cleaned); the clustering itself waits for every verified pair.
     """
-    docs, prints = gather(printed, settings.num_perm)
-    pairs = candidate_pairs(prints.signatures, [d.id for d in docs], settings)
-    return build_clusters(docs, prints, verified_pairs(pairs, prints, settings), settings)
+    batch = Batch(settings.num_perm)
+    pairs = candidate_pairs(batch.gather(printed, GATHER_CHUNK), batch, settings)
+    edges = EdgeColumns(verified_pairs(pairs, batch.prints, settings))
+    return build_clusters(batch, edges, settings)
 
 
 def agreement_with(print_: Fingerprint, candidates: list[int], prints: Sequence[Fingerprint]) -> np.ndarray:

@@ -3,7 +3,7 @@
 A 200,000-document batch holds about a gigabyte of clean text and 300 MB of
 shingles. Clustering never reads the texts (they are needed again when the
 clusters are written) and reads the shingles only of the candidate pairs, a few
-at a time. So ``core.pipeline.gather`` moves both to an unnamed temporary file
+at a time. So ``core.pipeline.Batch`` moves both to an unnamed temporary file
 (in ``TMPDIR``, deleted when closed), and they are read back when asked for.
 """
 
@@ -64,15 +64,24 @@ class SpooledFingerprints(Sequence[Fingerprint]):
     """The fingerprints of a batch: shingles in a spool, signatures as the rows of one matrix."""
 
     def __init__(self, num_perm: int):
-        self.signatures = np.empty((0, num_perm), dtype=np.uint32)  # set once every document is in
+        self._signatures = np.empty((1024, num_perm), dtype=np.uint32)  # grown by doubling
         self._spool = Spool()
         self._offsets, self._counts = array("q"), array("q")
         self._shingles = lru_cache(maxsize=RECENT_SHINGLE_SETS)(self._read_shingles)
 
-    def add_shingles(self, shingles: np.ndarray) -> None:
-        """The next document's shingles (documents are added in signature-row order)."""
-        self._offsets.append(self._spool.append(shingles.astype(np.uint32, copy=False).tobytes()))
-        self._counts.append(len(shingles))
+    @property
+    def signatures(self) -> np.ndarray:
+        """The signatures added so far, one row each (a view: it does not grow with later additions)."""
+        return self._signatures[: len(self)]
+
+    def append(self, print_: Fingerprint) -> None:
+        """The next document's fingerprint."""
+        count = len(self)
+        if count == len(self._signatures):
+            self._signatures = np.concatenate((self._signatures, np.empty_like(self._signatures)))
+        self._signatures[count] = print_.signature
+        self._offsets.append(self._spool.append(print_.shingles.astype(np.uint32, copy=False).tobytes()))
+        self._counts.append(len(print_.shingles))
 
     def shingle_count(self, position: int) -> int:
         return self._counts[position]

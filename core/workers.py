@@ -28,7 +28,9 @@ from core.errors import DocumentError
 from core.fingerprint import Fingerprint, fingerprints
 
 CHUNK = 16  # documents per task: plain text cleans in well under a millisecond
-IN_FLIGHT_PER_WORKER = 4  # tasks queued per worker, so a long stream is never read ahead in full
+# Tasks queued per worker (1,024 documents): the workers go on cleaning while the main process
+# verifies a chunk of candidates, and a long stream is still never read ahead in full.
+IN_FLIGHT_PER_WORKER = 64
 FingerprintShape = tuple[int, int]  # (shingle size, permutations)
 Result = Document | tuple[Document, Fingerprint] | DocumentError
 

@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from core import pipeline
 from core.document import Document
 from core.errors import DocumentError, UsageError
 from core.fingerprint import fingerprint
@@ -129,3 +130,23 @@ def test_fingerprint_stage_works_in_batches_with_the_per_document_results():
         single = fingerprint(d.text, 2, 64)
         assert np.array_equal(print_.shingles, single.shingles)
         assert np.array_equal(print_.signature, single.signature)
+
+
+@pytest.mark.parametrize("chunk_size", [1, 3, 40])
+def test_clusters_do_not_depend_on_the_chunks_candidates_are_searched_in(monkeypatch, chunk_size):
+    story = article("harbour", 20).split("\n\n")
+    texts = [article(topic, 12) for topic in ("railway", "school", "budget")]
+    texts += ["\n\n".join(story[: 3 + i % 7]) + f"\n\nEdition {i}." for i in range(30)]
+    texts += [texts[3]] * 4  # verbatim copies: twins that stay out of the band index
+
+    def clustered():
+        clusters = dedup_documents([doc(f"d{i:02d}", t) for i, t in enumerate(texts)])
+        return [
+            ([m.document.id for m in c.members], c.canonical.id, [m.similarity for m in c.members])
+            for c in clusters
+        ]
+
+    expected = clustered()
+    monkeypatch.setattr(pipeline, "GATHER_CHUNK", chunk_size)
+    assert clustered() == expected
+    assert sorted(len(members) for members, _, _ in expected) == [1, 1, 1, 34]

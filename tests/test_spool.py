@@ -36,11 +36,20 @@ def test_spooled_fingerprints_give_back_shingles_and_signature_rows():
     prints = fingerprints([article("harbour"), "", article("ferry")], 3, 128)
     spooled = SpooledFingerprints(128)
     for print_ in prints:
-        spooled.add_shingles(print_.shingles)
-    spooled.signatures = np.stack([p.signature for p in prints])
+        spooled.append(print_)
     assert len(spooled) == 3
     for i, print_ in enumerate(prints):
         assert np.array_equal(spooled[i].shingles, print_.shingles)
         assert np.array_equal(spooled[i].signature, print_.signature)
         assert spooled.shingle_count(i) == len(print_.shingles)
     assert [len(p.shingles) for p in spooled] == [len(p.shingles) for p in prints]
+
+
+def test_spooled_signatures_grow_past_their_first_allocation():
+    prints = fingerprints([article("harbour"), article("ferry")], 3, 128)
+    spooled = SpooledFingerprints(128)
+    for i in range(2500):
+        spooled.append(prints[i % 2])
+    assert spooled.signatures.shape == (2500, 128)
+    assert np.array_equal(spooled.signatures[2499], prints[1].signature)
+    assert np.array_equal(spooled[2498].shingles, prints[0].shingles)

@@ -131,13 +131,15 @@ def measure_text_path(docs_dir: str, output_path: str) -> dict:
     setup_started = time.perf_counter()
     from cli.output import cluster_record, write_json_lines
     from core.clean.language import detect_language
+    from core.cluster import EdgeColumns
     from core.pipeline import (
+        GATHER_CHUNK,
+        Batch,
         DedupSettings,
         build_clusters,
         candidate_pairs,
         clean_documents,
         fingerprint_documents,
-        gather,
         read_documents,
         verified_pairs,
     )
@@ -153,11 +155,12 @@ def measure_text_path(docs_dir: str, output_path: str) -> dict:
     stream = clock.wrap("read", read_documents([docs_dir], on_error=failures.append))
     stream = clock.wrap("clean", clean_documents(stream, on_error=failures.append))
     printed = clock.wrap("fingerprint", fingerprint_documents(stream, settings))
-    docs, prints = gather(printed, settings.num_perm)
-    pairs = clock.wrap("candidates", candidate_pairs(prints.signatures, [d.id for d in docs], settings))
-    # streamed into the clustering, as in core.pipeline.cluster_documents
-    edges = clock.wrap("verify", verified_pairs(pairs, prints, settings))
-    clusters = clock.call("cluster", build_clusters, docs, prints, edges, settings)
+    batch = Batch(settings.num_perm)
+    # candidates are searched and verified while the stream comes in, as in core.pipeline.cluster_documents
+    pairs = clock.wrap("candidates", candidate_pairs(batch.gather(printed, GATHER_CHUNK), batch, settings))
+    edges = clock.call("verify", EdgeColumns, verified_pairs(pairs, batch.prints, settings))
+    clusters = clock.call("cluster", build_clusters, batch, edges, settings)
+    docs = batch.docs
     with open(output_path, "w", encoding="utf-8") as out:
         clock.call("output", write_json_lines, (cluster_record(c) for c in clusters), out)
     end_to_end = time.perf_counter() - started
@@ -166,9 +169,9 @@ def measure_text_path(docs_dir: str, output_path: str) -> dict:
         "read": clock.own("read"),
         "clean": clock.own("clean", "read"),
         "fingerprint": clock.own("fingerprint", "clean"),
-        "candidates": clock.own("candidates"),
+        "candidates": clock.own("candidates", "fingerprint"),
         "verify": clock.own("verify", "candidates"),
-        "cluster": clock.own("cluster", "verify"),
+        "cluster": clock.own("cluster"),
         "output": clock.own("output"),
     }
     return {
@@ -179,7 +182,7 @@ def measure_text_path(docs_dir: str, output_path: str) -> dict:
         "documents_per_second": len(docs) / end_to_end if end_to_end else 0.0,
         "setup_seconds": setup_seconds,
         "candidate_pairs": clock.items["candidates"],
-        "verified_pairs": clock.items["verify"],
+        "verified_pairs": len(edges),
         "clusters": len(clusters),
         "peak_rss_mb": peak_rss_mb(),
         "peak_rss_before_mb": rss_before,
