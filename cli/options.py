@@ -106,7 +106,7 @@ Jobs = Annotated[
         "-j",
         envvar="NEWSDEDUP_JOBS",
         min=0,
-        help="Worker processes for cleaning; 0 means one per core.",
+        help="Worker processes for cleaning and fingerprinting; 0 means one per core.",
     ),
 ]
 Timeout = Annotated[

@@ -70,57 +70,85 @@ class BandIndex:
     """LSH bands of a batch that arrives in chunks: which indexed documents share a band with a new one.
 
     Same answer as querying a ``MinHashLSH`` (same bands and rows) into which the
-    documents the caller chose to index were inserted, in order. Per band, the
-    indexed documents' band values are kept sorted next to their positions, so
-    that a chunk is looked up with one ``searchsorted`` per band; inside a chunk,
-    a ``BandTable`` finds the values its documents share.
+    documents the caller chose to index were inserted, in order. The indexed
+    documents' band values are kept sorted next to their positions, per band, in
+    a few runs of doubling size (a run is merged into the one before it once it
+    is as large), so that adding a chunk costs no more than a sort of the new
+    values, and a chunk is looked up with one ``searchsorted`` per band and run.
+    Inside a chunk, a ``BandTable`` finds the values its documents share.
     """
 
     def __init__(self, num_perm: int, bands: int):
         if bands < 1 or num_perm % bands:
             raise UsageError(f"bands ({bands}) must divide the number of permutations ({num_perm})")
         self.bands = bands
-        self._values = [np.empty(0, dtype=np.uint64) for _ in range(bands)]
-        self._positions = [np.empty(0, dtype=np.int32) for _ in range(bands)]
+        self._runs: list[_Run] = []  # oldest and largest first
 
     def lookup(self, signatures: np.ndarray, first: int) -> ChunkLookup:
         """Prepare the answers for a chunk: documents ``first, first + 1, ...`` with these signatures."""
         keys = chunk_band_keys(signatures, self.bands)
-        low = np.stack([np.searchsorted(v, k, side="left") for v, k in zip(self._values, keys, strict=True)])
-        high = np.stack(
-            [np.searchsorted(v, k, side="right") for v, k in zip(self._values, keys, strict=True)]
-        )
-        return ChunkLookup(self._positions, keys, first, low, high)
+        segments: list[np.ndarray] = []  # one per run and band, in the order of the rows below
+        low_rows, high_rows = [], []
+        for run in self._runs:
+            for values, positions, band_keys_ in zip(run.values, run.positions, keys, strict=True):
+                segments.append(positions)
+                low_rows.append(np.searchsorted(values, band_keys_, side="left"))
+                high_rows.append(np.searchsorted(values, band_keys_, side="right"))
+        empty = np.empty((0, len(signatures)), dtype=np.intp)
+        low = np.stack(low_rows) if low_rows else empty
+        high = np.stack(high_rows) if high_rows else empty
+        return ChunkLookup(segments, keys, first, low, high)
 
     def insert(self, lookup: ChunkLookup, rows: np.ndarray) -> None:
         """Index the chunk's documents at ``rows`` (row numbers within the chunk), once it is answered."""
         if not len(rows):
             return
-        positions = (rows + lookup.first).astype(np.int32)
-        for band in range(self.bands):
-            values = lookup.keys[band, rows]
-            order = np.argsort(values, kind="stable")
-            # after the equal values already there: positions stay in order of arrival
-            at = np.searchsorted(self._values[band], values[order], side="right")
-            self._values[band] = np.insert(self._values[band], at, values[order])
-            self._positions[band] = np.insert(self._positions[band], at, positions[order])
+        self._runs.append(_Run.of(lookup.keys[:, rows], (rows + lookup.first).astype(np.int32)))
+        while len(self._runs) > 1 and self._runs[-2].size <= self._runs[-1].size:
+            newer = self._runs.pop()
+            self._runs[-1] = self._runs[-1].merged(newer)
+
+
+class _Run:
+    """Band values sorted per band, each next to the position of its document."""
+
+    def __init__(self, values: list[np.ndarray], positions: list[np.ndarray]):
+        self.values, self.positions = values, positions
+        self.size = len(values[0])
+
+    @classmethod
+    def of(cls, keys: np.ndarray, positions: np.ndarray) -> _Run:
+        orders = [np.argsort(band, kind="stable") for band in keys]
+        return cls([band[o] for band, o in zip(keys, orders, strict=True)], [positions[o] for o in orders])
+
+    def merged(self, newer: _Run) -> _Run:
+        """One run of both; among equal values, this run's (earlier) positions stay first."""
+        values, positions = [], []
+        for old_values, new_values, old_positions, new_positions in zip(
+            self.values, newer.values, self.positions, newer.positions, strict=True
+        ):
+            both = np.concatenate((old_values, new_values))
+            order = np.argsort(both, kind="stable")
+            values.append(both[order])
+            positions.append(np.concatenate((old_positions, new_positions))[order])
+        return _Run(values, positions)
 
 
 class ChunkLookup:
     """The band matches of one chunk of documents: with the indexed ones, and among themselves."""
 
     def __init__(
-        self, indexed: list[np.ndarray], keys: np.ndarray, first: int, low: np.ndarray, high: np.ndarray
+        self, segments: list[np.ndarray], keys: np.ndarray, first: int, low: np.ndarray, high: np.ndarray
     ):
         self.keys, self.first = keys, first
-        self._indexed, self._low, self._high = indexed, low, high
+        self._segments, self._low, self._high = segments, low, high
         self._within = BandTable(keys)
 
     def sharing(self, row: int) -> np.ndarray:
         """Sorted positions sharing a band with the chunk's document ``row``: indexed documents,
         and every earlier document of the chunk (indexed or not: the caller decides)."""
         low, high = self._low[:, row], self._high[:, row]
-        parts = [self._indexed[b][low[b] : high[b]] for b in np.flatnonzero(high > low).tolist()]
+        parts = [self._segments[s][low[s] : high[s]] for s in np.flatnonzero(high > low).tolist()]
         if self._within.has_earlier[row]:
             parts.append(self._within.earlier_sharing(row) + self.first)
         if not parts:

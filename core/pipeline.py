@@ -25,7 +25,7 @@ from core.settings import DedupSettings
 from core.similarity import is_copy, overlap
 from core.spool import SpooledFingerprints, TextSpool
 from core.streams import field_map, is_warc, jsonl_documents, warc_documents
-from core.workers import clean_in_workers, clean_with_limit
+from core.workers import FingerprintShape, Result, clean_in_workers, clean_with_limit
 
 ErrorHandler = Callable[[DocumentError], None]
 MAX_VERIFIED = 32
@@ -132,7 +132,9 @@ def clean_and_fingerprint(
         yield from fingerprint_documents(_handled(results, on_error), settings)
 
 
-def _cleaned(docs: Iterable[Document], jobs: int, timeout: float | None, shape) -> tuple[Iterator, bool]:
+def _cleaned(
+    docs: Iterable[Document], jobs: int, timeout: float | None, shape: FingerprintShape | None
+) -> tuple[Iterator[Result], bool]:
     """Cleaning results, and whether they come from workers (which fingerprint too, given a shape)."""
     docs = iter(docs)
     head = list(islice(docs, WORKERS_FROM)) if jobs > 1 else []
@@ -142,7 +144,7 @@ def _cleaned(docs: Iterable[Document], jobs: int, timeout: float | None, shape) 
     return _clean_serially(chain(head, docs), timeout), False
 
 
-def _handled(results: Iterable, on_error: ErrorHandler) -> Iterator:
+def _handled(results: Iterable[Result], on_error: ErrorHandler) -> Iterator:
     for result in results:
         if isinstance(result, DocumentError):
             on_error(result)
@@ -210,7 +212,7 @@ def verified_pairs(
             yield Edge(pair.containment_lower_bound, a, b)
 
 
-def build_clusters(batch: Batch, edges: Iterable[Edge], settings: DedupSettings) -> list[Cluster]:
+def build_clusters(batch: Batch, edges: EdgeColumns, settings: DedupSettings) -> list[Cluster]:
     """Cluster stage: groups of verified copies without chaining, each with its canonical member."""
     groups = cluster_groups(batch.prints, batch.keys, edges)
     return [

@@ -28,9 +28,11 @@ from core.errors import DocumentError
 from core.fingerprint import Fingerprint, fingerprints
 
 CHUNK = 16  # documents per task: plain text cleans in well under a millisecond
-# Tasks queued per worker (1,024 documents): the workers go on cleaning while the main process
-# verifies a chunk of candidates, and a long stream is still never read ahead in full.
-IN_FLIGHT_PER_WORKER = 64
+# Tasks queued per worker, so that a long stream is never read ahead in full. When the workers
+# fingerprint too, the main process verifies candidates a chunk at a time meanwhile: 1,024
+# documents a worker keep them busy through a chunk.
+IN_FLIGHT_PER_WORKER = 4
+IN_FLIGHT_PER_WORKER_FINGERPRINTING = 64
 FingerprintShape = tuple[int, int]  # (shingle size, permutations)
 Result = Document | tuple[Document, Fingerprint] | DocumentError
 
@@ -95,12 +97,13 @@ def clean_in_workers(
     With a ``shape``, each cleaned document comes back with its fingerprint, as a pair.
     """
     task = partial(_clean_chunk, timeout=timeout, shape=shape)
+    in_flight = IN_FLIGHT_PER_WORKER if shape is None else IN_FLIGHT_PER_WORKER_FINGERPRINTING
     executor = _executor(jobs)
     pending: deque[tuple[list[Document], Future]] = deque()
     try:
         for chunk in _chunks(docs, CHUNK):
             pending.append((chunk, executor.submit(task, chunk)))
-            while len(pending) >= jobs * IN_FLIGHT_PER_WORKER:
+            while len(pending) >= jobs * in_flight:
                 executor, results = _settle(pending, executor, jobs, task)
                 yield from results
         while pending:

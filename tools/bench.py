@@ -8,14 +8,16 @@ Text path, for each size: a corpus from :mod:`tools.corpus` is written to a
 temporary directory, then a fresh process (so that peak RSS is this size's
 alone) runs read -> clean -> fingerprint -> candidate search (LSH) ->
 verification + clustering -> JSON Lines output as the CLI does, streaming, and
-times each stage's own share. End-to-end time, documents per second, peak RSS
+times each stage's own share ("candidates" includes moving the texts and
+shingles to the spool). End-to-end time, documents per second, peak RSS
 and the ARI of the clusters against the corpus labels come from the same run;
 per-document time at each size gives the scaling ratio. The files were just
 written, so reading runs from the page cache.
 
 HTML path: newsdedup's cleaning of HTML pages next to trafilatura's ``extract``
 alone on the same pages (already read and decoded). Each run of the cleaner
-starts with its line caches empty, as trafilatura has none.
+starts with its own line caches empty (trafilatura's few small caches of
+text snippets stay as they are).
 
 Installed command: ``newsdedup dedup DIR -q`` in a subprocess on a text corpus
 and an HTML corpus, with one worker and with two, and whether both gave the
@@ -283,7 +285,7 @@ def bench_html(n: int, seed: int, jobs: int) -> dict:
     trafilatura.extract(raws[0])
 
     def ours() -> None:
-        clear_caches()  # each run starts cold, as trafilatura does: no verdicts kept from the last run
+        clear_caches()  # no verdicts kept from the last run of the same pages
         for doc in docs:
             clean_document(doc, rules)
 
