@@ -106,7 +106,10 @@ class BandIndex:
         self._runs.append(_Run.of(lookup.keys[:, rows], (rows + lookup.first).astype(np.int32)))
         while len(self._runs) > 1 and self._runs[-2].size <= self._runs[-1].size:
             newer = self._runs.pop()
-            self._runs[-1] = self._runs[-1].merged(newer)
+            self._runs[-1].absorb(newer)
+
+
+_EMPTY = np.empty(0, dtype=np.int32)
 
 
 class _Run:
@@ -121,17 +124,19 @@ class _Run:
         orders = [np.argsort(band, kind="stable") for band in keys]
         return cls([band[o] for band, o in zip(keys, orders, strict=True)], [positions[o] for o in orders])
 
-    def merged(self, newer: _Run) -> _Run:
-        """One run of both; among equal values, this run's (earlier) positions stay first."""
-        values, positions = [], []
-        for old_values, new_values, old_positions, new_positions in zip(
-            self.values, newer.values, self.positions, newer.positions, strict=True
-        ):
-            both = np.concatenate((old_values, new_values))
+    def absorb(self, newer: _Run) -> None:
+        """Take in a newer run; among equal values, this run's (earlier) positions stay first.
+
+        Band by band, so that only one band is held twice meanwhile. (A lookup
+        made before keeps the arrays it points into.)
+        """
+        for band in range(len(self.values)):
+            both = np.concatenate((self.values[band], newer.values[band]))
             order = np.argsort(both, kind="stable")
-            values.append(both[order])
-            positions.append(np.concatenate((old_positions, new_positions))[order])
-        return _Run(values, positions)
+            self.values[band] = both[order]
+            self.positions[band] = np.concatenate((self.positions[band], newer.positions[band]))[order]
+            newer.values[band] = newer.positions[band] = _EMPTY
+        self.size += newer.size
 
 
 class ChunkLookup:
