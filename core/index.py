@@ -100,7 +100,12 @@ class BandIndex:
         return ChunkLookup(segments, keys, first, low, high)
 
     def insert(self, lookup: ChunkLookup, rows: np.ndarray) -> None:
-        """Index the chunk's documents at ``rows`` (row numbers within the chunk), once it is answered."""
+        """Index the chunk's documents at ``rows`` (row numbers within the chunk), once it is answered.
+
+        The lookup is spent: it lets go of the arrays its answers pointed into,
+        so that the runs merged now are not held twice.
+        """
+        lookup.release()
         if not len(rows):
             return
         self._runs.append(_Run.of(lookup.keys[:, rows], (rows + lookup.first).astype(np.int32)))
@@ -148,6 +153,10 @@ class ChunkLookup:
         self.keys, self.first = keys, first
         self._segments, self._low, self._high = segments, low, high
         self._within = BandTable(keys)
+
+    def release(self) -> None:
+        """Let go of the indexed arrays; ``sharing`` cannot be asked any more."""
+        self._segments = self._low = self._high = None
 
     def sharing(self, row: int) -> np.ndarray:
         """Sorted positions sharing a band with the chunk's document ``row``: indexed documents,

@@ -64,7 +64,7 @@ class SpooledFingerprints(Sequence[Fingerprint]):
     """The fingerprints of a batch: shingles in a spool, signatures as the rows of one matrix."""
 
     def __init__(self, num_perm: int):
-        self._signatures = np.empty((1024, num_perm), dtype=np.uint32)  # grown by doubling
+        self._signatures = np.empty((1024, num_perm), dtype=np.uint32)  # grown by half as needed
         self._spool = Spool()
         self._offsets, self._counts = array("q"), array("q")
         self._shingles = lru_cache(maxsize=RECENT_SHINGLE_SETS)(self._read_shingles)
@@ -78,7 +78,9 @@ class SpooledFingerprints(Sequence[Fingerprint]):
         """The next document's fingerprint."""
         count = len(self)
         if count == len(self._signatures):
-            self._signatures = np.concatenate((self._signatures, np.empty_like(self._signatures)))
+            self._signatures = np.concatenate(
+                (self._signatures, np.empty_like(self._signatures[: count // 2]))
+            )
         self._signatures[count] = print_.signature
         self._offsets.append(self._spool.append(print_.shingles.astype(np.uint32, copy=False).tobytes()))
         self._counts.append(len(print_.shingles))
