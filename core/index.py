@@ -132,8 +132,7 @@ class _Run:
     def absorb(self, newer: _Run) -> None:
         """Take in a newer run; among equal values, this run's (earlier) positions stay first.
 
-        Band by band, so that only one band is held twice meanwhile. (A lookup
-        made before keeps the arrays it points into.)
+        Band by band, so that only one band is held twice meanwhile.
         """
         for band in range(len(self.values)):
             both = np.concatenate((self.values[band], newer.values[band]))

@@ -25,7 +25,7 @@ from core.settings import DedupSettings
 from core.similarity import is_copy, overlap
 from core.spool import SpooledFingerprints, TextSpool
 from core.streams import field_map, is_warc, jsonl_documents, warc_documents
-from core.workers import FingerprintShape, Result, clean_in_workers, clean_with_limit
+from core.workers import Result, clean_in_workers, clean_with_limit
 
 ErrorHandler = Callable[[DocumentError], None]
 MAX_VERIFIED = 32
@@ -125,7 +125,7 @@ def clean_and_fingerprint(
     With worker processes, each worker fingerprints what it cleaned: the main
     process, which clusters, is then left with less serial work.
     """
-    results, in_workers = _cleaned(docs, jobs, timeout, (settings.shingle_size, settings.num_perm))
+    results, in_workers = _cleaned(docs, jobs, timeout, settings)
     if in_workers:
         yield from _handled(results, on_error)
     else:
@@ -133,13 +133,13 @@ def clean_and_fingerprint(
 
 
 def _cleaned(
-    docs: Iterable[Document], jobs: int, timeout: float | None, shape: FingerprintShape | None
+    docs: Iterable[Document], jobs: int, timeout: float | None, settings: DedupSettings | None
 ) -> tuple[Iterator[Result], bool]:
-    """Cleaning results, and whether they come from workers (which fingerprint too, given a shape)."""
+    """Cleaning results, and whether they come from workers (which fingerprint too, given settings)."""
     docs = iter(docs)
     head = list(islice(docs, WORKERS_FROM)) if jobs > 1 else []
     if jobs > 1 and len(head) == WORKERS_FROM:
-        return clean_in_workers(chain(head, docs), jobs, timeout, shape), True
+        return clean_in_workers(chain(head, docs), jobs, timeout, settings), True
     # one process, or a batch too small to pay for starting workers
     return _clean_serially(chain(head, docs), timeout), False
 

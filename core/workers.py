@@ -2,7 +2,7 @@
 
 A pathological page must not hang the batch: each document gets ``timeout``
 seconds (an interval timer raises inside the cleaner; C code is interrupted
-when it next returns to Python). Given a ``FingerprintShape``, the workers also
+when it next returns to Python). Given dedup settings, the workers also
 fingerprint what they cleaned, so that the main process, which clusters, only
 gathers. A worker that dies (a crash in a C library)
 costs only the document that killed it: the documents that were in flight with
@@ -26,6 +26,7 @@ from core.clean.rules import Rules
 from core.document import Document
 from core.errors import DocumentError
 from core.fingerprint import Fingerprint, fingerprints
+from core.settings import DedupSettings
 
 CHUNK = 16  # documents per task: plain text cleans in well under a millisecond
 # Tasks queued per worker, so that a long stream is never read ahead in full. When the workers
@@ -33,7 +34,6 @@ CHUNK = 16  # documents per task: plain text cleans in well under a millisecond
 # documents a worker keep them busy through a chunk.
 IN_FLIGHT_PER_WORKER = 4
 IN_FLIGHT_PER_WORKER_FINGERPRINTING = 64
-FingerprintShape = tuple[int, int]  # (shingle size, permutations)
 Result = Document | tuple[Document, Fingerprint] | DocumentError
 
 
@@ -73,14 +73,14 @@ def clean_with_limit(doc: Document, rules: Rules, timeout: float | None) -> Docu
 
 
 def _clean_chunk(
-    docs: list[Document], *, timeout: float | None, shape: FingerprintShape | None
+    docs: list[Document], *, timeout: float | None, settings: DedupSettings | None
 ) -> list[Result]:
     rules = load_rules()
     results = [clean_with_limit(doc, rules, timeout) for doc in docs]
-    if shape is None:
+    if settings is None:
         return results
     cleaned = [r for r in results if isinstance(r, Document)]
-    prints = iter(fingerprints([doc.text for doc in cleaned], *shape))
+    prints = iter(fingerprints([doc.text for doc in cleaned], settings.shingle_size, settings.num_perm))
     return [r if isinstance(r, DocumentError) else (r, next(prints)) for r in results]
 
 
@@ -90,14 +90,14 @@ def _executor(jobs: int) -> ProcessPoolExecutor:
 
 
 def clean_in_workers(
-    docs: Iterable[Document], jobs: int, timeout: float | None, shape: FingerprintShape | None = None
+    docs: Iterable[Document], jobs: int, timeout: float | None, settings: DedupSettings | None = None
 ) -> Iterator[Result]:
     """Clean in ``jobs`` processes; results come back in input order.
 
-    With a ``shape``, each cleaned document comes back with its fingerprint, as a pair.
+    With dedup ``settings``, each cleaned document comes back with its fingerprint, as a pair.
     """
-    task = partial(_clean_chunk, timeout=timeout, shape=shape)
-    in_flight = IN_FLIGHT_PER_WORKER if shape is None else IN_FLIGHT_PER_WORKER_FINGERPRINTING
+    task = partial(_clean_chunk, timeout=timeout, settings=settings)
+    in_flight = IN_FLIGHT_PER_WORKER if settings is None else IN_FLIGHT_PER_WORKER_FINGERPRINTING
     executor = _executor(jobs)
     pending: deque[tuple[list[Document], Future]] = deque()
     try:
