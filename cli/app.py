@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from cli.options import (
+from .options import (
     DEFAULT_CANONICAL,
     DEFAULT_MAX_BYTES,
     DEFAULT_TIMEOUT,
@@ -45,7 +45,7 @@ from cli.options import (
     Timeout,
     worker_count,
 )
-from cli.output import (
+from .output import (
     Messages,
     OutputOptions,
     closed_stdout_ends_quietly,
@@ -160,9 +160,9 @@ def _clean_stream(
     run: Run, paths, input_format, fields, null, max_bytes, jobs, timeout, settings=None
 ) -> Iterator:
     """Clean documents; given dedup ``settings``, (document, fingerprint) pairs."""
-    from core.errors import UsageError
-    from core.pipeline import clean_and_fingerprint, clean_documents, read_documents
-    from core.streams import field_map
+    from ..errors import UsageError
+    from ..pipeline import clean_and_fingerprint, clean_documents, read_documents
+    from ..streams import field_map
 
     try:
         field_names = field_map(fields or ())
@@ -184,8 +184,8 @@ def _clean_stream(
 
 
 def _settings(**values):
-    from core.errors import UsageError
-    from core.settings import DedupSettings
+    from ..errors import UsageError
+    from ..settings import DedupSettings
 
     try:
         return DedupSettings(**values)
@@ -218,7 +218,7 @@ def clean(
         if options.format == Format.text:
             write_text_documents(docs, sys.stdout)
         elif options.format == Format.table:
-            from cli.render import render_documents, stdout_console
+            from .render import render_documents, stdout_console
 
             for _ in render_documents(docs, stdout_console(sys.stdout, options.no_color)):
                 pass
@@ -309,10 +309,10 @@ def dedup(
 def _cluster(printed, settings, db: str | None):
     """One-off clustering of fingerprinted documents, or clustering against the persistent index at ``db``."""
     if db is None:
-        from core.pipeline import cluster_documents
+        from ..pipeline import cluster_documents
 
         return cluster_documents(printed, settings)
-    from core.incremental import cluster_with_index
+    from ..incremental import cluster_with_index
 
     printed = list(printed)  # clean everything first: the index is locked only while clustering
     with _open_index(db, settings) as store:
@@ -322,9 +322,9 @@ def _cluster(printed, settings, db: str | None):
 @contextmanager
 def _open_index(db: str, settings):
     """The index at ``db``; an index that cannot be used is a usage error (exit 2), with its reason."""
-    from core.errors import StoreError
-    from core.incremental import settings_fingerprint
-    from core.store import open_store
+    from ..errors import StoreError
+    from ..incremental import settings_fingerprint
+    from ..store import open_store
 
     try:
         store = open_store(db, settings_fingerprint(settings))
@@ -357,7 +357,7 @@ def _write_clusters(clusters, options: OutputOptions, by: Shape, unique: bool) -
         if options.format == Format.text:
             write_text_documents((c.canonical for c in clusters), out)
         elif options.format == Format.table:
-            from cli.render import render_documents, stdout_console
+            from .render import render_documents, stdout_console
 
             for _ in render_documents((c.canonical for c in clusters), stdout_console(out, options.no_color)):
                 pass
@@ -366,7 +366,7 @@ def _write_clusters(clusters, options: OutputOptions, by: Shape, unique: bool) -
     elif options.format == Format.text:
         write_text_clusters(clusters, out, by)
     elif options.format == Format.table:
-        from cli.render import render_clusters, render_doc_table, stdout_console
+        from .render import render_clusters, render_doc_table, stdout_console
 
         console = stdout_console(out, options.no_color)
         render_doc_table(clusters, console) if by == Shape.doc else render_clusters(clusters, console)
@@ -393,7 +393,7 @@ def explain(
     The verification figures, and the passages of FIRST that SECOND also carries (highlighted on a
     terminal; one JSON object with --format json/jsonl or in a pipe).
     """
-    from core.explain import explain as explain_pair
+    from ..explain import explain as explain_pair
 
     options = OutputOptions.resolve(fmt, quiet, no_color)
     settings = _settings(threshold=threshold, shingle_size=shingle_size, min_shared=min_shared)
@@ -408,7 +408,7 @@ def explain(
         if options.format == Format.text:
             write_text_explanation(result, sys.stdout)
         elif options.format == Format.table:
-            from cli.render import render_explanation, stdout_console
+            from .render import render_explanation, stdout_console
 
             render_explanation(result, stdout_console(sys.stdout, options.no_color))
         else:

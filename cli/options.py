@@ -12,8 +12,8 @@ from typing import Annotated
 
 import typer
 
-from core.readers import DEFAULT_MAX_BYTES  # noqa: F401  (re-exported for the commands)
-from core.settings import CANONICAL_RULES, DedupSettings
+from ..readers import DEFAULT_MAX_BYTES  # noqa: F401  (re-exported for the commands)
+from ..settings import CANONICAL_RULES, DedupSettings
 
 DEFAULTS = DedupSettings()
 

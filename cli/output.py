@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO
 
-from cli.options import Format, Shape
-from core.document import Cluster, Document
+from ..document import Cluster, Document
+from .options import Format, Shape
 
 # ---------------------------------------------------------------- options
 

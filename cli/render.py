@@ -14,7 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from core.document import Cluster, Document
+from ..document import Cluster, Document
 
 
 def stdout_console(stream: IO[str], no_color: bool) -> Console:
@@ -60,7 +60,7 @@ def render_clusters(clusters: Iterable[Cluster], console: Console) -> None:
 
 def render_doc_table(clusters: Iterable[Cluster], console: Console) -> None:
     """``--by doc`` for people: one row per document."""
-    from cli.output import doc_records
+    from .output import doc_records
 
     table = Table(header_style="bold")
     for column in ("cluster", "similarity", "status", "document", "title"):

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from core.document import Document
-from core.errors import UsageError
-from core.fingerprint import Fingerprint
-from core.settings import CANONICAL_RULES as RULES
-from core.similarity import overlap
+from .document import Document
+from .errors import UsageError
+from .fingerprint import Fingerprint
+from .settings import CANONICAL_RULES as RULES
+from .similarity import overlap
 
 
 def choose_canonical(docs: Sequence[Document], prints: Sequence[Fingerprint], rule: str = "longest") -> int:

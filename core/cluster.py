@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.fingerprint import Fingerprint
-from core.similarity import overlap
+from .fingerprint import Fingerprint
+from .similarity import overlap
 
 LINK_FLOOR = 0.05
 REPRESENTATIVES = 4

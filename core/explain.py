@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.document import Document
-from core.fingerprint import normalise, positional_shingles, shingle_hashes
-from core.pipeline import DedupSettings
-from core.similarity import is_copy, overlap
+from .document import Document
+from .fingerprint import normalise, positional_shingles, shingle_hashes
+from .pipeline import DedupSettings
+from .similarity import is_copy, overlap
 
 _WORD_SPAN = re.compile(r"\w+(?:[.,\u00a0\u202f'’]\d{3}\b)*")
 

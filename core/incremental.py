@@ -20,14 +20,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from core.canonical import choose_canonical
-from core.cluster import Edge, EdgeColumns, cluster_groups
-from core.document import Cluster, Document, Member
-from core.fingerprint import Fingerprint, fingerprint
-from core.index import CandidateIndex
-from core.pipeline import agreement_with, closest_candidates, fingerprint_documents
-from core.settings import DedupSettings
-from core.similarity import is_copy, overlap
+from .canonical import choose_canonical
+from .cluster import Edge, EdgeColumns, cluster_groups
+from .document import Cluster, Document, Member
+from .fingerprint import Fingerprint, fingerprint
+from .index import CandidateIndex
+from .pipeline import agreement_with, closest_candidates, fingerprint_documents
+from .settings import DedupSettings
+from .similarity import is_copy, overlap
 
 NEW, DUPLICATE, SEEN = "new", "duplicate", "seen"
 
@@ -79,7 +79,7 @@ def _as_document(stored) -> Document:
 
 def settings_fingerprint(settings: DedupSettings) -> dict:
     """What an index must agree on with the run that reads it."""
-    from core.fingerprint import SEED
+    from .fingerprint import SEED
 
     return {
         "shingle_size": settings.shingle_size,

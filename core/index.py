@@ -22,8 +22,8 @@ from collections.abc import Hashable
 import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
 
-from core.errors import UsageError
-from core.fingerprint import SEED
+from .errors import UsageError
+from .fingerprint import SEED
 
 
 def minhash(signature: np.ndarray, num_perm: int, seed: int = SEED) -> LeanMinHash:

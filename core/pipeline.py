@@ -13,19 +13,19 @@ from typing import IO
 
 import numpy as np
 
-from core.canonical import choose_canonical
-from core.clean import load_rules
-from core.cluster import Edge, EdgeColumns, cluster_groups
-from core.document import Cluster, Document, Member
-from core.errors import DocumentError, UsageError
-from core.fingerprint import Fingerprint, fingerprints
-from core.index import BandIndex
-from core.readers import DEFAULT_MAX_BYTES, iter_sources, read_document
-from core.settings import DedupSettings
-from core.similarity import is_copy, overlap
-from core.spool import SpooledFingerprints, TextSpool
-from core.streams import field_map, is_warc, jsonl_documents, warc_documents
-from core.workers import Result, clean_in_workers, clean_with_limit
+from .canonical import choose_canonical
+from .clean import load_rules
+from .cluster import Edge, EdgeColumns, cluster_groups
+from .document import Cluster, Document, Member
+from .errors import DocumentError, UsageError
+from .fingerprint import Fingerprint, fingerprints
+from .index import BandIndex
+from .readers import DEFAULT_MAX_BYTES, iter_sources, read_document
+from .settings import DedupSettings
+from .similarity import is_copy, overlap
+from .spool import SpooledFingerprints, TextSpool
+from .streams import field_map, is_warc, jsonl_documents, warc_documents
+from .workers import Result, clean_in_workers, clean_with_limit
 
 ErrorHandler = Callable[[DocumentError], None]
 MAX_VERIFIED = 32

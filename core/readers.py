@@ -16,8 +16,8 @@ from collections.abc import Iterable, Iterator
 from glob import glob, has_magic
 from typing import IO
 
-from core.document import HTML, TEXT, Document
-from core.errors import DocumentError, printable
+from .document import HTML, TEXT, Document
+from .errors import DocumentError, printable
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 

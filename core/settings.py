@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.errors import UsageError
+from .errors import UsageError
 
 CANONICAL_RULES = ("longest", "central", "earliest")
 

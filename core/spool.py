@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from core.fingerprint import Fingerprint
+from .fingerprint import Fingerprint
 
 RECENT_SHINGLE_SETS = 4096  # read back and kept: a document is verified against a few dozen others in a row
 

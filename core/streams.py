@@ -12,9 +12,9 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import IO
 
-from core.document import HTML, TEXT, Document
-from core.errors import DocumentError, UsageError
-from core.readers import DEFAULT_MAX_BYTES, document_from_bytes
+from .document import HTML, TEXT, Document
+from .errors import DocumentError, UsageError
+from .readers import DEFAULT_MAX_BYTES, document_from_bytes
 
 JSONL_FIELDS = ("id", "text", "html", "url", "title", "date")
 WARC_MAGIC = b"WARC/"

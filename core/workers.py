@@ -21,12 +21,12 @@ from contextlib import contextmanager
 from functools import partial
 from multiprocessing import get_context
 
-from core.clean import clean_document, load_rules
-from core.clean.rules import Rules
-from core.document import Document
-from core.errors import DocumentError
-from core.fingerprint import Fingerprint, fingerprints
-from core.settings import DedupSettings
+from .clean import clean_document, load_rules
+from .clean.rules import Rules
+from .document import Document
+from .errors import DocumentError
+from .fingerprint import Fingerprint, fingerprints
+from .settings import DedupSettings
 
 CHUNK = 16  # documents per task: plain text cleans in well under a millisecond
 # Tasks queued per worker, so that a long stream is never read ahead in full. When the workers

@@ -6,8 +6,8 @@ import zlib
 
 import numpy as np
 
-from core.document import Document
-from core.fingerprint import Fingerprint, fingerprint, signature
+from newsdedup.document import Document
+from newsdedup.fingerprint import Fingerprint, fingerprint, signature
 from tests.conftest import article
 
 SETTINGS = {"shingle_size": 3, "num_perm": 128, "bands": 64, "seed": 1, "schema": 1}

@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from core.errors import StoreError
-from core.store import open_store
+from newsdedup.errors import StoreError
+from newsdedup.store import open_store
 from tests.store_helpers import SETTINGS, batch_document
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from core.pipeline import clean_documents, dedup_documents, read_documents
+from newsdedup.pipeline import clean_documents, dedup_documents, read_documents
 from tools import bench
 from tools.corpus import corpus_labels, generate_corpus, write_corpus
 from tools.scoring import adjusted_rand_index

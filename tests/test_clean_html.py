@@ -1,10 +1,10 @@
 import pytest
 
-from core.clean import clean_document
-from core.clean.html import html_to_text, parse_html
-from core.clean.metadata import PageMetadata, page_metadata
-from core.document import HTML, Document
-from core.errors import DocumentError
+from newsdedup.clean import clean_document
+from newsdedup.clean.html import html_to_text, parse_html
+from newsdedup.clean.metadata import PageMetadata, page_metadata
+from newsdedup.document import HTML, Document
+from newsdedup.errors import DocumentError
 from tests.conftest import article, photo_captions
 
 

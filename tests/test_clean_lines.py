@@ -1,6 +1,6 @@
 import pytest
 
-from core.clean.lines import (
+from newsdedup.clean.lines import (
     boilerplate_reason,
     cut_tail,
     drop_headline_bullets,
@@ -8,7 +8,7 @@ from core.clean.lines import (
     ends_sentence,
     filter_lines,
 )
-from core.clean.rules import load_rules
+from newsdedup.clean.rules import load_rules
 
 RULES = load_rules()
 BODY = [
@@ -125,7 +125,7 @@ def test_table_rows_and_captions_in_a_gallery_are_content():
 
 
 def test_comment_sections_start_a_tail():
-    from core.clean.lines import is_tail_marker
+    from newsdedup.clean.lines import is_tail_marker
 
     assert is_tail_marker("34 responses to “Anthony Lynn: we needed to win”", RULES)
     assert is_tail_marker("jjackwagon says:", RULES)
@@ -133,7 +133,7 @@ def test_comment_sections_start_a_tail():
 
 
 def test_headline_matches_with_or_without_a_site_suffix():
-    from core.clean.lines import drop_title_and_stutter, is_headline
+    from newsdedup.clean.lines import drop_title_and_stutter, is_headline
 
     assert is_headline("Storm hits the coast", "Storm hits the coast | Daily Planet")
     assert not is_headline("Storm hits the coast again and again, officials said.", "Storm hits the coast")
@@ -142,7 +142,7 @@ def test_headline_matches_with_or_without_a_site_suffix():
 
 
 def test_link_lists_go_but_a_list_of_plain_lines_stays():
-    from core.clean.lines import drop_link_lists
+    from newsdedup.clean.lines import drop_link_lists
 
     links = frozenset({"other story one", "other story two", "read more"})
     lines = [BODY[0], "Other story one", "Other story two", BODY[1], "Oct. 3 -- Phoenix, AZ", "Read more"]

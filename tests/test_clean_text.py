@@ -1,7 +1,7 @@
-from core.clean import clean_document
-from core.clean.rules import load_rules
-from core.clean.text import clean_text, densest_block, find_title, strip_site_suffix
-from core.document import Document
+from newsdedup.clean import clean_document
+from newsdedup.clean.rules import load_rules
+from newsdedup.clean.text import clean_text, densest_block, find_title, strip_site_suffix
+from newsdedup.document import Document
 from tests.conftest import article, photo_captions
 
 RULES = load_rules()
@@ -99,7 +99,7 @@ def test_comments_longer_than_the_article_are_still_cut():
 
 
 def test_more_from_a_publication_starts_a_tail():
-    from core.clean.lines import is_tail_marker
+    from newsdedup.clean.lines import is_tail_marker
 
     assert is_tail_marker("More From the Los Angeles Times", RULES)
     assert not is_tail_marker(

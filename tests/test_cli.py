@@ -3,7 +3,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from cli.app import app
+from newsdedup.cli.app import app
 from tests.conftest import SAMPLES, article
 
 runner = CliRunner()

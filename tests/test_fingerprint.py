@@ -5,8 +5,8 @@ from datasketch import MinHash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import core.fingerprint as fingerprint_module
-from core.fingerprint import (
+import newsdedup.fingerprint as fingerprint_module
+from newsdedup.fingerprint import (
     fingerprint,
     fingerprints,
     normalise,

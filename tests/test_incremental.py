@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cli.app import app
-from core.document import Document
-from core.incremental import dedup_with_index, settings_fingerprint
-from core.pipeline import clean_documents, dedup_documents, read_documents
-from core.settings import DedupSettings
-from core.store import open_store
+from newsdedup.cli.app import app
+from newsdedup.document import Document
+from newsdedup.incremental import dedup_with_index, settings_fingerprint
+from newsdedup.pipeline import clean_documents, dedup_documents, read_documents
+from newsdedup.settings import DedupSettings
+from newsdedup.store import open_store
 from tests.conftest import SAMPLES, article
 
 COMMAND = shutil.which("newsdedup") or str(Path(sys.executable).parent / "newsdedup")

@@ -1,13 +1,13 @@
 import numpy as np
 import pytest
 
-from core.canonical import choose_canonical
-from core.cluster import Edge, EdgeColumns, cluster_groups
-from core.document import Document
-from core.errors import UsageError
-from core.fingerprint import fingerprint, fingerprints
-from core.index import BandIndex, CandidateIndex, candidate_probability
-from core.similarity import overlap
+from newsdedup.canonical import choose_canonical
+from newsdedup.cluster import Edge, EdgeColumns, cluster_groups
+from newsdedup.document import Document
+from newsdedup.errors import UsageError
+from newsdedup.fingerprint import fingerprint, fingerprints
+from newsdedup.index import BandIndex, CandidateIndex, candidate_probability
+from newsdedup.similarity import overlap
 from tests.conftest import article
 
 

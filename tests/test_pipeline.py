@@ -1,11 +1,11 @@
 import numpy as np
 import pytest
 
-from core import pipeline
-from core.document import Document
-from core.errors import DocumentError, UsageError
-from core.fingerprint import fingerprint
-from core.pipeline import (
+from newsdedup import pipeline
+from newsdedup.document import Document
+from newsdedup.errors import DocumentError, UsageError
+from newsdedup.fingerprint import fingerprint
+from newsdedup.pipeline import (
     FINGERPRINT_BATCH,
     DedupSettings,
     clean_documents,
@@ -91,16 +91,16 @@ def test_samples_cluster_000_with_002_and_keep_the_others_alone(samples):
 def test_a_document_over_the_time_limit_is_reported_and_the_rest_go_on(monkeypatch):
     import time
 
-    import core.workers
+    import newsdedup.workers
 
-    real = core.workers.clean_document
+    real = newsdedup.workers.clean_document
 
     def slow_for_one(doc, rules):
         if doc.id == "slow":
             time.sleep(5)
         return real(doc, rules)
 
-    monkeypatch.setattr(core.workers, "clean_document", slow_for_one)
+    monkeypatch.setattr(newsdedup.workers, "clean_document", slow_for_one)
     errors: list[DocumentError] = []
     docs = [Document(id=name, raw=article(name)) for name in ("fast1", "slow", "fast2")]
     cleaned = list(clean_documents(docs, timeout=0.2, on_error=errors.append))

@@ -4,12 +4,12 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.clean.lines import filter_lines, split_lines
-from core.clean.rules import load_rules
-from core.clean.text import clean_text
-from core.document import Document
-from core.pipeline import dedup_documents
-from core.similarity import shared_count
+from newsdedup.clean.lines import filter_lines, split_lines
+from newsdedup.clean.rules import load_rules
+from newsdedup.clean.text import clean_text
+from newsdedup.document import Document
+from newsdedup.pipeline import dedup_documents
+from newsdedup.similarity import shared_count
 
 RULES = load_rules()
 words = st.sampled_from(
@@ -58,9 +58,9 @@ def test_clustering_is_a_partition_invariant_to_input_order(choices, rng):
 
 # ---- the read and clean stages on arbitrary bytes (a short fuzz run of the readers and cleaners)
 
-from core.clean import clean_document  # noqa: E402
-from core.errors import DocumentError  # noqa: E402
-from core.readers import document_from_bytes  # noqa: E402
+from newsdedup.clean import clean_document  # noqa: E402
+from newsdedup.errors import DocumentError  # noqa: E402
+from newsdedup.readers import document_from_bytes  # noqa: E402
 
 tags = st.sampled_from(
     [

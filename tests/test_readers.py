@@ -4,9 +4,9 @@ import os
 
 import pytest
 
-from core.document import HTML, TEXT
-from core.errors import DocumentError
-from core.readers import decode, document_from_bytes, iter_sources, looks_like_html, read_document
+from newsdedup.document import HTML, TEXT
+from newsdedup.errors import DocumentError
+from newsdedup.readers import decode, document_from_bytes, iter_sources, looks_like_html, read_document
 
 
 def test_directory_is_walked_recursively_in_sorted_order_skipping_hidden(tmp_path):

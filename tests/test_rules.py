@@ -1,6 +1,6 @@
 import pytest
 
-from core.clean.rules import compile_rules, load_rules, parse_rules, phrase_key
+from newsdedup.clean.rules import compile_rules, load_rules, parse_rules, phrase_key
 
 
 def test_every_shipped_language_file_parses_and_indonesian_and_english_exist():

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from core.clean import clean_document
-from core.clean.rules import phrase_key
-from core.readers import read_document
+from newsdedup.clean import clean_document
+from newsdedup.clean.rules import phrase_key
+from newsdedup.readers import read_document
 from tests.conftest import SAMPLES, shared_path
 
 

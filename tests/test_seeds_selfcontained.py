@@ -1,7 +1,7 @@
 """The seed articles, checked without ../shared: the boilerplate each one carries is gone."""
 
-from core.clean import clean_document
-from core.readers import read_document
+from newsdedup.clean import clean_document
+from newsdedup.readers import read_document
 from tests.conftest import SAMPLES
 
 

@@ -2,10 +2,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from core.document import Document
-from core.fingerprint import fingerprints
-from core.pipeline import dedup_documents
-from core.spool import SpooledFingerprints, SpooledText, TextSpool
+from newsdedup.document import Document
+from newsdedup.fingerprint import fingerprints
+from newsdedup.pipeline import dedup_documents
+from newsdedup.spool import SpooledFingerprints, SpooledText, TextSpool
 from tests.conftest import article
 
 

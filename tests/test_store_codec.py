@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.fingerprint import signature
-from core.store import mask_location
-from core.store.codec import (
+from newsdedup.fingerprint import signature
+from newsdedup.store import mask_location
+from newsdedup.store.codec import (
     CorruptData,
     band_buckets,
     choose_representatives,

@@ -9,10 +9,10 @@ import sys
 import numpy as np
 import pytest
 
-from core.errors import StoreError, UsageError
-from core.fingerprint import Fingerprint
-from core.index import CandidateIndex
-from core.store import StoredDocument, open_store
+from newsdedup.errors import StoreError, UsageError
+from newsdedup.fingerprint import Fingerprint
+from newsdedup.index import CandidateIndex
+from newsdedup.store import StoredDocument, open_store
 from tests.conftest import REPO
 from tests.store_helpers import SETTINGS, batch_document, text_document
 

@@ -9,10 +9,10 @@ import pytest
 import redis
 from datasketch import MinHashLSH
 
-from core.errors import StoreError
-from core.index import minhash
-from core.store import open_store
-from core.store.redis_store import RedisStore
+from newsdedup.errors import StoreError
+from newsdedup.index import minhash
+from newsdedup.store import open_store
+from newsdedup.store.redis_store import RedisStore
 from tests.redis_server import start_server, stop_server
 from tests.store_helpers import SETTINGS, batch_document
 

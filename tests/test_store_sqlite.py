@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import StoreError
-from core.store import open_store
+from newsdedup.errors import StoreError
+from newsdedup.store import open_store
 from tests.conftest import REPO
 from tests.store_helpers import SETTINGS, batch_document
 from tools.store_size import fill
@@ -49,8 +49,8 @@ def run_python(code: str, *, privileged: bool = True, **kwargs) -> subprocess.Co
 
 
 OPEN_AND_ADD = """
-from core.errors import StoreError
-from core.store import open_store
+from newsdedup.errors import StoreError
+from newsdedup.store import open_store
 from tests.store_helpers import SETTINGS, batch_document
 from tools.store_size import fill
 try:

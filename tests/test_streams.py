@@ -3,9 +3,9 @@ import json
 
 import pytest
 
-from core.document import HTML, TEXT
-from core.errors import DocumentError, UsageError
-from core.streams import field_map, is_warc, jsonl_documents, warc_documents
+from newsdedup.document import HTML, TEXT
+from newsdedup.errors import DocumentError, UsageError
+from newsdedup.streams import field_map, is_warc, jsonl_documents, warc_documents
 
 
 def records(*lines: str) -> io.BytesIO:

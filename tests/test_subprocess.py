@@ -22,11 +22,23 @@ def test_installed_command_writes_json_lines_to_a_pipe():
     assert [json.loads(line)["size"] for line in result.stdout.splitlines()] == [2, 1, 1, 1]
 
 
-def test_python_dash_m_cli_works():
+def test_python_dash_m_newsdedup_works_from_anywhere(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "cli", "clean", SAMPLES], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "newsdedup", "clean", SAMPLES],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
     )
     assert result.returncode == 0 and len(result.stdout.splitlines()) == 5
+
+
+@pytest.mark.parametrize("name", ["core", "cli"])
+def test_the_installed_package_claims_only_the_newsdedup_import_name(tmp_path, name):
+    result = subprocess.run(
+        [sys.executable, "-c", f"import {name}"], capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
+    assert result.returncode == 1 and "ModuleNotFoundError" in result.stderr
 
 
 def test_find_print0_into_dash_0():

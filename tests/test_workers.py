@@ -4,10 +4,10 @@ import os
 
 import numpy as np
 
-from core.document import Document
-from core.errors import DocumentError
-from core.pipeline import clean_and_fingerprint, clean_documents, fingerprint_documents
-from core.settings import DedupSettings
+from newsdedup.document import Document
+from newsdedup.errors import DocumentError
+from newsdedup.pipeline import clean_and_fingerprint, clean_documents, fingerprint_documents
+from newsdedup.settings import DedupSettings
 from tests.conftest import article
 
 

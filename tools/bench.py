@@ -131,10 +131,10 @@ def measure_text_path(docs_dir: str, output_path: str) -> dict:
     composes them, with a clock around each (tests check the clusters agree).
     """
     setup_started = time.perf_counter()
-    from cli.output import cluster_record, write_json_lines
-    from core.clean.language import detect_language
-    from core.cluster import EdgeColumns
-    from core.pipeline import (
+    from newsdedup.clean.language import detect_language
+    from newsdedup.cli.output import cluster_record, write_json_lines
+    from newsdedup.cluster import EdgeColumns
+    from newsdedup.pipeline import (
         GATHER_CHUNK,
         Batch,
         DedupSettings,
@@ -272,8 +272,8 @@ def profile_text_path(docs_dir: str, output_path: str, prof_path: Path) -> dict:
 def bench_html(n: int, seed: int, jobs: int) -> dict:
     import trafilatura
 
-    from core.clean import clean_document, clear_caches, load_rules
-    from core.readers import read_document
+    from newsdedup.clean import clean_document, clear_caches, load_rules
+    from newsdedup.readers import read_document
 
     with tempfile.TemporaryDirectory(prefix="newsdedup-bench-html-") as workdir:
         write_corpus(workdir, n, seed=seed, kind="html", jobs=jobs)
@@ -318,11 +318,11 @@ def bench_peers(n: int, seed: int) -> dict:
     import numpy as np
     from datasketch import MinHash
 
-    from core.clean import clean_document, load_rules
-    from core.document import Document
-    from core.errors import DocumentError
-    from core.fingerprint import SEED, fingerprints, normalise, shingle_hashes, signature, signatures
-    from core.pipeline import DedupSettings
+    from newsdedup.clean import clean_document, load_rules
+    from newsdedup.document import Document
+    from newsdedup.errors import DocumentError
+    from newsdedup.fingerprint import SEED, fingerprints, normalise, shingle_hashes, signature, signatures
+    from newsdedup.pipeline import DedupSettings
 
     settings = DedupSettings()
     num_perm = settings.num_perm
@@ -419,11 +419,11 @@ def bench_peers(n: int, seed: int) -> dict:
 
 
 def _installed_command() -> tuple[list[str], str]:
-    """The installed ``newsdedup`` script next to this interpreter, else ``python -m cli``."""
+    """The installed ``newsdedup`` script next to this interpreter, else ``python -m newsdedup``."""
     script = Path(sys.executable).with_name("newsdedup")
     if script.exists():
         return [str(script)], "newsdedup"
-    return [sys.executable, "-m", "cli"], "python -m cli"
+    return [sys.executable, "-m", "newsdedup"], "python -m newsdedup"
 
 
 def bench_command(text_n: int, html_n: int, seed: int, jobs: int, runs: int = 2) -> dict:

@@ -51,9 +51,9 @@ def _predict(task: tuple[str, str]) -> str:
     system, path = task
     data = _read_input(Path(path))
     if system == "newsdedup":
-        from core.clean import clean_document
-        from core.errors import DocumentError
-        from core.readers import document_from_bytes
+        from newsdedup.clean import clean_document
+        from newsdedup.errors import DocumentError
+        from newsdedup.readers import document_from_bytes
 
         try:
             return clean_document(document_from_bytes(path, data)).text
@@ -74,7 +74,7 @@ def _predict(task: tuple[str, str]) -> str:
 
 def _insert_leaks(predicted: str) -> int:
     """Lines of a prediction that are related-link inserts or "more headlines" markers."""
-    from core.clean.rules import load_rules, phrase_key
+    from newsdedup.clean.rules import load_rules, phrase_key
 
     rules = load_rules()
     return sum(
@@ -137,7 +137,7 @@ def print_extraction(rows: list[dict]) -> None:
 
 
 def _newsdedup_clusters(paths: list[Path]) -> tuple[dict[str, int], int]:
-    from core.pipeline import clean_documents, dedup_documents, read_documents
+    from newsdedup.pipeline import clean_documents, dedup_documents, read_documents
 
     failures = []
     docs = clean_documents(
@@ -248,7 +248,7 @@ def dedup_report(labels: dict, predicted: dict[str, object]) -> dict:
 
 
 def _seed_check() -> str:
-    from core.pipeline import clean_documents, dedup_documents, read_documents
+    from newsdedup.pipeline import clean_documents, dedup_documents, read_documents
 
     clusters = dedup_documents(clean_documents(read_documents([str(REPO / "sample_docs")])))
     groups = sorted(sorted(Path(m.document.id).name[:3] for m in c.members) for c in clusters)

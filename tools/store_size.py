@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from core.document import Document
-from core.fingerprint import Fingerprint, signature
-from core.store import REDIS_SCHEMES, open_store
+from newsdedup.document import Document
+from newsdedup.fingerprint import Fingerprint, signature
+from newsdedup.store import REDIS_SCHEMES, open_store
 
 SETTINGS = {"shingle_size": 3, "num_perm": 128, "bands": 64, "seed": 1, "schema": 1}
 TARGET = 1024  # bytes per document beyond the canonical texts

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from core.clean.html import clean_html
-from core.clean.language import sample_language
-from core.clean.lines import boilerplate_reason, ends_sentence, is_comments_start, is_tail_marker, word_count
-from core.clean.rules import Rules, load_rules, phrase_key
-from core.clean.text import clean_text, line_score
-from core.document import HTML, Document
-from core.errors import DocumentError
+from ..document import HTML, Document
+from ..errors import DocumentError
+from .html import clean_html
+from .language import sample_language
+from .lines import boilerplate_reason, ends_sentence, is_comments_start, is_tail_marker, word_count
+from .rules import Rules, load_rules, phrase_key
+from .text import clean_text, line_score
 
 PARAGRAPH_SEPARATOR = "\n\n"
 

@@ -16,8 +16,8 @@ link texts and the page rendered as lines, for two repairs:
 
 from __future__ import annotations
 
-from core.clean.language import detect_language, stoplist
-from core.clean.lines import (
+from .language import detect_language, stoplist
+from .lines import (
     boilerplate_reason,
     drop_link_lists,
     drop_title_and_stutter,
@@ -27,9 +27,9 @@ from core.clean.lines import (
     split_lines,
     word_count,
 )
-from core.clean.metadata import page_metadata
-from core.clean.rules import Rules, phrase_key
-from core.clean.text import clean_text, line_score
+from .metadata import page_metadata
+from .rules import Rules, phrase_key
+from .text import clean_text, line_score
 
 MIN_BODY_WORDS = 25  # below this, trafilatura most likely missed the body
 SHORT_BODY_WORDS = 80  # below this, it may have taken a caption: the plain-text path gets a say

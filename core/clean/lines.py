@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from core.clean.rules import Rules, phrase_key
+from .rules import Rules, phrase_key
 
 _SUFFIX_SEPARATORS = set("|-–—:·»")
 _CLOSERS = "\"'”’»)]*"

@@ -107,7 +107,7 @@ def load_rules() -> Rules:
     """Load and compile every ``rules/*.txt`` shipped with the package."""
     merged: dict[str, set[str]] = {name: set() for name in SECTIONS}
     languages = []
-    for entry in sorted(resources.files("core.clean").joinpath("rules").iterdir(), key=lambda e: e.name):
+    for entry in sorted(resources.files(__package__).joinpath("rules").iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".txt"):
             continue
         languages.append(entry.name[:-4])

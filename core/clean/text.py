@@ -13,8 +13,8 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from core.clean.language import detect_language, stoplist
-from core.clean.lines import (
+from .language import detect_language, stoplist
+from .lines import (
     boilerplate_reason,
     drop_headline_bullets,
     drop_repeats,
@@ -26,7 +26,7 @@ from core.clean.lines import (
     split_lines,
     word_count,
 )
-from core.clean.rules import Rules
+from .rules import Rules
 
 _WORD = re.compile(r"[^\W\d_]+")
 _SITE_SUFFIX = re.compile(r"^(?P<title>.+?)\s+[|–—-]\s+(?P<site>[^|–—]+)$")

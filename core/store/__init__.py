@@ -6,9 +6,9 @@ SQLite file or in Redis; both backends behave the same (:class:`Store`).
 
 from __future__ import annotations
 
-from core.errors import StoreError
-from core.store.base import Store, mask_location
-from core.store.types import StoredCluster, StoredDocument
+from ..errors import StoreError
+from .base import Store, mask_location
+from .types import StoredCluster, StoredDocument
 
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
@@ -27,9 +27,9 @@ def open_store(location: str, settings_fingerprint: dict, *, busy_timeout: float
     to ``busy_timeout`` seconds for another process's batch.
     """
     if location.startswith(REDIS_SCHEMES):
-        from core.store.redis_store import RedisStore
+        from .redis_store import RedisStore
 
         return RedisStore(location, settings_fingerprint, busy_timeout=busy_timeout)
-    from core.store.sqlite_store import SQLiteStore
+    from .sqlite_store import SQLiteStore
 
     return SQLiteStore(location, settings_fingerprint, busy_timeout=busy_timeout)

@@ -21,10 +21,10 @@ from typing import ClassVar
 
 import numpy as np
 
-from core.document import Document
-from core.errors import StoreError, UsageError
-from core.fingerprint import SEED, Fingerprint, signature
-from core.store.codec import (
+from ..document import Document
+from ..errors import StoreError, UsageError
+from ..fingerprint import SEED, Fingerprint, signature
+from .codec import (
     CorruptData,
     band_buckets,
     choose_representatives,
@@ -34,7 +34,7 @@ from core.store.codec import (
     settings_difference,
     settings_json,
 )
-from core.store.types import StoredCluster, StoredDocument
+from .types import StoredCluster, StoredDocument
 
 STORE_FORMAT = "1"  # layout of the stored data; a different one cannot be read
 CHUNK = 500  # keys per query (SQLite parameter lists, Redis pipelines)

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
-from core.fingerprint import fmix32
+from ..fingerprint import fmix32
 
 _HEADER = struct.Struct("<IBI")
 _MAX_K = 32

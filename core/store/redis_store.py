@@ -30,11 +30,11 @@ from redis.backoff import ExponentialBackoff
 from redis.connection import SSLConnection, parse_url
 from redis.retry import Retry
 
-from core.errors import StoreError
-from core.index import minhash
-from core.store.base import Store, one_line
-from core.store.codec import band_buckets
-from core.store.types import StoredCluster, StoredDocument
+from ..errors import StoreError
+from ..index import minhash
+from .base import Store, one_line
+from .codec import band_buckets
+from .types import StoredCluster, StoredDocument
 
 PREFIX = "newsdedup"
 _META = f"{PREFIX}:meta"

@@ -25,10 +25,10 @@ from pathlib import Path
 
 import numpy as np
 
-from core.errors import StoreError
-from core.store.base import Store, one_line
-from core.store.codec import band_buckets
-from core.store.types import StoredCluster, StoredDocument
+from ..errors import StoreError
+from .base import Store, one_line
+from .codec import band_buckets
+from .types import StoredCluster, StoredDocument
 
 _SCHEMA = (
     "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",

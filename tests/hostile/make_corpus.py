@@ -16,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-from core.errors import printable
+from newsdedup.errors import printable
 
 ARTICLE = (
     "The harbour authority said on Monday that the new breakwater would be finished by the end of the year, "
