@@ -1,33 +1,35 @@
-"""The ``newsdedup`` command: a thin typer layer over :mod:`core`.
+"""The ``newsdedup`` command: a thin typer layer over the library.
 
 Exit codes: 0 success; 1 with ``--check`` when duplicates were found; 2 usage
 error, or at least one input that could not be read or cleaned (the others are
-still processed and written); 130 interrupted.
+still processed and written); 130 interrupted. Library exceptions become one
+line on stderr and an exit code in one place, :data:`EXIT_CODES`.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Annotated
 
 import typer
 from typer.core import TyperGroup
 
+from ..errors import DocumentError, NewsdedupError, NotAnArticle, StoreError, UsageError
+from ..read import DEFAULT_MAX_BYTES
 from .options import (
-    DEFAULT_CANONICAL,
-    DEFAULT_MAX_BYTES,
     DEFAULT_TIMEOUT,
-    DEFAULTS,
     Bands,
     CanonicalOpt,
     Db,
     DbArgument,
     ErrorsFile,
     Fields,
-    Format,
     FormatOpt,
     InputFormat,
     InputFormatOpt,
@@ -45,20 +47,7 @@ from .options import (
     Timeout,
     worker_count,
 )
-from .output import (
-    Messages,
-    OutputOptions,
-    closed_stdout_ends_quietly,
-    cluster_record,
-    doc_records,
-    document_record,
-    explanation_record,
-    unique_record,
-    write_records,
-    write_text_clusters,
-    write_text_documents,
-    write_text_explanation,
-)
+from .output import ClusterView, Messages, OutputOptions, closed_stdout_ends_quietly
 
 EXIT_OK = 0
 EXIT_DUPLICATES = 1
@@ -68,22 +57,50 @@ EXIT_CODES_HELP = (
     "Exit codes: 0 ok; 1 duplicates found (only with --check); "
     "2 usage error or some input could not be read (the rest is still written); 130 interrupted."
 )
+# What a library exception means for the command: its exit code and how its one line starts.
+EXIT_CODES: tuple[tuple[type[BaseException], int, str], ...] = (
+    (StoreError, EXIT_ERROR, "index error: "),
+    (UsageError, EXIT_ERROR, "error: "),
+    (NewsdedupError, EXIT_ERROR, "error: "),
+    (OSError, EXIT_ERROR, "error: "),
+)
+FAILURES_SHOWN = 5  # failures with the same reason printed before the rest are only counted
 
 
-class DefaultCommandGroup(TyperGroup):
-    """``newsdedup PATH...`` means ``newsdedup dedup PATH...``."""
+def exit_for(error: BaseException) -> typer.Exit:
+    """Report ``error`` in one line on stderr; the exit that says what kind it was."""
+    for kind, code, prefix in EXIT_CODES:
+        if isinstance(error, kind):
+            text = f"{error.filename}: {error.strerror}" if isinstance(error, OSError) else str(error)
+            Messages().error(prefix + " ".join(text.split()))
+            return typer.Exit(code)
+    raise error
+
+
+class NewsdedupGroup(TyperGroup):
+    """The command group: ``newsdedup PATH...`` means ``newsdedup dedup PATH...``, and library
+    errors end the command with one line and an exit code (:data:`EXIT_CODES`)."""
 
     default_command = "dedup"
     group_options = ("--help", "--version", "--install-completion", "--show-completion")
 
     def parse_args(self, ctx, args):
         if args and args[0] not in self.commands and args[0] not in self.group_options:
+            close = difflib.get_close_matches(args[0], list(self.commands), n=1, cutoff=0.75)
+            if close and not os.path.lexists(args[0]):
+                ctx.fail(f"no such command {args[0]!r}; did you mean {close[0]!r}?")
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
 
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except tuple(kind for kind, _, _ in EXIT_CODES) as error:
+            raise exit_for(error) from None
+
 
 app = typer.Typer(
-    cls=DefaultCommandGroup,
+    cls=NewsdedupGroup,
     no_args_is_help=True,
     add_completion=False,
     help=(
@@ -119,14 +136,21 @@ class Run:
 
     def __init__(self, options: OutputOptions, errors_path: str | None = None):
         self.options = options
-        self.messages = Messages(options)
-        self.failed = 0
-        self.cleaned = 0
+        self.messages = Messages(options.quiet, options.no_color)
+        self.failed = self.cleaned = self.skipped = 0
+        self._by_reason: dict[str, int] = {}
         self._errors = open(errors_path, "w", encoding="utf-8") if errors_path else None  # noqa: SIM115
 
-    def on_error(self, error) -> None:
+    def on_error(self, error: DocumentError) -> None:
+        if isinstance(error, NotAnArticle):
+            self.skipped += 1
+            return
         self.failed += 1
-        self.messages.error(f"{error.source}: {error.reason}")
+        seen = self._by_reason[error.reason] = self._by_reason.get(error.reason, 0) + 1
+        if seen <= FAILURES_SHOWN:
+            self.messages.error(f"{error.source}: {error.reason}")
+        if seen == FAILURES_SHOWN and getattr(error, "hint", None):
+            self.messages.error(f"{error.hint}; more failures like these are only counted")
         if self._errors:
             self._errors.write(
                 json.dumps({"source": error.source, "reason": error.reason}, ensure_ascii=False) + "\n"
@@ -140,57 +164,41 @@ class Run:
                 advance()
                 yield doc
 
-    def finish(self, summary: str, duplicates_found: bool = False, check: bool = False) -> typer.Exit:
+    def finish(self, summary: str = "", duplicates_found: bool = False, check: bool = False) -> typer.Exit:
         if self._errors:
             self._errors.close()
+        skipped = f", {self.skipped} non-article records skipped" if self.skipped else ""
         self.messages.info(
-            f"{self.cleaned + self.failed} documents read, {self.cleaned} cleaned, {self.failed} failed{summary}"
+            f"{self.cleaned + self.failed} documents read, {self.cleaned} cleaned, "
+            f"{self.failed} failed{skipped}{summary}"
         )
         if self.failed:
             return typer.Exit(EXIT_ERROR)
         return typer.Exit(EXIT_DUPLICATES if check and duplicates_found else EXIT_OK)
 
 
-def usage_error(message: str) -> typer.Exit:
-    Messages(OutputOptions(Format.jsonl)).error(f"error: {message}")
-    return typer.Exit(EXIT_ERROR)
+def _raw_documents(run: Run, paths, input_format, fields, null, max_bytes) -> Iterator:
+    from ..read import field_map, read_documents
 
-
-def _clean_stream(
-    run: Run, paths, input_format, fields, null, max_bytes, jobs, timeout, settings=None
-) -> Iterator:
-    """Clean documents; given dedup ``settings``, (document, fingerprint) pairs."""
-    from ..errors import UsageError
-    from ..pipeline import clean_and_fingerprint, clean_documents, read_documents
-    from ..streams import field_map
-
-    try:
-        field_names = field_map(fields or ())
-    except UsageError as error:
-        raise usage_error(str(error)) from None
-    raw = read_documents(
+    return read_documents(
         paths,
         input_format=input_format.value,
-        fields=field_names,
+        fields=field_map(fields or ()),
         stdin=sys.stdin.buffer,
         null_separated=null,
         max_bytes=max_bytes,
         on_error=run.on_error,
     )
+
+
+def _cleaned(run: Run, raw, jobs: int, timeout: float, settings=None) -> Iterator:
+    """Clean documents; given dedup ``settings``, (document, fingerprint) pairs."""
+    from ..pipeline import clean_and_fingerprint, clean_documents
+
     jobs = worker_count(jobs)
     if settings is None:
         return run.count(clean_documents(raw, jobs=jobs, timeout=timeout, on_error=run.on_error))
     return run.count(clean_and_fingerprint(raw, settings, jobs=jobs, timeout=timeout, on_error=run.on_error))
-
-
-def _settings(**values):
-    from ..errors import UsageError
-    from ..settings import DedupSettings
-
-    try:
-        return DedupSettings(**values)
-    except UsageError as error:
-        raise usage_error(str(error)) from None
 
 
 @app.command()
@@ -213,18 +221,15 @@ def clean(
     """
     options = OutputOptions.resolve(fmt, quiet, no_color)
     run = Run(options, errors)
-    docs = _clean_stream(run, paths, input_format, field, null, max_bytes, jobs, timeout)
+    raw = _raw_documents(run, paths, input_format, field, null, max_bytes)
     with closed_stdout_ends_quietly():
-        if options.format == Format.text:
-            write_text_documents(docs, sys.stdout)
-        elif options.format == Format.table:
-            from .render import render_documents, stdout_console
+        options.writer().documents(_cleaned(run, raw, jobs, timeout), sys.stdout)
+    raise run.finish()
 
-            for _ in render_documents(docs, stdout_console(sys.stdout, options.no_color)):
-                pass
-        else:
-            write_records((document_record(d) for d in docs), sys.stdout, options.format)
-    raise run.finish("")
+
+def _given_settings(**values) -> dict:
+    """The settings options given on the command line (unset ones are None)."""
+    return {name: getattr(value, "value", value) for name, value in values.items() if value is not None}
 
 
 @app.command()
@@ -258,12 +263,12 @@ def dedup(
     check: Annotated[
         bool, typer.Option("--check", help="Exit with 1 when any duplicates were found (like diff or grep).")
     ] = False,
-    threshold: Threshold = DEFAULTS.threshold,
-    shingle_size: ShingleSize = DEFAULTS.shingle_size,
-    num_perm: NumPerm = DEFAULTS.num_perm,
-    bands: Bands = DEFAULTS.bands,
-    min_shared: MinShared = DEFAULTS.min_shared,
-    canonical: CanonicalOpt = DEFAULT_CANONICAL,
+    threshold: Threshold = None,
+    shingle_size: ShingleSize = None,
+    num_perm: NumPerm = None,
+    bands: Bands = None,
+    min_shared: MinShared = None,
+    canonical: CanonicalOpt = None,
     input_format: InputFormatOpt = InputFormat.paths,
     field: Fields = None,
     null: Null = False,
@@ -283,65 +288,76 @@ def dedup(
     --db it is "new" (a story no earlier run indexed), "duplicate" (a copy of one) or "seen" (a
     document indexed by an earlier run).
     """
+    from ..settings import DedupSettings
 
-    options = OutputOptions.resolve(fmt, quiet, no_color)
-    settings = _settings(
+    given = _given_settings(
+        threshold=threshold,
         shingle_size=shingle_size,
         num_perm=num_perm,
         bands=bands,
-        threshold=threshold,
         min_shared=min_shared,
-        canonical=canonical.value,
+        canonical=canonical,
     )
+    if only_new and db is None:
+        raise UsageError("--only-new needs --db: new means not seen by an earlier run of that index")
+    options = OutputOptions.resolve(fmt, quiet, no_color)
     run = Run(options, errors)
-    printed = _clean_stream(run, paths, input_format, field, null, max_bytes, jobs, timeout, settings)
-    clusters = _cluster(printed, settings, db)
+    raw = _raw_documents(run, paths, input_format, field, null, max_bytes)
+    if db is None:
+        from ..pipeline import cluster_documents
+
+        settings = DedupSettings(**given)
+        clusters = cluster_documents(_cleaned(run, raw, jobs, timeout, settings), settings)
+    else:
+        clusters = _cluster_with_index(run, raw, db, given, jobs, timeout)
     duplicates = sum(c.size - 1 for c in clusters)
     if dupes_only:
         clusters = [c for c in clusters if c.size > 1]
     if only_new:
         clusters = _only_new(clusters)
     with closed_stdout_ends_quietly():
-        _write_clusters(clusters, options, by, unique)
+        options.writer().clusters(clusters, ClusterView(by.value, unique), sys.stdout)
     raise run.finish(f", {len(clusters)} clusters, {duplicates} duplicates", duplicates > 0, check)
 
 
-def _cluster(printed, settings, db: str | None):
-    """One-off clustering of fingerprinted documents, or clustering against the persistent index at ``db``."""
-    if db is None:
-        from ..pipeline import cluster_documents
+def _cluster_with_index(run: Run, raw, db: str, given: dict, jobs: int, timeout: float):
+    """Cluster against the index at ``db`` with its settings (``given`` ones must agree with them)."""
+    from ..indexed import IndexedRun
+    from ..pipeline import cluster_documents
 
-        return cluster_documents(printed, settings)
-    from ..incremental import cluster_with_index
-
-    printed = list(printed)  # clean everything first: the index is locked only while clustering
-    with _open_index(db, settings) as store:
-        return cluster_with_index(printed, settings, store)
+    with _index_for_writing(db, given) as store:
+        indexed = IndexedRun(store, store.settings)
+        # clean everything first: the index is locked only while clustering
+        printed = list(_cleaned(run, indexed.unseen(raw), jobs, timeout, store.settings))
+        return cluster_documents(printed, store.settings, indexed)
 
 
 @contextmanager
-def _open_index(db: str, settings):
-    """The index at ``db``; an index that cannot be used is a usage error (exit 2), with its reason."""
-    from ..errors import StoreError
-    from ..incremental import settings_fingerprint
-    from ..store import open_store
+def _index_for_writing(db: str, given: dict):
+    """The index at ``db`` for writing: an existing one keeps its settings, a new one is built with the
+    defaults and ``given``."""
+    from ..settings import DedupSettings
+    from ..store import NoIndex, open_store
 
     try:
-        store = open_store(db, settings_fingerprint(settings))
-    except StoreError as error:
-        raise usage_error(str(error)) from None
-    try:
+        with open_store(db) as existing:
+            settings = replace(existing.settings, **given)
+    except NoIndex:
+        settings = DedupSettings(**given)
+    with open_store(db, settings) as store:
         yield store
-    except StoreError as error:
-        raise usage_error(str(error)) from None
-    finally:
-        store.close()
+
+
+@contextmanager
+def _index_for_reading(db: str, *, writable: bool = False):
+    from ..store import open_store
+
+    with open_store(db, writable=writable) as store:
+        yield store
 
 
 def _only_new(clusters):
     """Keep the documents of stories nobody indexed before (and the clusters that hold them)."""
-    from dataclasses import replace
-
     kept = []
     for cluster in clusters:
         members = [m for m in cluster.members if m.document.meta.get("status", "new") == "new"]
@@ -350,40 +366,16 @@ def _only_new(clusters):
     return kept
 
 
-def _write_clusters(clusters, options: OutputOptions, by: Shape, unique: bool) -> None:
-    out = sys.stdout
-    if unique:
-        records = (unique_record(c) for c in clusters)
-        if options.format == Format.text:
-            write_text_documents((c.canonical for c in clusters), out)
-        elif options.format == Format.table:
-            from .render import render_documents, stdout_console
-
-            for _ in render_documents((c.canonical for c in clusters), stdout_console(out, options.no_color)):
-                pass
-        else:
-            write_records(records, out, options.format)
-    elif options.format == Format.text:
-        write_text_clusters(clusters, out, by)
-    elif options.format == Format.table:
-        from .render import render_clusters, render_doc_table, stdout_console
-
-        console = stdout_console(out, options.no_color)
-        render_doc_table(clusters, console) if by == Shape.doc else render_clusters(clusters, console)
-    elif by == Shape.doc:
-        write_records((record for c in clusters for record in doc_records(c)), out, options.format)
-    else:
-        write_records((cluster_record(c) for c in clusters), out, options.format)
-
-
 @app.command()
 def explain(
-    first: Annotated[str, typer.Argument(help="A document (file path).", show_default=False)],
+    first: Annotated[
+        str, typer.Argument(help="A document (a file path, or - for stdin).", show_default=False)
+    ],
     second: Annotated[str, typer.Argument(help="The document to compare it with.", show_default=False)],
     fmt: FormatOpt = None,
-    threshold: Threshold = DEFAULTS.threshold,
-    shingle_size: ShingleSize = DEFAULTS.shingle_size,
-    min_shared: MinShared = DEFAULTS.min_shared,
+    threshold: Threshold = None,
+    shingle_size: ShingleSize = None,
+    min_shared: MinShared = None,
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
     quiet: Quiet = False,
     no_color: NoColor = False,
@@ -394,25 +386,19 @@ def explain(
     terminal; one JSON object with --format json/jsonl or in a pipe).
     """
     from ..explain import explain as explain_pair
+    from ..settings import DedupSettings
 
-    options = OutputOptions.resolve(fmt, quiet, no_color)
-    settings = _settings(threshold=threshold, shingle_size=shingle_size, min_shared=min_shared)
-    run = Run(options)
-    docs = list(
-        _clean_stream(run, [first, second], InputFormat.paths, None, False, max_bytes, 1, DEFAULT_TIMEOUT)
+    settings = DedupSettings(
+        **_given_settings(threshold=threshold, shingle_size=shingle_size, min_shared=min_shared)
     )
+    options = OutputOptions.resolve(fmt, quiet, no_color)
+    run = Run(options)
+    raw = _raw_documents(run, [first, second], InputFormat.document, None, False, max_bytes)
+    docs = list(_cleaned(run, raw, 1, DEFAULT_TIMEOUT))
     if len(docs) != 2:
         raise typer.Exit(EXIT_ERROR)
-    result = explain_pair(docs[0], docs[1], settings)
     with closed_stdout_ends_quietly():
-        if options.format == Format.text:
-            write_text_explanation(result, sys.stdout)
-        elif options.format == Format.table:
-            from .render import render_explanation, stdout_console
-
-            render_explanation(result, stdout_console(sys.stdout, options.no_color))
-        else:
-            write_records([explanation_record(result)], sys.stdout, options.format)
+        options.writer().explanation(explain_pair(docs[0], docs[1], settings), sys.stdout)
     raise typer.Exit(EXIT_OK)
 
 
@@ -422,23 +408,11 @@ DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
 @index_app.command("stats")
-def index_stats(
-    db: DbArgument,
-    fmt: FormatOpt = None,
-    shingle_size: ShingleSize = DEFAULTS.shingle_size,
-    num_perm: NumPerm = DEFAULTS.num_perm,
-    bands: Bands = DEFAULTS.bands,
-) -> None:
+def index_stats(db: DbArgument, fmt: FormatOpt = None) -> None:
     """Print the index's size: documents, clusters, largest cluster, bytes, first and last run."""
-    settings = _settings(shingle_size=shingle_size, num_perm=num_perm, bands=bands)
     options = OutputOptions.resolve(fmt, False, False)
-    with _open_index(db, settings) as store, closed_stdout_ends_quietly():
-        stats = store.stats()
-        if options.format in (Format.text, Format.table):
-            for name, value in stats.items():
-                sys.stdout.write(f"{name}\t{value}\n")
-        else:
-            write_records([stats], sys.stdout, options.format)
+    with _index_for_reading(db) as store, closed_stdout_ends_quietly():
+        options.writer().records([store.stats()], sys.stdout)
 
 
 @index_app.command("prune")
@@ -450,33 +424,23 @@ def index_prune(
             "--older-than", help="Age of the documents to remove: a number and s, m, h, d or w (30d)."
         ),
     ],
-    shingle_size: ShingleSize = DEFAULTS.shingle_size,
-    num_perm: NumPerm = DEFAULTS.num_perm,
-    bands: Bands = DEFAULTS.bands,
     quiet: Quiet = False,
 ) -> None:
     """Remove documents first seen longer ago than --older-than; clusters left empty go too."""
     seconds = _duration(older_than)
-    settings = _settings(shingle_size=shingle_size, num_perm=num_perm, bands=bands)
-    with _open_index(db, settings) as store:
+    with _index_for_reading(db, writable=True) as store:
         removed = store.prune(seconds)
-    Messages(OutputOptions(Format.jsonl, quiet=quiet)).info(f"{removed} documents removed")
+    Messages(quiet).info(f"{removed} documents removed")
 
 
 @index_app.command("export")
-def index_export(
-    db: DbArgument,
-    fmt: FormatOpt = None,
-    shingle_size: ShingleSize = DEFAULTS.shingle_size,
-    num_perm: NumPerm = DEFAULTS.num_perm,
-    bands: Bands = DEFAULTS.bands,
-) -> None:
+def index_export(db: DbArgument, fmt: FormatOpt = None) -> None:
     """Print every indexed document: id, path, url, title, date, language, first_seen, cluster."""
-    settings = _settings(shingle_size=shingle_size, num_perm=num_perm, bands=bands)
     options = OutputOptions.resolve(fmt, False, False)
-    fmt_out = Format.jsonl if options.format in (Format.text, Format.table) else options.format
-    with _open_index(db, settings) as store, closed_stdout_ends_quietly():
-        write_records(store.export(), sys.stdout, fmt_out)
+    if options.format in ("text", "table"):
+        options = replace(options, format="jsonl")
+    with _index_for_reading(db) as store, closed_stdout_ends_quietly():
+        options.writer().records(store.export(), sys.stdout)
 
 
 def _duration(text: str) -> float:
@@ -484,7 +448,7 @@ def _duration(text: str) -> float:
     try:
         return float(number) * DURATION_UNITS[unit]
     except (KeyError, ValueError):
-        raise usage_error(
+        raise UsageError(
             f"--older-than takes a number and s, m, h, d or w (like 30d), got {text!r}"
         ) from None
 

@@ -1,7 +1,9 @@
 """Options shared by the commands, declared once (typer ``Annotated`` aliases).
 
-Defaults come from :class:`core.settings.DedupSettings`; every option a cron job
-would set has an environment variable.
+Choices and help come from the library's registries (input formats, canonical
+rules, index backends) and its settings; their values are checked by
+:class:`newsdedup.settings.DedupSettings`, in one place. Every option a cron
+job would set has an environment variable.
 """
 
 from __future__ import annotations
@@ -12,32 +14,23 @@ from typing import Annotated
 
 import typer
 
-from ..readers import DEFAULT_MAX_BYTES  # noqa: F401  (re-exported for the commands)
-from ..settings import CANONICAL_RULES, DedupSettings
+from ..canonical import RULES as CANONICAL_RULES
+from ..read import INPUT_FORMATS
+from ..settings import DedupSettings
+from .output import WRITERS
 
 DEFAULTS = DedupSettings()
+DEFAULT_TIMEOUT = 60.0
 
-
-class Format(str, Enum):
-    jsonl = "jsonl"
-    json = "json"
-    csv = "csv"
-    tsv = "tsv"
-    text = "text"
-    table = "table"
+Format = Enum("Format", {name: name for name in WRITERS}, type=str)
+InputFormat = Enum("InputFormat", {name: name for name in INPUT_FORMATS}, type=str)
+Canonical = Enum("Canonical", {name: name for name in CANONICAL_RULES}, type=str)
 
 
 class Shape(str, Enum):
     cluster = "cluster"
     doc = "doc"
 
-
-class InputFormat(str, Enum):
-    paths = "paths"
-    jsonl = "jsonl"
-
-
-Canonical = Enum("Canonical", {rule: rule for rule in CANONICAL_RULES}, type=str)
 
 Paths = Annotated[
     list[str],
@@ -75,7 +68,7 @@ InputFormatOpt = Annotated[
         "--input-format",
         "-i",
         envvar="NEWSDEDUP_INPUT_FORMAT",
-        help="paths: files to read; jsonl: JSON Lines records with an id and html or text (url, title, date optional).",
+        help="; ".join(f"{name}: {summary}" for name, summary in INPUT_FORMATS.items()) + ".",
     ),
 ]
 Fields = Annotated[
@@ -133,7 +126,8 @@ Db = Annotated[
         "--db",
         envvar="NEWSDEDUP_DB",
         help="Persistent index, a SQLite file or redis://[:password@]host:port/N: documents are clustered "
-        "together with everything indexed by earlier runs, and added to it.",
+        "together with everything indexed by earlier runs, and added to it. It keeps the settings it was "
+        "built with.",
         show_default=False,
     ),
 ]
@@ -143,45 +137,44 @@ DbArgument = Annotated[
         envvar="NEWSDEDUP_DB", help="The index: a SQLite file or redis://host:port/N.", show_default=False
     ),
 ]
+
+
+def _setting(envvar: str, text: str, name: str):
+    """An option of the settings: unset, it is the default, or with --db the index's own setting."""
+    return typer.Option(
+        envvar=envvar,
+        help=f"{text} (default {getattr(DEFAULTS, name)}; with --db, the index's).",
+        show_default=False,
+    )
+
+
 Threshold = Annotated[
-    float,
-    typer.Option(
-        envvar="NEWSDEDUP_THRESHOLD",
-        min=0.01,
-        max=1.0,
-        help="Containment (shared shingles / shingles of the shorter text) two documents must reach, "
-        "as a 99% lower confidence bound, to be copies.",
+    float | None,
+    _setting(
+        "NEWSDEDUP_THRESHOLD",
+        "Containment (shared shingles / shingles of the shorter text) two documents must reach, "
+        "as a 99% lower confidence bound, to be copies",
+        "threshold",
     ),
 ]
-ShingleSize = Annotated[
-    int, typer.Option(envvar="NEWSDEDUP_SHINGLE_SIZE", min=1, max=10, help="Words per shingle.")
-]
-NumPerm = Annotated[
-    int, typer.Option(envvar="NEWSDEDUP_NUM_PERM", min=8, max=1024, help="MinHash permutations.")
-]
+ShingleSize = Annotated[int | None, _setting("NEWSDEDUP_SHINGLE_SIZE", "Words per shingle", "shingle_size")]
+NumPerm = Annotated[int | None, _setting("NEWSDEDUP_NUM_PERM", "MinHash permutations", "num_perm")]
 Bands = Annotated[
-    int,
-    typer.Option(
-        envvar="NEWSDEDUP_BANDS",
-        min=1,
-        help="LSH bands (must divide --num-perm); more bands, more candidates.",
-    ),
+    int | None,
+    _setting("NEWSDEDUP_BANDS", "LSH bands (must divide --num-perm); more bands, more candidates", "bands"),
 ]
 MinShared = Annotated[
-    int, typer.Option(envvar="NEWSDEDUP_MIN_SHARED", min=1, help="Shingles two copies must share at least.")
+    int | None, _setting("NEWSDEDUP_MIN_SHARED", "Shingles two copies must share at least", "min_shared")
 ]
 CanonicalOpt = Annotated[
-    Canonical,
-    typer.Option(
-        envvar="NEWSDEDUP_CANONICAL",
-        help="Which member stands for a cluster: longest (most complete text), central (shares most "
-        "with the others) or earliest (date).",
+    Canonical | None,
+    _setting(
+        "NEWSDEDUP_CANONICAL",
+        "Which member stands for a cluster: "
+        + "; ".join(f"{rule.name}, {rule.summary}" for rule in CANONICAL_RULES.values()),
+        "canonical",
     ),
 ]
-
-
-DEFAULT_CANONICAL = Canonical(DEFAULTS.canonical)
-DEFAULT_TIMEOUT = 60.0
 
 
 def worker_count(jobs: int) -> int:

@@ -1,7 +1,9 @@
-"""Record shapes, the writers for every format, and the messages channel.
+"""Writers, one per output format in one table, and the messages channel.
 
 stdout carries data only: JSON Lines (UTF-8, non-ASCII kept, one flushed object
-per line), a JSON array, CSV/TSV, plain text, or rich tables for a terminal.
+per line), a JSON array, CSV/TSV, plain text, or rich views for a terminal.
+Every writer answers the same four calls (documents, clusters, an explanation,
+plain records), so a new format is one class and one entry in :data:`WRITERS`.
 Everything meant for people goes through :class:`Messages` on stderr.
 """
 
@@ -11,112 +13,32 @@ import csv
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO
 
 from ..document import Cluster, Document
-from .options import Format, Shape
-
-# ---------------------------------------------------------------- options
+from ..records import cluster_record, doc_records, document_record, explanation_record, unique_record
 
 
-@dataclass
-class OutputOptions:
-    """Where and how a command writes."""
+@dataclass(frozen=True)
+class ClusterView:
+    """What ``dedup`` writes of its clusters: one record per cluster or per document, or canonicals only."""
 
-    format: Format
-    quiet: bool = False
-    no_color: bool = False
-
-    @classmethod
-    def resolve(
-        cls, fmt: Format | None, quiet: bool, no_color: bool, stdout: IO[str] | None = None
-    ) -> OutputOptions:
-        if fmt is None:
-            fmt = Format.table if _isatty(stdout or sys.stdout) else Format.jsonl
-        return cls(format=fmt, quiet=quiet, no_color=no_color)
+    by: str = "cluster"  # "cluster" or "doc"
+    unique: bool = False
 
 
-def _isatty(stream) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
+def view_records(clusters: Iterable[Cluster], view: ClusterView) -> Iterator[dict]:
+    if view.unique:
+        return (unique_record(c) for c in clusters)
+    if view.by == "doc":
+        return (record for c in clusters for record in doc_records(c))
+    return (cluster_record(c) for c in clusters)
 
 
-# ---------------------------------------------------------------- records
-
-
-def document_record(doc: Document) -> dict:
-    """``clean`` record: one per document."""
-    record = doc.summary()
-    record.update(kind=doc.kind, site=doc.site, text=doc.text)
-    return record
-
-
-def cluster_record(cluster: Cluster) -> dict:
-    """``dedup --by cluster`` record: one per cluster, singletons included."""
-    canonical = cluster.canonical.summary()
-    canonical["text"] = cluster.canonical.text
-    return {
-        "cluster": cluster.id,
-        "size": cluster.size,
-        "canonical": canonical,
-        "members": [
-            {
-                "id": m.document.id,
-                "path": m.document.path,
-                "title": m.document.title,
-                "similarity": m.similarity,
-                **({"status": m.document.meta["status"]} if "status" in m.document.meta else {}),
-            }
-            for m in cluster.members
-        ],
-    }
-
-
-def doc_records(cluster: Cluster) -> Iterator[dict]:
-    """``dedup --by doc`` records: one per document, with its cluster."""
-    for member in cluster.members:
-        record = member.document.summary()
-        record.update(
-            cluster=cluster.id,
-            size=cluster.size,
-            canonical=member.document is cluster.canonical,
-            canonical_id=cluster.canonical.id,
-            similarity=member.similarity,
-            status=member.document.meta.get("status", "new"),
-        )
-        yield record
-
-
-def unique_record(cluster: Cluster) -> dict:
-    """``dedup --unique`` record: the canonical document of a cluster, with its text."""
-    record = document_record(cluster.canonical)
-    record.update(cluster=cluster.id, size=cluster.size, members=[m.document.id for m in cluster.members])
-    return record
-
-
-def explanation_record(result) -> dict:
-    return {
-        "first": result.first.summary(),
-        "second": result.second.summary(),
-        "first_shingles": result.first_shingles,
-        "second_shingles": result.second_shingles,
-        "shared_shingles": result.shared,
-        "containment": round(result.containment, 4),
-        "containment_lower_bound": round(result.containment_lower_bound, 4),
-        "jaccard": round(result.jaccard, 4),
-        "copies": result.copies,
-        "passages": [
-            {"start": p.start, "end": p.end, "words": p.words, "text": p.text} for p in result.passages
-        ],
-    }
-
-
-# ---------------------------------------------------------------- writers
+# ---------------------------------------------------------------- machine formats
 
 
 def write_json_lines(records: Iterable[dict], stream: IO[str]) -> None:
@@ -146,32 +68,29 @@ def flat_row(record: dict) -> dict:
     return row
 
 
-def write_delimited(records: Iterable[dict], stream: IO[str], fmt: Format) -> None:
+def _delimited(tsv: bool) -> Callable[[Iterable[dict], IO[str]], None]:
     """CSV (RFC 4180 quoting) or TSV (tabs and newlines inside values escaped as \\t, \\n)."""
-    writer = None
-    for record in records:
-        row = flat_row(record)
-        if fmt == Format.tsv:
-            row = {k: _tsv_escape(v) for k, v in row.items()}
-        if writer is None:
-            if fmt == Format.csv:
-                writer = csv.DictWriter(
-                    stream, fieldnames=list(row), lineterminator="\n", extrasaction="ignore"
+
+    def write(records: Iterable[dict], stream: IO[str]) -> None:
+        writer = None
+        for record in records:
+            row = flat_row(record)
+            if tsv:
+                row = {k: _tsv_escape(v) for k, v in row.items()}
+            if writer is None:
+                dialect = (
+                    {"delimiter": "\t", "quoting": csv.QUOTE_NONE, "escapechar": None, "quotechar": None}
+                    if tsv
+                    else {}
                 )
-            else:
                 writer = csv.DictWriter(
-                    stream,
-                    fieldnames=list(row),
-                    delimiter="\t",
-                    quoting=csv.QUOTE_NONE,
-                    escapechar=None,
-                    lineterminator="\n",
-                    extrasaction="ignore",
-                    quotechar=None,
+                    stream, fieldnames=list(row), lineterminator="\n", extrasaction="ignore", **dialect
                 )
-            writer.writeheader()
-        writer.writerow(row)
-        stream.flush()
+                writer.writeheader()
+            writer.writerow(row)
+            stream.flush()
+
+    return write
 
 
 def _tsv_escape(value) -> str:
@@ -180,50 +99,151 @@ def _tsv_escape(value) -> str:
     return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def write_records(records: Iterable[dict], stream: IO[str], fmt: Format) -> None:
-    if fmt == Format.jsonl:
-        write_json_lines(records, stream)
-    elif fmt == Format.json:
-        write_json_array(records, stream)
-    else:
-        write_delimited(records, stream, fmt)
+class RecordWriter:
+    """A machine format: every kind of output becomes records (:mod:`newsdedup.records`), serialised one way."""
+
+    def __init__(self, serialise: Callable[[Iterable[dict], IO[str]], None]):
+        self.serialise = serialise
+
+    def documents(self, docs: Iterable[Document], out: IO[str]) -> None:
+        self.serialise((document_record(d) for d in docs), out)
+
+    def clusters(self, clusters: Iterable[Cluster], view: ClusterView, out: IO[str]) -> None:
+        self.serialise(view_records(clusters, view), out)
+
+    def explanation(self, result, out: IO[str]) -> None:
+        self.serialise([explanation_record(result)], out)
+
+    def records(self, records: Iterable[dict], out: IO[str]) -> None:
+        self.serialise(records, out)
 
 
-def write_text_documents(docs: Iterable[Document], stream: IO[str]) -> None:
-    for doc in docs:
-        stream.write(f"==> {doc.id} <==\n{doc.title}\n\n{doc.text}\n\n")
-        stream.flush()
+# ---------------------------------------------------------------- formats for people
 
 
-def write_text_clusters(clusters: Iterable[Cluster], stream: IO[str], shape: Shape) -> None:
-    for cluster in clusters:
-        if shape == Shape.doc:
-            for record in doc_records(cluster):
-                stream.write(
-                    f"{record['cluster']}\t{record['similarity']:.3f}\t{record['status']}\t{record['id']}\n"
-                )
-            stream.flush()
-            continue
-        noun = "document" if cluster.size == 1 else "documents"
-        stream.write(f"==> cluster {cluster.id}: {cluster.size} {noun} <==\n")
-        for member in cluster.members:
-            mark = "*" if member.document is cluster.canonical else " "
-            stream.write(f"{mark} {member.similarity:.3f}  {member.document.id}  {member.document.title}\n")
-        stream.write(f"\n{cluster.canonical.title}\n\n{cluster.canonical.text}\n\n")
-        stream.flush()
+class TextWriter:
+    """Plain text for people reading a pipe or a file (``less``, ``head``): no colours, no boxes."""
+
+    def documents(self, docs: Iterable[Document], out: IO[str]) -> None:
+        for doc in docs:
+            out.write(f"==> {doc.id} <==\n{doc.title}\n\n{doc.text}\n\n")
+            out.flush()
+
+    def clusters(self, clusters: Iterable[Cluster], view: ClusterView, out: IO[str]) -> None:
+        if view.unique:
+            self.documents((c.canonical for c in clusters), out)
+            return
+        for cluster in clusters:
+            if view.by == "doc":
+                for record in doc_records(cluster):
+                    out.write(
+                        f"{record['cluster']}\t{record['similarity']:.3f}\t{record['status']}\t{record['id']}\n"
+                    )
+                out.flush()
+                continue
+            noun = "document" if cluster.size == 1 else "documents"
+            out.write(f"==> cluster {cluster.id}: {cluster.size} {noun} <==\n")
+            for member in cluster.members:
+                mark = "*" if member.document is cluster.canonical else " "
+                out.write(f"{mark} {member.similarity:.3f}  {member.document.id}  {member.document.title}\n")
+            out.write(f"\n{cluster.canonical.title}\n\n{cluster.canonical.text}\n\n")
+            out.flush()
+
+    def explanation(self, result, out: IO[str]) -> None:
+        verdict = "copies" if result.copies else "not copies"
+        out.write(
+            f"{result.first.id} vs {result.second.id}: {verdict}\n"
+            f"shared shingles {result.shared} of {result.first_shingles} / {result.second_shingles}; "
+            f"containment {result.containment:.3f} (99% lower bound {result.containment_lower_bound:.3f}); "
+            f"jaccard {result.jaccard:.3f}\n\n"
+        )
+        for passage in result.passages:
+            out.write(f"[{passage.words} words] {passage.text}\n")
+        out.flush()
+
+    def records(self, records: Iterable[dict], out: IO[str]) -> None:
+        for record in records:
+            for name, value in record.items():
+                out.write(f"{name}\t{value}\n")
+            out.write("\n")
+        out.flush()
 
 
-def write_text_explanation(result, stream: IO[str]) -> None:
-    verdict = "copies" if result.copies else "not copies"
-    stream.write(
-        f"{result.first.id} vs {result.second.id}: {verdict}\n"
-        f"shared shingles {result.shared} of {result.first_shingles} / {result.second_shingles}; "
-        f"containment {result.containment:.3f} (99% lower bound {result.containment_lower_bound:.3f}); "
-        f"jaccard {result.jaccard:.3f}\n\n"
-    )
-    for passage in result.passages:
-        stream.write(f"[{passage.words} words] {passage.text}\n")
-    stream.flush()
+class TableWriter:
+    """Rich views for a terminal (see :mod:`newsdedup.cli.render`)."""
+
+    def __init__(self, no_color: bool = False):
+        self.no_color = no_color
+
+    def _console(self, out: IO[str]):
+        from .render import stdout_console
+
+        return stdout_console(out, self.no_color)
+
+    def documents(self, docs: Iterable[Document], out: IO[str]) -> None:
+        from .render import render_documents
+
+        render_documents(docs, self._console(out))
+
+    def clusters(self, clusters: Iterable[Cluster], view: ClusterView, out: IO[str]) -> None:
+        from .render import render_clusters, render_doc_table, render_documents
+
+        console = self._console(out)
+        if view.unique:
+            render_documents((c.canonical for c in clusters), console)
+        elif view.by == "doc":
+            render_doc_table(clusters, console)
+        else:
+            render_clusters(clusters, console)
+
+    def explanation(self, result, out: IO[str]) -> None:
+        from .render import render_explanation
+
+        render_explanation(result, self._console(out))
+
+    def records(self, records: Iterable[dict], out: IO[str]) -> None:
+        from .render import render_records
+
+        render_records(list(records), self._console(out))
+
+
+# format name -> the writer, given whether colours are off
+WRITERS: dict[str, Callable[[bool], object]] = {
+    "jsonl": lambda _no_color: RecordWriter(write_json_lines),
+    "json": lambda _no_color: RecordWriter(write_json_array),
+    "csv": lambda _no_color: RecordWriter(_delimited(tsv=False)),
+    "tsv": lambda _no_color: RecordWriter(_delimited(tsv=True)),
+    "text": lambda _no_color: TextWriter(),
+    "table": TableWriter,
+}
+
+
+# ---------------------------------------------------------------- options and channels
+
+
+@dataclass
+class OutputOptions:
+    """Where and how a command writes."""
+
+    format: str
+    quiet: bool = False
+    no_color: bool = False
+
+    @classmethod
+    def resolve(cls, fmt, quiet: bool, no_color: bool, stdout: IO[str] | None = None) -> OutputOptions:
+        """``fmt`` (a Format or None: table on a terminal, jsonl otherwise)."""
+        name = fmt.value if fmt is not None else ("table" if _isatty(stdout or sys.stdout) else "jsonl")
+        return cls(format=name, quiet=quiet, no_color=no_color or bool(os.environ.get("NO_COLOR")))
+
+    def writer(self):
+        return WRITERS[self.format](self.no_color)
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 @contextmanager
@@ -239,21 +259,22 @@ def closed_stdout_ends_quietly():
         raise typer.Exit(0) from None
 
 
-# ---------------------------------------------------------------- messages
-
-
 class Messages:
     """Human messages, warnings, errors and progress, all on stderr."""
 
-    def __init__(self, options: OutputOptions, stderr: IO[str] | None = None):
+    def __init__(self, quiet: bool = False, no_color: bool = False, stderr: IO[str] | None = None):
         from rich.console import Console
 
-        self.quiet = options.quiet
-        self.console = Console(file=stderr or sys.stderr, no_color=options.no_color or None, highlight=False)
+        self.quiet = quiet
+        self.console = Console(file=stderr or sys.stderr, no_color=no_color or None, highlight=False)
 
     def info(self, text: str) -> None:
         if not self.quiet:
             self.console.print(text, markup=False, soft_wrap=True, style="dim")
+
+    def warning(self, text: str) -> None:
+        if not self.quiet:
+            self.console.print(f"newsdedup: {text}", markup=False, soft_wrap=True, style="yellow")
 
     def error(self, text: str) -> None:
         self.console.print(f"newsdedup: {text}", markup=False, soft_wrap=True, style="red")

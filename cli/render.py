@@ -6,7 +6,7 @@ brackets in a headline cannot be read as styles.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import IO
 
 from rich.console import Console, Group
@@ -26,11 +26,10 @@ def _byline(doc: Document) -> Text:
     return Text(" · ".join(parts), style="dim")
 
 
-def render_documents(docs: Iterable[Document], console: Console) -> Iterator[Document]:
+def render_documents(docs: Iterable[Document], console: Console) -> None:
     for doc in docs:
         body = Group(Text(doc.title, style="bold"), Text(""), Text(doc.text))
         console.print(Panel(body, title=Text(doc.id), title_align="left", subtitle=_byline(doc)))
-        yield doc
 
 
 def render_clusters(clusters: Iterable[Cluster], console: Console) -> None:
@@ -60,7 +59,7 @@ def render_clusters(clusters: Iterable[Cluster], console: Console) -> None:
 
 def render_doc_table(clusters: Iterable[Cluster], console: Console) -> None:
     """``--by doc`` for people: one row per document."""
-    from .output import doc_records
+    from ..records import doc_records
 
     table = Table(header_style="bold")
     for column in ("cluster", "similarity", "status", "document", "title"):
@@ -96,3 +95,20 @@ def render_explanation(result, console: Console) -> None:
         body.stylize("reverse", passage.start, passage.end)
     title = Text(f"{result.first.id}  vs  {result.second.id}")
     console.print(Panel(Group(figures, Text(""), body), title=title, title_align="left"))
+
+
+def render_records(records: list[dict], console: Console) -> None:
+    """Plain records: one as a two-column table of its fields, several as rows."""
+    if len(records) == 1:
+        table = Table(show_header=False, box=None)
+        table.add_column(style="bold")
+        table.add_column()
+        for name, value in records[0].items():
+            table.add_row(Text(name), Text("" if value is None else str(value)))
+    else:
+        table = Table(header_style="bold")
+        for name in records[0] if records else ():
+            table.add_column(name)
+        for record in records:
+            table.add_row(*(Text("" if value is None else str(value)) for value in record.values()))
+    console.print(table)

@@ -1,49 +1,89 @@
-"""Canonical stage: which member of a cluster stands for it.
+"""Canonical stage: which member of a cluster stands for it, by a rule from one registry.
 
-``longest`` (default): the most complete clean body, i.e. the most shingles;
-   syndicated copies are mostly trimmed versions of the original, so the
-   longest copy is usually the original and holds everything the others have.
-``central``: the member whose text is most contained in, and contains most of,
-   the others (sum of containment to the other members).
-``earliest``: the member with the earliest date (documents without a date last).
-Ties go to the longer text, then the earlier date, then the smaller id, so the
-choice never depends on input order.
+A rule turns the members into a sort key; the smallest key wins. Every rule
+ends with the same tie-break (the longer text, then the earlier date, then the
+smaller id), so the choice never depends on input order. Adding a rule is one
+decorated function here: the settings, the option's help and its choices read
+the registry.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .document import Document
-from .errors import UsageError
-from .fingerprint import Fingerprint
-from .settings import CANONICAL_RULES as RULES
-from .similarity import overlap
+if TYPE_CHECKING:  # the registry is read by the command's help: no numpy at import time
+    from .document import Document
+    from .fingerprint import Fingerprint
+
+SortKey = Callable[[int], tuple]
+
+
+@dataclass(frozen=True)
+class CanonicalRule:
+    name: str
+    summary: str  # a few words for the help
+    sort_key: Callable[[Sequence, Sequence], SortKey]
+
+
+RULES: dict[str, CanonicalRule] = {}
+
+
+def canonical_rule(name: str, summary: str):
+    """Register ``function(docs, prints) -> key(i)`` as the rule ``name``."""
+
+    def register(function: Callable[[Sequence, Sequence], SortKey]):
+        RULES[name] = CanonicalRule(name, summary, function)
+        return function
+
+    return register
+
+
+def _tie_break(docs: Sequence[Document], prints: Sequence[Fingerprint]) -> SortKey:
+    return lambda i: (-len(prints[i].shingles), docs[i].date or "\uffff", docs[i].id)
+
+
+@canonical_rule("longest", "the most complete text")
+def _longest(docs: Sequence[Document], prints: Sequence[Fingerprint]) -> SortKey:
+    # Syndicated copies are mostly trimmed versions of the original: the longest holds what the others have.
+    return _tie_break(docs, prints)
+
+
+@canonical_rule("central", "the text that shares most with the others")
+def _central(docs: Sequence[Document], prints: Sequence[Fingerprint]) -> SortKey:
+    from .verify import containment
+
+    ties = _tie_break(docs, prints)
+    centrality = [
+        sum(containment(prints[i].shingles, prints[j].shingles) for j in range(len(docs)) if j != i)
+        for i in range(len(docs))
+    ]
+    return lambda i: (-round(centrality[i], 9), *ties(i))
+
+
+@canonical_rule("earliest", "the earliest date; undated last")
+def _earliest(docs: Sequence[Document], prints: Sequence[Fingerprint]) -> SortKey:
+    ties = _tie_break(docs, prints)
+    return lambda i: (docs[i].date or "\uffff", *ties(i))
 
 
 def choose_canonical(docs: Sequence[Document], prints: Sequence[Fingerprint], rule: str = "longest") -> int:
-    """Index (into ``docs``) of the canonical member."""
-    if rule not in RULES:
-        raise UsageError(f"unknown canonical rule {rule!r}; choose one of {', '.join(RULES)}")
+    """Index (into ``docs``) of the canonical member; ``rule`` is a name of :data:`RULES`."""
     if len(docs) == 1:
         return 0
+    return min(range(len(docs)), key=RULES[rule].sort_key(docs, prints))
 
-    def tie_break(i: int):
-        return (-len(prints[i].shingles), docs[i].date or "\uffff", docs[i].id)
 
-    key: Callable[[int], tuple]
-    if rule == "longest":
-        key = tie_break
-    elif rule == "earliest":
-        key = lambda i: (docs[i].date or "\uffff", *tie_break(i))  # noqa: E731
-    else:
-        centrality = [
-            sum(
-                overlap(prints[i].shingles, prints[j].shingles).containment
-                for j in range(len(docs))
-                if j != i
-            )
-            for i in range(len(docs))
-        ]
-        key = lambda i: (-round(centrality[i], 9), *tie_break(i))  # noqa: E731
-    return min(range(len(docs)), key=key)
+def canonical_cluster(number: int, group: Sequence[int], docs: Sequence, prints: Sequence, rule: str):
+    """The :class:`~newsdedup.document.Cluster` of a group of positions: its canonical member chosen by
+    ``rule``, and each member's similarity to it."""
+    from .document import Cluster, Member
+    from .verify import similarity
+
+    chosen = group[choose_canonical([docs[i] for i in group], [prints[i] for i in group], rule)]
+    members = [
+        Member(docs[i], 1.0 if i == chosen else similarity(prints[chosen].shingles, prints[i].shingles))
+        for i in group
+    ]
+    return Cluster(id=number, canonical=docs[chosen], members=members)

@@ -3,10 +3,8 @@
 Verified pairs are taken strongest first (Kruskal order, ties by document id,
 so input order does not matter). A pair joins its two groups only when the
 groups are *compatible*: most pairs between their representatives (the longest
-members) still share some text (raw containment >= ``LINK_FLOOR``). Copies of
-copies pass: on the labelled development set every member of a story shares at
-least 5% of its word 3-grams with every other member, even eight copies down
-the chain. A roundup that quotes two different stories does not glue them
+members) still share some text (:func:`newsdedup.verify.linked`). Copies of
+copies pass; a roundup that quotes two different stories does not glue them
 together: the two stories share nothing.
 """
 
@@ -14,22 +12,13 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from .fingerprint import Fingerprint
-from .similarity import overlap
+from .verify import Edge, linked
 
-LINK_FLOOR = 0.05
 REPRESENTATIVES = 4
-
-
-@dataclass(frozen=True, slots=True)  # slots: a big batch holds millions
-class Edge:
-    strength: float  # the verified pair's containment lower bound
-    a: int
-    b: int
 
 
 class EdgeColumns:
@@ -97,10 +86,8 @@ class _Groups:
 
 def compatible(left: list[int], right: list[int], prints: Sequence[Fingerprint]) -> bool:
     """Most representative pairs across the two groups share some text."""
-    linked = sum(
-        overlap(prints[a].shingles, prints[b].shingles).containment >= LINK_FLOOR for a in left for b in right
-    )
-    return linked * 2 > len(left) * len(right)
+    pairs = sum(linked(prints[a].shingles, prints[b].shingles) for a in left for b in right)
+    return pairs * 2 > len(left) * len(right)
 
 
 def cluster_groups(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 HTML = "html"
@@ -9,7 +10,7 @@ TEXT = "text"
 
 
 class _Text:
-    """The ``text`` field: a string, or a :class:`~core.spool.SpooledText` read back on each access."""
+    """The ``text`` field: a string, or a :class:`~newsdedup.spool.SpooledText` read back on each access."""
 
     def __set_name__(self, owner, name):
         self.attribute = f"_{name}"
@@ -31,7 +32,9 @@ class Document:
     ``raw`` holds the decoded input until the clean stage has used it; the clean
     stage drops it so a long stream does not keep every page in memory. For the
     same reason a big batch keeps ``text`` in a spool file while it is clustered
-    (see ``core.spool``); reading the attribute always gives the string.
+    (see :mod:`newsdedup.spool`); reading the attribute always gives the string.
+    ``digest`` identifies the input's content (see :func:`content_digest`): a
+    persistent index knows a document by its id *and* its content.
     """
 
     id: str
@@ -44,7 +47,16 @@ class Document:
     date: str | None = None
     site: str | None = None
     language: str | None = None
+    digest: str | None = None
     meta: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.digest is None and self.raw is not None:
+            self.digest = content_digest(self.raw)
+
+    def content_key(self) -> tuple[str, str]:
+        """``(id, digest)``: what a persistent index knows the document by (the text's digest if none)."""
+        return self.id, self.digest or content_digest(self.text)
 
     def summary(self) -> dict:
         """The fields every output record shares."""
@@ -56,6 +68,11 @@ class Document:
             "date": self.date,
             "language": self.language,
         }
+
+
+def content_digest(text: str) -> str:
+    """A short hash of a document's content, as read."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
 @dataclass

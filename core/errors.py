@@ -1,4 +1,4 @@
-"""Typed exceptions of the library; the CLI maps them to messages and exit codes."""
+"""Typed exceptions of the library; the command maps them to messages and exit codes in one table."""
 
 
 class NewsdedupError(Exception):
@@ -13,6 +13,7 @@ class DocumentError(NewsdedupError):
     """One input document could not be used; the batch goes on without it.
 
     ``source`` names the file (or record) and ``reason`` says why, in a few words.
+    It crosses process boundaries intact (worker processes pickle it).
     """
 
     def __init__(self, source: str, reason: str):
@@ -20,6 +21,14 @@ class DocumentError(NewsdedupError):
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
+
+    def __reduce__(self):
+        return type(self), (self.source, self.reason)
+
+
+class NotAnArticle(DocumentError):
+    """An input record that is not meant to be an article (an image response in a WARC archive):
+    passed over and counted, not an error."""
 
 
 class StoreError(NewsdedupError):

@@ -9,8 +9,8 @@ import numpy as np
 
 from .document import Document
 from .fingerprint import normalise, positional_shingles, shingle_hashes
-from .pipeline import DedupSettings
-from .similarity import is_copy, overlap
+from .settings import DedupSettings
+from .verify import is_copy, overlap
 
 _WORD_SPAN = re.compile(r"\w+(?:[.,\u00a0\u202f'’]\d{3}\b)*")
 
@@ -56,7 +56,7 @@ def explain(first: Document, second: Document, settings: DedupSettings | None = 
         containment=pair.containment,
         containment_lower_bound=pair.containment_lower_bound,
         jaccard=pair.jaccard,
-        copies=is_copy(pair, settings.threshold, settings.min_shared),
+        copies=is_copy(pair, settings),
         passages=_passages(first.text, spans, shared_at, settings.shingle_size),
     )
 

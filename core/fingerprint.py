@@ -7,7 +7,7 @@ go into a ``datasketch.MinHashLSH`` unchanged.
 
 ``fingerprint`` does one text; ``fingerprints`` does many at once with the
 same results, paying numpy's per-call overhead once per batch instead of a
-dozen times per document.
+dozen times per document; ``fingerprint_documents`` is the stage over a stream.
 """
 
 from __future__ import annotations
@@ -15,14 +15,17 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, islice
 
 import numpy as np
 
-SEED = 1  # fixed: signatures must agree across runs and with a persistent index
+from .document import Document
+from .settings import SEED, DedupSettings
+
+FINGERPRINT_BATCH = 256  # documents fingerprinted together: numpy's per-call overhead is paid per batch
 _TOKEN = re.compile(r"\w+")
 # "10.000", "10,000" and "10000" are one number in syndicated copies. The pattern starts at the
 # separator and looks back for the digit: scanning for a separator is much faster than trying a
@@ -214,3 +217,19 @@ def fingerprints(
     shingle_sets = shingle_hash_sets([normalise(text) for text in texts], shingle_size)
     rows = signatures(shingle_sets, num_perm, seed)
     return [Fingerprint(shingles=s, signature=row) for s, row in zip(shingle_sets, rows, strict=True)]
+
+
+def fingerprint_documents(
+    docs: Iterable[Document], settings: DedupSettings
+) -> Iterator[tuple[Document, Fingerprint]]:
+    """Fingerprint stage: clean Documents -> (Document, shingles + MinHash signature).
+
+    Documents are fingerprinted ``FINGERPRINT_BATCH`` at a time (the results do
+    not depend on the batching) and yielded one by one, in order.
+    """
+    stream = iter(docs)
+    while batch := list(islice(stream, FINGERPRINT_BATCH)):
+        prints = fingerprints(
+            [doc.text for doc in batch], settings.shingle_size, settings.num_perm, settings.seed
+        )
+        yield from zip(batch, prints, strict=True)

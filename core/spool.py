@@ -3,7 +3,7 @@
 A 200,000-document batch holds about a gigabyte of clean text and 300 MB of
 shingles. Clustering never reads the texts (they are needed again when the
 clusters are written) and reads the shingles only of the candidate pairs, a few
-at a time. So ``core.pipeline.Batch`` moves both to an unnamed temporary file
+at a time. So ``newsdedup.batch.Batch`` moves both to an unnamed temporary file
 (in ``TMPDIR``, deleted when closed), and they are read back when asked for.
 """
 

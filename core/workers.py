@@ -25,7 +25,7 @@ from .clean import clean_document, load_rules
 from .clean.rules import Rules
 from .document import Document
 from .errors import DocumentError
-from .fingerprint import Fingerprint, fingerprints
+from .fingerprint import Fingerprint, fingerprint_documents
 from .settings import DedupSettings
 
 CHUNK = 16  # documents per task: plain text cleans in well under a millisecond
@@ -79,9 +79,8 @@ def _clean_chunk(
     results = [clean_with_limit(doc, rules, timeout) for doc in docs]
     if settings is None:
         return results
-    cleaned = [r for r in results if isinstance(r, Document)]
-    prints = iter(fingerprints([doc.text for doc in cleaned], settings.shingle_size, settings.num_perm))
-    return [r if isinstance(r, DocumentError) else (r, next(prints)) for r in results]
+    printed = fingerprint_documents([r for r in results if isinstance(r, Document)], settings)
+    return [r if isinstance(r, DocumentError) else next(printed) for r in results]
 
 
 def _executor(jobs: int) -> ProcessPoolExecutor:

@@ -6,18 +6,19 @@ import zlib
 
 import numpy as np
 
-from newsdedup.document import Document
+from newsdedup.document import Document, content_digest
 from newsdedup.fingerprint import Fingerprint, fingerprint, signature
+from newsdedup.settings import DedupSettings
 from tests.conftest import article
 
-SETTINGS = {"shingle_size": 3, "num_perm": 128, "bands": 64, "seed": 1, "schema": 1}
+SETTINGS = DedupSettings()
 
 
 def random_fingerprint(seed: str, shingles: int = 500) -> Fingerprint:
     """About ``shingles`` random shingle hashes (a deterministic function of ``seed``) and their signature."""
     rng = np.random.default_rng(zlib.crc32(seed.encode()))
     values = np.unique(rng.integers(0, 2**32, shingles, dtype=np.uint64)).astype(np.uint32)
-    return Fingerprint(values, signature(values, SETTINGS["num_perm"]))
+    return Fingerprint(values, signature(values, SETTINGS.num_perm))
 
 
 def batch_document(batch: str, number: int, shingles: int = 500) -> tuple[Document, Fingerprint]:
@@ -41,4 +42,36 @@ def text_document(
         date="2024-05-17",
         language="en",
     )
-    return document, fingerprint(text, SETTINGS["shingle_size"], SETTINGS["num_perm"])
+    return document, fingerprint(text, SETTINGS.shingle_size, SETTINGS.num_perm)
+
+
+def minhash(signature: np.ndarray, num_perm: int = 128):
+    """A datasketch LeanMinHash holding ``signature`` (the reference the project is compatible with)."""
+    from datasketch import LeanMinHash
+
+    return LeanMinHash(seed=SETTINGS.seed, hashvalues=signature, scheme="affine32")
+
+
+class ReferenceLSH:
+    """datasketch's in-memory MinHashLSH, to check newsdedup's own candidate search against."""
+
+    def __init__(self, num_perm: int, bands: int):
+        from datasketch import MinHashLSH
+
+        self.num_perm = num_perm
+        self._lsh = MinHashLSH(num_perm=num_perm, params=(bands, num_perm // bands))
+
+    def query(self, signature: np.ndarray) -> list:
+        return self._lsh.query(minhash(signature, self.num_perm))
+
+    def add(self, key, signature: np.ndarray) -> list:
+        """Insert ``key``; the keys indexed before that share a band with it."""
+        found = self.query(signature)
+        self._lsh.insert(key, minhash(signature, self.num_perm), check_duplication=False)
+        return found
+
+
+def indexed_ids(store, ids) -> dict[str, int]:
+    """The store keys of documents made by :func:`batch_document`, by id (their content is known)."""
+    found = store.lookup((doc_id, content_digest(f"text of {doc_id}")) for doc_id in ids)
+    return {doc_id: key for (doc_id, _), key in found.items()}

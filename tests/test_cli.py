@@ -88,7 +88,7 @@ def test_quiet_silences_messages_but_never_data():
 def test_usage_errors_exit_2_with_a_message():
     result = invoke("dedup", SAMPLES, "--num-perm", "100", "--bands", "64")
     assert result.exit_code == 2 and result.stdout == ""
-    assert "must divide" in result.stderr
+    assert "and divide the number of permutations (100), got 64" in result.stderr
     assert invoke("dedup", SAMPLES, "--format", "xml").exit_code == 2
 
 

@@ -16,8 +16,9 @@ from typer.testing import CliRunner
 
 from newsdedup.cli.app import app
 from newsdedup.document import Document
-from newsdedup.incremental import dedup_with_index, settings_fingerprint
-from newsdedup.pipeline import clean_documents, dedup_documents, read_documents
+from newsdedup.fingerprint import fingerprint_documents
+from newsdedup.indexed import IndexedRun
+from newsdedup.pipeline import clean_documents, cluster_documents, dedup_documents, read_documents
 from newsdedup.settings import DedupSettings
 from newsdedup.store import open_store
 from tests.conftest import SAMPLES, article
@@ -64,8 +65,12 @@ def index_location(request, tmp_path):
     return request.getfixturevalue("redis_url")
 
 
+def dedup_with_index(docs, settings, store):
+    return cluster_documents(fingerprint_documents(docs, settings), settings, IndexedRun(store, settings))
+
+
 def run_batches(location: str, batches: list[list[Document]]):
-    store = open_store(location, settings_fingerprint(SETTINGS))
+    store = open_store(location, SETTINGS)
     try:
         results = [dedup_with_index(batch, SETTINGS, store) for batch in batches]
         store.integrity_check()
@@ -193,7 +198,7 @@ def test_a_run_killed_mid_batch_leaves_an_index_that_a_rerun_completes(tmp_path)
         [COMMAND, "dedup", str(folder), "--db", str(db), "-q", "-j", "1"], capture_output=True
     )
     assert rerun.returncode == 0, rerun.stderr
-    store = open_store(str(db), settings_fingerprint(SETTINGS))
+    store = open_store(str(db))
     try:
         store.integrity_check()
         assert store.stats()["documents"] == 400

@@ -1,35 +1,15 @@
 import numpy as np
 import pytest
 
+from newsdedup.candidates import BandIndex
 from newsdedup.canonical import choose_canonical
 from newsdedup.cluster import Edge, EdgeColumns, cluster_groups
 from newsdedup.document import Document
 from newsdedup.errors import UsageError
 from newsdedup.fingerprint import fingerprint, fingerprints
-from newsdedup.index import BandIndex, CandidateIndex, candidate_probability
-from newsdedup.similarity import overlap
+from newsdedup.verify import overlap
 from tests.conftest import article
-
-
-def test_candidate_probability_follows_the_banding_curve():
-    assert candidate_probability(0.0, 64, 2) == 0.0
-    assert candidate_probability(1.0, 64, 2) == 1.0
-    assert 0.9 < candidate_probability(0.2, 64, 2) < 0.95
-
-
-def test_index_returns_earlier_similar_documents_only():
-    base = " ".join(f"w{i}" for i in range(200))
-    index = CandidateIndex(num_perm=128, bands=64)
-    assert index.add("a", fingerprint(base, 3, 128).signature) == []
-    assert index.add("b", fingerprint(" ".join(f"z{i}" for i in range(200)), 3, 128).signature) == []
-    assert index.add("c", fingerprint(base + " extra words", 3, 128).signature) == ["a"]
-
-
-def test_index_rejects_bands_that_do_not_divide_permutations():
-    with pytest.raises(UsageError, match="must divide"):
-        CandidateIndex(num_perm=128, bands=48)
-    with pytest.raises(UsageError, match="must divide"):
-        BandIndex(128, bands=48)
+from tests.store_helpers import ReferenceLSH
 
 
 @pytest.mark.parametrize(("bands", "chunk_size"), [(64, 5), (32, 1), (128, 24), (64, 7)])
@@ -43,7 +23,7 @@ def test_band_index_finds_what_datasketch_lsh_finds(bands, chunk_size):
             words = story.split()
             texts.append(" ".join(words[copy * 7 :] + [f"edit{copy}"] * copy))
     signatures = np.stack([print_.signature for print_ in fingerprints(texts, 3, 128)])
-    band_index, lsh = BandIndex(128, bands), CandidateIndex(128, bands)
+    band_index, lsh = BandIndex(bands), ReferenceLSH(128, bands)
     rows_per_band = 128 // bands
     banded = signatures.reshape(len(texts), bands, rows_per_band)
     left_out = {3, 9, 10}  # documents the caller chooses not to index (near-identical twins)
@@ -60,7 +40,7 @@ def test_band_index_finds_what_datasketch_lsh_finds(bands, chunk_size):
             assert sorted(lsh.query(signature)) == [q for q in shares if q not in left_out]
             matched += len(expected)
             if position not in left_out:
-                lsh.insert(position, signature)
+                lsh.add(position, signature)
         band_index.insert(lookup, np.array([r for r in range(len(chunk)) if first + r not in left_out]))
     assert matched
 
@@ -115,5 +95,20 @@ def test_canonical_rules():
     assert choose_canonical(docs, prints, "earliest") == 1
     docs[1].date = None
     assert choose_canonical(docs, prints, "earliest") == 0
-    with pytest.raises(UsageError):
-        choose_canonical(docs, prints, "random")
+    assert choose_canonical(docs, prints, "central") in (0, 1, 2)
+
+
+def test_a_canonical_rule_registers_itself_for_the_settings_and_the_help(monkeypatch):
+    from newsdedup import canonical
+    from newsdedup.settings import DedupSettings
+
+    with pytest.raises(UsageError, match="canonical"):
+        DedupSettings(canonical="shortest")
+    monkeypatch.setitem(canonical.RULES, "shortest", None)  # removed again after the test
+    canonical.canonical_rule("shortest", "the briefest text")(
+        lambda docs, prints: lambda i: (len(prints[i].shingles), docs[i].id)
+    )
+    assert DedupSettings(canonical="shortest").canonical == "shortest"
+    docs = [Document(id="a"), Document(id="b")]
+    prints = [fingerprint(t, 3, 32) for t in ("x y z w v u", "x y z w")]
+    assert canonical.choose_canonical(docs, prints, "shortest") == 1

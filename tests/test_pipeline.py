@@ -4,15 +4,9 @@ import pytest
 from newsdedup import pipeline
 from newsdedup.document import Document
 from newsdedup.errors import DocumentError, UsageError
-from newsdedup.fingerprint import fingerprint
-from newsdedup.pipeline import (
-    FINGERPRINT_BATCH,
-    DedupSettings,
-    clean_documents,
-    dedup_documents,
-    fingerprint_documents,
-    read_documents,
-)
+from newsdedup.fingerprint import FINGERPRINT_BATCH, fingerprint
+from newsdedup.pipeline import clean_documents, dedup_documents, fingerprint_documents, read_documents
+from newsdedup.settings import DedupSettings
 from tests.conftest import article
 
 
@@ -59,6 +53,8 @@ def test_settings_are_validated_eagerly():
         DedupSettings(threshold=0)
     with pytest.raises(UsageError, match="divide"):
         DedupSettings(num_perm=100, bands=64)
+    with pytest.raises(UsageError, match="at least 2"):
+        DedupSettings(bands=1)
     with pytest.raises(UsageError, match="canonical"):
         DedupSettings(canonical="best")
 

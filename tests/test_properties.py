@@ -9,7 +9,7 @@ from newsdedup.clean.rules import load_rules
 from newsdedup.clean.text import clean_text
 from newsdedup.document import Document
 from newsdedup.pipeline import dedup_documents
-from newsdedup.similarity import shared_count
+from newsdedup.verify import shared_count
 
 RULES = load_rules()
 words = st.sampled_from(
@@ -60,7 +60,7 @@ def test_clustering_is_a_partition_invariant_to_input_order(choices, rng):
 
 from newsdedup.clean import clean_document  # noqa: E402
 from newsdedup.errors import DocumentError  # noqa: E402
-from newsdedup.readers import document_from_bytes  # noqa: E402
+from newsdedup.read.decode import document_from_bytes  # noqa: E402
 
 tags = st.sampled_from(
     [

@@ -6,7 +6,9 @@ import pytest
 
 from newsdedup.document import HTML, TEXT
 from newsdedup.errors import DocumentError
-from newsdedup.readers import decode, document_from_bytes, iter_sources, looks_like_html, read_document
+from newsdedup.read import read_document
+from newsdedup.read.decode import decode, document_from_bytes, looks_like_html
+from newsdedup.read.paths import iter_sources
 
 
 def test_directory_is_walked_recursively_in_sorted_order_skipping_hidden(tmp_path):

@@ -6,7 +6,7 @@ import pytest
 
 from newsdedup.clean import clean_document
 from newsdedup.clean.rules import phrase_key
-from newsdedup.readers import read_document
+from newsdedup.read import read_document
 from tests.conftest import SAMPLES, shared_path
 
 

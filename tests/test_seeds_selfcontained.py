@@ -1,7 +1,7 @@
 """The seed articles, checked without ../shared: the boilerplate each one carries is gone."""
 
 from newsdedup.clean import clean_document
-from newsdedup.readers import read_document
+from newsdedup.read import read_document
 from tests.conftest import SAMPLES
 
 

@@ -18,7 +18,6 @@ from newsdedup.store.codec import (
     choose_representatives,
     decode_shingles,
     encode_shingles,
-    settings_difference,
 )
 
 uint32_sets = st.sets(st.integers(0, 2**32 - 1), max_size=300).map(
@@ -109,14 +108,6 @@ def test_band_buckets_collide_only_at_the_32_bit_birthday_rate():
 )
 def test_passwords_are_masked_in_locations(location, masked):
     assert mask_location(location) == masked
-
-
-def test_settings_difference_names_keys_in_order():
-    assert (
-        settings_difference({"a": 1, "b": 2, "c": 3}, {"a": 1, "b": 4, "d": 5})
-        == "b 2 (asked 4), c 3 (asked -), d - (asked 5)"
-    )
-    assert settings_difference({"a": 1}, {"a": 1}) == ""
 
 
 def test_representatives_are_the_four_longest_ties_by_id():

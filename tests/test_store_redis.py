@@ -10,11 +10,10 @@ import redis
 from datasketch import MinHashLSH
 
 from newsdedup.errors import StoreError
-from newsdedup.index import minhash
 from newsdedup.store import open_store
 from newsdedup.store.redis_store import RedisStore
 from tests.redis_server import start_server, stop_server
-from tests.store_helpers import SETTINGS, batch_document
+from tests.store_helpers import SETTINGS, batch_document, indexed_ids, minhash
 
 pytestmark = pytest.mark.redis
 PASSWORD = "s3cret-Pa55"
@@ -59,11 +58,11 @@ def test_redis_stopped_mid_batch_applies_nothing_and_works_again_after_a_restart
     start_server("--port", private_server["port"], "--password", PASSWORD, "--aof")
     # the dead batch's lock survived in the append-only file: the next batch waits out its lease
     reopened = RedisStore(url, SETTINGS, lock_lease=2.0)
-    assert reopened.lookup_ids(committed) == {doc_id: n + 1 for n, doc_id in enumerate(committed)}
-    assert reopened.lookup_ids([f"lost/{n:05d}.html" for n in range(5)]) == {}
+    assert indexed_ids(reopened, committed) == {doc_id: n + 1 for n, doc_id in enumerate(committed)}
+    assert indexed_ids(reopened, [f"lost/{n:05d}.html" for n in range(5)]) == {}
     reopened.integrity_check()
     after = add_batch(store, "after", 3, T0 + 2)  # the first store object recovers too
-    assert len(reopened.lookup_ids(after)) == 3 and reopened.stats()["documents"] == 13
+    assert len(indexed_ids(reopened, after)) == 3 and reopened.stats()["documents"] == 13
     reopened.integrity_check()
 
 
@@ -78,7 +77,7 @@ def test_redis_stopped_before_the_commit_applies_nothing(private_server):
     assert_masked(raised.value)
     start_server("--port", private_server["port"], "--password", PASSWORD, "--aof")
     reopened = RedisStore(url, SETTINGS, lock_lease=2.0)
-    assert len(reopened.lookup_ids(committed)) == 4 and reopened.lookup_ids(["lost/00000.html"]) == {}
+    assert len(indexed_ids(reopened, committed)) == 4 and indexed_ids(reopened, ["lost/00000.html"]) == {}
     reopened.integrity_check()
 
 
@@ -107,8 +106,8 @@ def test_a_batch_that_lost_its_lock_writes_nothing(redis_url):
             slow.add_document(*batch_document("slow", 0, 100))
             time.sleep(0.8)  # no call for longer than the lease: the lock expires
             add_batch(fast, "fast", 2)  # and another run takes it and commits
-    assert slow.lookup_ids(["slow/00000.html"]) == {}
-    assert len(slow.lookup_ids(["fast/00000.html", "fast/00001.html"])) == 2
+    assert indexed_ids(slow, ["slow/00000.html"]) == {}
+    assert len(indexed_ids(slow, ["fast/00000.html", "fast/00001.html"])) == 2
     slow.integrity_check()
 
 

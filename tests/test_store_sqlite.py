@@ -17,7 +17,7 @@ import pytest
 from newsdedup.errors import StoreError
 from newsdedup.store import open_store
 from tests.conftest import REPO
-from tests.store_helpers import SETTINGS, batch_document
+from tests.store_helpers import SETTINGS, batch_document, indexed_ids
 from tools.store_size import fill
 
 T0 = 1_700_000_000.0
@@ -83,8 +83,8 @@ def test_a_writer_killed_mid_batch_leaves_the_committed_batches_intact(tmp_path)
     assert child.returncode == -signal.SIGKILL
     store = open_store(str(path), SETTINGS)
     store.integrity_check()
-    assert store.lookup_ids(committed) == {doc_id: n + 1 for n, doc_id in enumerate(committed)}
-    assert store.lookup_ids([f"killed/{n:05d}.html" for n in range(1500)]) == {}
+    assert indexed_ids(store, committed) == {doc_id: n + 1 for n, doc_id in enumerate(committed)}
+    assert indexed_ids(store, [f"killed/{n:05d}.html" for n in range(1500)]) == {}
     assert store.stats()["documents"] == len(committed)
     with store.transaction():
         assert store.add_document(*batch_document("after", 0)) == len(committed) + 1
@@ -207,7 +207,9 @@ def test_a_full_disk_fails_the_batch_with_a_store_error_and_keeps_the_index(tmp_
     assert message.startswith("StoreError: ") and "could not be written" in message
     store = open_store(str(path), SETTINGS)
     store.integrity_check()
-    assert len(store.lookup_ids(committed)) == len(committed) and store.stats()["documents"] == len(committed)
+    assert len(indexed_ids(store, committed)) == len(committed) and store.stats()["documents"] == len(
+        committed
+    )
     store.close()
 
 

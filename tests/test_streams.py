@@ -4,8 +4,9 @@ import json
 import pytest
 
 from newsdedup.document import HTML, TEXT
-from newsdedup.errors import DocumentError, UsageError
-from newsdedup.streams import field_map, is_warc, jsonl_documents, warc_documents
+from newsdedup.errors import NotAnArticle, UsageError
+from newsdedup.read.files import path_documents
+from newsdedup.read.jsonl import field_map, jsonl_documents
 
 
 def records(*lines: str) -> io.BytesIO:
@@ -24,7 +25,7 @@ def test_jsonl_records_become_documents_and_bad_lines_become_errors():
         json.dumps(["a", "list"]),
         "",
     )
-    items = list(jsonl_documents(stream, "in.jsonl", field_map()))
+    items = list(jsonl_documents(stream, "in.jsonl", field_map(), 1 << 20))
     first, second = items[0], items[1]
     assert (first.id, first.kind, first.title, first.url, first.date, first.raw) == (
         "a",
@@ -44,7 +45,7 @@ def test_jsonl_records_become_documents_and_bad_lines_become_errors():
 
 def test_field_names_are_configurable_and_validated():
     fields = field_map(["text=body", "id=uuid"])
-    [doc] = jsonl_documents(records(json.dumps({"uuid": "u1", "body": "Text here"})), "-", fields)
+    [doc] = jsonl_documents(records(json.dumps({"uuid": "u1", "body": "Text here"})), "-", fields, 1 << 20)
     assert (doc.id, doc.raw) == ("u1", "Text here")
     with pytest.raises(UsageError, match="NAME=KEY"):
         field_map(["colour=red"])
@@ -72,8 +73,7 @@ def make_warc(path):
 def test_warc_html_responses_become_documents_with_their_url(tmp_path):
     path = str(tmp_path / "crawl.warc.gz")
     make_warc(path)
-    assert is_warc(path) and not is_warc(__file__)
-    items = list(warc_documents(path))
+    items = list(path_documents(path, 1 << 20))
     html, image = items
     assert html.kind == HTML and html.url == "http://news.example/a" and "Hello" in html.raw
-    assert isinstance(image, DocumentError) and "not an HTML response (image/png)" in image.reason
+    assert isinstance(image, NotAnArticle) and "not an HTML response (image/png)" in image.reason

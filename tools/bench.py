@@ -127,24 +127,27 @@ def peak_rss_mb() -> float:
 def measure_text_path(docs_dir: str, output_path: str) -> dict:
     """Run the text path on every file under ``docs_dir`` once; figures per stage and overall.
 
-    The stages are composed exactly as ``core.pipeline.cluster_documents``
+    The stages are composed exactly as ``newsdedup.pipeline.cluster_documents``
     composes them, with a clock around each (tests check the clusters agree).
     """
     setup_started = time.perf_counter()
+    from newsdedup.batch import Batch
+    from newsdedup.candidates import candidate_pairs
+    from newsdedup.canonical import canonical_cluster
     from newsdedup.clean.language import detect_language
-    from newsdedup.cli.output import cluster_record, write_json_lines
-    from newsdedup.cluster import EdgeColumns
-    from newsdedup.pipeline import (
-        GATHER_CHUNK,
-        Batch,
-        DedupSettings,
-        build_clusters,
-        candidate_pairs,
-        clean_documents,
-        fingerprint_documents,
-        read_documents,
-        verified_pairs,
-    )
+    from newsdedup.cli.output import write_json_lines
+    from newsdedup.cluster import EdgeColumns, cluster_groups
+    from newsdedup.pipeline import GATHER_CHUNK, clean_documents, fingerprint_documents, read_documents
+    from newsdedup.records import cluster_record
+    from newsdedup.settings import DedupSettings
+    from newsdedup.verify import verified_edges
+
+    def clustered(batch, edges, settings):
+        groups = cluster_groups(batch.prints, batch.keys, edges)
+        return [
+            canonical_cluster(n, group, batch.docs, batch.prints, settings.canonical)
+            for n, group in enumerate(groups, 1)
+        ]
 
     detect_language("Ini adalah kalimat pertama untuk memuat model bahasa.")  # model load: a start-up cost
     settings = DedupSettings()
@@ -158,10 +161,11 @@ def measure_text_path(docs_dir: str, output_path: str) -> dict:
     stream = clock.wrap("clean", clean_documents(stream, on_error=failures.append))
     printed = clock.wrap("fingerprint", fingerprint_documents(stream, settings))
     batch = Batch(settings.num_perm)
-    # candidates are searched and verified while the stream comes in, as in core.pipeline.cluster_documents
-    pairs = clock.wrap("candidates", candidate_pairs(batch.gather(printed, GATHER_CHUNK), batch, settings))
-    edges = clock.call("verify", EdgeColumns, verified_pairs(pairs, batch.prints, settings))
-    clusters = clock.call("cluster", build_clusters, batch, edges, settings)
+    # candidates are searched and verified while the stream comes in, as in the pipeline
+    chunks = batch.gather(printed, GATHER_CHUNK)
+    pairs = clock.wrap("candidates", candidate_pairs(chunks, batch.signatures, batch.keys, settings.bands))
+    edges = clock.call("verify", EdgeColumns, verified_edges(pairs, batch.prints, settings))
+    clusters = clock.call("cluster", clustered, batch, edges, settings)
     docs = batch.docs
     with open(output_path, "w", encoding="utf-8") as out:
         clock.call("output", write_json_lines, (cluster_record(c) for c in clusters), out)
@@ -273,7 +277,7 @@ def bench_html(n: int, seed: int, jobs: int) -> dict:
     import trafilatura
 
     from newsdedup.clean import clean_document, clear_caches, load_rules
-    from newsdedup.readers import read_document
+    from newsdedup.read import read_document
 
     with tempfile.TemporaryDirectory(prefix="newsdedup-bench-html-") as workdir:
         write_corpus(workdir, n, seed=seed, kind="html", jobs=jobs)
@@ -322,7 +326,7 @@ def bench_peers(n: int, seed: int) -> dict:
     from newsdedup.document import Document
     from newsdedup.errors import DocumentError
     from newsdedup.fingerprint import SEED, fingerprints, normalise, shingle_hashes, signature, signatures
-    from newsdedup.pipeline import DedupSettings
+    from newsdedup.settings import DedupSettings
 
     settings = DedupSettings()
     num_perm = settings.num_perm

@@ -53,7 +53,7 @@ def _predict(task: tuple[str, str]) -> str:
     if system == "newsdedup":
         from newsdedup.clean import clean_document
         from newsdedup.errors import DocumentError
-        from newsdedup.readers import document_from_bytes
+        from newsdedup.read.decode import document_from_bytes
 
         try:
             return clean_document(document_from_bytes(path, data)).text

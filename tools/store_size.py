@@ -22,9 +22,10 @@ import numpy as np
 
 from newsdedup.document import Document
 from newsdedup.fingerprint import Fingerprint, signature
-from newsdedup.store import REDIS_SCHEMES, open_store
+from newsdedup.settings import DedupSettings
+from newsdedup.store import BACKENDS, open_store
 
-SETTINGS = {"shingle_size": 3, "num_perm": 128, "bands": 64, "seed": 1, "schema": 1}
+SETTINGS = DedupSettings()
 TARGET = 1024  # bytes per document beyond the canonical texts
 
 
@@ -36,7 +37,7 @@ def fill(location: str, documents: int, shingles: int, batch: int) -> tuple[dict
         with store.transaction():
             for number in range(start, min(start + batch, documents)):
                 values = np.unique(rng.integers(0, 2**32, shingles, dtype=np.uint64)).astype(np.uint32)
-                fingerprint = Fingerprint(values, signature(values, SETTINGS["num_perm"]))
+                fingerprint = Fingerprint(values, signature(values, SETTINGS.num_perm))
                 site = f"site-{number % 7}"
                 path = f"crawl/{site}/2024/05/article-{number:06d}.html"
                 document = Document(
@@ -71,7 +72,7 @@ def measure(
     """Fill a fresh index (a temporary SQLite file unless ``location``) and return its size figures."""
     with tempfile.TemporaryDirectory() as scratch:
         location = location or str(Path(scratch) / "index.db")
-        if location.startswith(REDIS_SCHEMES):
+        if location.partition("://")[0] in BACKENDS:  # a Redis database: emptied first
             import redis
 
             redis.Redis.from_url(location).flushdb()

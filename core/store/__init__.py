@@ -1,35 +1,67 @@
 """The persistent index: documents, their fingerprints and clusters, kept across runs.
 
-``open_store(location, settings_fingerprint)`` opens (or creates) an index in a
-SQLite file or in Redis; both backends behave the same (:class:`Store`).
+``open_store(location, settings)`` opens (or creates) an index to write to;
+``open_store(location)`` opens an existing one to read, with the settings it
+was built with. Backends behave the same (:class:`Store`); which one serves a
+location is decided by its URL scheme, from :data:`BACKENDS`.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from ..errors import StoreError
-from .base import Store, mask_location
+from ..settings import DedupSettings
+from .backend import mask_location
+from .base import NoIndex, Store
 from .types import StoredCluster, StoredDocument
 
-REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+# URL scheme -> "module:class" of the backend, imported when used; a plain path is an SQLite file.
+BACKENDS = {
+    "redis": "redis_store:RedisStore",
+    "rediss": "redis_store:RedisStore",
+    "unix": "redis_store:RedisStore",
+}
+FILE_BACKEND = "sqlite_store:SQLiteStore"
+LOCATION_HELP = "a SQLite file, or redis://[:password@]host:port/N (also rediss://, unix://)"
 
-__all__ = ["Store", "StoreError", "StoredCluster", "StoredDocument", "mask_location", "open_store"]
+__all__ = [
+    "BACKENDS",
+    "NoIndex",
+    "Store",
+    "StoreError",
+    "StoredCluster",
+    "StoredDocument",
+    "mask_location",
+    "open_store",
+]
 
 
-def open_store(location: str, settings_fingerprint: dict, *, busy_timeout: float = 600.0) -> Store:
-    """Open the index at ``location``, creating it when missing.
+def open_store(
+    location: str,
+    settings: DedupSettings | None = None,
+    *,
+    writable: bool | None = None,
+    busy_timeout: float = 600.0,
+) -> Store:
+    """Open the index at ``location``.
 
-    ``location`` is a file path (SQLite; its directory must exist) or a Redis
-    URL (``redis://[:password@]host:port/N``, ``rediss://``, ``unix://``).
-    ``settings_fingerprint`` (e.g. ``{"shingle_size": 3, "num_perm": 128,
-    "bands": 64, "seed": 1, "schema": 1}``; ``num_perm`` and ``bands`` are
-    required) is saved with a new index; an existing index built with a
-    different one raises StoreError naming the differing keys. A batch waits up
-    to ``busy_timeout`` seconds for another process's batch.
+    With ``settings``: for writing, created when missing (a SQLite file's
+    directory must exist); an existing index built with another identity
+    (:meth:`DedupSettings.identity`) raises StoreError naming the differences.
+    Without: an existing index (:class:`NoIndex` if there is none), with the
+    settings it was built with, for reading unless ``writable``; opened to be
+    read, it is left exactly as it is. A batch waits up to ``busy_timeout``
+    seconds for another process's batch.
     """
-    if location.startswith(REDIS_SCHEMES):
-        from .redis_store import RedisStore
-
-        return RedisStore(location, settings_fingerprint, busy_timeout=busy_timeout)
-    from .sqlite_store import SQLiteStore
-
-    return SQLiteStore(location, settings_fingerprint, busy_timeout=busy_timeout)
+    scheme, separator, _ = location.partition("://")
+    module, _, name = (BACKENDS.get(scheme.lower(), FILE_BACKEND) if separator else FILE_BACKEND).partition(
+        ":"
+    )
+    backend = getattr(import_module(f".{module}", __name__), name)
+    return backend(
+        location,
+        settings,
+        writable=settings is not None if writable is None else writable,
+        busy_timeout=busy_timeout,
+    )

@@ -1,4 +1,4 @@
-"""What both index backends store the same way: shingle sets, LSH buckets, settings, cluster representatives.
+"""What both index backends store the same way: shingle sets, LSH buckets, cluster representatives.
 
 Shingle sets are the bulk of an index (verification needs them exact), so they
 are packed close to the information-theoretic minimum for a random set: the
@@ -14,18 +14,17 @@ Layout of a shingle blob (little-endian)::
 
 from __future__ import annotations
 
-import json
 import struct
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 import numpy as np
 
+from ..cluster import REPRESENTATIVES
 from ..fingerprint import fmix32
 
 _HEADER = struct.Struct("<IBI")
 _MAX_K = 32
-REPRESENTATIVES = 4  # longest members a cluster keeps as its stand-ins
 
 
 class CorruptData(ValueError):
@@ -114,25 +113,6 @@ def band_buckets(signature: np.ndarray, bands: int) -> np.ndarray:
     for column in rows.T:
         bucket = fmix32((bucket ^ column) * np.uint32(0xCC9E2D51) + np.uint32(0xE6546B64))
     return bucket.view(np.int32)
-
-
-def normalised_settings(settings_fingerprint: Mapping) -> dict:
-    """The fingerprint as it reads back from storage (JSON types, sorted keys)."""
-    return json.loads(settings_json(settings_fingerprint))
-
-
-def settings_json(settings_fingerprint: Mapping) -> str:
-    return json.dumps(dict(settings_fingerprint), sort_keys=True, separators=(",", ":"))
-
-
-def settings_difference(stored: Mapping, wanted: Mapping) -> str:
-    """``"bands 32 (asked 64), seed - (asked 1)"``: the keys whose values differ, in key order."""
-    missing = "-"
-    return ", ".join(
-        f"{name} {stored.get(name, missing)} (asked {wanted.get(name, missing)})"
-        for name in sorted(set(stored) | set(wanted))
-        if stored.get(name, missing) != wanted.get(name, missing)
-    )
 
 
 def choose_representatives(members: Iterable) -> list[int]:

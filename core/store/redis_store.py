@@ -1,9 +1,7 @@
 """The index in a Redis database.
 
-The LSH part is datasketch's ``MinHashLSH`` Redis layout (basename
-``newsdedup:lsh``), so a plain ``MinHashLSH(storage_config={"type": "redis",
-"basename": b"newsdedup:lsh", ...}, prepickle=False)`` queries it; document
-keys are stored as their decimal bytes. Everything else is a few hashes under
+The LSH part is datasketch's ``MinHashLSH`` Redis layout (see
+:mod:`newsdedup.store.redis_bands`). Everything else is a few hashes under
 ``newsdedup:``.
 
 A batch holds a redis-py ``Lock`` (so a second process's batch waits for it)
@@ -18,203 +16,39 @@ from __future__ import annotations
 
 import json
 import time
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
+from functools import cached_property
 
 import numpy as np
 import redis
-from datasketch import MinHashLSH
-from redis.backoff import ExponentialBackoff
-from redis.connection import SSLConnection, parse_url
-from redis.retry import Retry
 
 from ..errors import StoreError
-from ..index import minhash
-from .base import Store, one_line
+from ..settings import DedupSettings
+from .backend import one_line
+from .base import Store
 from .codec import band_buckets
-from .types import StoredCluster, StoredDocument
-
-PREFIX = "newsdedup"
-_META = f"{PREFIX}:meta"
-_DOCUMENTS = f"{PREFIX}:doc"  # key -> JSON [id, path, url, title, date, language, first_seen, similarity, shingle_count]
-_SHINGLES = f"{PREFIX}:shingles"  # key -> shingle blob
-_CLUSTER_OF = f"{PREFIX}:cluster_of"  # key -> cluster id
-_IDS = f"{PREFIX}:ids"  # document id -> key
-_FIRST_SEEN = f"{PREFIX}:first_seen"  # sorted set of keys by first_seen
-_CLUSTERS = f"{PREFIX}:cluster"  # id -> JSON [canonical_key, title, size, representatives, updated]
-_TEXTS = f"{PREFIX}:text"  # cluster id -> canonical text
-_LOCK = f"{PREFIX}:lock"
-_LSH_BASENAME = f"{PREFIX}:lsh".encode()
-
-
-def _members(cluster_id: int) -> str:
-    return f"{PREFIX}:members:{cluster_id}"
-
-
-def client_options(url: str) -> dict:
-    """``redis.Redis`` keyword arguments for a ``redis://``, ``rediss://`` or ``unix://`` URL."""
-    options = parse_url(url)
-    connection_class = options.pop("connection_class", None)
-    if "path" in options:
-        options["unix_socket_path"] = options.pop("path")
-    if connection_class is SSLConnection:
-        options["ssl"] = True
-    options.setdefault("socket_connect_timeout", 5.0)
-    options.setdefault("socket_timeout", 30.0)
-    # two quick retries ride out a dropped connection; the default backoff would take ~10 s to
-    # report a server that is down. A commit is never retried (its EXEC runs under WATCH).
-    options.setdefault("retry", Retry(ExponentialBackoff(cap=0.5, base=0.05), 2))
-    return options
-
-
-def _document_json(doc: StoredDocument) -> str:
-    return json.dumps(
-        [
-            doc.id,
-            doc.path,
-            doc.url,
-            doc.title,
-            doc.date,
-            doc.language,
-            doc.first_seen,
-            doc.similarity,
-            doc.shingle_count,
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-
-
-def _cluster_json(cluster: StoredCluster) -> str:
-    return json.dumps(
-        [cluster.canonical_key, cluster.title, cluster.size, cluster.representatives, cluster.updated],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-
-
-class _DatasketchBands:
-    """datasketch's ``MinHashLSH`` on Redis, with writes queued on the batch's MULTI/EXEC pipeline.
-
-    Reads go through one pipelined round trip (``MinHashLSH.query`` would make
-    one per band); writes use datasketch's own insert and storage methods, so
-    the layout is exactly datasketch's.
-    """
-
-    def __init__(self, client: redis.Redis, options: dict, num_perm: int, bands: int, seed: int):
-        self._client = client
-        self._num_perm, self._seed = num_perm, seed
-        self.lsh = MinHashLSH(
-            num_perm=num_perm,
-            params=(bands, num_perm // bands),
-            storage_config={"type": "redis", "basename": _LSH_BASENAME, "redis": options},
-            prepickle=False,
-        )
-        self._storages = [self.lsh.keys, *self.lsh.hashtables]
-
-    @staticmethod
-    def member(key: int) -> bytes:
-        return str(key).encode()
-
-    def band_hashes(self, signature: np.ndarray) -> list[bytes]:
-        """The bucket name of each band, as datasketch computes it."""
-        values = minhash(signature, self._num_perm, self._seed).hashvalues
-        return [self.lsh._H(values[start:end]) for start, end in self.lsh.hashranges]
-
-    def query(self, signature: np.ndarray) -> set[int]:
-        pipe = self._client.pipeline(transaction=False)
-        for band_hash, table in zip(self.band_hashes(signature), self.lsh.hashtables, strict=True):
-            pipe.smembers(table.redis_key(band_hash))
-        return {int(member) for found in pipe.execute() for member in found}
-
-    @contextmanager
-    def _writing_to(self, pipe: redis.client.Pipeline) -> Iterator[None]:
-        # datasketch's storages queue "buffered" writes on a pipeline of their own each, and flush
-        # them one storage at a time. Pointed at the batch's pipeline, they become part of its
-        # single MULTI/EXEC instead.
-        saved = [storage._buffer for storage in self._storages]
-        for storage in self._storages:
-            storage._buffer = pipe
-        try:
-            yield
-        finally:
-            for storage, buffer in zip(self._storages, saved, strict=True):
-                storage._buffer = buffer
-
-    def queue_insert(self, pipe: redis.client.Pipeline, key: int, signature: np.ndarray) -> None:
-        with self._writing_to(pipe):
-            self.lsh._insert(
-                self.member(key),
-                minhash(signature, self._num_perm, self._seed),
-                check_duplication=False,
-                buffer=True,
-            )
-
-    def queue_removals(self, pipe: redis.client.Pipeline, keys: Sequence[int]) -> None:
-        """Queue the removal of ``keys``' entries; a bucket they leave empty goes too (the lock is held)."""
-        if not keys:
-            return
-        members = [self.member(key) for key in keys]
-        read = self._client.pipeline(transaction=False)
-        for member in members:
-            read.lrange(self.lsh.keys.redis_key(member), 0, -1)
-        leaving: dict[tuple[int, bytes], set[bytes]] = defaultdict(set)
-        for member, band_hashes in zip(members, read.execute(), strict=True):
-            for band, band_hash in enumerate(band_hashes):
-                leaving[band, band_hash].add(member)
-        buckets = list(leaving)
-        for band, band_hash in buckets:
-            read.smembers(self.lsh.hashtables[band].redis_key(band_hash))
-        with self._writing_to(pipe):
-            for (band, band_hash), present in zip(buckets, read.execute(), strict=True):
-                table = self.lsh.hashtables[band]
-                for member in leaving[band, band_hash]:
-                    table.remove_val(band_hash, member, buffer=True)
-                if present <= leaving[band, band_hash]:
-                    table.remove(band_hash, buffer=True)
-            self.lsh.keys.remove(*members, buffer=True)
-
-    def problems(self, docs: Sequence[StoredDocument]) -> Iterator[str]:
-        read = self._client.pipeline(transaction=False)
-        expected = []
-        for doc in docs:
-            member = self.member(doc.key)
-            band_hashes = self.band_hashes(doc.signature)
-            expected.append(band_hashes)
-            read.lrange(self.lsh.keys.redis_key(member), 0, -1)
-            for band_hash, table in zip(band_hashes, self.lsh.hashtables, strict=True):
-                read.sismember(table.redis_key(band_hash), member)
-        replies = iter(read.execute())
-        for doc, band_hashes in zip(docs, expected, strict=True):
-            stored = next(replies)
-            found = sum(bool(next(replies)) for _ in band_hashes)
-            if stored != band_hashes or found != len(band_hashes):
-                yield f"document key {doc.key} has {found} of its {len(band_hashes)} LSH bucket entries"
-
-    def indexed_count(self) -> int:
-        return self.lsh.keys.size()
-
-
-@dataclass
-class _Pending:
-    """A batch's writes, not yet sent; reads lay them over the committed state."""
-
-    documents: dict[int, StoredDocument] = field(default_factory=dict)  # added, with fingerprints
-    blobs: dict[int, bytes] = field(default_factory=dict)
-    buckets: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))  # of added documents
-    ids: dict[str, int] = field(default_factory=dict)
-    cluster_of: dict[int, int] = field(default_factory=dict)  # added or moved documents -> cluster
-    joined: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))  # cluster -> those keys
-    moved_from: dict[int, int] = field(default_factory=dict)  # stored documents moved -> stored cluster
-    deleted: dict[int, StoredDocument] = field(default_factory=dict)  # stored documents, stored cluster
-    clusters: dict[int, StoredCluster] = field(default_factory=dict)
-    deleted_clusters: set[int] = field(default_factory=set)
-    meta: dict[str, str] = field(default_factory=dict)
-
-    def gone(self, key: int) -> bool:
-        return key in self.deleted
+from .redis_bands import RedisBands
+from .redis_layout import (
+    CLUSTER_OF,
+    CLUSTERS,
+    DOCUMENTS,
+    FIRST_SEEN,
+    IDS,
+    LOCK,
+    LSH_BASENAME,
+    META,
+    SHINGLES,
+    TEXTS,
+    Pending,
+    client_options,
+    cluster_json,
+    content_field,
+    document_json,
+    members_key,
+)
+from .types import ContentKey, StoredCluster, StoredDocument
 
 
 class RedisStore(Store):
@@ -222,29 +56,39 @@ class RedisStore(Store):
     _backend_errors = (redis.RedisError, OSError)
 
     def __init__(
-        self, url: str, settings_fingerprint: dict, *, busy_timeout: float = 600.0, lock_lease: float = 120.0
+        self,
+        url: str,
+        settings: DedupSettings | None = None,
+        *,
+        writable: bool = True,
+        busy_timeout: float = 600.0,
+        lock_lease: float = 120.0,
     ):
-        super().__init__(url, settings_fingerprint, busy_timeout=busy_timeout)
+        super().__init__(url, busy_timeout=busy_timeout)
+        del writable  # reads never write to Redis: there is nothing to set up for writing
         try:
             options = client_options(url)
         except ValueError as error:
             raise StoreError(f"{self.location}: not a usable Redis URL ({one_line(error)})") from None
         self._password = options.get("password") or ""
         self.lock_lease = float(lock_lease)
-        self._pending = _Pending()
+        self._pending = Pending()
         self._client = None
         try:
             self._client = redis.Redis(**options)
         except TypeError as error:  # an unknown ?option= in the URL
             raise StoreError(f"{self.location}: not a usable Redis URL ({self._reason(error)})") from None
-        self._bands = _DatasketchBands(self._client, options, self.num_perm, self.bands, self.seed)
-        self._lock = self._client.lock(_LOCK, timeout=self.lock_lease, thread_local=False)
+        self._lock = self._client.lock(LOCK, timeout=self.lock_lease, thread_local=False)
         self._lock_renewed = 0.0
         try:
-            self._open_index()
+            self._open_index(settings)
         except BaseException:
             self._close()
             raise
+
+    @cached_property
+    def _bands(self) -> RedisBands:
+        return RedisBands(self._client, LSH_BASENAME, self.bands)
 
     def _reason(self, error: BaseException) -> str:
         if isinstance(error, redis.AuthenticationError):
@@ -266,7 +110,7 @@ class RedisStore(Store):
                 f"for more than {self.busy_timeout:g} s"
             )
         self._lock_renewed = time.monotonic()
-        self._pending = _Pending()
+        self._pending = Pending()
 
     def _heartbeat(self) -> None:
         # a batch renews its lock as it goes, so only a stalled or dead process loses it
@@ -290,7 +134,7 @@ class RedisStore(Store):
         pending = self._pending
         with self._client.pipeline(transaction=True) as pipe:
             self._renew_lock()  # before WATCH: renewing touches the lock key
-            pipe.watch(_LOCK)  # EXEC fails if the lock changes hands from here on
+            pipe.watch(LOCK)  # EXEC fails if the lock changes hands from here on
             if not self._lock.owned():
                 raise self._lost_lock()
             removed = sorted(pending.deleted)
@@ -299,41 +143,41 @@ class RedisStore(Store):
             self._bands.queue_removals(pipe, removed)
             for key in removed:
                 doc = pending.deleted[key]
-                for name in (_DOCUMENTS, _SHINGLES, _CLUSTER_OF):
+                for name in (DOCUMENTS, SHINGLES, CLUSTER_OF):
                     pipe.hdel(name, key)
-                pipe.hdel(_IDS, doc.id)
-                pipe.zrem(_FIRST_SEEN, key)
-                pipe.srem(_members(doc.cluster), key)
+                pipe.hdel(IDS, content_field((doc.id, doc.digest)))
+                pipe.zrem(FIRST_SEEN, key)
+                pipe.srem(members_key(doc.cluster), key)
             for cluster_id in sorted(pending.deleted_clusters):
-                pipe.hdel(_CLUSTERS, cluster_id)
-                pipe.hdel(_TEXTS, cluster_id)
-                pipe.delete(_members(cluster_id))
+                pipe.hdel(CLUSTERS, cluster_id)
+                pipe.hdel(TEXTS, cluster_id)
+                pipe.delete(members_key(cluster_id))
             for cluster_id, cluster in sorted(pending.clusters.items()):
-                pipe.hset(_CLUSTERS, cluster_id, _cluster_json(cluster))
-                pipe.hset(_TEXTS, cluster_id, cluster.text)
+                pipe.hset(CLUSTERS, cluster_id, cluster_json(cluster))
+                pipe.hset(TEXTS, cluster_id, cluster.text)
             for key in added:
                 doc = pending.documents[key]
-                pipe.hset(_DOCUMENTS, key, _document_json(doc))
-                pipe.hset(_SHINGLES, key, pending.blobs[key])
-                pipe.hset(_IDS, doc.id, key)
-                pipe.zadd(_FIRST_SEEN, {key: doc.first_seen})
+                pipe.hset(DOCUMENTS, key, document_json(doc))
+                pipe.hset(SHINGLES, key, pending.blobs[key])
+                pipe.hset(IDS, content_field((doc.id, doc.digest)), key)
+                pipe.zadd(FIRST_SEEN, {key: doc.first_seen})
                 self._bands.queue_insert(pipe, key, doc.signature)
             for key, cluster_id in sorted(pending.cluster_of.items()):
                 if key in pending.moved_from:
-                    pipe.srem(_members(pending.moved_from[key]), key)
-                pipe.hset(_CLUSTER_OF, key, cluster_id)
-                pipe.sadd(_members(cluster_id), key)
+                    pipe.srem(members_key(pending.moved_from[key]), key)
+                pipe.hset(CLUSTER_OF, key, cluster_id)
+                pipe.sadd(members_key(cluster_id), key)
             if pending.meta:
-                pipe.hset(_META, mapping=pending.meta)
+                pipe.hset(META, mapping=pending.meta)
             try:
                 pipe.execute()
             except redis.WatchError:
                 raise self._lost_lock() from None
-        self._pending = _Pending()
+        self._pending = Pending()
         self._release_lock()
 
     def _rollback(self) -> None:
-        self._pending = _Pending()
+        self._pending = Pending()
         self._release_lock()
 
     def _release_lock(self) -> None:
@@ -354,7 +198,7 @@ class RedisStore(Store):
             self._client.close()
 
     def _read_meta(self) -> dict[str, str]:
-        stored = {name.decode(): value.decode() for name, value in self._client.hgetall(_META).items()}
+        stored = {name.decode(): value.decode() for name, value in self._client.hgetall(META).items()}
         return {**stored, **self._pending.meta}
 
     def _write_meta(self, values: dict[str, str]) -> None:
@@ -362,14 +206,15 @@ class RedisStore(Store):
 
     # --- reads --------------------------------------------------------------------------------
 
-    def _lookup_ids(self, ids: Sequence[str]) -> dict[str, int]:
+    def _lookup(self, keys: Sequence[ContentKey]) -> dict[ContentKey, int]:
         pending = self._pending
         found = {}
-        for doc_id, key in zip(ids, self._client.hmget(_IDS, list(ids)), strict=True):
-            if doc_id in pending.ids:
-                found[doc_id] = pending.ids[doc_id]
+        stored = self._client.hmget(IDS, [content_field(key) for key in keys])
+        for content_key, key in zip(keys, stored, strict=True):
+            if content_key in pending.ids:
+                found[content_key] = pending.ids[content_key]
             elif key is not None and not pending.gone(int(key)):
-                found[doc_id] = int(key)
+                found[content_key] = int(key)
         return found
 
     def _candidate_keys(self, signature: np.ndarray, buckets: np.ndarray) -> set[int]:
@@ -395,21 +240,22 @@ class RedisStore(Store):
         if not stored_keys:
             return found
         read = self._client.pipeline(transaction=False)
-        read.hmget(_DOCUMENTS, stored_keys)
-        read.hmget(_CLUSTER_OF, stored_keys)
+        read.hmget(DOCUMENTS, stored_keys)
+        read.hmget(CLUSTER_OF, stored_keys)
         if fingerprints:
-            read.hmget(_SHINGLES, stored_keys)
+            read.hmget(SHINGLES, stored_keys)
         records, clusters, *blobs = read.execute()
         blobs = blobs[0] if blobs else [None] * len(stored_keys)
         for key, record, cluster, blob in zip(stored_keys, records, clusters, blobs, strict=True):
             if record is None:
                 continue
-            doc_id, path, url, title, date, language, first_seen, similarity, shingle_count = json.loads(
-                record
+            doc_id, digest, path, url, title, date, language, first_seen, similarity, shingle_count = (
+                json.loads(record)
             )
             found[key] = StoredDocument(
                 key=key,
                 id=doc_id,
+                digest=digest,
                 path=path,
                 url=url,
                 title=title,
@@ -434,8 +280,8 @@ class RedisStore(Store):
         if not stored_ids:
             return found
         read = self._client.pipeline(transaction=False)
-        read.hmget(_CLUSTERS, stored_ids)
-        read.hmget(_TEXTS, stored_ids)
+        read.hmget(CLUSTERS, stored_ids)
+        read.hmget(TEXTS, stored_ids)
         records, texts = read.execute()
         for cluster_id, record, text in zip(stored_ids, records, texts, strict=True):
             if record is not None:
@@ -447,7 +293,7 @@ class RedisStore(Store):
 
     def _member_keys(self, cluster_id: int) -> list[int]:
         pending = self._pending
-        stored = {int(key) for key in self._client.smembers(_members(cluster_id))}
+        stored = {int(key) for key in self._client.smembers(members_key(cluster_id))}
         staying = {
             key
             for key in stored
@@ -457,18 +303,18 @@ class RedisStore(Store):
 
     def _keys_first_seen_before(self, cutoff: float) -> list[int]:
         pending = self._pending
-        stored = {int(key) for key in self._client.zrangebyscore(_FIRST_SEEN, "-inf", f"({cutoff!r}")}
+        stored = {int(key) for key in self._client.zrangebyscore(FIRST_SEEN, "-inf", f"({cutoff!r}")}
         added = {key for key, doc in pending.documents.items() if doc.first_seen < cutoff}
         return sorted({key for key in stored if not pending.gone(key)} | added)
 
     def _all_document_keys(self) -> list[int]:
         pending = self._pending
-        stored = {int(key) for key in self._client.hkeys(_DOCUMENTS)}
+        stored = {int(key) for key in self._client.hkeys(DOCUMENTS)}
         return sorted({key for key in stored if not pending.gone(key)} | set(pending.documents))
 
     def _all_cluster_ids(self) -> list[int]:
         pending = self._pending
-        stored = {int(cluster_id) for cluster_id in self._client.hkeys(_CLUSTERS)}
+        stored = {int(cluster_id) for cluster_id in self._client.hkeys(CLUSTERS)}
         return sorted((stored - pending.deleted_clusters) | set(pending.clusters))
 
     # --- writes (buffered until commit) -------------------------------------------------------
@@ -479,7 +325,7 @@ class RedisStore(Store):
         pending.blobs[doc.key] = shingle_blob
         for bucket in buckets.tolist():
             pending.buckets[bucket].add(doc.key)
-        pending.ids[doc.id] = doc.key
+        pending.ids[doc.id, doc.digest] = doc.key
         pending.cluster_of[doc.key] = doc.cluster
         pending.joined[doc.cluster].add(doc.key)
 
@@ -510,7 +356,7 @@ class RedisStore(Store):
                 pending.deleted[doc.key] = replace(doc, cluster=pending.moved_from.pop(doc.key, doc.cluster))
                 continue
             del pending.blobs[doc.key]
-            del pending.ids[doc.id]
+            del pending.ids[doc.id, doc.digest]
             for bucket in np.unique(band_buckets(added.signature, self.bands)).tolist():
                 pending.buckets[bucket].discard(doc.key)
 
@@ -518,13 +364,13 @@ class RedisStore(Store):
 
     def _stats(self) -> dict:
         client = self._client
-        documents, clusters = client.hlen(_DOCUMENTS), client.hlen(_CLUSTERS)
+        documents, clusters = client.hlen(DOCUMENTS), client.hlen(CLUSTERS)
         sizes = [
-            (json.loads(record)[2], int(cluster_id)) for cluster_id, record in client.hscan_iter(_CLUSTERS)
+            (json.loads(record)[2], int(cluster_id)) for cluster_id, record in client.hscan_iter(CLUSTERS)
         ]
         largest = min(((-size, cluster_id) for size, cluster_id in sizes), default=None)
-        oldest = client.zrange(_FIRST_SEEN, 0, 0, withscores=True)
-        newest = client.zrange(_FIRST_SEEN, -1, -1, withscores=True)
+        oldest = client.zrange(FIRST_SEEN, 0, 0, withscores=True)
+        newest = client.zrange(FIRST_SEEN, -1, -1, withscores=True)
         breakdown = self._memory_by_part()
         return {
             "documents": documents,
@@ -540,12 +386,12 @@ class RedisStore(Store):
     def _memory_by_part(self) -> dict[str, int]:
         """Redis's own ``MEMORY USAGE`` of every key of the index, summed by part (exact, so O(keys))."""
         parts = {
-            "documents": [_DOCUMENTS, _SHINGLES, _CLUSTER_OF, _IDS, _FIRST_SEEN],
-            "clusters": [_CLUSTERS, _META],
-            "canonical_texts": [_TEXTS],
+            "documents": [DOCUMENTS, SHINGLES, CLUSTER_OF, IDS, FIRST_SEEN],
+            "clusters": [CLUSTERS, META],
+            "canonical_texts": [TEXTS],
         }
-        parts["clusters"] += list(self._client.scan_iter(match=_members("*"), count=1000))
-        parts["lsh"] = list(self._client.scan_iter(match=_LSH_BASENAME + b"*", count=1000))
+        parts["clusters"] += list(self._client.scan_iter(match=members_key("*"), count=1000))
+        parts["lsh"] = list(self._client.scan_iter(match=LSH_BASENAME + b"*", count=1000))
         usage = {}
         for part, names in parts.items():
             read = self._client.pipeline(transaction=False)

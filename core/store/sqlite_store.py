@@ -26,15 +26,18 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import StoreError
-from .base import Store, one_line
+from ..settings import DedupSettings
+from .backend import one_line
+from .base import NoIndex, Store
 from .codec import band_buckets
-from .types import StoredCluster, StoredDocument
+from .types import ContentKey, StoredCluster, StoredDocument
 
 _SCHEMA = (
     "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
     """CREATE TABLE documents (
         key INTEGER PRIMARY KEY,
-        id TEXT NOT NULL UNIQUE,
+        id TEXT NOT NULL,
+        digest TEXT NOT NULL,
         path TEXT,
         url TEXT,
         title TEXT NOT NULL,
@@ -43,7 +46,8 @@ _SCHEMA = (
         first_seen REAL NOT NULL,
         cluster INTEGER NOT NULL,
         similarity REAL NOT NULL,
-        shingle_count INTEGER NOT NULL
+        shingle_count INTEGER NOT NULL,
+        UNIQUE (id, digest)
     )""",
     "CREATE INDEX documents_by_cluster ON documents (cluster)",
     "CREATE INDEX documents_by_first_seen ON documents (first_seen)",
@@ -60,7 +64,7 @@ _SCHEMA = (
     )""",
     "CREATE TABLE canonical_texts (cluster INTEGER PRIMARY KEY, text TEXT NOT NULL)",
 )
-_DOCUMENT_COLUMNS = "d.key, d.id, d.path, d.url, d.title, d.date, d.language, d.first_seen, d.cluster, d.similarity, d.shingle_count"
+_DOCUMENT_COLUMNS = "d.key, d.id, d.digest, d.path, d.url, d.title, d.date, d.language, d.first_seen, d.cluster, d.similarity, d.shingle_count"
 # SQLite's own words -> what they mean for an index
 _REASONS = {
     "attempt to write a readonly database": "the index is read-only",
@@ -80,30 +84,41 @@ class SQLiteStore(Store):
     backend = "sqlite"
     _backend_errors = (sqlite3.Error, OSError)
 
-    def __init__(self, path: str | os.PathLike, settings_fingerprint: dict, *, busy_timeout: float = 600.0):
-        super().__init__(os.fspath(path), settings_fingerprint, busy_timeout=busy_timeout)
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        settings: DedupSettings | None = None,
+        *,
+        writable: bool = True,
+        busy_timeout: float = 600.0,
+    ):
+        super().__init__(os.fspath(path), busy_timeout=busy_timeout)
         self.path = Path(path)
         if not self.path.parent.is_dir():
             raise StoreError(f"{self.location}: directory {self.path.parent} does not exist")
         if self.path.is_dir():
             raise StoreError(f"{self.location}: is a directory")
+        if settings is None and not self.path.is_file():
+            raise NoIndex(f"{self.location}: no index here (it is created by dedup --db)")
         self._db: sqlite3.Connection | None = None
         try:
             with self._errors_as_store_errors():
                 self._db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
-                # a new file only (fixed once WAL is on): 8 KiB pages hold the ~1.6 KB shingle blobs with
-                # little slack, where 4 KiB pages fit two and waste a quarter (measured: 2.9 vs 3.3 KB/doc)
-                self._db.execute("PRAGMA page_size=8192")
-                mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-                if mode != "wal":
-                    raise StoreError(
-                        f"{self.location}: cannot switch the index to WAL mode (it stays {mode!r})"
-                    )
-                self._db.execute("PRAGMA synchronous=FULL")
-            self._open_index()
+                if writable:  # an index opened to be read is left exactly as it is
+                    self._set_up_for_writing()
+            self._open_index(settings)
         except BaseException:
             self._close()
             raise
+
+    def _set_up_for_writing(self) -> None:
+        # a new file only (fixed once WAL is on): 8 KiB pages hold the ~1.6 KB shingle blobs with
+        # little slack, where 4 KiB pages fit two and waste a quarter (measured: 2.9 vs 3.3 KB/doc)
+        self._db.execute("PRAGMA page_size=8192")
+        mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if mode != "wal":
+            raise StoreError(f"{self.location}: cannot switch the index to WAL mode (it stays {mode!r})")
+        self._db.execute("PRAGMA synchronous=FULL")
 
     def _reason(self, error: BaseException) -> str:
         message = one_line(error)
@@ -147,6 +162,8 @@ class SQLiteStore(Store):
             self._db.execute(statement)
 
     def _read_meta(self) -> dict[str, str]:
+        if not self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+            return {}
         return dict(self._db.execute("SELECT name, value FROM meta"))
 
     def _write_meta(self, values: dict[str, str]) -> None:
@@ -154,9 +171,13 @@ class SQLiteStore(Store):
 
     # --- reads --------------------------------------------------------------------------------
 
-    def _lookup_ids(self, ids: Sequence[str]) -> dict[str, int]:
-        rows = self._db.execute(f"SELECT id, key FROM documents WHERE id IN ({_marks(len(ids))})", ids)
-        return dict(rows)
+    def _lookup(self, keys: Sequence[ContentKey]) -> dict[ContentKey, int]:
+        wanted = set(keys)
+        ids = sorted({doc_id for doc_id, _ in wanted})
+        rows = self._db.execute(
+            f"SELECT id, digest, key FROM documents WHERE id IN ({_marks(len(ids))})", ids
+        )
+        return {(doc_id, digest): key for doc_id, digest, key in rows if (doc_id, digest) in wanted}
 
     def _candidate_keys(self, signature: np.ndarray, buckets: np.ndarray) -> set[int]:
         rows = self._db.execute(
@@ -212,10 +233,11 @@ class SQLiteStore(Store):
 
     def _insert_document(self, doc: StoredDocument, shingle_blob: bytes, buckets: np.ndarray) -> None:
         self._db.execute(
-            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 doc.key,
                 doc.id,
+                doc.digest,
                 doc.path,
                 doc.url,
                 doc.title,

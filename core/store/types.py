@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+ContentKey = tuple[str, str]  # (document id, content digest): what a document is known by
+
 
 @dataclass
 class StoredDocument:
@@ -19,6 +21,7 @@ class StoredDocument:
 
     key: int  # store-internal, never reused
     id: str  # the document id (input path or record id)
+    digest: str  # of its content as read (see Document.content_key)
     path: str | None
     url: str | None
     title: str

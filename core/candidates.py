@@ -1,69 +1,81 @@
-"""Index stage: MinHash LSH candidate search.
+"""Candidates stage: which documents of a batch may be copies, by MinHash LSH.
 
 The bands/rows split decides which similarities become candidates. Because
-verification (``core.similarity``) checks every candidate on the exact shingle
-sets, the index is tuned to miss little: a low threshold costs only extra
-verifications, while a missed pair is lost for good.
+verification (:mod:`newsdedup.verify`) checks every candidate on the exact
+shingle sets, the search is tuned to miss little: a low threshold costs only
+extra verifications, while a missed pair is lost for good.
 
-Two structures give the same candidates. ``CandidateIndex`` wraps datasketch's
-``MinHashLSH`` and grows one document at a time (the persistent index and
-incremental runs use it). ``BandIndex`` is for a batch, which it takes in
-chunks, so that candidates are searched and verified while the documents are
-still being cleaned: it keeps each band's values sorted, in numpy, so that a
-chunk is looked up in a few numpy calls per band. datasketch's in-memory LSH
-keeps a Python set and a bytes key per band and document (about 20 KB a
-document, measured), the band index 0.8 KB.
+A batch arrives in chunks, so that candidates are searched and verified while
+the documents are still being cleaned. ``BandIndex`` keeps each band's values
+sorted, in numpy, so that a chunk is looked up in a few numpy calls per band;
+it gives the candidates datasketch's ``MinHashLSH`` gives (tested against it)
+in about 0.8 KB a document instead of about 20 KB. A persistent index supplies
+its own candidates (:mod:`newsdedup.store`); both kinds are capped together.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
-from datasketch import LeanMinHash, MinHashLSH
 
-from .errors import UsageError
-from .fingerprint import SEED
-
-
-def minhash(signature: np.ndarray, num_perm: int, seed: int = SEED) -> LeanMinHash:
-    """A datasketch MinHash holding ``signature``: a frozen LeanMinHash, built without permutation tables."""
-    if len(signature) != num_perm:
-        raise ValueError(f"signature has {len(signature)} values, expected {num_perm}")
-    return LeanMinHash(seed=seed, hashvalues=signature, scheme="affine32")
+MAX_VERIFIED = 32
+TWIN_AGREEMENT = 0.9  # share of signature values a near-identical copy agrees on
 
 
-def candidate_probability(jaccard: float, bands: int, rows: int) -> float:
-    """Probability that a pair of this Jaccard similarity shares at least one band."""
-    return 1.0 - (1.0 - jaccard**rows) ** bands
+def candidate_pairs(
+    chunks: Iterable[range],
+    signatures: Callable[[], np.ndarray],
+    keys: Sequence[str],
+    bands: int,
+    more: Callable[[int], np.ndarray] | None = None,
+) -> Iterator[tuple[int, int]]:
+    """``(earlier, later)`` positions whose signatures share an LSH band.
+
+    ``chunks`` are the positions of the batch just gathered, chunk after chunk:
+    each chunk's candidates are found as soon as it is in. ``signatures()``
+    gives the signature matrix of every position so far, ``keys`` the document
+    ids (for ties). ``more(position)``, when given, adds candidates found
+    elsewhere (a persistent index). At most ``MAX_VERIFIED`` per document, the
+    closest by signature (see :func:`closest_candidates`), so a story copied a
+    thousand times costs linear work; its verbatim copies are not even indexed
+    (their twin answers for them).
+    """
+    index = BandIndex(bands)
+    indexed = np.zeros(0, dtype=bool)
+    for chunk in chunks:
+        matrix = signatures()
+        twin_agreement = TWIN_AGREEMENT * matrix.shape[1]
+        indexed = np.concatenate((indexed, np.zeros(chunk.stop - len(indexed), dtype=bool)))
+        lookup = index.lookup(matrix[chunk.start : chunk.stop], chunk.start)
+        for position in chunk:
+            sharing = lookup.sharing(position - chunk.start)
+            found = sharing[indexed[sharing]]
+            agreement = (matrix[found] == matrix[position]).sum(axis=1)
+            # A near-identical twin already stands in every bucket this document would join:
+            # leaving it out keeps the buckets of a story copied a thousand times small.
+            indexed[position] = not found.size or agreement.max() < twin_agreement
+            if more is not None:
+                elsewhere = more(position)
+                if elsewhere.size:
+                    matrix = signatures()
+                    found = np.concatenate((found, elsewhere))
+                    agreement = (matrix[found] == matrix[position]).sum(axis=1)
+            for other in closest_candidates(found.tolist(), agreement, keys):
+                yield other, position
+        index.insert(lookup, np.flatnonzero(indexed[chunk.start : chunk.stop]))
 
 
-class CandidateIndex:
-    """An LSH index that answers "which earlier documents may be near-duplicates of this one"."""
+def closest_candidates(candidates: list[int], agreement: np.ndarray, keys: Sequence[str]) -> list[int]:
+    """At most ``MAX_VERIFIED`` candidates, those whose signatures agree most (ties by id).
 
-    def __init__(self, num_perm: int, bands: int, storage_config: dict | None = None):
-        if bands < 1 or num_perm % bands:
-            raise UsageError(f"bands ({bands}) must divide the number of permutations ({num_perm})")
-        self.num_perm = num_perm
-        self.bands = bands
-        self.rows = num_perm // bands
-        self._lsh = MinHashLSH(num_perm=num_perm, params=(bands, self.rows), storage_config=storage_config)
-
-    def _minhash(self, signature: np.ndarray) -> LeanMinHash:
-        return minhash(signature, self.num_perm)
-
-    def query(self, signature: np.ndarray) -> list[Hashable]:
-        return self._lsh.query(self._minhash(signature))
-
-    def insert(self, key: Hashable, signature: np.ndarray) -> None:
-        self._lsh.insert(key, self._minhash(signature), check_duplication=False)
-
-    def add(self, key: Hashable, signature: np.ndarray) -> list[Hashable]:
-        """Insert ``key`` and return the keys already indexed that share a band with it."""
-        minhash = self._minhash(signature)
-        found = self._lsh.query(minhash)
-        self._lsh.insert(key, minhash, check_duplication=False)
-        return found
+    A story copied a thousand times makes every copy a candidate of every other;
+    verifying the closest few dozen keeps the work linear and the cluster whole.
+    """
+    if len(candidates) <= MAX_VERIFIED:
+        return candidates
+    ranked = sorted(range(len(candidates)), key=lambda k: (-agreement[k], keys[candidates[k]]))
+    return [candidates[k] for k in ranked[:MAX_VERIFIED]]
 
 
 class BandIndex:
@@ -78,9 +90,7 @@ class BandIndex:
     Inside a chunk, a ``BandTable`` finds the values its documents share.
     """
 
-    def __init__(self, num_perm: int, bands: int):
-        if bands < 1 or num_perm % bands:
-            raise UsageError(f"bands ({bands}) must divide the number of permutations ({num_perm})")
+    def __init__(self, bands: int):
         self.bands = bands
         self._runs: list[_Run] = []  # oldest and largest first
 

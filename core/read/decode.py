@@ -1,7 +1,7 @@
-"""Read stage: turn paths, directories, glob patterns and ``-`` into Documents.
+"""Bytes -> an uncleaned Document: gzip, byte-order marks, declared or detected charsets, HTML or text.
 
-Every failure that concerns a single input is a :class:`DocumentError`, so the
-caller can report it and go on with the rest of the batch.
+Every failure is a :class:`DocumentError` naming the input, so the caller can
+report it and go on with the rest of the batch.
 """
 
 from __future__ import annotations
@@ -9,15 +9,11 @@ from __future__ import annotations
 import codecs
 import gzip
 import io
-import os
 import re
 import zlib
-from collections.abc import Iterable, Iterator
-from glob import glob, has_magic
-from typing import IO
 
-from .document import HTML, TEXT, Document
-from .errors import DocumentError, printable
+from ..document import HTML, TEXT, Document, content_digest
+from ..errors import DocumentError
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -46,95 +42,19 @@ _HTML_TAG = re.compile(rb"</?(?:p|div|span|a|br|li|h[1-6]|script|table|section|i
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
-def iter_sources(
-    inputs: Iterable[str], stdin: IO[bytes] | None = None, null_separated: bool = False
-) -> Iterator[str | DocumentError]:
-    """Expand command-line inputs into file paths, in a stable order.
-
-    A directory is walked recursively (sorted, hidden entries and symlinked
-    directories skipped); an argument that does not exist but contains glob
-    characters is expanded (``**`` included); ``-`` reads a list of paths from
-    ``stdin``, one per line or NUL-separated. Inputs that cannot be expanded are
-    yielded as :class:`DocumentError` so the caller reports them in order.
-    """
-    for item in inputs:
-        if item == "-":
-            if stdin is None:
-                yield DocumentError("-", "no standard input to read paths from")
-                continue
-            yield from iter_sources(_split_path_list(stdin.read(), null_separated))
-        elif os.path.isdir(item):
-            yield from _walk(item)
-        elif not os.path.lexists(item) and has_magic(item):
-            matches = sorted(glob(item, recursive=True))
-            if not matches:
-                yield DocumentError(item, "no file matches this pattern")
-            for match in matches:
-                yield from _walk(match) if os.path.isdir(match) else iter((match,))
-        else:
-            yield item
-
-
-def _split_path_list(listing: bytes, null_separated: bool) -> list[str]:
-    """Paths as the OS gives them: bytes that are not UTF-8 survive (surrogate escapes)."""
-    parts = listing.split(b"\0") if null_separated else listing.splitlines()
-    return [os.fsdecode(p) for p in (part if null_separated else part.strip() for part in parts) if p]
-
-
-def _walk(directory: str) -> Iterator[str | DocumentError]:
-    try:
-        entries = sorted(os.scandir(directory), key=lambda e: e.name)
-    except OSError as exc:
-        yield DocumentError(directory, _os_reason(exc))
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        try:
-            is_dir = entry.is_dir(follow_symlinks=False)
-            is_file = entry.is_file()
-        except OSError as exc:
-            yield DocumentError(entry.path, _os_reason(exc))
-            continue
-        if is_dir:
-            yield from _walk(entry.path)
-        elif is_file:
-            yield entry.path
-        elif entry.is_symlink():
-            reason = (
-                "symbolic link to a directory, not followed"
-                if os.path.isdir(entry.path)
-                else "broken symbolic link"
-            )
-            yield DocumentError(entry.path, reason)
-
-
-def read_document(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read one file (gzip transparently) and return an uncleaned Document."""
-    if not os.path.lexists(path) and has_magic(path):
-        raise DocumentError(path, "no file matches this pattern")
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except OSError as exc:
-        raise DocumentError(path, _os_reason(exc)) from None
-    name = printable(path)
-    return document_from_bytes(name, data, path=name, max_bytes=max_bytes)
-
-
 def document_from_bytes(
     doc_id: str, data: bytes, path: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Document:
     """Decode raw bytes (gzip, BOM, charset) and sniff whether they are HTML or text."""
     if len(data) > max_bytes:
-        raise DocumentError(doc_id, f"larger than the {_size(max_bytes)} limit")
+        raise DocumentError(doc_id, f"larger than the {size_text(max_bytes)} limit")
     if data[:2] == b"\x1f\x8b":
         data = _gunzip(doc_id, data, max_bytes)
     text = decode(doc_id, data)
     if not text.strip():
         raise DocumentError(doc_id, "empty file" if not data else "no text (whitespace only)")
     kind = HTML if looks_like_html(data) else TEXT
-    return Document(id=doc_id, path=path, raw=text, kind=kind)
+    return Document(id=doc_id, path=path, raw=text, kind=kind, digest=content_digest(text))
 
 
 def _gunzip(doc_id: str, data: bytes, max_bytes: int) -> bytes:
@@ -147,7 +67,7 @@ def _gunzip(doc_id: str, data: bytes, max_bytes: int) -> bytes:
     except (OSError, zlib.error) as exc:
         raise DocumentError(doc_id, f"corrupt gzip data ({exc})") from None
     if len(out) > max_bytes:
-        raise DocumentError(doc_id, f"decompresses to more than the {_size(max_bytes)} limit")
+        raise DocumentError(doc_id, f"decompresses to more than the {size_text(max_bytes)} limit")
     return out
 
 
@@ -200,9 +120,6 @@ def looks_like_html(data: bytes) -> bool:
     return bool(_HTML_SNIFF.search(head)) or len(_HTML_TAG.findall(head)) >= 3
 
 
-def _os_reason(exc: OSError) -> str:
-    return (exc.strerror or str(exc)).lower()
-
-
-def _size(n: int) -> str:
+def size_text(n: int) -> str:
+    """``20.0 MB``, ``512 KB``."""
     return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{n / 1024:.0f} KB"

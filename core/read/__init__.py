@@ -1,0 +1,91 @@
+"""Read stage: inputs -> uncleaned Documents, each source read exactly once.
+
+Input formats (``input_format``), and what ``-`` means in each:
+
+``paths``     files, directories (walked), glob patterns, WARC archives; ``-`` a list of paths on stdin
+``document``  each input is one whole document (a page, or a WARC archive); ``-`` standard input
+``jsonl``     JSON Lines files of records (``fields`` maps their keys); ``-`` records on stdin
+
+Every failure that concerns one input is handed to ``on_error`` as a
+:class:`DocumentError`, and the stream goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO
+
+from ..document import Document
+from ..errors import DocumentError, UsageError
+from .files import STDIN_NAME, path_documents, stream_documents
+from .jsonl import field_map, jsonl_file_documents
+from .paths import iter_sources
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+ErrorHandler = Callable[[DocumentError], None]
+INPUT_FORMATS = {
+    "paths": "files, directories, glob patterns or WARC archives; - reads a list of paths from stdin",
+    "document": "each input is one whole document; - reads one document from stdin",
+    "jsonl": "JSON Lines records with an id and html or text (url, title, date optional); - reads stdin",
+}
+
+
+def _raise(error: DocumentError) -> None:
+    raise error
+
+
+def read_documents(
+    inputs: Iterable[str],
+    *,
+    input_format: str = "paths",
+    fields: dict[str, str] | None = None,
+    stdin: IO[bytes] | None = None,
+    null_separated: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    on_error: ErrorHandler = _raise,
+) -> Iterator[Document]:
+    """Read stage: ``inputs`` in ``input_format`` (see the module) -> raw Documents."""
+    if input_format not in INPUT_FORMATS:
+        raise UsageError(f"unknown input format {input_format!r}; choose one of {', '.join(INPUT_FORMATS)}")
+    if input_format == "jsonl":
+        names = field_map() if fields is None else fields
+        items = (item for source in inputs for item in jsonl_file_documents(source, stdin, names, max_bytes))
+    elif input_format == "document":
+        items = (item for source in inputs for item in _one_document(source, stdin, max_bytes))
+    else:
+        items = (
+            item
+            for source in iter_sources(inputs, stdin, null_separated)
+            for item in _read(source, max_bytes)
+        )
+    for item in items:
+        if isinstance(item, DocumentError):
+            on_error(item)
+        else:
+            yield item
+
+
+def read_document(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """The one document of the file at ``path``; a :class:`DocumentError` if it cannot be read."""
+    for item in read_documents([path], input_format="document", max_bytes=max_bytes):
+        return item
+    raise DocumentError(path, "no document in this file")
+
+
+def _read(source: str | DocumentError, max_bytes: int) -> Iterator[Document | DocumentError]:
+    if isinstance(source, DocumentError):
+        yield source
+    else:
+        yield from path_documents(source, max_bytes)
+
+
+def _one_document(source: str, stdin: IO[bytes] | None, max_bytes: int) -> Iterator[Document | DocumentError]:
+    if source != STDIN_NAME:
+        yield from path_documents(source, max_bytes)
+    elif stdin is None:
+        yield DocumentError(STDIN_NAME, "no standard input to read a document from")
+    else:
+        yield from stream_documents(stdin, STDIN_NAME, max_bytes)
+
+
+__all__ = ["DEFAULT_MAX_BYTES", "INPUT_FORMATS", "field_map", "read_document", "read_documents"]

@@ -1,0 +1,107 @@
+"""JSON Lines records -> Documents, one per line: an id and either html or text.
+
+Streamed record by record (gzip transparently), so a large file never sits in
+memory. A record that cannot be used is a :class:`DocumentError` naming
+``source:line``, and the stream goes on; one without the expected fields is a
+:class:`MissingFields`, whose hint says how to map them.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
+from typing import IO
+
+from ..document import HTML, TEXT, Document, content_digest
+from ..errors import DocumentError, UsageError
+from .decode import size_text
+from .files import GZIP_MAGIC, read_head
+from .paths import os_reason
+
+JSONL_FIELDS = ("id", "text", "html", "url", "title", "date")
+FIELD_HINT = "map record keys to fields with --field NAME=KEY (e.g. --field text=body --field id=uuid)"
+
+
+class MissingFields(DocumentError):
+    """A record without the id or body field: usually a file whose keys are named otherwise."""
+
+    hint = FIELD_HINT
+
+
+def field_map(overrides: Iterable[str] = ()) -> dict[str, str]:
+    """Record field names, ``NAME=KEY`` pairs overriding the defaults (``text=body``)."""
+    fields = {name: name for name in JSONL_FIELDS}
+    for item in overrides:
+        name, sep, key = item.partition("=")
+        if not sep or name not in fields or not key:
+            raise UsageError(
+                f"--field takes NAME=KEY with NAME one of {', '.join(JSONL_FIELDS)}, got {item!r}"
+            )
+        fields[name] = key
+    return fields
+
+
+def jsonl_file_documents(
+    source: str, stdin: IO[bytes] | None, fields: dict[str, str], max_bytes: int
+) -> Iterator[Document | DocumentError]:
+    """The records of a JSON Lines file (gzipped or not), ``-`` being ``stdin``."""
+    if source == "-" and stdin is None:
+        yield DocumentError("-", "no standard input to read records from")
+        return
+    try:
+        with nullcontext(stdin) if source == "-" else open(source, "rb") as handle:
+            head, stream = read_head(handle, 2)
+            lines = gzip.GzipFile(fileobj=stream) if head == GZIP_MAGIC else stream
+            yield from jsonl_documents(lines, source, fields, max_bytes)
+    except OSError as error:
+        yield DocumentError(source, os_reason(error))
+    except EOFError:
+        yield DocumentError(source, "truncated gzip data")
+
+
+def jsonl_documents(
+    stream: IO[bytes], source: str, fields: dict[str, str], max_bytes: int
+) -> Iterator[Document | DocumentError]:
+    """One Document per JSON object line: an id and either html or text (url, title, date optional)."""
+    for number, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        where = f"{source}:{number}"
+        if len(line) > max_bytes:
+            yield DocumentError(where, f"record larger than the {size_text(max_bytes)} limit")
+            continue
+        try:
+            yield _record_document(json.loads(line), where, source, fields)
+        except DocumentError as error:
+            yield error
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            yield DocumentError(where, f"not a JSON object ({str(error).splitlines()[0]})")
+
+
+def _record_document(record: object, where: str, source: str, fields: dict[str, str]) -> Document:
+    if not isinstance(record, dict):
+        raise DocumentError(where, "not a JSON object")
+    doc_id = record.get(fields["id"])
+    if not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool) or str(doc_id) == "":
+        raise MissingFields(where, f"no {fields['id']!r} field (string or number)")
+    html, text = record.get(fields["html"]), record.get(fields["text"])
+    body, kind = (html, HTML) if isinstance(html, str) and html.strip() else (text, TEXT)
+    if not isinstance(body, str) or not body.strip():
+        raise MissingFields(str(doc_id), f"{where}: no {fields['html']!r} or {fields['text']!r} text")
+    return Document(
+        id=str(doc_id),
+        path=source,
+        raw=body,
+        kind=kind,
+        digest=content_digest(body),
+        title=_optional(record, fields["title"]) or "",
+        url=_optional(record, fields["url"]),
+        date=_optional(record, fields["date"]),
+    )
+
+
+def _optional(record: dict, key: str) -> str | None:
+    value = record.get(key)
+    return value if isinstance(value, str) and value else None

@@ -1,0 +1,81 @@
+"""Command-line inputs -> file paths: directories walked, globs expanded, ``-`` a list of paths on stdin.
+
+Inputs that cannot be expanded are yielded as :class:`DocumentError`, in order,
+so the caller reports them and goes on.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from glob import glob, has_magic
+from typing import IO
+
+from ..errors import DocumentError
+
+
+def iter_sources(
+    inputs: Iterable[str], stdin: IO[bytes] | None = None, null_separated: bool = False
+) -> Iterator[str | DocumentError]:
+    """Expand command-line inputs into file paths, in a stable order.
+
+    A directory is walked recursively (sorted, hidden entries and symlinked
+    directories skipped); an argument that does not exist but contains glob
+    characters is expanded (``**`` included); ``-`` reads a list of paths from
+    ``stdin``, one per line or NUL-separated. Inputs that cannot be expanded are
+    yielded as :class:`DocumentError` so the caller reports them in order.
+    """
+    for item in inputs:
+        if item == "-":
+            if stdin is None:
+                yield DocumentError("-", "no standard input to read paths from")
+                continue
+            yield from iter_sources(_split_path_list(stdin.read(), null_separated))
+        elif os.path.isdir(item):
+            yield from _walk(item)
+        elif not os.path.lexists(item) and has_magic(item):
+            matches = sorted(glob(item, recursive=True))
+            if not matches:
+                yield DocumentError(item, "no file matches this pattern")
+            for match in matches:
+                yield from _walk(match) if os.path.isdir(match) else iter((match,))
+        else:
+            yield item
+
+
+def _split_path_list(listing: bytes, null_separated: bool) -> list[str]:
+    """Paths as the OS gives them: bytes that are not UTF-8 survive (surrogate escapes)."""
+    parts = listing.split(b"\0") if null_separated else listing.splitlines()
+    return [os.fsdecode(p) for p in (part if null_separated else part.strip() for part in parts) if p]
+
+
+def _walk(directory: str) -> Iterator[str | DocumentError]:
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError as exc:
+        yield DocumentError(directory, os_reason(exc))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+            is_file = entry.is_file()
+        except OSError as exc:
+            yield DocumentError(entry.path, os_reason(exc))
+            continue
+        if is_dir:
+            yield from _walk(entry.path)
+        elif is_file:
+            yield entry.path
+        elif entry.is_symlink():
+            reason = (
+                "symbolic link to a directory, not followed"
+                if os.path.isdir(entry.path)
+                else "broken symbolic link"
+            )
+            yield DocumentError(entry.path, reason)
+
+
+def os_reason(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).lower()

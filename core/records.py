@@ -1,0 +1,79 @@
+"""The shapes of the output records, one function per kind (JSON-able dicts, UTF-8 text kept).
+
+Every writer and every engine builds its records here, so that a field means
+the same wherever it appears. ``docs/records.md`` documents each shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .document import Cluster, Document
+
+
+def document_record(doc: Document) -> dict:
+    """``clean``: one record per document."""
+    record = doc.summary()
+    record.update(kind=doc.kind, site=doc.site, text=doc.text)
+    return record
+
+
+def cluster_record(cluster: Cluster) -> dict:
+    """``dedup --by cluster``: one record per cluster, singletons included."""
+    canonical = cluster.canonical.summary()
+    canonical["text"] = cluster.canonical.text
+    return {
+        "cluster": cluster.id,
+        "size": cluster.size,
+        "canonical": canonical,
+        "members": [
+            {
+                "id": m.document.id,
+                "path": m.document.path,
+                "title": m.document.title,
+                "similarity": m.similarity,
+                **({"status": m.document.meta["status"]} if "status" in m.document.meta else {}),
+            }
+            for m in cluster.members
+        ],
+    }
+
+
+def doc_records(cluster: Cluster) -> Iterator[dict]:
+    """``dedup --by doc``: one record per document, with its cluster."""
+    for member in cluster.members:
+        record = member.document.summary()
+        record.update(
+            cluster=cluster.id,
+            size=cluster.size,
+            canonical=member.document is cluster.canonical,
+            canonical_id=cluster.canonical.id,
+            similarity=member.similarity,
+            status=member.document.meta.get("status", "new"),
+        )
+        yield record
+
+
+def unique_record(cluster: Cluster) -> dict:
+    """``dedup --unique``: the canonical document of a cluster, with its text."""
+    record = document_record(cluster.canonical)
+    record.update(cluster=cluster.id, size=cluster.size, members=[m.document.id for m in cluster.members])
+    return record
+
+
+def explanation_record(result) -> dict:
+    """``explain``: the figures of one pair and the passages they share."""
+    return {
+        "first": result.first.summary(),
+        "second": result.second.summary(),
+        "first_shingles": result.first_shingles,
+        "second_shingles": result.second_shingles,
+        "shared_shingles": result.shared,
+        "containment": round(result.containment, 4),
+        "containment_lower_bound": round(result.containment_lower_bound, 4),
+        "jaccard": round(result.jaccard, 4),
+        "copies": result.copies,
+        "passages": [
+            {"start": p.start, "end": p.end, "words": p.words, "text": p.text} for p in result.passages
+        ],
+    }
