@@ -86,3 +86,19 @@ def test_ctrl_c_exits_130_without_a_traceback():
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 130
     assert "Traceback" not in stderr
+
+
+def test_every_package_of_the_source_tree_is_installed():
+    """A package missing from pyproject's list works in the editable install and fails once built."""
+    import tomllib
+
+    from tests.conftest import REPO
+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]
+    roots = {name: REPO / folder for name, folder in config["package-dir"].items()}
+    on_disk = set()
+    for name, root in roots.items():
+        for init in root.rglob("__init__.py"):
+            parts = init.parent.relative_to(root).parts
+            on_disk.add(".".join((name, *parts)))
+    assert on_disk <= set(config["packages"])
