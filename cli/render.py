@@ -82,6 +82,7 @@ def render_explanation(result, console: Console) -> None:
     figures.add_column(style="bold")
     figures.add_column()
     verdict = Text("copies", style="green bold") if result.copies else Text("not copies", style="yellow bold")
+    verdict.append(f" ({result.reason})", style="")
     for label, value in (
         ("verdict", verdict),
         ("shared shingles", Text(f"{result.shared} of {result.first_shingles} / {result.second_shingles}")),

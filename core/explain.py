@@ -10,7 +10,7 @@ import numpy as np
 from .document import Document
 from .fingerprint import normalise, positional_shingles, shingle_hashes
 from .settings import DedupSettings
-from .verify import is_copy, overlap
+from .verify import overlap, verdict
 
 _WORD_SPAN = re.compile(r"\w+(?:[.,\u00a0\u202f'’]\d{3}\b)*")
 
@@ -36,6 +36,7 @@ class Explanation:
     containment_lower_bound: float
     jaccard: float
     copies: bool
+    reason: str  # the rule that decided (see newsdedup.verify.verdict)
     passages: list[Passage]
 
 
@@ -47,6 +48,7 @@ def explain(first: Document, second: Document, settings: DedupSettings | None = 
     second_set = shingle_hashes(normalise(second.text), settings.shingle_size)
     pair = overlap(np.unique(first_positions), second_set)
     shared_at = np.isin(first_positions, second_set)
+    copies, reason = verdict(pair, settings)
     return Explanation(
         first=first,
         second=second,
@@ -56,7 +58,8 @@ def explain(first: Document, second: Document, settings: DedupSettings | None = 
         containment=pair.containment,
         containment_lower_bound=pair.containment_lower_bound,
         jaccard=pair.jaccard,
-        copies=is_copy(pair, settings),
+        copies=copies,
+        reason=reason,
         passages=_passages(first.text, spans, shared_at, settings.shingle_size),
     )
 

@@ -140,7 +140,7 @@ def _clustered(
     if index is not None:
         return index.record(groups)
     return [
-        canonical_cluster(number, group, batch.docs, batch.prints, settings.canonical)
+        canonical_cluster(number, group, batch.docs, batch.prints, settings)
         for number, group in enumerate(groups, 1)
     ]
 

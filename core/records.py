@@ -25,6 +25,7 @@ def cluster_record(cluster: Cluster) -> dict:
     return {
         "cluster": cluster.id,
         "size": cluster.size,
+        **({"indexed_size": cluster.indexed_size} if cluster.indexed_size is not None else {}),
         "canonical": canonical,
         "members": [
             {
@@ -50,6 +51,7 @@ def doc_records(cluster: Cluster) -> Iterator[dict]:
             canonical_id=cluster.canonical.id,
             similarity=member.similarity,
             status=member.document.meta.get("status", "new"),
+            too_short=member.too_short,
         )
         yield record
 
@@ -73,6 +75,7 @@ def explanation_record(result) -> dict:
         "containment_lower_bound": round(result.containment_lower_bound, 4),
         "jaccard": round(result.jaccard, 4),
         "copies": result.copies,
+        "reason": result.reason,
         "passages": [
             {"start": p.start, "end": p.end, "words": p.words, "text": p.text} for p in result.passages
         ],

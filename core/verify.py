@@ -14,7 +14,11 @@ A short text gives weak evidence: 32 shared shingles out of 65 (one paragraph
 that another article also quotes) is not the same as 137 out of 288. So the
 test is on a lower confidence bound of the containment (Wilson score interval,
 99%), treating the shorter text's shingles as the sample: a pair is a copy when
-that bound reaches the threshold.
+that bound reaches the threshold. Identical shingle sets are copies at any
+length: two identical 15-word briefs share too few shingles to be judged as
+near-duplicates, but they are the same text. A text with fewer shingles than
+``min_shared`` can only ever be an exact copy; it is reported as too short to
+judge (:func:`too_short`).
 """
 
 from __future__ import annotations
@@ -95,7 +99,23 @@ def containment(a: np.ndarray, b: np.ndarray) -> float:
 
 def is_copy(pair: Overlap, settings: DedupSettings) -> bool:
     """The verification rule every candidate pair goes through."""
-    return pair.shared >= settings.min_shared and pair.containment_lower_bound >= settings.threshold
+    return verdict(pair, settings)[0]
+
+
+def verdict(pair: Overlap, settings: DedupSettings) -> tuple[bool, str]:
+    """Whether the pair is a copy, and the rule that decided it (for ``explain``)."""
+    if pair.shared and pair.jaccard == 1.0:
+        return True, "identical texts"
+    if pair.shared < settings.min_shared:
+        return False, f"fewer than {settings.min_shared} shared shingles"
+    if pair.containment_lower_bound < settings.threshold:
+        return False, f"containment bound under the threshold {settings.threshold:g}"
+    return True, f"containment bound reaches the threshold {settings.threshold:g}"
+
+
+def too_short(shingle_count: int, settings: DedupSettings) -> bool:
+    """Too few shingles to be judged as a near-duplicate: only an identical text is found as a copy."""
+    return shingle_count < settings.min_shared
 
 
 def verified_edges(

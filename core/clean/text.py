@@ -134,11 +134,20 @@ def _text_below(lines: list[str], place: int) -> float:
 
 
 def find_title(lines: list[str], rules: Rules) -> str:
-    """The first headline-like line near the top, without a " | Site" suffix."""
+    """The first headline-like line near the top, without a " | Site" suffix.
+
+    A lone token (a site name in any script) is not a headline, and neither is a
+    sentence of running text (a page that is one paragraph has no headline).
+    """
     for line in lines[:TITLE_SEARCH_LINES]:
         words = word_count(line)
-        # a lone token (a site name in any script) is not a headline
-        if 2 <= words <= 30 and (" " in line or words >= 4) and boilerplate_reason(line, rules) is None:
+        if (
+            not 2 <= words <= 30
+            or (" " not in line and words < 4)
+            or (is_prose(line) and ends_sentence(line))
+        ):
+            continue
+        if boilerplate_reason(line, rules) is None:
             return strip_site_suffix(line)
     return ""
 
