@@ -13,7 +13,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,dask]'  # the Dask engine's tests run in CI too
 	touch $(STAMP)
 
 demo: install
@@ -37,7 +37,7 @@ eval: install
 
 # The bench extra (rensa) is optional: without it, its rows are skipped with a note.
 $(BENCH_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]' || echo "bench extra not installed: rensa rows will be skipped"
+	$(BIN)/python -m pip install --quiet -e '.[dev,dask,bench]' || echo "bench extra not installed: rensa rows will be skipped"
 	touch $(BENCH_STAMP)
 
 # Speed figures on synthetic corpora (~8 minutes); BENCH_ARGS=--quick for a tiny run, see

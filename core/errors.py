@@ -9,6 +9,19 @@ class UsageError(NewsdedupError):
     """The call itself is wrong (bad option value, nothing to read): nothing was processed."""
 
 
+class MissingExtra(UsageError):
+    """A feature needs an optional dependency that is not installed; the message says how to install it."""
+
+    def __init__(self, feature: str, extra: str):
+        super().__init__(f"{feature} needs the {extra} extra: pip install 'newsdedup[{extra}]'")
+        self.extra = extra
+
+
+class EngineError(NewsdedupError):
+    """The distributed engine could not finish: its scheduler cannot be reached, or a worker was lost
+    and its work could not be redone. Nothing was reported complete."""
+
+
 class DocumentError(NewsdedupError):
     """One input document could not be used; the batch goes on without it.
 

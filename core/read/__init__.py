@@ -5,6 +5,10 @@ Input formats (``input_format``), and what ``-`` means in each:
 ``paths``     files, directories (walked), glob patterns, WARC archives; ``-`` a list of paths on stdin
 ``document``  each input is one whole document (a page, or a WARC archive); ``-`` standard input
 ``jsonl``     JSON Lines files of records (``fields`` maps their keys); ``-`` records on stdin
+``parquet``   Parquet files of records, columns mapped as ``jsonl`` keys are; ``-`` a file on stdin
+
+Inputs may be URLs (``s3://``, ``gs://``, ``file://``) wherever they name files:
+fsspec, installed with the dask extra, reads them (see :mod:`.urls`).
 
 Every failure that concerns one input is handed to ``on_error`` as a
 :class:`DocumentError`, and the stream goes on.
@@ -19,7 +23,8 @@ from ..document import Document
 from ..errors import DocumentError, UsageError
 from .files import STDIN_NAME, path_documents, stream_documents
 from .jsonl import field_map, jsonl_file_documents
-from .paths import iter_sources
+from .parquet import parquet_file_documents
+from .paths import iter_sources, record_files
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 ErrorHandler = Callable[[DocumentError], None]
@@ -27,7 +32,10 @@ INPUT_FORMATS = {
     "paths": "files, directories, glob patterns or WARC archives; - reads a list of paths from stdin",
     "document": "each input is one whole document; - reads one document from stdin",
     "jsonl": "JSON Lines records with an id and html or text (url, title, date optional); - reads stdin",
+    "parquet": "Parquet files of records, columns as for jsonl (needs the dask extra); - reads stdin",
 }
+# the formats whose inputs are files of records, each read by a function(source, stdin, fields, max_bytes)
+RECORD_READERS = {"jsonl": jsonl_file_documents, "parquet": parquet_file_documents}
 
 
 def _raise(error: DocumentError) -> None:
@@ -47,9 +55,9 @@ def read_documents(
     """Read stage: ``inputs`` in ``input_format`` (see the module) -> raw Documents."""
     if input_format not in INPUT_FORMATS:
         raise UsageError(f"unknown input format {input_format!r}; choose one of {', '.join(INPUT_FORMATS)}")
-    if input_format == "jsonl":
+    if input_format in RECORD_READERS:
         names = field_map() if fields is None else fields
-        items = (item for source in inputs for item in jsonl_file_documents(source, stdin, names, max_bytes))
+        items = _records(inputs, RECORD_READERS[input_format], stdin, names, max_bytes)
     elif input_format == "document":
         items = (item for source in inputs for item in _one_document(source, stdin, max_bytes))
     else:
@@ -72,6 +80,14 @@ def read_document(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     raise DocumentError(path, "no document in this file")
 
 
+def _records(inputs, reader, stdin, fields, max_bytes) -> Iterator[Document | DocumentError]:
+    for source in record_files(inputs):
+        if isinstance(source, DocumentError):
+            yield source
+        else:
+            yield from reader(source, stdin, fields, max_bytes)
+
+
 def _read(source: str | DocumentError, max_bytes: int) -> Iterator[Document | DocumentError]:
     if isinstance(source, DocumentError):
         yield source
@@ -88,4 +104,11 @@ def _one_document(source: str, stdin: IO[bytes] | None, max_bytes: int) -> Itera
         yield from stream_documents(stdin, STDIN_NAME, max_bytes)
 
 
-__all__ = ["DEFAULT_MAX_BYTES", "INPUT_FORMATS", "field_map", "read_document", "read_documents"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "INPUT_FORMATS",
+    "RECORD_READERS",
+    "field_map",
+    "read_document",
+    "read_documents",
+]

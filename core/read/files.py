@@ -21,6 +21,7 @@ from ..document import Document
 from ..errors import DocumentError, printable
 from .decode import document_from_bytes
 from .paths import os_reason
+from .urls import open_input
 from .warc import WARC_MAGIC, warc_documents
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -34,7 +35,7 @@ def path_documents(path: str, max_bytes: int) -> Iterator[Document | DocumentErr
         yield DocumentError(path, "no file matches this pattern")
         return
     try:
-        handle = open(path, "rb")  # noqa: SIM115  (closed below, after the generator is drained)
+        handle = open_input(path)  # closed below, after the generator is drained
     except OSError as exc:
         yield DocumentError(path, os_reason(exc))
         return

@@ -19,6 +19,7 @@ from ..errors import DocumentError, UsageError
 from .decode import size_text
 from .files import GZIP_MAGIC, read_head
 from .paths import os_reason
+from .urls import open_input
 
 JSONL_FIELDS = ("id", "text", "html", "url", "title", "date")
 FIELD_HINT = "map record keys to fields with --field NAME=KEY (e.g. --field text=body --field id=uuid)"
@@ -51,7 +52,7 @@ def jsonl_file_documents(
         yield DocumentError("-", "no standard input to read records from")
         return
     try:
-        with nullcontext(stdin) if source == "-" else open(source, "rb") as handle:
+        with nullcontext(stdin) if source == "-" else open_input(source) as handle:
             head, stream = read_head(handle, 2)
             lines = gzip.GzipFile(fileobj=stream) if head == GZIP_MAGIC else stream
             yield from jsonl_documents(lines, source, fields, max_bytes)
@@ -73,14 +74,15 @@ def jsonl_documents(
             yield DocumentError(where, f"record larger than the {size_text(max_bytes)} limit")
             continue
         try:
-            yield _record_document(json.loads(line), where, source, fields)
+            yield record_document(json.loads(line), where, source, fields)
         except DocumentError as error:
             yield error
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             yield DocumentError(where, f"not a JSON object ({str(error).splitlines()[0]})")
 
 
-def _record_document(record: object, where: str, source: str, fields: dict[str, str]) -> Document:
+def record_document(record: object, where: str, source: str, fields: dict[str, str]) -> Document:
+    """The Document of one record (a JSON object, a Parquet row) whose keys ``fields`` maps."""
     if not isinstance(record, dict):
         raise DocumentError(where, "not a JSON object")
     doc_id = record.get(fields["id"])

@@ -12,6 +12,7 @@ from glob import glob, has_magic
 from typing import IO
 
 from ..errors import DocumentError
+from .urls import is_url, url_file_system
 
 
 def iter_sources(
@@ -22,11 +23,14 @@ def iter_sources(
     A directory is walked recursively (sorted, hidden entries and symlinked
     directories skipped); an argument that does not exist but contains glob
     characters is expanded (``**`` included); ``-`` reads a list of paths from
-    ``stdin``, one per line or NUL-separated. Inputs that cannot be expanded are
-    yielded as :class:`DocumentError` so the caller reports them in order.
+    ``stdin``, one per line or NUL-separated; a URL (``s3://...``) is expanded the
+    same way by fsspec (see :func:`url_sources`). Inputs that cannot be expanded
+    are yielded as :class:`DocumentError` so the caller reports them in order.
     """
     for item in inputs:
-        if item == "-":
+        if is_url(item):
+            yield from url_sources(item)
+        elif item == "-":
             if stdin is None:
                 yield DocumentError("-", "no standard input to read paths from")
                 continue
@@ -41,6 +45,31 @@ def iter_sources(
                 yield from _walk(match) if os.path.isdir(match) else iter((match,))
         else:
             yield item
+
+
+def url_sources(url: str) -> Iterator[str | DocumentError]:
+    """The files a URL stands for, as URLs: a glob pattern's matches, and every file under a directory
+    (recursively, sorted, hidden entries skipped); a URL of one file is itself."""
+    file_system, path = url_file_system(url)
+    try:
+        tops = sorted(file_system.glob(path)) if has_magic(path) else [path]
+        if not tops:
+            yield DocumentError(url, "no file matches this pattern")
+        for top in tops:
+            if not file_system.isdir(top):
+                yield url if top == path else file_system.unstrip_protocol(top)
+                continue
+            for name in sorted(file_system.find(top)):
+                if not any(part.startswith(".") for part in name[len(top) :].split("/")):
+                    yield file_system.unstrip_protocol(name)
+    except OSError as exc:
+        yield DocumentError(url, os_reason(exc))
+
+
+def record_files(inputs: Iterable[str]) -> Iterator[str | DocumentError]:
+    """Record files (JSON Lines, Parquet) as given, a URL pattern or directory expanded (``-`` stays)."""
+    for item in inputs:
+        yield from url_sources(item) if is_url(item) else iter((item,))
 
 
 def _split_path_list(listing: bytes, null_separated: bool) -> list[str]:
