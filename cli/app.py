@@ -22,12 +22,15 @@ from typer.core import TyperGroup
 
 from ..errors import DocumentError, NewsdedupError, NotAnArticle, StoreError, UsageError
 from ..read import DEFAULT_MAX_BYTES
+from ..records import ClusterTally
 from .options import (
     DEFAULT_TIMEOUT,
     Bands,
     CanonicalOpt,
     Db,
     DbArgument,
+    Engine,
+    EngineOpt,
     ErrorsFile,
     Fields,
     FormatOpt,
@@ -39,12 +42,17 @@ from .options import (
     NoColor,
     Null,
     NumPerm,
+    OutputDir,
+    OutputFormat,
+    OutputFormatOpt,
     Paths,
     Quiet,
+    Scheduler,
     Shape,
     ShingleSize,
     Threshold,
     Timeout,
+    WorkDir,
     worker_count,
 )
 from .output import ClusterView, Messages, OutputOptions, closed_stdout_ends_quietly
@@ -189,15 +197,21 @@ class Run:
         return typer.Exit(EXIT_DUPLICATES if check and duplicates_found else EXIT_OK)
 
 
+def _inputs(paths, input_format: InputFormat) -> tuple[list[str], InputFormat]:
+    """The inputs to read; no paths means one document piped to stdin (records, with record input)."""
+    if paths:
+        return paths, input_format
+    if _isatty(sys.stdin):
+        raise UsageError("no input: give files or directories, or pipe a document in (see --help)")
+    records = input_format in (InputFormat.jsonl, InputFormat.parquet)
+    return ["-"], input_format if records else InputFormat.document
+
+
 def _raw_documents(run: Run, paths, input_format, fields, null, max_bytes) -> Iterator:
-    """Read the inputs; no paths means one document piped to stdin (records, with jsonl input)."""
+    """Read the inputs (see :func:`_inputs`)."""
     from ..read import field_map, read_documents
 
-    if not paths:
-        if _isatty(sys.stdin):
-            raise UsageError("no input: give files or directories, or pipe a document in (see --help)")
-        paths = ["-"]
-        input_format = input_format if input_format == InputFormat.jsonl else InputFormat.document
+    paths, input_format = _inputs(paths, input_format)
     return read_documents(
         paths,
         input_format=input_format.value,
@@ -259,6 +273,7 @@ def _given_settings(**values) -> dict:
 
 @app.command()
 def dedup(
+    ctx: typer.Context,
     paths: Paths = None,
     fmt: FormatOpt = None,
     by: Annotated[
@@ -300,6 +315,11 @@ def dedup(
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
     jobs: Jobs = 0,
     timeout: Timeout = DEFAULT_TIMEOUT,
+    engine: EngineOpt = Engine.local,
+    scheduler: Scheduler = None,
+    output: OutputDir = None,
+    output_format: OutputFormatOpt = OutputFormat.jsonl,
+    work_dir: WorkDir = None,
     errors: ErrorsFile = None,
     quiet: Quiet = False,
     no_color: NoColor = False,
@@ -326,6 +346,20 @@ def dedup(
     if only_new and db is None:
         raise UsageError("--only-new needs --db: new means not seen by an earlier run of that index")
     options = OutputOptions.resolve(fmt, quiet, no_color)
+    view = ClusterView(by.value, unique)
+    if engine is Engine.dask:
+        from .dask_run import DaskRequest, dedup_on_dask
+
+        request = DaskRequest(jobs, scheduler, work_dir, output, output_format.value, view, dupes_only, check)
+        inputs, input_format = _inputs(paths, input_format)
+        read = {
+            "input_format": input_format.value,
+            "fields": field,
+            "null_separated": null,
+            "max_bytes": max_bytes,
+        }
+        raise dedup_on_dask(Run(options, errors), request, inputs, read, timeout, given, db)
+    _refuse_without_dask(ctx, "scheduler", "output", "work_dir")
     run = Run(options, errors)
     raw = _raw_documents(run, paths, input_format, field, null, max_bytes)
     if db is None:
@@ -335,30 +369,39 @@ def dedup(
         clusters = cluster_documents(_cleaned(run, raw, jobs, timeout, settings), settings)
     else:
         clusters = _cluster_with_index(run, raw, db, given, jobs, timeout)
-    figures = _figures(clusters)
-    duplicates = sum(c.duplicates for c in clusters)
+    tally = ClusterTally.of(clusters)
     if dupes_only:
         clusters = [c for c in clusters if c.size > 1]
     if only_new:
         clusters = _only_new(clusters)
     with closed_stdout_ends_quietly():
-        options.writer().clusters(clusters, ClusterView(by.value, unique), sys.stdout)
-    raise run.finish(figures, duplicates > 0, check)
+        options.writer().clusters(clusters, view, sys.stdout)
+    raise run.finish(summary_figures(tally), tally.duplicates > 0, check)
 
 
-def _figures(clusters) -> tuple[str, ...]:
-    """The run's figures for its summary line (before --dupes-only or --only-new filter the output)."""
-    members = [m for c in clusters for m in c.members]
-    figures = [plural(len(clusters), "cluster"), plural(sum(c.duplicates for c in clusters), "duplicate")]
-    statuses = [m.document.meta["status"] for m in members if "status" in m.document.meta]
-    if statuses:
-        figures.append(
-            f"{statuses.count('new')} new, {statuses.count('duplicate')} repeating earlier runs' stories"
+def summary_figures(tally: ClusterTally) -> tuple[str, ...]:
+    """The run's figures for its summary line (counted before --dupes-only or --only-new filter the output)."""
+    found = [plural(tally.clusters, "cluster"), plural(tally.duplicates, "duplicate")]
+    if tally.statuses:
+        found.append(
+            f"{tally.statuses['new']} new, {tally.statuses['duplicate']} repeating earlier runs' stories"
         )
-    short = sum(m.too_short for m in members)
-    if short:
-        figures.append(f"{short} too short to judge as near-duplicates (only identical copies are found)")
-    return tuple(figures)
+    if tally.too_short:
+        found.append(
+            f"{tally.too_short} too short to judge as near-duplicates (only identical copies are found)"
+        )
+    return tuple(found)
+
+
+def _refuse_without_dask(ctx: typer.Context, *names: str) -> None:
+    """Options of the Dask engine given on the command line without it (their environment variables, such
+    as Dask's own DASK_SCHEDULER_ADDRESS, only count with --engine dask)."""
+    from click.core import ParameterSource
+
+    for name in names:
+        if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE:
+            option = "--" + name.replace("_", "-")
+            raise UsageError(f"{option} needs --engine dask")
 
 
 def _cluster_with_index(run: Run, raw, db: str, given: dict, jobs: int, timeout: float):

@@ -32,6 +32,16 @@ class Shape(str, Enum):
     doc = "doc"
 
 
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+class OutputFormat(str, Enum):  # the files of --output (OUTPUT_FORMATS of newsdedup.dask_engine.output)
+    jsonl = "jsonl"
+    parquet = "parquet"
+
+
 Paths = Annotated[
     list[str] | None,
     typer.Argument(
@@ -100,7 +110,8 @@ Jobs = Annotated[
         "-j",
         envvar="NEWSDEDUP_JOBS",
         min=0,
-        help="Worker processes for cleaning and fingerprinting; 0 means one per core.",
+        help="Worker processes for cleaning and fingerprinting (with --engine dask, the workers of the "
+        "local Dask cluster); 0 means one per core.",
     ),
 ]
 Timeout = Annotated[
@@ -129,6 +140,51 @@ Db = Annotated[
         help="Persistent index, a SQLite file or redis://[:password@]host:port/N: documents are clustered "
         "together with everything indexed by earlier runs, and added to it. It keeps the settings it was "
         "built with.",
+        show_default=False,
+    ),
+]
+EngineOpt = Annotated[
+    Engine,
+    typer.Option(
+        "--engine",
+        envvar="NEWSDEDUP_ENGINE",
+        help="local: worker processes on this machine; dask: a Dask cluster, a local one of --jobs workers "
+        "or the one at --scheduler, for more than one machine takes (pip install 'newsdedup[dask]'; "
+        "same clusters as local; no --db).",
+    ),
+]
+Scheduler = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        envvar="DASK_SCHEDULER_ADDRESS",
+        help="With --engine dask: the scheduler of an existing Dask cluster (tcp://host:8786) instead of "
+        "a local one; its workers need newsdedup installed.",
+        show_default=False,
+    ),
+]
+OutputDir = Annotated[
+    str | None,
+    typer.Option(
+        "--output",
+        envvar="NEWSDEDUP_OUTPUT",
+        help="With --engine dask: write the records into this new or empty directory (a path or a URL) "
+        "as files part-NNNNNN.jsonl or .parquet, instead of stdout; DIR/_SUCCESS is written last, once "
+        "every file is complete.",
+        show_default=False,
+    ),
+]
+OutputFormatOpt = Annotated[
+    OutputFormat,
+    typer.Option("--output-format", envvar="NEWSDEDUP_OUTPUT_FORMAT", help="The files of --output."),
+]
+WorkDir = Annotated[
+    str | None,
+    typer.Option(
+        "--work-dir",
+        envvar="NEWSDEDUP_WORK_DIR",
+        help="With --engine dask: where the workers keep the run's fingerprints until it ends (default a "
+        "temporary directory; with --scheduler, storage every worker reaches: a shared disk or a URL).",
         show_default=False,
     ),
 ]

@@ -19,7 +19,14 @@ from dataclasses import dataclass
 from typing import IO
 
 from ..document import Cluster, Document
-from ..records import cluster_record, doc_records, document_record, explanation_record, unique_record
+from ..records import (
+    cluster_record,
+    doc_records,
+    document_record,
+    explanation_record,
+    unique_record,
+    write_json_lines,
+)
 
 
 @dataclass(frozen=True)
@@ -38,13 +45,13 @@ def view_records(clusters: Iterable[Cluster], view: ClusterView) -> Iterator[dic
     return (cluster_record(c) for c in clusters)
 
 
+def output_records(clusters: Iterable[Cluster], view: ClusterView, dupes_only: bool) -> Iterator[dict]:
+    """``dedup``'s records of these clusters (only those of several documents, ``dupes_only``), for files
+    that workers write (``--output``)."""
+    return view_records((c for c in clusters if c.size > 1) if dupes_only else clusters, view)
+
+
 # ---------------------------------------------------------------- machine formats
-
-
-def write_json_lines(records: Iterable[dict], stream: IO[str]) -> None:
-    for record in records:
-        stream.write(json.dumps(record, ensure_ascii=False) + "\n")
-        stream.flush()
 
 
 def write_json_array(records: Iterable[dict], stream: IO[str]) -> None:
@@ -278,6 +285,33 @@ class Messages:
 
     def error(self, text: str) -> None:
         self.console.print(f"newsdedup: {text}", markup=False, soft_wrap=True, style="red")
+
+    @contextmanager
+    def stages(self):
+        """Yield a callback ``(stage, done, total)`` showing one line per stage of a run (only on a
+        terminal, never when quiet); ``total`` None is a stage without steps to count."""
+        if self.quiet or not self.console.is_terminal:
+            yield lambda stage, done, total: None
+            return
+        from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        columns = (
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=self.console, transient=True) as bar:
+            shown: dict[str, int] = {}
+
+            def show(stage: str, done: int, total: int | None) -> None:
+                if stage not in shown:
+                    for task in shown.values():
+                        bar.stop_task(task)
+                    shown[stage] = bar.add_task(stage, total=total)
+                bar.update(shown[stage], completed=done, total=total)
+
+            yield show
 
     @contextmanager
     def progress(self, description: str):

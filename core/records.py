@@ -6,7 +6,11 @@ the same wherever it appears. ``docs/records.md`` documents each shape.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO
 
 from .document import Cluster, Document
 
@@ -80,3 +84,43 @@ def explanation_record(result) -> dict:
             {"start": p.start, "end": p.end, "words": p.words, "text": p.text} for p in result.passages
         ],
     }
+
+
+def write_json_lines(records: Iterable[dict], stream: IO[str]) -> None:
+    """JSON Lines: UTF-8 text kept as is, one flushed object per line."""
+    for record in records:
+        stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+        stream.flush()
+
+
+@dataclass
+class ClusterTally:
+    """What a run's summary line counts of its clusters (before any output filter)."""
+
+    clusters: int = 0
+    duplicates: int = 0
+    too_short: int = 0
+    statuses: Counter = field(default_factory=Counter)  # of members, with a persistent index
+
+    @classmethod
+    def of(cls, clusters: Iterable[Cluster]) -> ClusterTally:
+        tally = cls()
+        for cluster in clusters:
+            tally.add(cluster)
+        return tally
+
+    def add(self, cluster: Cluster) -> None:
+        self.clusters += 1
+        self.duplicates += cluster.duplicates
+        self.too_short += sum(m.too_short for m in cluster.members)
+        self.statuses.update(
+            m.document.meta["status"] for m in cluster.members if "status" in m.document.meta
+        )
+
+    def __add__(self, other: ClusterTally) -> ClusterTally:
+        return ClusterTally(
+            self.clusters + other.clusters,
+            self.duplicates + other.duplicates,
+            self.too_short + other.too_short,
+            self.statuses + other.statuses,
+        )

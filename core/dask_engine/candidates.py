@@ -1,0 +1,233 @@
+"""Stage 2 on the cluster: the local engine's candidate pairs, found with shuffles instead of one band index.
+
+The local rule (:mod:`newsdedup.candidates`): a document's candidates are the
+*earlier indexed* documents sharing an LSH band with it, at most
+``MAX_VERIFIED``, the closest by signature (ties by id); a document is indexed
+unless an earlier indexed document sharing a band agrees with ``TWIN_AGREEMENT``
+of its signature. "Earlier" is position order (the input order), here as there:
+
+1. **Heads.** Documents with identical signatures are grouped (a shuffle on a
+   128-bit digest); the first of a group is its head. A later copy is never
+   indexed (its head, or the head's indexed twin, is an earlier indexed twin of
+   it), so only heads are cut into bands: a story copied 100,000 times word for
+   word is one row per band.
+2. **Head pairs.** A round of bands at a time (as many as keep a round's rows
+   within bounds, see :mod:`.layout`), each head becomes (band, band key, position) rows,
+   shuffled on (band, key); each bucket gives its pairs of heads. Pairs found in
+   several bands are kept once, and two joins bring both signatures to count
+   how many values agree.
+3. **Twins.** Head pairs agreeing on ``TWIN_AGREEMENT`` are twins. In position
+   order, a head is indexed unless an earlier twin of it is (:func:`twin_losers`),
+   per connected component of the twin graph.
+4. **Found and capped.** A document's found set is its head's indexed
+   neighbours (and its head, for a later copy), those earlier than itself, with
+   their agreement; :func:`newsdedup.candidates.closest_candidates` caps it.
+
+The pairs a bucket gives grow with the square of its *distinct* signatures;
+docs/scale-out.md says what that costs on skewed buckets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+import dask.dataframe as dd
+import numpy as np
+import pandas as pd
+
+from ..candidates import MAX_VERIFIED, TWIN_AGREEMENT, band_keys, closest_candidates
+from ..settings import DedupSettings
+from .components import labels_frame
+from .layout import Layout
+from .prints import uint32_rows
+
+_I64, _U64, _STR = "int64", "uint64", "object"
+
+
+def _meta(**columns: str) -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
+
+
+HEADED = _meta(pos=_I64, id=_STR, signature=_STR, head=_I64, head_id=_STR)
+BAND_ROWS = _meta(band=_I64, key=_U64, pos=_I64)
+PAIRS = _meta(q=_I64, r=_I64)
+AGREEING = _meta(q=_I64, r=_I64, agreement=_I64, id_q=_STR, id_r=_STR)
+FOUND = _meta(q=_I64, p=_I64, agreement=_I64, id_q=_STR)
+CANDIDATES = _meta(q=_I64, p=_I64, order=_I64)
+LOSERS = _meta(pos=_I64)
+
+
+def candidate_pairs(signatures, settings: DedupSettings, persist: Callable, layout: Layout):
+    """``q``, ``p``, ``order``: the candidate pairs of the local engine (``q`` earlier), ``order`` being the
+    place of ``q`` among ``p``'s candidates as the local engine yields them.
+
+    ``signatures`` has the columns ``pos``, ``id`` and ``signature``; ``persist`` computes a frame on the
+    cluster and keeps it there.
+    """
+    parts = layout.partitions
+    headed = persist(
+        signatures.map_partitions(with_digest, meta=signatures._meta.assign(d0=np.uint64(0), d1=np.uint64(0)))
+        .shuffle(on=["d0", "d1"], npartitions=parts)
+        .map_partitions(with_heads, meta=HEADED)
+    )
+    heads = headed[headed["pos"] == headed["head"]][["pos", "id", "signature"]]
+    pairs = head_pairs(heads, settings, persist, layout)
+    pairs = persist(agreeing_pairs(pairs, heads, settings.num_perm, parts))
+    twins = pairs[pairs["agreement"] >= TWIN_AGREEMENT * settings.num_perm]
+    losers = twin_losers_of(twins, persist, layout)
+    found = found_pairs(headed, pairs, losers, settings.num_perm, parts)
+    return found.shuffle(on="p", npartitions=parts).map_partitions(capped, meta=CANDIDATES)
+
+
+def with_digest(part: pd.DataFrame) -> pd.DataFrame:
+    """Two uint64 columns ``d0``, ``d1``: a 128-bit digest of each signature (equal signatures, equal digests)."""
+    digests = b"".join(hashlib.blake2b(s, digest_size=16).digest() for s in part["signature"].tolist())
+    halves = np.frombuffer(digests, dtype=np.uint64).reshape(len(part), 2)
+    return part.assign(d0=halves[:, 0], d1=halves[:, 1])
+
+
+def with_heads(part: pd.DataFrame) -> pd.DataFrame:
+    """Each document's head, the first document with the same signature, and the head's id."""
+    part = part.sort_values(["d0", "d1", "pos"])
+    first = part.groupby(["d0", "d1"], sort=False)[["pos", "id"]].transform("first")
+    return pd.DataFrame(
+        {
+            "pos": part["pos"],
+            "id": part["id"],
+            "signature": part["signature"],
+            "head": first["pos"],
+            "head_id": first["id"],
+        }
+    )
+
+
+def head_pairs(heads, settings: DedupSettings, persist: Callable, layout: Layout):
+    """``q``, ``r``: the pairs of heads (``q`` earlier) that share at least one band, each once."""
+    rounds, parts, per_round = [], layout.partitions, layout.bands_per_round
+    for first in range(0, settings.bands, per_round):
+        bands = range(first, min(first + per_round, settings.bands))
+        rows = heads.map_partitions(band_rows, bands, settings, meta=BAND_ROWS)
+        buckets = rows.shuffle(on=["band", "key"], npartitions=parts)
+        rounds.append(persist(buckets.map_partitions(bucket_pairs, meta=PAIRS)))
+    pairs = dd.concat(rounds, ignore_index=True).shuffle(on="r", npartitions=parts)
+    return pairs.map_partitions(pd.DataFrame.drop_duplicates, meta=PAIRS)
+
+
+def band_rows(part: pd.DataFrame, bands: range, settings: DedupSettings) -> pd.DataFrame:
+    """One row per head and band: the band, its key (as the local band index computes it), the position."""
+    matrix = uint32_rows(part["signature"], settings.num_perm)
+    rows = settings.num_perm // settings.bands
+    keys = [band_keys(matrix[:, band * rows : (band + 1) * rows]) for band in bands]
+    positions = part["pos"].to_numpy()
+    return pd.DataFrame(
+        {
+            "band": np.repeat(np.array(bands, dtype=np.int64), len(part)),
+            "key": np.concatenate(keys) if keys else np.empty(0, dtype=np.uint64),
+            "pos": np.tile(positions, len(keys)),
+        }
+    )
+
+
+def bucket_pairs(part: pd.DataFrame) -> pd.DataFrame:
+    """Every pair of rows with the same band and key: ``q`` the earlier position, ``r`` the later."""
+    order = np.lexsort((part["pos"].to_numpy(), part["key"].to_numpy(), part["band"].to_numpy()))
+    band, key = part["band"].to_numpy()[order], part["key"].to_numpy()[order]
+    positions = part["pos"].to_numpy()[order]
+    starts = np.ones(len(order), dtype=bool)
+    starts[1:] = (band[1:] != band[:-1]) | (key[1:] != key[:-1])
+    first = np.maximum.accumulate(np.where(starts, np.arange(len(order)), 0))
+    earlier = np.arange(len(order)) - first  # rows before this one in its bucket: one pair each
+    later = np.repeat(np.arange(len(order)), earlier)
+    within = np.arange(len(later)) - np.repeat(np.cumsum(earlier) - earlier, earlier)
+    return pd.DataFrame({"q": positions[first[later] + within], "r": positions[later]}).drop_duplicates()
+
+
+def agreeing_pairs(pairs, heads, num_perm: int, parts: int):
+    """The pairs with both heads' ids and the number of signature values they agree on."""
+    left = heads.rename(columns={"pos": "q", "id": "id_q", "signature": "sig_q"})
+    right = heads.rename(columns={"pos": "r", "id": "id_r", "signature": "sig_r"})
+    joined = pairs.merge(left, on="q", npartitions=parts).merge(right, on="r", npartitions=parts)
+    return joined.map_partitions(with_agreement, num_perm, meta=AGREEING)
+
+
+def with_agreement(part: pd.DataFrame, num_perm: int) -> pd.DataFrame:
+    agreement = (uint32_rows(part["sig_q"], num_perm) == uint32_rows(part["sig_r"], num_perm)).sum(axis=1)
+    return pd.DataFrame(
+        {
+            "q": part["q"],
+            "r": part["r"],
+            "agreement": agreement.astype(np.int64),
+            "id_q": part["id_q"],
+            "id_r": part["id_r"],
+        }
+    )
+
+
+def twin_losers(part: pd.DataFrame) -> pd.DataFrame:
+    """The heads that are not indexed: in position order, those with an earlier twin that is indexed.
+
+    ``part`` holds twin pairs ``q`` < ``r`` covering whole components of the
+    twin graph; a head's status is settled before any later head asks for it.
+    """
+    losers: set[int] = set()
+    ordered = part.sort_values(["r", "q"])
+    for earlier, later in zip(ordered["q"].tolist(), ordered["r"].tolist(), strict=True):
+        if later not in losers and earlier not in losers:
+            losers.add(later)
+    return pd.DataFrame({"pos": np.array(sorted(losers), dtype=np.int64)})
+
+
+def twin_losers_of(twins, persist: Callable, layout: Layout):
+    """:func:`twin_losers` over the twin graph: on the client while it is small (an array), else per
+    component (a frame)."""
+    twins = persist(twins[["q", "r"]])
+    if len(twins) <= layout.client_edges:
+        return twin_losers(twins.compute())["pos"].to_numpy()
+    labels = labels_frame(twins.rename(columns={"q": "a", "r": "b"}), persist, layout)
+    labelled = twins.merge(labels.rename(columns={"pos": "q"}), on="q", npartitions=layout.partitions)
+    return persist(
+        labelled.shuffle(on="label", npartitions=layout.partitions).map_partitions(twin_losers, meta=LOSERS)
+    )
+
+
+def found_pairs(headed, pairs, losers, num_perm: int, parts: int):
+    """``q``, ``p``, ``agreement``, ``id_q``: for every document ``p``, the indexed documents ``q`` < ``p``
+    that share a band with it. ``p``'s signature is its head's, so its head's pairs tell."""
+    later = pairs[["r", "q", "agreement", "id_q"]].rename(columns={"r": "head"})
+    earlier = pairs[["q", "r", "agreement", "id_r"]].rename(columns={"q": "head", "r": "q", "id_r": "id_q"})
+    neighbours = _indexed(dd.concat([later, earlier], ignore_index=True), "q", losers, parts)
+    documents = headed[["pos", "head", "head_id"]].rename(columns={"pos": "p"})
+    via_head = documents.merge(neighbours, on="head", npartitions=parts)
+    via_head = via_head[via_head["q"] < via_head["p"]][["q", "p", "agreement", "id_q"]]
+    copies = _indexed(documents[documents["p"] != documents["head"]], "head", losers, parts)
+    heads = copies.rename(columns={"head": "q", "head_id": "id_q"}).assign(agreement=np.int64(num_perm))
+    return dd.concat([via_head, heads[["q", "p", "agreement", "id_q"]]], ignore_index=True)
+
+
+def _indexed(frame, column: str, losers, parts: int):
+    """The rows whose ``column`` is an indexed head (not among the ``losers``, an array or a frame)."""
+    if isinstance(losers, np.ndarray):
+        return frame.map_partitions(_without, column, losers, meta=frame._meta)
+    lost = losers.rename(columns={"pos": column}).assign(lost=True)
+    marked = frame.merge(lost, on=column, how="left", npartitions=parts)
+    return marked[marked["lost"].isna()].drop(columns="lost")
+
+
+def _without(part: pd.DataFrame, column: str, positions: np.ndarray) -> pd.DataFrame:
+    return part[~np.isin(part[column].to_numpy(), positions)]
+
+
+def capped(part: pd.DataFrame) -> pd.DataFrame:
+    """Each document's candidates as the local engine picks them, in its order: all of them in position
+    order, or the ``MAX_VERIFIED`` closest (:func:`closest_candidates`)."""
+    part = part.sort_values(["p", "q"])
+    sizes = part.groupby("p", sort=False)["q"].transform("size")
+    few = part[sizes <= MAX_VERIFIED]
+    chosen = [few.assign(order=few.groupby("p", sort=False).cumcount())[["q", "p", "order"]]]
+    for p, group in part[sizes > MAX_VERIFIED].groupby("p", sort=False):
+        found = group["q"].tolist()
+        keys = dict(zip(found, group["id_q"].tolist(), strict=True))
+        closest = closest_candidates(found, group["agreement"].to_numpy(), keys)
+        chosen.append(pd.DataFrame({"q": closest, "p": p, "order": np.arange(len(closest))}))
+    return pd.concat(chosen, ignore_index=True).astype(np.int64)

@@ -1,0 +1,100 @@
+"""Where the engine runs: a ``LocalCluster`` of worker processes, or the scheduler of an existing cluster;
+what goes wrong there, as the library's errors; and what the workers report of their work.
+"""
+
+from __future__ import annotations
+
+import logging
+import resource
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from distributed import Client, LocalCluster
+from distributed.comm.core import CommClosedError
+from distributed.scheduler import KilledWorker
+
+from ..errors import EngineError
+
+CONNECT_TIMEOUT = 10  # seconds to reach an existing scheduler
+
+
+def start(workers: int, scheduler: str | None) -> tuple[Client, LocalCluster | None]:
+    """A client of the scheduler at ``scheduler``, or of a new local cluster of ``workers`` processes."""
+    if scheduler:
+        try:
+            return Client(scheduler, timeout=CONNECT_TIMEOUT), None
+        except (OSError, TimeoutError) as error:
+            raise EngineError(f"cannot reach the Dask scheduler at {scheduler}: {_reason(error)}") from None
+    # One thread per worker process: cleaning is Python code, which threads would run one at a time.
+    cluster = LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=":0",
+        silence_logs=logging.ERROR,
+    )
+    return Client(cluster), cluster
+
+
+@contextmanager
+def cluster_failures(work_dir: str) -> Iterator[None]:
+    """Failures of the cluster as :class:`EngineError`: a worker lost for good, the scheduler gone, a work
+    directory that not every worker reaches."""
+    try:
+        yield
+    except KilledWorker as error:
+        raise EngineError(
+            f"Dask workers died {error.allowed_failures + 1} times running the same task ({error.task}); "
+            "the run was stopped"
+        ) from None
+    except (CommClosedError, TimeoutError) as error:
+        raise EngineError(f"lost the connection to the Dask cluster: {_reason(error)}") from None
+    except FileNotFoundError as error:
+        if work_dir not in str(error):
+            raise
+        raise EngineError(
+            f"a worker cannot find the work directory {work_dir}: every worker must reach it "
+            "(give --work-dir on storage they share)"
+        ) from None
+
+
+def _reason(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+@dataclass(frozen=True)
+class WorkerFigures:
+    """What the workers did: their peak memory (bytes, each), and the bytes they exchanged."""
+
+    peak_memory: tuple[int, ...]
+    shuffled: int  # rows sent through Dask's peer-to-peer shuffles (merges, group-bys, set_index)
+    transferred: int  # task results fetched from another worker
+
+    def since(self, earlier: WorkerFigures) -> WorkerFigures:
+        """The exchanges since ``earlier`` (peak memory is the workers' own, over their lifetime)."""
+        return WorkerFigures(
+            self.peak_memory, self.shuffled - earlier.shuffled, self.transferred - earlier.transferred
+        )
+
+
+def worker_figures(client: Client) -> WorkerFigures:
+    counted = client.run(_counters)
+    return WorkerFigures(
+        tuple(sorted(peak for peak, _, _ in counted.values())),
+        sum(shuffled for _, shuffled, _ in counted.values()),
+        sum(transferred for _, _, transferred in counted.values()),
+    )
+
+
+def _counters(dask_worker) -> tuple[int, int, int]:
+    """On a worker: its peak resident memory, p2p shuffle bytes and bytes sent to other workers."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak *= 1 if sys.platform == "darwin" else 1024  # bytes there, KiB on Linux
+    shuffled = sum(
+        value
+        for key, value in dask_worker.digests_total.items()
+        if isinstance(key, tuple) and key[0] == "p2p" and key[2:] == ("foreground", "shards", "bytes")
+    )
+    return peak, int(shuffled), int(dask_worker.transfer_outgoing_bytes_total)

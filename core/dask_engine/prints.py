@@ -1,0 +1,124 @@
+"""Stage 1 on the workers: each read task is read, cleaned and fingerprinted by the local stages, and its
+documents are written as one Parquet file of the work directory ("the prints").
+
+A row holds what the later stages and the output need: the document's fields,
+its clean text, its shingles (uint32 bytes) and its signature (uint32 bytes),
+and its place in the run, ``pos`` = task number << 32 | row. Later stages read
+only the columns they need, partition by partition, with the positions as a
+sorted index: partition ``k`` holds the positions ``k << 32`` to
+``(k + 1) << 32``, the local engine's input order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from ..document import Document
+from ..errors import DocumentError
+from ..fingerprint import Fingerprint
+from ..pipeline import clean_and_fingerprint
+from ..settings import DedupSettings
+from .sources import ReadTask
+from .storage import Place
+
+POSITION_BITS = 32  # rows of one task; the task's number above them
+DOC_FIELDS = ("id", "path", "kind", "title", "url", "date", "site", "language", "digest", "text")
+SCHEMA = pa.schema(
+    [("pos", pa.int64())]
+    + [(name, pa.large_string() if name == "text" else pa.string()) for name in DOC_FIELDS]
+    + [("shingles", pa.binary()), ("signature", pa.binary())]
+)
+
+
+@dataclass(frozen=True)
+class PartSummary:
+    """What a task reports back: its documents, and the inputs that failed (in input order)."""
+
+    number: int
+    documents: int
+    failures: tuple[DocumentError, ...]
+
+
+def part_name(number: int) -> str:
+    return f"part-{number:06d}.parquet"
+
+
+def fingerprint_part(
+    task: ReadTask, settings: DedupSettings, timeout: float | None, prints: Place
+) -> PartSummary:
+    """Read, clean and fingerprint one task's documents with the local stages; write them to ``prints``."""
+    failures: list[DocumentError] = []
+    docs = task.documents(failures.append)
+    printed = clean_and_fingerprint(docs, settings, jobs=1, timeout=timeout, on_error=failures.append)
+    table = prints_table(task.number, printed)
+    prints.write_table(part_name(task.number), table)
+    return PartSummary(task.number, table.num_rows, tuple(failures))
+
+
+def prints_table(number: int, printed: Iterable[tuple[Document, Fingerprint]]) -> pa.Table:
+    columns: dict[str, list] = {name: [] for name in (*DOC_FIELDS, "shingles", "signature")}
+    for doc, print_ in printed:
+        for name in DOC_FIELDS:
+            columns[name].append(getattr(doc, name))
+        columns["shingles"].append(print_.shingles.astype(np.uint32, copy=False).tobytes())
+        columns["signature"].append(print_.signature.astype(np.uint32, copy=False).tobytes())
+    positions = (number << POSITION_BITS) + np.arange(len(columns["id"]), dtype=np.int64)
+    return pa.table({"pos": positions, **columns}, schema=SCHEMA)
+
+
+def prints_frame(prints: Place, parts: int, columns: tuple[str, ...]):
+    """The prints as a Dask DataFrame of ``columns``, indexed by position, one partition per task."""
+    import dask.dataframe as dd
+
+    meta = SCHEMA.empty_table().select(["pos", *columns]).to_pandas().set_index("pos")
+    return dd.from_map(
+        partial(load_part, prints, columns=columns),
+        range(parts),
+        meta=meta,
+        divisions=part_divisions(parts),
+        enforce_metadata=False,
+    )
+
+
+def load_part(prints: Place, number: int, columns: tuple[str, ...]) -> pd.DataFrame:
+    table = prints.read_table(part_name(number), ["pos", *columns])
+    return table.to_pandas().set_index("pos")
+
+
+def part_divisions(parts: int) -> tuple[int, ...]:
+    """Partition ``k`` holds the positions from ``k << 32``; the last bound is inclusive."""
+    return (*(k << POSITION_BITS for k in range(parts)), (parts << POSITION_BITS) - 1)
+
+
+def part_of(positions: np.ndarray) -> np.ndarray:
+    return positions >> POSITION_BITS
+
+
+def documents_of(frame: pd.DataFrame) -> list[Document]:
+    """The Documents of prints rows (every field, the clean text included)."""
+    values = {name: optional_values(frame[name]) for name in DOC_FIELDS}
+    return [Document(**{name: values[name][i] for name in DOC_FIELDS}) for i in range(len(frame))]
+
+
+def optional_values(column: pd.Series) -> list:
+    """A column's values as Python objects, a missing one as None (pandas' strings hold NaN)."""
+    return column.astype(object).where(column.notna(), None).tolist()
+
+
+def fingerprints_of(frame: pd.DataFrame, num_perm: int) -> list[Fingerprint]:
+    signatures = uint32_rows(frame["signature"], num_perm)
+    return [
+        Fingerprint(shingles=np.frombuffer(shingles, dtype=np.uint32), signature=signature)
+        for shingles, signature in zip(frame["shingles"].tolist(), signatures, strict=True)
+    ]
+
+
+def uint32_rows(values: pd.Series, width: int) -> np.ndarray:
+    """A column of equal-length uint32 byte strings as one (rows x width) matrix."""
+    return np.frombuffer(b"".join(values.tolist()), dtype=np.uint32).reshape(len(values), width)

@@ -1,0 +1,142 @@
+"""The inputs of a run cut into read tasks, in input order: each task is one partition of the run.
+
+The client expands the inputs as the local engine does (directories walked,
+patterns and URLs expanded, ``-`` as a list of paths) and cuts the files into
+tasks; each task reads its files with the local read stage. Files of records
+make one task each, and a Parquet file one task per few row groups. Standard
+input, when it holds the data itself, is copied to the work directory first, so
+that a worker can read it. A document's place in the run is its task's number
+and its row in the task: the local engine's input order.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import IO
+
+from ..document import Document
+from ..errors import DocumentError
+from ..read import read_documents
+from ..read.parquet import parquet_file_documents, parquet_row_groups
+from ..read.paths import iter_sources, record_files
+from ..read.urls import open_input
+from .storage import Place
+
+ErrorHandler = Callable[[DocumentError], None]
+FILES_PER_TASK = 1000  # pages of 2-20 KB: a task cleans for a few seconds
+TASKS_PER_WORKER = 4  # at least, while there are files enough: the last tasks balance the workers
+ROWS_PER_TASK = 20_000  # Parquet rows: a task takes whole row groups up to about this many
+STDIN_COPY = "stdin"
+
+
+@dataclass(frozen=True)
+class ReadTask:
+    """One partition's inputs, read on a worker with the local read stage."""
+
+    number: int
+    sources: tuple[str, ...]
+    input_format: str  # "document" for files a path list was expanded to
+    fields: tuple[tuple[str, str], ...] | None
+    max_bytes: int
+    stdin_copy: str | None = None  # where standard input was copied, when a source is "-"
+    row_groups: tuple[int, int] | None = None  # of a Parquet file: [start, stop)
+
+    def documents(self, on_error: ErrorHandler) -> Iterator[Document]:
+        fields = dict(self.fields) if self.fields is not None else None
+        if self.row_groups is not None:
+            [source] = self.sources
+            items = parquet_file_documents(source, None, fields, self.max_bytes, range(*self.row_groups))
+            yield from _handled(items, on_error)
+            return
+        stdin = open_input(self.stdin_copy) if self.stdin_copy else None
+        try:
+            yield from read_documents(
+                self.sources,
+                input_format=self.input_format,
+                fields=fields,
+                stdin=stdin,
+                max_bytes=self.max_bytes,
+                on_error=on_error,
+            )
+        finally:
+            if stdin is not None:
+                stdin.close()
+
+
+def read_tasks(
+    inputs: Iterable[str],
+    *,
+    input_format: str,
+    fields: dict[str, str] | None,
+    null_separated: bool,
+    stdin: IO[bytes] | None,
+    max_bytes: int,
+    workers: int,
+    work: Place,
+    on_error: ErrorHandler,
+) -> list[ReadTask]:
+    """The read tasks of ``inputs``, numbered in input order; inputs that cannot be expanded go to ``on_error``."""
+    fields_items = tuple(fields.items()) if fields is not None else None
+    inputs = list(inputs)
+    stdin_copy = None
+    if "-" in inputs and input_format != "paths" and stdin is not None:
+        work.write_bytes(STDIN_COPY, stdin.read())
+        stdin_copy = work.location.rstrip("/") + "/" + STDIN_COPY
+    if input_format == "paths":
+        files = list(_handled(iter_sources(inputs, stdin, null_separated), on_error))
+        groups = [(chunk, "document", None) for chunk in _chunks(files, workers)]
+    elif input_format == "document":
+        groups = [(chunk, "document", None) for chunk in _chunks(inputs, workers)]
+    else:
+        groups = [
+            item
+            for source in _handled(record_files(inputs), on_error)
+            for item in _record_groups(source, input_format)
+        ]
+    return [
+        ReadTask(
+            number,
+            tuple(sources),
+            kind,
+            fields_items,
+            max_bytes,
+            stdin_copy if "-" in sources else None,
+            row_groups,
+        )
+        for number, (sources, kind, row_groups) in enumerate(groups)
+    ]
+
+
+def _record_groups(source: str, input_format: str) -> Iterator[tuple[list[str], str, tuple | None]]:
+    """One task per file of records; Parquet files in runs of whole row groups."""
+    if input_format != "parquet" or source == "-":
+        yield [source], input_format, None
+        return
+    try:
+        sizes = parquet_row_groups(source)
+    except (OSError, ValueError):  # unreadable (pyarrow's errors are these): the task reports why
+        yield [source], input_format, None
+        return
+    start, rows = 0, 0
+    for group, size in enumerate(sizes):
+        if rows and rows + size > ROWS_PER_TASK:
+            yield [source], input_format, (start, group)
+            start, rows = group, 0
+        rows += size
+    yield [source], input_format, (start, len(sizes))
+
+
+def _chunks(files: list[str], workers: int) -> Iterator[list[str]]:
+    size = max(1, min(FILES_PER_TASK, math.ceil(len(files) / (TASKS_PER_WORKER * max(1, workers)))))
+    for start in range(0, len(files), size):
+        yield files[start : start + size]
+
+
+def _handled(items: Iterable, on_error: ErrorHandler) -> Iterator:
+    for item in items:
+        if isinstance(item, DocumentError):
+            on_error(item)
+        else:
+            yield item
