@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import dask
 import dask.dataframe as dd
 import numpy as np
 import pandas as pd
@@ -54,18 +53,25 @@ def labels_frame(edges, persist: Callable, layout: Layout):
         nodes, labels = component_labels(local["a"].to_numpy(), local["b"].to_numpy())
         frame = pd.DataFrame({"pos": nodes, "label": labels})
         return dd.from_pandas(frame, npartitions=layout.partitions, sort=False)
-    return _stars(edges, persist)
+    return _stars(edges, persist, layout.partitions)
 
 
-def _stars(edges, persist):
-    """Large-star and small-star rounds until the edges form stars around each component's smallest node."""
+def _stars(edges, persist, parts: int):
+    """Large-star and small-star rounds until a round changes nothing: the edges are then stars, each
+    leaf pointing to the smallest node of its component. Each step is one shuffle on the node ``a``."""
     edges = persist(edges.map_partitions(_oriented, meta=EDGE_META))
     while True:
-        edges = persist(_small_star(_large_star(edges)))
-        if _settled(edges):
-            labels = edges.rename(columns={"a": "pos", "b": "label"})
-            centres = edges[["b"]].drop_duplicates().rename(columns={"b": "pos"})
-            return dd.concat([labels, centres.assign(label=centres["pos"])], ignore_index=True)
+        both = dd.concat([edges, edges.rename(columns={"a": "b", "b": "a"})], ignore_index=True)
+        larger = both.shuffle(on="a", npartitions=parts).map_partitions(_large_star, meta=EDGE_META)
+        settled = persist(
+            larger.shuffle(on="a", npartitions=parts).map_partitions(_small_star, meta=EDGE_META)
+        )
+        if _same(edges, settled, parts):
+            leaves = settled.rename(columns={"a": "pos", "b": "label"})
+            centres = settled[["b"]].rename(columns={"b": "pos"}).assign(label=lambda f: f["pos"])
+            labels = dd.concat([leaves, centres], ignore_index=True).shuffle(on="pos", npartitions=parts)
+            return labels.map_partitions(pd.DataFrame.drop_duplicates, meta=LABEL_META)
+        edges = settled
 
 
 def _oriented(part: pd.DataFrame) -> pd.DataFrame:
@@ -75,29 +81,30 @@ def _oriented(part: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"a": np.maximum(a, b)[keep], "b": np.minimum(a, b)[keep]}).drop_duplicates()
 
 
-def _large_star(edges):
-    """Every node's larger neighbours are linked to the smallest node of its neighbourhood (itself included)."""
-    both = dd.concat([edges, edges.rename(columns={"a": "b", "b": "a"})], ignore_index=True)
-    smallest = both.groupby("a")["b"].min().rename("m").reset_index()
-    joined = both.merge(smallest, on="a")
-    joined = joined[joined["b"] > joined["a"]].assign(m=lambda f: f["m"].clip(upper=f["a"]))
-    linked = joined[["b", "m"]].rename(columns={"b": "a", "m": "b"})
-    return linked.map_partitions(_oriented, meta=EDGE_META)
+def _large_star(part: pd.DataFrame) -> pd.DataFrame:
+    """(Every edge both ways, all of a node's together.) Each node's larger neighbours are linked to the
+    smallest node of its neighbourhood, itself included."""
+    smallest = np.minimum(part.groupby("a")["b"].transform("min").to_numpy(), part["a"].to_numpy())
+    larger = part["b"].to_numpy() > part["a"].to_numpy()
+    return _oriented(pd.DataFrame({"a": part["b"].to_numpy()[larger], "b": smallest[larger]}))
 
 
-def _small_star(edges):
-    """Every node and its smaller neighbours are linked to the smallest of them."""
-    smallest = edges.groupby("a")["b"].min().rename("m").reset_index()
-    joined = edges.merge(smallest, on="a")
-    to_smallest = joined[["b", "m"]].rename(columns={"b": "a", "m": "b"})
-    node_itself = smallest.rename(columns={"m": "b"})
-    linked = dd.concat([to_smallest, node_itself], ignore_index=True)
-    return linked.map_partitions(_oriented, meta=EDGE_META).drop_duplicates()
+def _small_star(part: pd.DataFrame) -> pd.DataFrame:
+    """(Edges from larger to smaller, all of a node's together.) Each node and its smaller neighbours are
+    linked to the smallest of them."""
+    part = part.drop_duplicates()
+    smallest = part.groupby("a")["b"].min()
+    neighbours = pd.DataFrame({"a": part["b"].to_numpy(), "b": smallest.loc[part["a"]].to_numpy()})
+    nodes = pd.DataFrame({"a": smallest.index.to_numpy(), "b": smallest.to_numpy()})
+    return _oriented(pd.concat([neighbours, nodes], ignore_index=True))
 
 
-def _settled(edges) -> bool:
-    """Stars: no leaf has two centres, and no centre is a leaf."""
-    centres = edges[["b"]].drop_duplicates().rename(columns={"b": "a"})
-    two_centres = (edges.groupby("a")["b"].count() > 1).sum()
-    centre_leaves = edges[["a"]].merge(centres, on="a").shape[0]
-    return dask.compute(two_centres, centre_leaves) == (0, 0)
+def _same(old, new, parts: int) -> bool:
+    """The two sets of edges are equal (either may hold an edge more than once)."""
+    both = dd.concat([old.assign(side=0), new.assign(side=1)], ignore_index=True)
+    shuffled = both.shuffle(on=["a", "b"], npartitions=parts)
+    return bool(shuffled.map_partitions(_both_sides, meta=pd.Series(dtype=bool)).all().compute())
+
+
+def _both_sides(part: pd.DataFrame) -> pd.Series:
+    return pd.Series([bool((part.groupby(["a", "b"])["side"].nunique() == 2).all())])

@@ -1,0 +1,167 @@
+"""The Dask engine's stages: partition functions on their own, and the candidate search on a real cluster
+against the local engine's ``candidate_pairs`` (same pairs, same order), twins, copies and caps included."""
+
+from __future__ import annotations
+
+import random
+from itertools import combinations
+
+import numpy as np
+import pytest
+
+from tests.dask_cluster import need_dask
+
+pytestmark = pytest.mark.usefixtures("dask_available")
+
+
+@pytest.fixture
+def dask_available():
+    need_dask()
+
+
+def test_bucket_pairs_are_every_pair_of_a_bucket_earlier_first():
+    import pandas as pd
+
+    from newsdedup.dask_engine.candidates import bucket_pairs
+
+    rng = np.random.default_rng(3)
+    rows = pd.DataFrame(
+        {
+            "band": rng.integers(0, 3, 300),
+            "key": rng.integers(0, 20, 300).astype(np.uint64),
+            "pos": rng.permutation(300).astype(np.int64),
+        }
+    )
+    expected = set()
+    for _, bucket in rows.groupby(["band", "key"]):
+        expected |= {(min(a, b), max(a, b)) for a, b in combinations(bucket["pos"].tolist(), 2)}
+    found = bucket_pairs(rows)
+    assert set(zip(found["q"], found["r"], strict=True)) == expected
+    assert len(found) == len(expected) and (found["q"] < found["r"]).all()
+
+
+def test_component_labels_are_each_components_smallest_node():
+    from newsdedup.dask_engine.components import component_labels
+
+    rng = random.Random(5)
+    a = np.array([rng.randrange(0, 10**9, 7) for _ in range(400)], dtype=np.int64)
+    b = np.array([x + rng.choice([7, 14, 10**6]) for x in a], dtype=np.int64)
+    nodes, labels = component_labels(a, b)
+    parent = {int(n): int(n) for n in nodes}
+
+    def root(x):
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for x, y in zip(a.tolist(), b.tolist(), strict=True):
+        parent[max(root(x), root(y))] = min(root(x), root(y))
+    assert {int(n): int(label) for n, label in zip(nodes, labels, strict=True)} == {n: root(n) for n in parent}
+
+
+def test_twin_losers_follow_position_order_along_a_chain():
+    import pandas as pd
+
+    from newsdedup.dask_engine.candidates import twin_losers
+
+    # 1-2-3-4 a chain of twins, 5 a twin of 1 and of 4: 1 indexed, 2 not (twin of 1), 3 indexed (its only
+    # earlier twin, 2, is not), 4 not (twin of 3), 5 not (twin of 1)
+    twins = pd.DataFrame({"q": [1, 2, 3, 1, 4], "r": [2, 3, 4, 5, 5]})
+    assert twin_losers(twins)["pos"].tolist() == [2, 4, 5]
+
+
+def test_layout_keeps_rounds_of_bands_bounded_and_partitions_few():
+    from newsdedup.dask_engine.layout import Layout
+
+    assert Layout.of(20_000, 2, 64) == Layout(4, 64)
+    assert Layout.of(100_000_000, 100, 64).bands_per_round == 16
+    assert Layout.of(100_000_000, 100, 64).partitions == 1000
+
+
+def test_empty_fields_of_a_file_are_strings_for_parquet():
+    import pyarrow as pa
+
+    from newsdedup.dask_engine.output import records_table
+
+    table = records_table([{"id": "a", "url": None, "canonical": {"date": None}, "members": [{"path": None}]}])
+    assert table.schema.field("url").type == pa.string()
+    assert table.schema.field("canonical").type == pa.struct([("date", pa.string())])
+    assert table.schema.field("members").type == pa.list_(pa.struct([("path", pa.string())]))
+
+
+def _signatures(seed: int = 0, stories: int = 40, num_perm: int = 128) -> np.ndarray:
+    """Stories of related signatures: identical copies, chains of near-identical twins, looser copies
+    (sharing bands, not twins), one story copied 150 times (more candidates than the cap), and strays."""
+    rng = np.random.default_rng(seed)
+    rows = []
+
+    def altered(row, count):
+        row = row.copy()
+        row[rng.choice(num_perm, count, replace=False)] = rng.integers(0, 2**32, count, dtype=np.uint32)
+        return row
+
+    for story in range(stories):
+        base = rng.integers(0, 2**32, num_perm, dtype=np.uint32)
+        rows.append(base)
+        copies = 150 if story == 0 else int(rng.integers(0, 8))
+        previous = base
+        for _ in range(copies):
+            kind = rng.choice(["identical", "chain", "twin", "loose"])
+            if kind == "identical":
+                rows.append(base.copy())
+            elif kind == "chain":
+                previous = altered(previous, 6)
+                rows.append(previous)
+            else:
+                rows.append(altered(base, 5 if kind == "twin" else int(rng.integers(25, 90))))
+    rows.extend(rng.integers(0, 2**32, (60, num_perm), dtype=np.uint32))
+    matrix = np.stack(rows)
+    return matrix[rng.permutation(len(matrix))]
+
+
+def test_dask_candidates_are_the_local_ones_in_the_local_order(dask_engine):
+    import dask.dataframe as dd
+    import pandas as pd
+
+    from newsdedup.candidates import candidate_pairs as local_candidate_pairs
+    from newsdedup.dask_engine.candidates import candidate_pairs
+    from newsdedup.dask_engine.layout import Layout
+    from newsdedup.settings import DedupSettings
+
+    settings = DedupSettings()
+    matrix = _signatures()
+    rng = random.Random(1)
+    ids = [f"doc-{rng.randrange(10**6):06d}" for _ in range(len(matrix))]  # ties by id, not by position
+    chunks = [range(start, min(start + 97, len(matrix))) for start in range(0, len(matrix), 97)]
+    expected: dict[int, list[int]] = {}
+    for q, p in local_candidate_pairs(chunks, lambda: matrix, ids, settings.bands):
+        expected.setdefault(p, []).append(q)
+    assert max(len(found) for found in expected.values()) == 32  # the cap was reached
+
+    frame = pd.DataFrame(
+        {"pos": np.arange(len(matrix), dtype=np.int64), "id": ids, "signature": [r.tobytes() for r in matrix]}
+    )
+    for client_edges in (10**9, 0):  # twins labelled on the client, then on the cluster
+        layout = Layout(3, 24, client_edges)
+        found = candidate_pairs(dd.from_pandas(frame, npartitions=4), settings, dask_engine.persist, layout)
+        rows = found.compute().sort_values(["p", "order"])
+        got = {p: group["q"].tolist() for p, group in rows.groupby("p")}
+        assert got == expected
+
+
+def test_components_on_the_cluster_match_the_clients(dask_engine):
+    import dask.dataframe as dd
+    import pandas as pd
+
+    from newsdedup.dask_engine.components import labels_frame
+    from newsdedup.dask_engine.layout import Layout
+
+    rng = np.random.default_rng(7)
+    a = rng.integers(0, 3000, 2500)
+    b = np.where(rng.random(2500) < 0.8, a + rng.integers(1, 4, 2500), rng.integers(0, 3000, 2500))
+    edges = dd.from_pandas(pd.DataFrame({"a": a, "b": b}), npartitions=3)
+    on_client = labels_frame(edges, dask_engine.persist, Layout(3, 64)).compute()
+    on_cluster = labels_frame(edges, dask_engine.persist, Layout(3, 64, client_edges=0)).compute()
+    assert dict(zip(on_cluster["pos"], on_cluster["label"], strict=True)) == dict(
+        zip(on_client["pos"], on_client["label"], strict=True)
+    )
