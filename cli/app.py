@@ -396,10 +396,9 @@ def summary_figures(tally: ClusterTally) -> tuple[str, ...]:
 def _refuse_without_dask(ctx: typer.Context, *names: str) -> None:
     """Options of the Dask engine given on the command line without it (their environment variables, such
     as Dask's own DASK_SCHEDULER_ADDRESS, only count with --engine dask)."""
-    from click.core import ParameterSource
-
     for name in names:
-        if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE:
+        source = ctx.get_parameter_source(name)
+        if source is not None and source.name == "COMMANDLINE":  # typer may carry its own click
             option = "--" + name.replace("_", "-")
             raise UsageError(f"{option} needs --engine dask")
 

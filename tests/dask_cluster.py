@@ -21,7 +21,9 @@ def need_dask() -> None:
         import pyarrow  # noqa: F401
     except ImportError as error:
         if on_ci():
-            pytest.fail(f"the Dask tests must run under CI, but the dask extra is missing: {error}", pytrace=False)
+            pytest.fail(
+                f"the Dask tests must run under CI, but the dask extra is missing: {error}", pytrace=False
+            )
         pytest.skip(f"the dask extra is not installed: {error}")
 
 

@@ -56,7 +56,9 @@ def test_component_labels_are_each_components_smallest_node():
 
     for x, y in zip(a.tolist(), b.tolist(), strict=True):
         parent[max(root(x), root(y))] = min(root(x), root(y))
-    assert {int(n): int(label) for n, label in zip(nodes, labels, strict=True)} == {n: root(n) for n in parent}
+    assert {int(n): int(label) for n, label in zip(nodes, labels, strict=True)} == {
+        n: root(n) for n in parent
+    }
 
 
 def test_twin_losers_follow_position_order_along_a_chain():
@@ -83,7 +85,9 @@ def test_empty_fields_of_a_file_are_strings_for_parquet():
 
     from newsdedup.dask_engine.output import records_table
 
-    table = records_table([{"id": "a", "url": None, "canonical": {"date": None}, "members": [{"path": None}]}])
+    table = records_table(
+        [{"id": "a", "url": None, "canonical": {"date": None}, "members": [{"path": None}]}]
+    )
     assert table.schema.field("url").type == pa.string()
     assert table.schema.field("canonical").type == pa.struct([("date", pa.string())])
     assert table.schema.field("members").type == pa.list_(pa.struct([("path", pa.string())]))

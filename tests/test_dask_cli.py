@@ -1,0 +1,181 @@
+"""``dedup --engine dask`` through the command: the local engine's output byte for byte, files with
+``--output``, Parquet, URL and stdin inputs, and the mistakes a user can make."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newsdedup.cli.app import app
+from tests.conftest import SAMPLES, shared_path
+from tests.dask_cluster import need_dask
+
+runner = CliRunner()
+
+
+def invoke(*args, **kwargs):
+    return runner.invoke(app, [str(a) for a in args], **kwargs)
+
+
+def on_dask(scheduler: str, *args, **kwargs):
+    return invoke("dedup", *args, "--engine", "dask", "--scheduler", scheduler, **kwargs)
+
+
+def story_copied_1000_times(out: Path, others: int = 1500) -> Path:
+    """A directory of ``others`` + 1,000 generated pages: tools.corpus's story printed 1,000 times among
+    the first other documents of the same corpus, in their corpus order."""
+    from tools.corpus import BIG_CLUSTER_FROM, generate_corpus, plan_corpus
+
+    plan = plan_corpus(BIG_CLUSTER_FROM)
+    big = [position for position, (story, _) in enumerate(plan) if story == 0]
+    rest = [position for position, (story, _) in enumerate(plan) if story != 0][:others]
+    docs = out / "docs"
+    docs.mkdir(parents=True)
+    for doc in generate_corpus(BIG_CLUSTER_FROM, positions=sorted(big + rest)):
+        (docs / doc.name).write_text(doc.text, encoding="utf-8")
+    return docs
+
+
+def test_a_local_cluster_of_two_gives_the_local_output_with_a_story_copied_1000_times(tmp_path):
+    need_dask()
+    docs = story_copied_1000_times(tmp_path)
+    local = invoke("dedup", docs, "-q", "--jobs", "2")
+    dask = invoke("dedup", docs, "--engine", "dask", "--jobs", "2")
+    assert local.exit_code == dask.exit_code == 0, dask.stderr
+    assert dask.stdout == local.stdout
+    assert max(json.loads(line)["size"] for line in dask.stdout.splitlines()) == 1000
+    assert "Dask dashboard: http://" in dask.stderr
+    assert "2500 documents read" in dask.stderr and "2 Dask workers: peak memory" in dask.stderr
+
+
+@pytest.mark.parametrize(
+    "view", [["--by", "cluster"], ["--by", "doc"], ["--unique"], ["--dupes-only", "-f", "csv"]]
+)
+def test_samples_give_the_local_output(dask_scheduler, view):
+    local = invoke("dedup", SAMPLES, "-q", *view)
+    dask = on_dask(dask_scheduler, SAMPLES, "-q", *view)
+    assert dask.exit_code == 0 and dask.stderr == ""
+    assert dask.stdout == local.stdout
+
+
+@pytest.mark.shared
+def test_the_development_set_gives_the_local_output(dask_scheduler):
+    docs = shared_path("eval", "dedup", "dev", "docs")
+    for view in (["--by", "cluster"], ["--by", "doc"]):
+        local = invoke("dedup", docs, "-q", "--jobs", "2", *view)
+        assert on_dask(dask_scheduler, docs, "-q", *view).stdout == local.stdout
+
+
+def test_output_writes_files_then_success_and_they_hold_the_stdout_records(dask_scheduler, tmp_path):
+    import pyarrow.parquet as pq
+
+    expected = [
+        json.loads(line) for line in invoke("dedup", SAMPLES, "-q", "--by", "doc").stdout.splitlines()
+    ]
+    jsonl, parquet = tmp_path / "jsonl", tmp_path / "parquet"
+    result = on_dask(dask_scheduler, SAMPLES, "--by", "doc", "--output", jsonl)
+    assert result.exit_code == 0 and result.stdout == ""
+    assert (jsonl / "_SUCCESS").exists() and not (jsonl / "_temporary").exists()
+    lines = [line for part in sorted(jsonl.glob("part-*.jsonl")) for line in part.read_text().splitlines()]
+    assert [json.loads(line) for line in lines] == expected
+    result = on_dask(
+        dask_scheduler, SAMPLES, "--by", "doc", "--output", parquet, "--output-format", "parquet"
+    )
+    assert result.exit_code == 0
+    assert pq.read_table(sorted(parquet.glob("part-*.parquet"))).to_pylist() == expected
+
+
+def test_output_refuses_a_directory_that_holds_anything(dask_scheduler, tmp_path):
+    (tmp_path / "old.jsonl").write_text("{}\n")
+    result = on_dask(dask_scheduler, SAMPLES, "--output", tmp_path)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "is not empty" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.jsonl"]
+
+
+def _records(path: Path) -> list[dict]:
+    return [{"uuid": p.stem, "body": p.read_text(encoding="utf-8")} for p in sorted(SAMPLES.glob("*.txt"))]
+
+
+def test_parquet_records_read_by_both_engines_alike(dask_scheduler, tmp_path, monkeypatch):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from newsdedup.dask_engine import sources
+
+    pq.write_table(pa.Table.from_pylist(_records(SAMPLES)), tmp_path / "news.parquet", row_group_size=2)
+    monkeypatch.setattr(sources, "ROWS_PER_TASK", 2)  # one row group a task: three tasks for one file
+    args = ["--input-format", "parquet", "--field", "id=uuid", "--field", "text=body", "-q"]
+    local = invoke("dedup", tmp_path / "news.parquet", *args)
+    dask = on_dask(dask_scheduler, tmp_path / "news.parquet", *args)
+    assert local.exit_code == dask.exit_code == 0
+    assert dask.stdout == local.stdout
+    assert [json.loads(line)["size"] for line in dask.stdout.splitlines()] == [2, 1, 1, 1]
+
+
+def test_urls_and_records_on_stdin(dask_scheduler, tmp_path):
+    url = SAMPLES.resolve().as_uri()
+    local = invoke("dedup", url, "-q")
+    assert local.exit_code == 0 and '"id": "file://' in local.stdout
+    assert on_dask(dask_scheduler, url, "-q").stdout == local.stdout
+    lines = "".join(json.dumps(record) + "\n" for record in _records(SAMPLES))
+    args = ["-i", "jsonl", "--field", "id=uuid", "--field", "text=body", "-q"]
+    local = invoke("dedup", *args, input=lines)
+    dask = on_dask(dask_scheduler, *args, input=lines)
+    assert dask.exit_code == 0 and dask.stdout == local.stdout
+
+
+def test_failed_inputs_are_reported_in_input_order_and_exit_2(dask_scheduler, tmp_path):
+    for path in SAMPLES.glob("*.txt"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    (tmp_path / "002_broken.txt").write_bytes(b"%PDF-1.7 not a page")
+    local = invoke("dedup", tmp_path, "--format", "jsonl")
+    dask = on_dask(dask_scheduler, tmp_path, "--format", "jsonl")
+    assert local.exit_code == dask.exit_code == 2
+    assert dask.stdout == local.stdout
+    assert "002_broken.txt: " in dask.stderr and "6 documents read, 5 cleaned, 1 failed" in dask.stderr
+
+
+def test_without_the_extra_one_line_says_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    result = invoke("dedup", SAMPLES, "--engine", "dask")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert (
+        result.stderr
+        == "newsdedup: error: --engine dask needs the dask extra: pip install 'newsdedup[dask]'\n"
+    )
+
+
+def test_an_unreachable_scheduler_is_a_clear_error():
+    need_dask()
+    result = invoke("dedup", SAMPLES, "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_options_of_the_dask_engine_need_it_and_db_is_refused(tmp_path):
+    for option in (
+        ["--output", tmp_path / "out"],
+        ["--scheduler", "tcp://127.0.0.1:9"],
+        ["--work-dir", tmp_path],
+    ):
+        result = invoke("dedup", SAMPLES, *option)
+        assert result.exit_code == 2 and "needs --engine dask" in result.stderr
+    result = invoke("dedup", SAMPLES, "--engine", "dask", "--db", tmp_path / "index.db")
+    assert result.exit_code == 2 and "--db does not work with --engine dask" in result.stderr
+    # Dask's own variable, set for other programs, does not turn the local engine into a Dask client
+    result = invoke("dedup", SAMPLES, "-q", env={"DASK_SCHEDULER_ADDRESS": "tcp://127.0.0.1:9"})
+    assert result.exit_code == 0
+
+
+def test_help_does_not_import_dask():
+    code = "import sys; from newsdedup.cli.app import main; sys.argv = ['newsdedup', '--help']\n"
+    code += "try:\n    main()\nexcept SystemExit:\n    pass\nprint(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed', 'pyarrow')))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]"
