@@ -86,6 +86,8 @@ def test_bench_runs_and_reports_every_figure(tmp_path, monkeypatch, capsys):
         "20",
         "--startup-runs",
         "1",
+        "--dask-sizes",
+        "60",
     ]
     assert bench.main([*args, "--in-process", "--json", str(out)]) == 0
     results = json.loads(out.read_text(encoding="utf-8"))
@@ -115,6 +117,9 @@ def test_bench_runs_and_reports_every_figure(tmp_path, monkeypatch, capsys):
     assert all(f["identical_to_newsdedup"] for f in peers.values())
     assert peers["newsdedup signatures, all documents"]["times_newsdedup_batch"] == 1.0
     assert results["startup"]["runs"] == 1 and results["startup"]["best_seconds"] > 0
+    [dask] = results["dask"]["rows"]
+    assert dask["documents"] == 60 and dask["same_output"] and dask["workers"] == 2
+    assert dask["dask_seconds"] > 0 and dask["peak_memory_per_worker_gb"] > 0 and dask["shuffled_mb"] >= 0
     index = results["index"]
     assert index["backend"] == "sqlite" and index["documents"] == 2000
     assert index["shingle_set_entropy_bytes"] < index["bytes_per_document"]
@@ -125,6 +130,7 @@ def test_bench_runs_and_reports_every_figure(tmp_path, monkeypatch, capsys):
         "Fingerprinting peers",
         "Start-up",
         "Index size",
+        "Dask engine",
     )
     for heading in (*headings, "scaling"):
         assert heading in printed

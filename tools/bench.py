@@ -1,7 +1,8 @@
 """``make bench``: speed figures of newsdedup on synthetic corpora, on this machine.
 
     python -m tools.bench [--sizes 10000,100000] [--quick] [--html-n N] [--command-n N]
-                          [--peers-n N] [--startup-runs N] [--parts text,html,command,peers,startup,index]
+                          [--peers-n N] [--startup-runs N] [--dask-sizes 20000,100000]
+                          [--parts text,html,command,crawl,peers,startup,index,dask]
                           [--json bench-results/bench.json] [--profile] [--seed 0]
 
 Text path, for each size: a corpus from :mod:`tools.corpus` is written to a
@@ -32,6 +33,9 @@ Start-up: ``newsdedup --help`` in a subprocess, best of several.
 
 Index size per document: ``tools.store_size`` fills a fresh SQLite index and
 reports its bytes per document beyond the canonical texts.
+
+Dask engine: ``dedup --engine dask -j 2`` against the local default on 20,000
+and 100,000 documents (:mod:`tools.dask_bench`).
 """
 
 from __future__ import annotations
@@ -58,11 +62,12 @@ from pathlib import Path
 
 from tools.corpus import generate_corpus, write_corpus
 from tools.crawl_bench import bench_crawl, print_crawl
+from tools.dask_bench import bench_dask, print_dask
 from tools.scoring import adjusted_rand_index
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_JSON = REPO / "bench-results" / "bench.json"
-PARTS = ("text", "html", "command", "crawl", "peers", "startup", "index")
+PARTS = ("text", "html", "command", "crawl", "peers", "startup", "index", "dask")
 TEXT_STAGES = ("read", "clean", "fingerprint", "candidates", "verify", "cluster", "output")
 STAGE_LABELS = {
     "read": "read (files)",
@@ -80,6 +85,7 @@ QUICK = {
     "crawl_n": 300,
     "peers_n": 300,
     "startup_runs": 3,
+    "dask_sizes": "300,1000",
 }
 
 
@@ -618,6 +624,8 @@ def print_report(results: dict) -> None:
             f"\n## Start-up\n\n{s['command']}: best {s['best_seconds']:.3f} s, median "
             f"{s['median_seconds']:.3f} s of {s['runs']} (python -c pass: {s['python_bare_best_seconds']:.3f} s)"
         )
+    if "dask" in results:
+        print_dask(results["dask"])
     if "index" in results:
         i = results["index"]
         print(
@@ -654,6 +662,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--peers-n", type=int, default=2000, help="documents for the fingerprinting peers")
     parser.add_argument("--startup-runs", type=int, default=5)
+    parser.add_argument(
+        "--dask-sizes", default="20000,100000", help="documents for the Dask engine rows, comma-separated"
+    )
     parser.add_argument("--parts", default=",".join(PARTS), help=f"which of {','.join(PARTS)} to run")
     parser.add_argument("--quick", action="store_true", help="a tiny run: " + str(QUICK))
     parser.add_argument("--seed", type=int, default=0)
@@ -685,6 +696,7 @@ def main(argv: list[str] | None = None) -> int:
             "command_n": args.command_n,
             "crawl_n": args.crawl_n,
             "peers_n": args.peers_n,
+            "dask_sizes": _sizes(args.dask_sizes),
             "seed": args.seed,
             "parts": parts,
             "in_process": args.in_process,
@@ -707,6 +719,8 @@ def main(argv: list[str] | None = None) -> int:
         from tools.store_size import measure
 
         results["index"] = measure()
+    if "dask" in parts:
+        results["dask"] = bench_dask(_installed_command()[0], _sizes(args.dask_sizes), args.seed, args.jobs)
     print_report(results)
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps(results, indent=1), encoding="utf-8")

@@ -1,0 +1,121 @@
+"""Bench rows for the Dask engine: ``dedup DIR --engine dask -j 2`` against the local default ``dedup DIR``.
+
+For each size: the installed command on the same pages with each engine (best of ``runs``), the ratio of
+their wall times, the Dask workers' peak memory and the bytes their shuffles moved (both from the
+command's summary line), and whether the two outputs are identical. The 20,000 pages are the shared
+speed corpus (``../shared/eval/speed/``) when it is there; other sizes, and 20,000 without it, are
+generated (:mod:`tools.corpus`, with its story printed 1,000 times).
+
+On one machine the Dask engine does the local engine's work plus its shuffles, a scheduler and worker
+processes that import everything again: it cannot be faster there. The target is to stay within 2x.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from tools.corpus import write_corpus
+from tools.crawl_bench import speed_corpus
+
+TARGET_RATIO = 2.0
+SPEED_CORPUS_SIZE = 20_000
+WORKER_FIGURES = re.compile(
+    r"(?P<workers>\d+) Dask workers?: peak memory (?P<peak_gb>[\d.]+) GB per worker \(at most\), "
+    r"(?P<shuffled_mb>\d+) MB shuffled, (?P<transferred_mb>\d+) MB transferred"
+)
+
+
+def dask_installed() -> bool:
+    try:
+        import dask.dataframe  # noqa: F401
+        import distributed  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def pages(workdir: Path, n: int, seed: int, jobs: int) -> tuple[Path, str]:
+    """A directory of ``n`` pages and where they come from."""
+    if n == SPEED_CORPUS_SIZE:
+        docs = speed_corpus(workdir / "speed")
+        if docs is not None:
+            return docs, "shared speed corpus"
+    write_corpus(workdir / "generated", n, seed=seed, jobs=jobs)
+    return workdir / "generated" / "docs", "generated (tools.corpus)"
+
+
+def _run(command: list[str], out: Path) -> tuple[float, str]:
+    """Wall time of one run (JSON Lines to ``out``) and its stderr."""
+    started = time.perf_counter()
+    with out.open("wb") as handle:
+        done = subprocess.run(command, stdout=handle, stderr=subprocess.PIPE, check=True, env=_env())
+    return time.perf_counter() - started, done.stderr.decode("utf-8", "replace")
+
+
+def _env() -> dict:
+    return {**os.environ, "NO_COLOR": "1"}
+
+
+def bench_dask(command: list[str], sizes: list[int], seed: int, jobs: int, runs: int = 1) -> dict:
+    if not dask_installed():
+        return {"skipped": "the dask extra is not installed (pip install -e '.[dask]')"}
+    rows = []
+    for n in sizes:
+        with tempfile.TemporaryDirectory(prefix="newsdedup-bench-dask-") as scratch:
+            workdir = Path(scratch)
+            docs, origin = pages(workdir, n, seed, jobs)
+            engines = {
+                "local": [*command, "dedup", str(docs), "-f", "jsonl"],
+                "dask": [*command, "dedup", str(docs), "-f", "jsonl", "--engine", "dask", "-j", "2"],
+            }
+            seconds, stderr, outputs = {}, {}, {}
+            for name, args in engines.items():
+                out = workdir / f"{name}.jsonl"
+                timed = [_run(args, out) for _ in range(runs)]
+                seconds[name] = min(wall for wall, _ in timed)
+                stderr[name] = timed[-1][1]
+                outputs[name] = out.read_bytes()
+        figures = WORKER_FIGURES.search(stderr["dask"])
+        rows.append(
+            {
+                "documents": n,
+                "pages": origin,
+                "local_seconds": seconds["local"],
+                "dask_seconds": seconds["dask"],
+                "ratio": seconds["dask"] / seconds["local"],
+                "workers": int(figures["workers"]) if figures else None,
+                "peak_memory_per_worker_gb": float(figures["peak_gb"]) if figures else None,
+                "shuffled_mb": int(figures["shuffled_mb"]) if figures else None,
+                "transferred_mb": int(figures["transferred_mb"]) if figures else None,
+                "same_output": outputs["local"] == outputs["dask"],
+            }
+        )
+    return {"runs": runs, "target_ratio": TARGET_RATIO, "rows": rows}
+
+
+def print_dask(results: dict) -> None:
+    print("\n## Dask engine: dedup --engine dask -j 2 against the local default (installed command)\n")
+    if "skipped" in results:
+        print(f"skipped: {results['skipped']}")
+        return
+    print(
+        f"{'documents':>10}  {'pages':26}{'local s':>9}{'dask s':>9}{'ratio':>7}"
+        f"{'peak GB/worker':>16}{'shuffled MB':>13}  same output"
+    )
+    for row in results["rows"]:
+        peak = (
+            "n/a" if row["peak_memory_per_worker_gb"] is None else f"{row['peak_memory_per_worker_gb']:.2f}"
+        )
+        shuffled = "n/a" if row["shuffled_mb"] is None else f"{row['shuffled_mb']:,}"
+        print(
+            f"{row['documents']:>10,}  {row['pages']:26}{row['local_seconds']:9.1f}{row['dask_seconds']:9.1f}"
+            f"{row['ratio']:6.2f}x{peak:>16}{shuffled:>13}  {'yes' if row['same_output'] else 'NO'}"
+        )
+    print(
+        f"(best of {results['runs']} per engine; target: dask within x{results['target_ratio']:.0f} of local)"
+    )
