@@ -8,8 +8,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from .document import Document
-from .fingerprint import normalise, positional_shingles, shingle_hashes
 from .settings import DedupSettings
+from .shingles import (
+    WORDS,
+    ShingleUnit,
+    normalise,
+    positional_shingles,
+    shingle_hashes,
+    shingle_unit,
+    unit_tokens,
+)
 from .verify import overlap, verdict
 
 _WORD_SPAN = re.compile(r"\w+(?:[.,\u00a0\u202f'’]\d{3}\b)*")
@@ -43,9 +51,13 @@ class Explanation:
 def explain(first: Document, second: Document, settings: DedupSettings | None = None) -> Explanation:
     """Compare two clean documents exactly as the verification step does."""
     settings = settings or DedupSettings()
-    spans, tokens = _token_spans(first.text)
-    first_positions = positional_shingles(tokens, settings.shingle_size)
-    second_set = shingle_hashes(normalise(second.text), settings.shingle_size)
+    unit, second_unit = shingle_unit(first.text), shingle_unit(second.text)
+    width = unit.width(settings.shingle_size)
+    spans, tokens = _token_spans(first.text, unit)
+    first_positions = positional_shingles(tokens, width, unit)
+    second_set = shingle_hashes(
+        unit_tokens(second.text, second_unit), second_unit.width(settings.shingle_size), second_unit
+    )
     pair = overlap(np.unique(first_positions), second_set)
     shared_at = np.isin(first_positions, second_set)
     copies, reason = verdict(pair, settings)
@@ -60,15 +72,17 @@ def explain(first: Document, second: Document, settings: DedupSettings | None = 
         jaccard=pair.jaccard,
         copies=copies,
         reason=reason,
-        passages=_passages(first.text, spans, shared_at, settings.shingle_size),
+        passages=_passages(first.text, spans, shared_at, width),
     )
 
 
-def _token_spans(text: str) -> tuple[list[tuple[int, int]], list[str]]:
-    """Normalised tokens with the character span of the text each came from."""
+def _token_spans(text: str, unit: ShingleUnit) -> tuple[list[tuple[int, int]], list[str]]:
+    """Normalised tokens (words, or characters) with the character span of the text each came from."""
     spans, tokens = [], []
-    for match in _WORD_SPAN.finditer(text):
-        for token in normalise(match.group()):
+    pieces = _WORD_SPAN.finditer(text) if unit is WORDS else re.finditer(r"\w", text)
+    for match in pieces:
+        words = normalise(match.group())
+        for token in words if unit is WORDS else "".join(words):
             spans.append(match.span())
             tokens.append(token)
     return spans, tokens

@@ -102,7 +102,8 @@ class IndexedRun:
         """Positions of stored documents, loaded (one read) unless loaded already; pruned keys left out."""
         keys = set(keys)
         for stored in self.store.documents(sorted(keys - self._position.keys())).values():
-            position = self._batch.add(_as_document(stored), Fingerprint(stored.shingles, stored.signature))
+            print_ = Fingerprint(stored.shingles, stored.signature, stored.unit)
+            position = self._batch.add(_as_document(stored), print_)
             self._position[stored.key] = position
             self._stored[position] = stored
         return [self._position[key] for key in sorted(keys) if key in self._position]

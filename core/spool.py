@@ -67,6 +67,7 @@ class SpooledFingerprints(Sequence[Fingerprint]):
         self._signatures = np.empty((1024, num_perm), dtype=np.uint32)  # grown by half as needed
         self._spool = Spool()
         self._offsets, self._counts = array("q"), array("q")
+        self._units: list[str] = []  # the same few strings, shared
         self._shingles = lru_cache(maxsize=RECENT_SHINGLE_SETS)(self._read_shingles)
 
     @property
@@ -84,15 +85,13 @@ class SpooledFingerprints(Sequence[Fingerprint]):
         self._signatures[count] = print_.signature
         self._offsets.append(self._spool.append(print_.shingles.astype(np.uint32, copy=False).tobytes()))
         self._counts.append(len(print_.shingles))
-
-    def shingle_count(self, position: int) -> int:
-        return self._counts[position]
+        self._units.append(print_.unit)
 
     def __len__(self) -> int:
         return len(self._counts)
 
     def __getitem__(self, position):  # an int: the Sequence protocol's slices are not needed here
-        return Fingerprint(shingles=self._shingles(position), signature=self.signatures[position])
+        return Fingerprint(self._shingles(position), self.signatures[position], self._units[position])
 
     def _read_shingles(self, position: int) -> np.ndarray:
         data = self._spool.read(self._offsets[position], 4 * self._counts[position])
