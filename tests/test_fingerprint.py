@@ -149,7 +149,9 @@ def test_the_unit_follows_the_script():
     assert shingle_unit("北京市政府周二宣布了新的空气污染防治计划。") is IDEOGRAPHS
     assert shingle_unit("กรุงเทพมหานครประกาศแผนป้องกันน้ำท่วมฉบับใหม่เมื่อวันอังคาร") is LETTERS
     assert shingle_unit("وزیر اعظم نے کہا ہے کہ حکومت نئی پالیسی کا اعلان کرے گی۔") is LETTERS
-    assert shingle_unit("Reuters: 東京 stocks rose on Monday as investors bought banks and exporters.") is WORDS
+    assert (
+        shingle_unit("Reuters: 東京 stocks rose on Monday as investors bought banks and exporters.") is WORDS
+    )
 
 
 def test_spacing_does_not_change_the_shingles_of_arabic_script():
