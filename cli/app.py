@@ -22,6 +22,7 @@ from typer.core import TyperGroup
 
 from ..errors import DocumentError, NewsdedupError, NotAnArticle, StoreError, UsageError
 from ..read import DEFAULT_MAX_BYTES
+from ..templates import TemplateOnly
 from .options import (
     DEFAULT_TIMEOUT,
     Bands,
@@ -150,6 +151,8 @@ class Run:
         if isinstance(error, NotAnArticle):
             self.skipped += 1
             return
+        if isinstance(error, TemplateOnly):  # counted as cleaned when it was
+            self.cleaned -= 1
         self.failed += 1
         seen = self._by_reason[error.reason] = self._by_reason.get(error.reason, 0) + 1
         if seen <= FAILURES_SHOWN:
@@ -332,7 +335,9 @@ def dedup(
         from ..pipeline import cluster_documents
 
         settings = DedupSettings(**given)
-        clusters = cluster_documents(_cleaned(run, raw, jobs, timeout, settings), settings)
+        clusters = cluster_documents(
+            _cleaned(run, raw, jobs, timeout, settings), settings, on_error=run.on_error
+        )
     else:
         clusters = _cluster_with_index(run, raw, db, given, jobs, timeout)
     figures = _figures(clusters)
@@ -370,7 +375,7 @@ def _cluster_with_index(run: Run, raw, db: str, given: dict, jobs: int, timeout:
         indexed = IndexedRun(store, store.settings)
         # clean everything first: the index is locked only while clustering
         printed = list(_cleaned(run, indexed.unseen(raw), jobs, timeout, store.settings))
-        clusters = cluster_documents(printed, store.settings, indexed)
+        clusters = cluster_documents(printed, store.settings, indexed, on_error=run.on_error)
         run.seen = len(indexed.seen)
         return clusters
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .document import Document
+from .fingerprint import fingerprints
 from .settings import DedupSettings
 from .shingles import (
     WORDS,
@@ -56,11 +57,14 @@ def explain(first: Document, second: Document, settings: DedupSettings | None = 
     spans, tokens = _token_spans(first.text, unit)
     first_positions = positional_shingles(tokens, width, unit)
     second_set = shingle_hashes(
-        unit_tokens(second.text, second_unit), second_unit.width(settings.shingle_size), second_unit
+        unit_tokens(normalise(second.text), second_unit),
+        second_unit.width(settings.shingle_size),
+        second_unit,
     )
     pair = overlap(np.unique(first_positions), second_set)
     shared_at = np.isin(first_positions, second_set)
-    copies, reason = verdict(pair, settings)
+    prints = fingerprints([first.text, second.text], settings.shingle_size, settings.num_perm, settings.seed)
+    copies, reason = verdict(pair, *prints, settings)
     return Explanation(
         first=first,
         second=second,

@@ -82,9 +82,8 @@ def normalise(text: str) -> list[str]:
     return _TOKEN.findall(_DIGIT_GROUP.sub("", text))
 
 
-def unit_tokens(text: str, unit: ShingleUnit) -> list[str]:
-    """The tokens of ``text`` in ``unit``: its normalised words, or their characters, spaces removed."""
-    words = normalise(text)
+def unit_tokens(words: list[str], unit: ShingleUnit) -> list[str]:
+    """The tokens in ``unit`` of a text's normalised words: the words, or their characters, spaces removed."""
     return words if unit is WORDS else list("".join(words))
 
 
@@ -144,14 +143,17 @@ def _sorted_unique(values: np.ndarray) -> np.ndarray:
     return values[keep]
 
 
-def text_shingles(texts: Sequence[str], shingle_size: int) -> list[tuple[ShingleUnit, np.ndarray]]:
-    """Each text's unit and its sorted unique shingle hashes, the texts of each unit in one numpy pass."""
+def text_shingles(
+    texts: Sequence[str], words: Sequence[list[str]], shingle_size: int
+) -> list[tuple[ShingleUnit, np.ndarray]]:
+    """Each text's unit and its sorted unique shingle hashes (``words``: each text's normalised words),
+    the texts of each unit in one numpy pass."""
     units = [shingle_unit(text) for text in texts]
     result: list = [None] * len(texts)
     for unit in UNITS.values():
         rows = [i for i, chosen in enumerate(units) if chosen is unit]
         if rows:
-            token_lists = [unit_tokens(texts[i], unit) for i in rows]
+            token_lists = [unit_tokens(words[i], unit) for i in rows]
             for i, shingles in zip(
                 rows, shingle_hash_sets(token_lists, unit.width(shingle_size), unit), strict=True
             ):
