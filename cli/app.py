@@ -44,6 +44,7 @@ from .options import (
     Quiet,
     Shape,
     ShingleSize,
+    Templates,
     Threshold,
     Timeout,
     worker_count,
@@ -297,6 +298,7 @@ def dedup(
     bands: Bands = None,
     min_shared: MinShared = None,
     canonical: CanonicalOpt = None,
+    templates: Templates = None,
     input_format: InputFormatOpt = InputFormat.paths,
     field: Fields = None,
     null: Null = False,
@@ -325,6 +327,7 @@ def dedup(
         bands=bands,
         min_shared=min_shared,
         canonical=canonical,
+        templates=templates,
     )
     if only_new and db is None:
         raise UsageError("--only-new needs --db: new means not seen by an earlier run of that index")

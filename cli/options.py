@@ -167,6 +167,16 @@ Bands = Annotated[
 MinShared = Annotated[
     int | None, _setting("NEWSDEDUP_MIN_SHARED", "Shingles two copies must share at least", "min_shared")
 ]
+Templates = Annotated[
+    bool | None,
+    typer.Option(
+        "--templates/--no-templates",
+        envvar="NEWSDEDUP_TEMPLATES",
+        help="Strip the lines that stand on most pages of a site (its template) before clustering "
+        "(default on; with --db, the index's).",
+        show_default=False,
+    ),
+]
 CanonicalOpt = Annotated[
     Canonical | None,
     _setting(

@@ -102,7 +102,7 @@ class IndexedRun:
         """Positions of stored documents, loaded (one read) unless loaded already; pruned keys left out."""
         keys = set(keys)
         for stored in self.store.documents(sorted(keys - self._position.keys())).values():
-            print_ = Fingerprint(stored.shingles, stored.signature, stored.unit)
+            print_ = Fingerprint(stored.shingles, stored.signature, stored.unit, stored.figures, stored.dates)
             position = self._batch.add(_as_document(stored), print_)
             self._position[stored.key] = position
             self._stored[position] = stored

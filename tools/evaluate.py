@@ -90,6 +90,23 @@ def _insert_leaks(predicted: str) -> int:
     )
 
 
+# The texts a dedup run ends with, the whole set as one batch: site templates learned across it, or not.
+BATCH_SYSTEMS = {"batch, templates on": True, "batch, templates off": False}
+
+
+def _batch_texts(paths: list[Path], templates: bool) -> list[str]:
+    from newsdedup.pipeline import clean_documents, dedup_documents, read_documents
+    from newsdedup.settings import DedupSettings
+
+    failures: list = []
+    docs = clean_documents(
+        read_documents([str(p) for p in paths], on_error=failures.append), on_error=failures.append
+    )
+    clusters = dedup_documents(docs, DedupSettings(templates=templates), on_error=failures.append)
+    texts = {m.document.id: m.document.text for c in clusters for m in c.members}
+    return [texts.get(str(path), "") for path in paths]
+
+
 def evaluate_extraction(root: Path, jobs: int, worst: int) -> list[dict]:
     rows = []
     with Pool(jobs) as pool:
@@ -101,11 +118,16 @@ def evaluate_extraction(root: Path, jobs: int, worst: int) -> list[dict]:
                 if name in gold_all:
                     files[name] = path
             systems = (
-                ["newsdedup", "trafilatura default", "trafilatura precision"] if is_html else ["newsdedup"]
+                ["newsdedup", "trafilatura default", "trafilatura precision"]
+                if is_html
+                else ["newsdedup", *BATCH_SYSTEMS]
             )
             for system in systems:
                 started = time.perf_counter()
-                predictions = pool.map(_predict, [(system, str(files[n])) for n in files], chunksize=4)
+                if system in BATCH_SYSTEMS:
+                    predictions = _batch_texts(list(files.values()), BATCH_SYSTEMS[system])
+                else:
+                    predictions = pool.map(_predict, [(system, str(files[n])) for n in files], chunksize=4)
                 elapsed = time.perf_counter() - started
                 scored, leaks, inserts, per_doc = [], 0, 0, []
                 for name, predicted in zip(files, predictions, strict=True):

@@ -26,7 +26,6 @@ import argparse
 import json
 import random
 import tempfile
-from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
@@ -248,15 +247,15 @@ def write_cases(out: Path, seed: int = 0) -> list[Case]:
 
 
 def score_cases(predicted: dict[str, int], cases: list[Case]) -> dict[str, dict]:
-    """Per class: true same-story pairs found, and pairs of different stories put together."""
-    by_class: dict[str, list[Case]] = defaultdict(list)
-    for case in cases:
-        by_class[case.kind].append(case)
+    """Per class: the true same-story pairs with a page of the class that were found, and the pairs with
+    a page of the class that were put together across stories."""
+    cleaned = [c for c in cases if f"{c.name}.txt" in predicted]
     report = {}
     for kind in CLASSES:
-        members = [c for c in by_class[kind] if f"{c.name}.txt" in predicted]
         true_pairs = found = false_merges = 0
-        for a, b in combinations(members, 2):
+        for a, b in combinations(cleaned, 2):
+            if kind not in (a.kind, b.kind):
+                continue
             together = predicted[f"{a.name}.txt"] == predicted[f"{b.name}.txt"]
             if a.story == b.story:
                 true_pairs += 1
@@ -264,8 +263,8 @@ def score_cases(predicted: dict[str, int], cases: list[Case]) -> dict[str, dict]
             elif together:
                 false_merges += 1
         report[kind] = {
-            "documents": len(by_class[kind]),
-            "cleaned": len(members),
+            "documents": sum(c.kind == kind for c in cases),
+            "cleaned": sum(c.kind == kind for c in cleaned),
             "true_pairs": true_pairs,
             "recall": found / true_pairs if true_pairs else None,
             "false_merges": false_merges,

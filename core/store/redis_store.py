@@ -231,12 +231,9 @@ class RedisStore(Store):
         for key in keys:
             if key in pending.documents:
                 doc = pending.documents[key]
-                found[key] = replace(
-                    doc,
-                    cluster=pending.cluster_of[key],
-                    shingles=doc.shingles if fingerprints else None,
-                    signature=None,
-                )
+                found[key] = replace(doc, cluster=pending.cluster_of[key], signature=None)
+                if not fingerprints:
+                    found[key] = replace(found[key], shingles=None, figures=None, dates=None)
         if not stored_keys:
             return found
         read = self._client.pipeline(transaction=False)
@@ -252,7 +249,7 @@ class RedisStore(Store):
             doc_id, digest, path, url, title, date, language, first_seen, similarity, shingle_count, unit = (
                 json.loads(record)
             )
-            found[key] = StoredDocument(
+            doc = StoredDocument(
                 key=key,
                 id=doc_id,
                 digest=digest,
@@ -266,8 +263,8 @@ class RedisStore(Store):
                 similarity=similarity,
                 shingle_count=shingle_count,
                 unit=unit,
-                shingles=self._decode(key, blob) if fingerprints else None,
             )
+            found[key] = self._with_fingerprint(doc, blob) if fingerprints else doc
         return found
 
     def _load_clusters(self, ids: Sequence[int]) -> dict[int, StoredCluster]:

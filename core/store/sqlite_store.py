@@ -8,7 +8,7 @@ batch survive a power cut too (one fsync per batch).
 
 Size per document (see ``make store-size``): the LSH band rows are a
 WITHOUT ROWID table holding only a 32-bit bucket (band number mixed in) and the
-key, so each row is ~12 bytes; shingles are Rice-coded blobs
+key, so each row is ~12 bytes; shingles (with the text's figures and dates) are Rice-coded blobs
 (:mod:`core.store.codec`); the signature is not stored at all (it is
 recomputed from the shingles). Canonical texts live in a table of their own so
 that their share can be measured apart.
@@ -193,9 +193,8 @@ class SQLiteStore(Store):
             query = f"SELECT {_DOCUMENT_COLUMNS}, NULL FROM documents d"
         found = {}
         for *fields, blob in self._db.execute(f"{query} WHERE d.key IN ({_marks(len(keys))})", keys):
-            key = fields[0]
-            shingles = self._decode(key, blob) if fingerprints else None
-            found[key] = StoredDocument(*fields, shingles=shingles)
+            doc = StoredDocument(*fields)
+            found[doc.key] = self._with_fingerprint(doc, blob) if fingerprints else doc
         return found
 
     def _load_clusters(self, ids: Sequence[int]) -> dict[int, StoredCluster]:

@@ -13,8 +13,8 @@ ContentKey = tuple[str, str]  # (document id, content digest): what a document i
 class StoredDocument:
     """One indexed document.
 
-    ``shingles`` and ``signature`` are ``None`` when the document was read
-    without its fingerprint (``fingerprints=False``); ``shingle_count`` is
+    ``shingles``, ``signature``, ``figures`` and ``dates`` are ``None`` when
+    the document was read without its fingerprint (``fingerprints=False``); ``shingle_count`` is
     always there. The signature is not stored: it is recomputed from the
     shingles, which the settings fingerprint pins down exactly.
     """
@@ -34,6 +34,8 @@ class StoredDocument:
     unit: str = "word"  # what its shingles are made of (see newsdedup.shingles)
     shingles: np.ndarray | None = None  # uint32, sorted, unique
     signature: np.ndarray | None = None  # uint32, num_perm values
+    figures: np.ndarray | None = None  # the figures and dates the text states (see newsdedup.figures)
+    dates: np.ndarray | None = None
 
     def record(self) -> dict:
         """The JSON-able export record."""
