@@ -57,6 +57,8 @@ def clean_text(raw: str, rules: Rules, title: str = "") -> tuple[str, list[str],
     then those captions are its content and are kept.
     """
     lines = split_lines(raw)
+    if len(lines) == 1 and is_prose(lines[0]) and ends_sentence(lines[0]):
+        return title, lines, detect_language(lines[0])  # a page of one sentence has no headline
     title = title or find_title(lines, rules)
     body = _body(lines, title, rules, keep_captions=False)
     body_words = sum(map(word_count, body.paragraphs))
@@ -147,20 +149,11 @@ def _text_below(lines: list[str], place: int) -> float:
 
 
 def find_title(lines: list[str], rules: Rules) -> str:
-    """The first headline-like line near the top, without a " | Site" suffix.
-
-    A lone token (a site name in any script) is not a headline, and neither is a
-    sentence of running text (a page that is one paragraph has no headline).
-    """
+    """The first headline-like line near the top, without a " | Site" suffix."""
     for line in lines[:TITLE_SEARCH_LINES]:
         words = word_count(line)
-        if (
-            not 2 <= words <= 30
-            or (" " not in line and words < 4)
-            or (is_prose(line) and ends_sentence(line))
-        ):
-            continue
-        if boilerplate_reason(line, rules) is None:
+        # a lone token (a site name in any script) is not a headline
+        if 2 <= words <= 30 and (" " in line or words >= 4) and boilerplate_reason(line, rules) is None:
             return strip_site_suffix(line)
     return ""
 
