@@ -7,8 +7,16 @@ the same wherever it appears. ``docs/records.md`` documents each shape.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timezone
 
 from .document import Cluster, Document
+
+
+def iso_time(seconds: float | None) -> str | None:
+    """A unix time as ISO 8601 in UTC to the second (``2026-12-01T21:43:54Z``), as every record gives times."""
+    if seconds is None:
+        return None
+    return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def document_record(doc: Document) -> dict:
