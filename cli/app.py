@@ -18,11 +18,11 @@ from dataclasses import replace
 from typing import Annotated
 
 import typer
-from typer.core import TyperGroup
 
 from ..errors import DocumentError, NewsdedupError, NotAnArticle, StoreError, UsageError
-from ..read import DEFAULT_MAX_BYTES
+from .commands import PlainCommand, PlainGroup
 from .options import (
+    DEFAULT_MAX_SIZE,
     DEFAULT_TIMEOUT,
     Bands,
     CanonicalOpt,
@@ -48,6 +48,7 @@ from .options import (
     worker_count,
 )
 from .output import ClusterView, Messages, OutputOptions, closed_stdout_ends_quietly
+from .values import choice
 
 EXIT_OK = 0
 EXIT_DUPLICATES = 1
@@ -77,7 +78,7 @@ def exit_for(error: BaseException) -> typer.Exit:
     raise error
 
 
-class NewsdedupGroup(TyperGroup):
+class NewsdedupGroup(PlainGroup):
     """The command group: ``newsdedup PATH...`` means ``newsdedup dedup PATH...``, and library
     errors end the command with one line and an exit code (:data:`EXIT_CODES`)."""
 
@@ -201,14 +202,14 @@ def _cleaned(run: Run, raw, jobs: int, timeout: float, settings=None) -> Iterato
     return run.count(clean_and_fingerprint(raw, settings, jobs=jobs, timeout=timeout, on_error=run.on_error))
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 def clean(
     paths: Paths,
     fmt: FormatOpt = None,
     input_format: InputFormatOpt = InputFormat.paths,
     field: Fields = None,
     null: Null = False,
-    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    max_bytes: MaxBytes = DEFAULT_MAX_SIZE,
     jobs: Jobs = 0,
     timeout: Timeout = DEFAULT_TIMEOUT,
     errors: ErrorsFile = None,
@@ -232,7 +233,7 @@ def _given_settings(**values) -> dict:
     return {name: getattr(value, "value", value) for name, value in values.items() if value is not None}
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 def dedup(
     paths: Paths,
     fmt: FormatOpt = None,
@@ -240,6 +241,8 @@ def dedup(
         Shape,
         typer.Option(
             envvar="NEWSDEDUP_BY",
+            parser=choice(Shape),
+            metavar="SHAPE",
             help="cluster: one record per cluster; doc: one record per document with its cluster.",
         ),
     ] = Shape.cluster,
@@ -272,7 +275,7 @@ def dedup(
     input_format: InputFormatOpt = InputFormat.paths,
     field: Fields = None,
     null: Null = False,
-    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    max_bytes: MaxBytes = DEFAULT_MAX_SIZE,
     jobs: Jobs = 0,
     timeout: Timeout = DEFAULT_TIMEOUT,
     errors: ErrorsFile = None,
@@ -281,12 +284,9 @@ def dedup(
 ) -> None:
     """Cluster near-duplicate articles and print each cluster with its canonical text.
 
-    --by cluster (default): one JSON record per cluster, singletons included: cluster, size, canonical
-    (id, path, title, text, url, date, language) and members (id, path, title, similarity to the
-    canonical). --by doc: one record per document: id, path, title, url, date, language, cluster, size,
-    canonical (true/false), canonical_id, similarity, status. Status is "new" without --db; with
-    --db it is "new" (a story no earlier run indexed), "duplicate" (a copy of one) or "seen" (a
-    document indexed by an earlier run).
+    --by cluster (default): one record per cluster, singletons included: cluster, size, canonical (id, path, title, text, url, date, language) and members (id, path, title, similarity to the canonical). --by doc: one record per document: id, path, title, url, date, language, cluster, size, canonical (true/false), canonical_id, similarity, status. --unique: one record per cluster, its canonical document as clean writes it (with its text) plus cluster, size and members (as in --by cluster).
+
+    Status is "new" without --db; with --db it is "new" (a story no earlier run indexed), "duplicate" (a copy of one) or "seen" (a document indexed by an earlier run). docs/records.md shows every record with an example.
     """
     from ..settings import DedupSettings
 
@@ -366,24 +366,26 @@ def _only_new(clusters):
     return kept
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 def explain(
     first: Annotated[
-        str, typer.Argument(help="A document (a file path, or - for stdin).", show_default=False)
+        str,
+        typer.Argument(metavar="FIRST", help="A document (a file path, or - for stdin).", show_default=False),
     ],
-    second: Annotated[str, typer.Argument(help="The document to compare it with.", show_default=False)],
+    second: Annotated[
+        str, typer.Argument(metavar="SECOND", help="The document to compare it with.", show_default=False)
+    ],
     fmt: FormatOpt = None,
     threshold: Threshold = None,
     shingle_size: ShingleSize = None,
     min_shared: MinShared = None,
-    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    max_bytes: MaxBytes = DEFAULT_MAX_SIZE,
     quiet: Quiet = False,
     no_color: NoColor = False,
 ) -> None:
     """Show why two documents are or are not copies.
 
-    The verification figures, and the passages of FIRST that SECOND also carries (highlighted on a
-    terminal; one JSON object with --format json/jsonl or in a pipe).
+    The verification figures, and the passages of FIRST that SECOND also carries (highlighted on a terminal; one JSON object with --format json/jsonl or in a pipe).
     """
     from ..explain import explain as explain_pair
     from ..settings import DedupSettings
@@ -402,12 +404,14 @@ def explain(
     raise typer.Exit(EXIT_OK)
 
 
-index_app = typer.Typer(no_args_is_help=True, help="Look after a persistent index (the --db of dedup).")
+index_app = typer.Typer(
+    cls=PlainGroup, no_args_is_help=True, help="Look after a persistent index (the --db of dedup)."
+)
 app.add_typer(index_app, name="index")
 DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
-@index_app.command("stats")
+@index_app.command("stats", cls=PlainCommand)
 def index_stats(db: DbArgument, fmt: FormatOpt = None) -> None:
     """Print the index's size: documents, clusters, largest cluster, bytes, first and last run."""
     options = OutputOptions.resolve(fmt, False, False)
@@ -415,13 +419,15 @@ def index_stats(db: DbArgument, fmt: FormatOpt = None) -> None:
         options.writer().records([store.stats()], sys.stdout)
 
 
-@index_app.command("prune")
+@index_app.command("prune", cls=PlainCommand)
 def index_prune(
     db: DbArgument,
     older_than: Annotated[
         str,
         typer.Option(
-            "--older-than", help="Age of the documents to remove: a number and s, m, h, d or w (30d)."
+            "--older-than",
+            metavar="AGE",
+            help="Age of the documents to remove: a number and s, m, h, d or w (30d).",
         ),
     ],
     quiet: Quiet = False,
@@ -433,7 +439,7 @@ def index_prune(
     Messages(quiet).info(f"{removed} documents removed")
 
 
-@index_app.command("export")
+@index_app.command("export", cls=PlainCommand)
 def index_export(db: DbArgument, fmt: FormatOpt = None) -> None:
     """Print every indexed document: id, path, url, title, date, language, first_seen, cluster."""
     options = OutputOptions.resolve(fmt, False, False)

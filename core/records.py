@@ -34,17 +34,22 @@ def cluster_record(cluster: Cluster) -> dict:
         "cluster": cluster.id,
         "size": cluster.size,
         "canonical": canonical,
-        "members": [
-            {
-                "id": m.document.id,
-                "path": m.document.path,
-                "title": m.document.title,
-                "similarity": m.similarity,
-                **({"status": m.document.meta["status"]} if "status" in m.document.meta else {}),
-            }
-            for m in cluster.members
-        ],
+        "members": member_records(cluster),
     }
+
+
+def member_records(cluster: Cluster) -> list[dict]:
+    """The ``members`` of a cluster's record (``--by cluster`` and ``--unique`` alike)."""
+    return [
+        {
+            "id": m.document.id,
+            "path": m.document.path,
+            "title": m.document.title,
+            "similarity": m.similarity,
+            **({"status": m.document.meta["status"]} if "status" in m.document.meta else {}),
+        }
+        for m in cluster.members
+    ]
 
 
 def doc_records(cluster: Cluster) -> Iterator[dict]:
@@ -65,7 +70,7 @@ def doc_records(cluster: Cluster) -> Iterator[dict]:
 def unique_record(cluster: Cluster) -> dict:
     """``dedup --unique``: the canonical document of a cluster, with its text."""
     record = document_record(cluster.canonical)
-    record.update(cluster=cluster.id, size=cluster.size, members=[m.document.id for m in cluster.members])
+    record.update(cluster=cluster.id, size=cluster.size, members=member_records(cluster))
     return record
 
 
