@@ -255,6 +255,14 @@ def dedup(
     dupes_only: Annotated[
         bool, typer.Option("--dupes-only", help="Only clusters with more than one document.")
     ] = False,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="table and text formats: every cluster with its members and canonical text, instead of one "
+            "line per cluster with copies (the other formats always carry everything).",
+        ),
+    ] = False,
     db: Db = None,
     only_new: Annotated[
         bool,
@@ -316,7 +324,7 @@ def dedup(
     if only_new:
         clusters = _only_new(clusters)
     with closed_stdout_ends_quietly():
-        options.writer().clusters(clusters, ClusterView(by.value, unique), sys.stdout)
+        options.writer().clusters(clusters, ClusterView(by.value, unique, full), sys.stdout)
     raise run.finish(f", {len(clusters)} clusters, {duplicates} duplicates", duplicates > 0, check)
 
 

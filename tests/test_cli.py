@@ -55,7 +55,7 @@ def test_clean_002_drops_the_headline_tail():
 
 
 def test_table_format_renders_for_people():
-    result = invoke("dedup", SAMPLES, "-f", "table", "--no-color")
+    result = invoke("dedup", SAMPLES, "-f", "table", "--no-color", "--full")
     assert result.exit_code == 0 and "cluster 1 · 2 documents" in result.stdout
 
 
