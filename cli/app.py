@@ -317,19 +317,20 @@ def dedup(
         settings = DedupSettings(**given)
         clusters = cluster_documents(_cleaned(run, raw, jobs, timeout, settings), settings)
     else:
-        clusters = _cluster_with_index(run, raw, db, given, jobs, timeout)
+        clusters, settings = _cluster_with_index(run, raw, db, given, jobs, timeout)
     duplicates = sum(c.size - 1 for c in clusters)
     if dupes_only:
         clusters = [c for c in clusters if c.size > 1]
     if only_new:
         clusters = _only_new(clusters)
     with closed_stdout_ends_quietly():
-        options.writer().clusters(clusters, ClusterView(by.value, unique, full), sys.stdout)
+        options.writer().clusters(clusters, ClusterView(by.value, unique, full, settings), sys.stdout)
     raise run.finish(f", {len(clusters)} clusters, {duplicates} duplicates", duplicates > 0, check)
 
 
 def _cluster_with_index(run: Run, raw, db: str, given: dict, jobs: int, timeout: float):
-    """Cluster against the index at ``db`` with its settings (``given`` ones must agree with them)."""
+    """Cluster against the index at ``db`` with its settings (``given`` ones must agree with them); the
+    clusters and those settings."""
     from ..indexed import IndexedRun
     from ..pipeline import cluster_documents
 
@@ -337,7 +338,7 @@ def _cluster_with_index(run: Run, raw, db: str, given: dict, jobs: int, timeout:
         indexed = IndexedRun(store, store.settings)
         # clean everything first: the index is locked only while clustering
         printed = list(_cleaned(run, indexed.unseen(raw), jobs, timeout, store.settings))
-        return cluster_documents(printed, store.settings, indexed)
+        return cluster_documents(printed, store.settings, indexed), store.settings
 
 
 @contextmanager

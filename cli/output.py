@@ -20,6 +20,7 @@ from typing import IO
 
 from ..document import Cluster, Document
 from ..records import cluster_record, doc_records, document_record, explanation_record, unique_record
+from ..settings import DedupSettings
 from .overview import cluster_lines, figures, largest_first, readable_fields, short_names, singletons_line
 
 
@@ -30,6 +31,7 @@ class ClusterView:
     by: str = "cluster"  # "cluster" or "doc"
     unique: bool = False
     full: bool = False  # views for people: every cluster with its members and text, not one line each
+    settings: DedupSettings | None = None  # of the run: the report finds shared passages with its shingles
 
 
 def view_records(clusters: Iterable[Cluster], view: ClusterView) -> Iterator[dict]:
@@ -247,7 +249,14 @@ WRITERS: dict[str, Callable[[bool], object]] = {
     "tsv": lambda _no_color: RecordWriter(_delimited(tsv=True)),
     "text": lambda _no_color: TextWriter(),
     "table": TableWriter,
+    "html": lambda no_color: html_writer(no_color),
 }
+
+
+def html_writer(no_color: bool):
+    from .report import HtmlWriter  # imported when used: it needs numpy and the fingerprint code
+
+    return HtmlWriter(no_color)
 
 
 # ---------------------------------------------------------------- options and channels

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -36,56 +37,75 @@ class Explanation:
     containment_lower_bound: float
     jaccard: float
     copies: bool
-    passages: list[Passage]
+    passages: list[Passage]  # of the first text
+    second_passages: list[Passage]  # the same shared shingles, in the second text
 
 
 def explain(first: Document, second: Document, settings: DedupSettings | None = None) -> Explanation:
     """Compare two clean documents exactly as the verification step does."""
     settings = settings or DedupSettings()
-    spans, tokens = _token_spans(first.text)
-    first_positions = positional_shingles(tokens, settings.shingle_size)
-    second_set = shingle_hashes(normalise(second.text), settings.shingle_size)
-    pair = overlap(np.unique(first_positions), second_set)
-    shared_at = np.isin(first_positions, second_set)
+    first_text = ShingledText(first.text, settings.shingle_size)
+    second_text = ShingledText(second.text, settings.shingle_size)
+    pair = overlap(first_text.own_shingles, second_text.shingles)
     return Explanation(
         first=first,
         second=second,
-        first_shingles=len(np.unique(first_positions)),
-        second_shingles=len(second_set),
+        first_shingles=len(first_text.own_shingles),
+        second_shingles=len(second_text.shingles),
         shared=pair.shared,
         containment=pair.containment,
         containment_lower_bound=pair.containment_lower_bound,
         jaccard=pair.jaccard,
         copies=is_copy(pair, settings),
-        passages=_passages(first.text, spans, shared_at, settings.shingle_size),
+        passages=first_text.passages_shared_with(second_text),
+        second_passages=second_text.passages_shared_with(first_text),
     )
+
+
+class ShingledText:
+    """A text cut into shingles once, to find the passages it shares with several others (a cluster's
+    canonical against each of its members) without cutting it again for each."""
+
+    def __init__(self, text: str, shingle_size: int):
+        self.text = text
+        self.shingle_size = shingle_size
+        self.spans, tokens = _token_spans(text)
+        self.positions = positional_shingles(tokens, shingle_size)  # the shingle starting at each token
+        self.own_shingles = np.unique(self.positions)
+        self.shingles = shingle_hashes(normalise(text), shingle_size)  # as verification sees the text
+
+    def passages_shared_with(self, other: ShingledText) -> list[Passage]:
+        """The stretches of this text covered by shingles that ``other`` also has (as ``explain`` finds them)."""
+        shared_at = np.isin(self.positions, other.shingles)
+        return _passages(self.text, self.spans, shared_at, self.shingle_size)
 
 
 def _token_spans(text: str) -> tuple[list[tuple[int, int]], list[str]]:
     """Normalised tokens with the character span of the text each came from."""
-    spans, tokens = [], []
-    for match in _WORD_SPAN.finditer(text):
-        for token in normalise(match.group()):
-            spans.append(match.span())
-            tokens.append(token)
-    return spans, tokens
+    matches = list(_WORD_SPAN.finditer(text))
+    words = [_word_tokens(match.group()) for match in matches]
+    if all(len(word) == 1 for word in words):  # the common case: one token per word
+        return [match.span() for match in matches], [word[0] for word in words]
+    spans = [match.span() for match, word in zip(matches, words, strict=True) for _ in word]
+    return spans, [token for word in words for token in word]
+
+
+@lru_cache(maxsize=1 << 16)  # news repeats its words: the report cuts thousands of texts
+def _word_tokens(word: str) -> tuple[str, ...]:
+    return tuple(normalise(word))
 
 
 def _passages(text: str, spans: list[tuple[int, int]], shared_at: np.ndarray, size: int) -> list[Passage]:
     """Merge the tokens covered by shared shingles into passages of the original text."""
-    covered = np.zeros(len(spans), dtype=bool)
-    for start in np.flatnonzero(shared_at):
-        covered[start : start + size] = True
+    starts = np.flatnonzero(shared_at)
+    # a shared shingle starting at token s covers tokens s .. s + size - 1: count open shingles per token
+    opened = np.zeros(len(spans) + 1, dtype=np.int64)
+    np.add.at(opened, starts, 1)
+    np.add.at(opened, np.minimum(starts + size, len(spans)), -1)
+    covered = np.cumsum(opened[:-1]) > 0
+    edges = np.diff(np.concatenate(([0], covered.astype(np.int8), [0])))
     passages = []
-    i = 0
-    while i < len(spans):
-        if not covered[i]:
-            i += 1
-            continue
-        j = i
-        while j + 1 < len(spans) and covered[j + 1]:
-            j += 1
-        start, end = spans[i][0], spans[j][1]
-        passages.append(Passage(start, end, text[start:end], j - i + 1))
-        i = j + 1
+    for first, last in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1, strict=True):
+        start, end = spans[first][0], spans[last][1]
+        passages.append(Passage(start, end, text[start:end], int(last - first + 1)))
     return passages

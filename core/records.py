@@ -86,7 +86,11 @@ def explanation_record(result) -> dict:
         "containment_lower_bound": round(result.containment_lower_bound, 4),
         "jaccard": round(result.jaccard, 4),
         "copies": result.copies,
-        "passages": [
-            {"start": p.start, "end": p.end, "words": p.words, "text": p.text} for p in result.passages
-        ],
+        "passages": passage_records(result.passages),
+        "second_passages": passage_records(result.second_passages),
     }
+
+
+def passage_records(passages) -> list[dict]:
+    """Shared passages: character offsets into the text (Unicode code points, end excluded), word count, text."""
+    return [{"start": p.start, "end": p.end, "words": p.words, "text": p.text} for p in passages]
