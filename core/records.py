@@ -46,7 +46,7 @@ def member_records(cluster: Cluster) -> list[dict]:
             "path": m.document.path,
             "title": m.document.title,
             "similarity": m.similarity,
-            **({"status": m.document.meta["status"]} if "status" in m.document.meta else {}),
+            "status": m.document.meta.get("status", "new"),
         }
         for m in cluster.members
     ]
