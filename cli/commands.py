@@ -18,6 +18,8 @@ from typer._click.core import ParameterSource  # noqa: I001
 from typer._click.exceptions import BadParameter, ClickException, MissingParameter
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
+from .output import Messages
+
 EXIT_USAGE = 2
 
 
@@ -80,8 +82,6 @@ def usage_errors_in_one_line():
     except ClickException as error:
         if type(error).__name__ == "NoArgsIsHelpError":  # the help was printed: typer ends the run
             raise
-        from .output import Messages
-
         Messages().error(f"error: {describe(error)}")
         raise typer.Exit(error.exit_code if error.exit_code else EXIT_USAGE) from None
 

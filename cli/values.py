@@ -9,6 +9,7 @@ here only the form is checked, except for options the settings do not hold.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from enum import Enum
@@ -49,29 +50,22 @@ def format_size(size: int) -> str:
 
 def whole_number(minimum: int | None = None) -> Callable[[str], int]:
     """A parser of whole numbers, at least ``minimum`` when given."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise typer.BadParameter(f"{text!r} is not a whole number") from None
-        if minimum is not None and value < minimum:
-            raise typer.BadParameter(f"must be at least {minimum}, got {value}")
-        return value
-
-    return parse
+    return _number_parser(int, "a whole number", minimum)
 
 
 def number(minimum: float | None = None) -> Callable[[str], float]:
     """A parser of decimal numbers (``0.5``), at least ``minimum`` when given."""
+    return _number_parser(float, "a number", minimum)
 
-    def parse(text: str) -> float:
+
+def _number_parser(convert: type, noun: str, minimum: float | None):
+    def parse(text: str):
         try:
-            value = float(text)
+            value = convert(text)
         except ValueError:
-            raise typer.BadParameter(f"{text!r} is not a number") from None
-        if value != value or value in (float("inf"), float("-inf")):  # nan, inf
-            raise typer.BadParameter(f"{text!r} is not a number")
+            raise typer.BadParameter(f"{text!r} is not {noun}") from None
+        if not math.isfinite(value):  # nan, inf
+            raise typer.BadParameter(f"{text!r} is not {noun}")
         if minimum is not None and value < minimum:
             raise typer.BadParameter(f"must be at least {minimum:g}, got {value:g}")
         return value
