@@ -259,7 +259,7 @@ def dedup(
         bool,
         typer.Option(
             "--full",
-            help="table and text formats: every cluster with its members and canonical text, instead of one "
+            help="Table and text formats: every cluster with its members and canonical text, instead of one "
             "line per cluster with copies (the other formats always carry everything).",
         ),
     ] = False,

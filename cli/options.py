@@ -177,7 +177,7 @@ Threshold = Annotated[
         "as a 99% lower confidence bound, to be copies",
         "threshold",
         number(),
-        "0..1",
+        "NUMBER",
     ),
 ]
 ShingleSize = Annotated[
