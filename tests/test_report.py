@@ -241,3 +241,19 @@ def test_the_report_in_a_real_browser(browser, corpus, clusters, tmp_path):
     assert browser.requested() == [path.as_uri()]  # no network fetches
     assert browser.screenshot(tmp_path / "report.png").stat().st_size > 10_000
     assert loaded < 10
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plain words of a plain text here",
+        "Straße 10.000 Euro, l'été — “quoted” 3,5 km",
+        "ＦＵＬＬ width and ﬁ ligatures",
+        "",
+    ],
+)
+def test_a_shingled_text_sees_the_shingles_verification_sees(text):
+    from newsdedup.explain import ShingledText
+    from newsdedup.fingerprint import normalise, shingle_hashes
+
+    assert ShingledText(text, 3).shingles.tolist() == shingle_hashes(normalise(text), 3).tolist()
