@@ -32,6 +32,7 @@ from typing import IO
 from ..document import Cluster, Document
 from ..explain import Passage, ShingledText
 from ..settings import DedupSettings
+from . import page
 from .overview import figures, largest_first, readable_fields, readable_value, short_names
 
 _PLACEHOLDER = re.compile(r"@@([A-Z]+)@@")
@@ -65,7 +66,7 @@ class HtmlWriter:
 def write_page(out: IO[str], title: str, data: dict) -> None:
     """The HTML page showing ``data`` (built by one of the ``*_data`` functions; its ``texts`` may be a
     generator: they are read one at a time into the compressor, so the page never sits in memory whole)."""
-    folder = resources.files(__package__) / "report"
+    folder = resources.files(page)
     script, style = (folder / "report.js").read_text("utf-8"), (folder / "report.css").read_text("utf-8")
     policy = (
         f"default-src 'none'; script-src '{_digest(script)}'; style-src '{_digest(style)}'; "
