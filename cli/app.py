@@ -20,6 +20,7 @@ from typing import Annotated
 import typer
 
 from ..errors import DocumentError, NewsdedupError, NotAnArticle, StoreError, UsageError
+from ..templates import TemplateOnly
 from .commands import PlainCommand, PlainGroup
 from .options import (
     DEFAULT_MAX_SIZE,
@@ -132,13 +133,18 @@ def main_options(
     """Strip boilerplate from news articles and cluster near-duplicates."""
 
 
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 document``, ``2 documents``."""
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
+
+
 class Run:
     """One command run: messages, counts, the failures file and the exit code."""
 
     def __init__(self, options: OutputOptions, errors_path: str | None = None):
         self.options = options
         self.messages = Messages(options.quiet, options.no_color)
-        self.failed = self.cleaned = self.skipped = 0
+        self.failed = self.cleaned = self.skipped = self.seen = 0
         self._by_reason: dict[str, int] = {}
         self._errors = open(errors_path, "w", encoding="utf-8") if errors_path else None  # noqa: SIM115
 
@@ -146,6 +152,8 @@ class Run:
         if isinstance(error, NotAnArticle):
             self.skipped += 1
             return
+        if isinstance(error, TemplateOnly):  # counted as cleaned when it was
+            self.cleaned -= 1
         self.failed += 1
         seen = self._by_reason[error.reason] = self._by_reason.get(error.reason, 0) + 1
         if seen <= FAILURES_SHOWN:
@@ -165,22 +173,35 @@ class Run:
                 advance()
                 yield doc
 
-    def finish(self, summary: str = "", duplicates_found: bool = False, check: bool = False) -> typer.Exit:
+    def finish(
+        self, figures: tuple[str, ...] = (), duplicates_found: bool = False, check: bool = False
+    ) -> typer.Exit:
+        """Close the run with its summary line (the reading, then ``figures``); the exit to take."""
         if self._errors:
             self._errors.close()
-        skipped = f", {self.skipped} non-article records skipped" if self.skipped else ""
-        self.messages.info(
-            f"{self.cleaned + self.failed} documents read, {self.cleaned} cleaned, "
-            f"{self.failed} failed{skipped}{summary}"
-        )
+        read = self.cleaned + self.failed + self.seen
+        if read == 0 and not self.skipped:
+            self.messages.warning("no documents found in the inputs")
+        parts = [f"{plural(read, 'document')} read", f"{self.cleaned} cleaned", f"{self.failed} failed"]
+        if self.seen:
+            parts.append(f"{self.seen} already indexed (not cleaned again)")
+        if self.skipped:
+            parts.append(f"{plural(self.skipped, 'non-article record')} skipped")
+        self.messages.info(", ".join(parts + list(figures)))
         if self.failed:
             return typer.Exit(EXIT_ERROR)
         return typer.Exit(EXIT_DUPLICATES if check and duplicates_found else EXIT_OK)
 
 
 def _raw_documents(run: Run, paths, input_format, fields, null, max_bytes) -> Iterator:
+    """Read the inputs; no paths means one document piped to stdin (records, with jsonl input)."""
     from ..read import field_map, read_documents
 
+    if not paths:
+        if _isatty(sys.stdin):
+            raise UsageError("no input: give files or directories, or pipe a document in (see --help)")
+        paths = ["-"]
+        input_format = input_format if input_format == InputFormat.jsonl else InputFormat.document
     return read_documents(
         paths,
         input_format=input_format.value,
@@ -204,7 +225,7 @@ def _cleaned(run: Run, raw, jobs: int, timeout: float, settings=None) -> Iterato
 
 @app.command(cls=PlainCommand)
 def clean(
-    paths: Paths,
+    paths: Paths = None,
     fmt: FormatOpt = None,
     input_format: InputFormatOpt = InputFormat.paths,
     field: Fields = None,
@@ -228,6 +249,13 @@ def clean(
     raise run.finish()
 
 
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def _given_settings(**values) -> dict:
     """The settings options given on the command line (unset ones are None)."""
     return {name: getattr(value, "value", value) for name, value in values.items() if value is not None}
@@ -235,7 +263,7 @@ def _given_settings(**values) -> dict:
 
 @app.command(cls=PlainCommand)
 def dedup(
-    paths: Paths,
+    paths: Paths = None,
     fmt: FormatOpt = None,
     by: Annotated[
         Shape,
@@ -292,7 +320,7 @@ def dedup(
 ) -> None:
     """Cluster near-duplicate articles and print each cluster with its canonical text.
 
-    --by cluster (default): one record per cluster, singletons included: cluster, size, canonical (id, path, title, text, url, date, language) and members (id, path, title, similarity to the canonical). --by doc: one record per document: id, path, title, url, date, language, cluster, size, canonical (true/false), canonical_id, similarity, status. --unique: one record per cluster, its canonical document as clean writes it (with its text) plus cluster, size and members (as in --by cluster).
+    --by cluster (default): one record per cluster, singletons included: cluster, size (with --db also indexed_size), canonical (id, path, title, text, url, date, language) and members (id, path, title, similarity to the canonical, status). --by doc: one record per document: id, path, title, url, date, language, cluster, size, canonical (true/false), canonical_id, similarity, status, too_short. --unique: one record per cluster, its canonical document as clean writes it (with its text) plus cluster, size and members (as in --by cluster).
 
     Status is "new" without --db; with --db it is "new" (a story no earlier run indexed), "duplicate" (a copy of one) or "seen" (a document indexed by an earlier run). docs/records.md shows every record with an example.
     """
@@ -315,17 +343,35 @@ def dedup(
         from ..pipeline import cluster_documents
 
         settings = DedupSettings(**given)
-        clusters = cluster_documents(_cleaned(run, raw, jobs, timeout, settings), settings)
+        clusters = cluster_documents(
+            _cleaned(run, raw, jobs, timeout, settings), settings, on_error=run.on_error
+        )
     else:
         clusters, settings = _cluster_with_index(run, raw, db, given, jobs, timeout)
-    duplicates = sum(c.size - 1 for c in clusters)
+    figures = _figures(clusters)
+    duplicates = sum(c.duplicates for c in clusters)
     if dupes_only:
         clusters = [c for c in clusters if c.size > 1]
     if only_new:
         clusters = _only_new(clusters)
     with closed_stdout_ends_quietly():
         options.writer().clusters(clusters, ClusterView(by.value, unique, full, settings), sys.stdout)
-    raise run.finish(f", {len(clusters)} clusters, {duplicates} duplicates", duplicates > 0, check)
+    raise run.finish(figures, duplicates > 0, check)
+
+
+def _figures(clusters) -> tuple[str, ...]:
+    """The run's figures for its summary line (before --dupes-only or --only-new filter the output)."""
+    members = [m for c in clusters for m in c.members]
+    figures = [plural(len(clusters), "cluster"), plural(sum(c.duplicates for c in clusters), "duplicate")]
+    statuses = [m.document.meta["status"] for m in members if "status" in m.document.meta]
+    if statuses:
+        figures.append(
+            f"{statuses.count('new')} new, {statuses.count('duplicate')} repeating earlier runs' stories"
+        )
+    short = sum(m.too_short for m in members)
+    if short:
+        figures.append(f"{short} too short to judge as near-duplicates (only identical copies are found)")
+    return tuple(figures)
 
 
 def _cluster_with_index(run: Run, raw, db: str, given: dict, jobs: int, timeout: float):
@@ -338,7 +384,9 @@ def _cluster_with_index(run: Run, raw, db: str, given: dict, jobs: int, timeout:
         indexed = IndexedRun(store, store.settings)
         # clean everything first: the index is locked only while clustering
         printed = list(_cleaned(run, indexed.unseen(raw), jobs, timeout, store.settings))
-        return cluster_documents(printed, store.settings, indexed), store.settings
+        clusters = cluster_documents(printed, store.settings, indexed, on_error=run.on_error)
+        run.seen = len(indexed.seen)
+        return clusters, store.settings
 
 
 @contextmanager

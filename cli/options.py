@@ -35,11 +35,12 @@ class Shape(str, Enum):
 
 
 Paths = Annotated[
-    list[str],
+    list[str] | None,
     typer.Argument(
         metavar="PATH...",
         help="Files, directories (read recursively), glob patterns, WARC files, or - for a list of paths "
-        "on stdin (with --input-format jsonl: JSON Lines files, - for records on stdin).",
+        "on stdin (with --input-format jsonl: JSON Lines files, - for records on stdin). None: one "
+        "document piped to stdin (zcat page.html.gz | newsdedup clean).",
         show_default=False,
     ),
 ]

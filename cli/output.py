@@ -184,7 +184,7 @@ class TextWriter:
     def explanation(self, result, out: IO[str]) -> None:
         verdict = "copies" if result.copies else "not copies"
         out.write(
-            f"{result.first.id} vs {result.second.id}: {verdict}\n"
+            f"{result.first.id} vs {result.second.id}: {verdict} ({result.reason})\n"
             f"shared shingles {result.shared} of {result.first_shingles} / {result.second_shingles}; "
             f"containment {result.containment:.3f} (99% lower bound {result.containment_lower_bound:.3f}); "
             f"jaccard {result.jaccard:.3f}\n\n"

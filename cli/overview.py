@@ -21,7 +21,7 @@ class Figures:
     documents: int
     clusters: int
     with_copies: int  # clusters of two documents or more
-    duplicates: int  # documents that are not their cluster's canonical
+    duplicates: int  # documents that repeat a story already told (Cluster.duplicates)
 
     @property
     def singletons(self) -> int:
@@ -49,13 +49,13 @@ def singletons_line(run: Figures) -> str:
     return f"+ {count(run.singletons, 'document')} with no copy (--full lists every cluster with its text)"
 
 
-def figures(clusters: Iterable[Cluster]) -> Figures:
+def figures(clusters: list[Cluster]) -> Figures:
     sizes = [cluster.size for cluster in clusters]
     return Figures(
         documents=sum(sizes),
         clusters=len(sizes),
         with_copies=sum(1 for size in sizes if size > 1),
-        duplicates=sum(size - 1 for size in sizes),
+        duplicates=sum(cluster.duplicates for cluster in clusters),
     )
 
 

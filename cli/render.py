@@ -127,6 +127,7 @@ def render_explanation(result, console: Console) -> None:
     table.add_column(style="bold")
     verdict = Text("copies", style="green bold") if result.copies else Text("not copies", style="yellow bold")
     table.add_column(overflow="fold")  # the file names are shown whole, however long
+    verdict.append(f" ({result.reason})", style="")
     for label, value in (
         ("first", Text(result.first.id)),
         ("second", Text(result.second.id)),

@@ -75,15 +75,19 @@ def choose_canonical(docs: Sequence[Document], prints: Sequence[Fingerprint], ru
     return min(range(len(docs)), key=RULES[rule].sort_key(docs, prints))
 
 
-def canonical_cluster(number: int, group: Sequence[int], docs: Sequence, prints: Sequence, rule: str):
+def canonical_cluster(number: int, group: Sequence[int], docs: Sequence, prints: Sequence, settings):
     """The :class:`~newsdedup.document.Cluster` of a group of positions: its canonical member chosen by
-    ``rule``, and each member's similarity to it."""
+    the settings' rule, and each member's similarity to it."""
     from .document import Cluster, Member
-    from .verify import similarity
+    from .verify import similarity, too_short
 
-    chosen = group[choose_canonical([docs[i] for i in group], [prints[i] for i in group], rule)]
+    chosen = group[choose_canonical([docs[i] for i in group], [prints[i] for i in group], settings.canonical)]
     members = [
-        Member(docs[i], 1.0 if i == chosen else similarity(prints[chosen].shingles, prints[i].shingles))
+        Member(
+            docs[i],
+            1.0 if i == chosen else similarity(prints[chosen].shingles, prints[i].shingles),
+            too_short(len(prints[i].shingles)),
+        )
         for i in group
     ]
     return Cluster(id=number, canonical=docs[chosen], members=members)

@@ -48,6 +48,7 @@ class Document:
     site: str | None = None
     language: str | None = None
     digest: str | None = None
+    template: str | None = None  # the site template the page was made with (see newsdedup.templates)
     meta: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -81,6 +82,7 @@ class Member:
 
     document: Document
     similarity: float  # containment of the smaller text in the larger, against the canonical
+    too_short: bool = False  # too few shingles to be judged as a near-duplicate (see verify.too_short)
 
 
 @dataclass
@@ -90,7 +92,16 @@ class Cluster:
     id: int
     canonical: Document
     members: list[Member]
+    indexed_size: int | None = None  # with a persistent index: members it holds, earlier runs' included
 
     @property
     def size(self) -> int:
         return len(self.members)
+
+    @property
+    def duplicates(self) -> int:
+        """Members that repeat a story already told: all but the first, or all of them when an earlier
+        run indexed the story (with a persistent index; members read again, ``seen``, do not count)."""
+        statuses = [m.document.meta.get("status", "new") for m in self.members]
+        fresh = sum(status != "seen" for status in statuses)
+        return fresh if "duplicate" in statuses else max(0, fresh - 1)

@@ -9,11 +9,21 @@ from functools import lru_cache
 import numpy as np
 
 from .document import Document
-from .fingerprint import normalise, positional_shingles, shingle_hashes
+from .fingerprint import fingerprints
 from .settings import DedupSettings
-from .verify import is_copy, overlap
+from .shingles import (
+    WORDS,
+    ShingleUnit,
+    normalise,
+    positional_shingles,
+    shingle_hashes,
+    shingle_unit,
+    unit_tokens,
+)
+from .verify import overlap, verdict
 
 _WORD_SPAN = re.compile(r"\w+(?:[.,\u00a0\u202f'’]\d{3}\b)*")
+_CHARACTER = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,7 @@ class Explanation:
     containment_lower_bound: float
     jaccard: float
     copies: bool
+    reason: str  # the rule that decided (see newsdedup.verify.verdict)
     passages: list[Passage]  # of the first text
     second_passages: list[Passage]  # the same shared shingles, in the second text
 
@@ -47,6 +58,8 @@ def explain(first: Document, second: Document, settings: DedupSettings | None = 
     first_text = ShingledText(first.text, settings.shingle_size)
     second_text = ShingledText(second.text, settings.shingle_size)
     pair = overlap(first_text.own_shingles, second_text.shingles)
+    prints = fingerprints([first.text, second.text], settings.shingle_size, settings.num_perm, settings.seed)
+    copies, reason = verdict(pair, *prints, settings)
     return Explanation(
         first=first,
         second=second,
@@ -56,40 +69,46 @@ def explain(first: Document, second: Document, settings: DedupSettings | None = 
         containment=pair.containment,
         containment_lower_bound=pair.containment_lower_bound,
         jaccard=pair.jaccard,
-        copies=is_copy(pair, settings),
+        copies=copies,
+        reason=reason,
         passages=first_text.passages_shared_with(second_text),
         second_passages=second_text.passages_shared_with(first_text),
     )
 
 
 class ShingledText:
-    """A text cut into shingles once, to find the passages it shares with several others (a cluster's
-    canonical against each of its members) without cutting it again for each."""
+    """A text cut into shingles once (in the unit its script calls for), to find the passages it shares
+    with several others (a cluster's canonical against each of its members) without cutting it again."""
 
     def __init__(self, text: str, shingle_size: int):
         self.text = text
-        self.shingle_size = shingle_size
-        self.spans, tokens = _token_spans(text)
-        self.positions = positional_shingles(tokens, shingle_size)  # the shingle starting at each token
+        unit = shingle_unit(text)
+        self.width = unit.width(shingle_size)
+        self.spans, tokens = _token_spans(text, unit)
+        self.positions = positional_shingles(tokens, self.width, unit)  # the shingle starting at each token
         self.own_shingles = np.unique(self.positions)
         # the set verification sees comes from the whole text's tokens; they are nearly always the same
-        whole = normalise(text)
-        self.shingles = self.own_shingles if whole == tokens else shingle_hashes(whole, shingle_size)
+        whole = unit_tokens(normalise(text), unit)
+        self.shingles = self.own_shingles if whole == tokens else shingle_hashes(whole, self.width, unit)
 
     def passages_shared_with(self, other: ShingledText) -> list[Passage]:
         """The stretches of this text covered by shingles that ``other`` also has (as ``explain`` finds them)."""
         shared_at = np.isin(self.positions, other.shingles)
-        return _passages(self.text, self.spans, shared_at, self.shingle_size)
+        return _passages(self.text, self.spans, shared_at, self.width)
 
 
-def _token_spans(text: str) -> tuple[list[tuple[int, int]], list[str]]:
-    """Normalised tokens with the character span of the text each came from."""
-    matches = list(_WORD_SPAN.finditer(text))
-    words = [_word_tokens(match.group()) for match in matches]
-    if all(len(word) == 1 for word in words):  # the common case: one token per word
-        return [match.span() for match in matches], [word[0] for word in words]
-    spans = [match.span() for match, word in zip(matches, words, strict=True) for _ in word]
-    return spans, [token for word in words for token in word]
+def _token_spans(text: str, unit: ShingleUnit) -> tuple[list[tuple[int, int]], list[str]]:
+    """Normalised tokens (words, or characters) with the character span of the text each came from."""
+    if unit is WORDS:
+        pieces = list(_WORD_SPAN.finditer(text))
+        tokens = [_word_tokens(match.group()) for match in pieces]
+    else:
+        pieces = list(_CHARACTER.finditer(text))
+        tokens = ["".join(_word_tokens(match.group())) for match in pieces]
+    if all(len(piece) == 1 for piece in tokens):  # the common case: one token per word or character
+        return [match.span() for match in pieces], [piece[0] for piece in tokens]
+    spans = [match.span() for match, piece in zip(pieces, tokens, strict=True) for _ in piece]
+    return spans, [token for piece in tokens for token in piece]
 
 
 @lru_cache(maxsize=1 << 16)  # news repeats its words: the report cuts thousands of texts

@@ -12,10 +12,12 @@ cluster, starts one, or joins two (the older keeps its id and takes the
 other's members). The caller holds one index transaction around it all, so a
 batch is stored whole or not at all.
 
-Returned are the clusters the run touched, with every member the index holds.
-``meta["status"]`` of a member: ``new`` (indexed now, a story not seen before),
-``duplicate`` (indexed now, a copy of a story indexed earlier) or ``seen``
-(indexed by an earlier run).
+Returned are the clusters the run touched, in the order their first document
+arrived, with this run's documents as their members (``indexed_size`` counts
+every member the index holds; the canonical may be a document of an earlier
+run). ``meta["status"]`` of a member: ``new`` (indexed now, a story not seen
+before), ``duplicate`` (indexed now, a copy of a story indexed earlier) or
+``seen`` (indexed by an earlier run, and read again now).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from .fingerprint import Fingerprint
 from .settings import DedupSettings
 from .store import Store
 from .store.types import ContentKey, StoredDocument
-from .verify import similarity
+from .verify import similarity, too_short
 
 NEW, DUPLICATE, SEEN = "new", "duplicate", "seen"
 LOOKUP_CHUNK = 500  # documents looked up in the index at once
@@ -100,14 +102,14 @@ class IndexedRun:
         """Positions of stored documents, loaded (one read) unless loaded already; pruned keys left out."""
         keys = set(keys)
         for stored in self.store.documents(sorted(keys - self._position.keys())).values():
-            position = self._batch.add(_as_document(stored), Fingerprint(stored.shingles, stored.signature))
+            print_ = Fingerprint(stored.shingles, stored.signature, stored.unit)
+            position = self._batch.add(_as_document(stored), print_)
             self._position[stored.key] = position
             self._stored[position] = stored
         return [self._position[key] for key in sorted(keys) if key in self._position]
 
     def joined(self) -> list[tuple[int, int]]:
         """Load the stored clusters the run reached; pairs of positions that are together already."""
-        self._load(self.seen.values())
         self._clusters = self.store.clusters({stored.cluster for stored in self._stored.values()})
         wanted = set()
         for cluster in self._clusters.values():
@@ -124,12 +126,36 @@ class IndexedRun:
         return [(a, b) for a, b in pairs if a != b]
 
     def record(self, groups: list[list[int]]) -> list[Cluster]:
-        """Write the groups that hold a document of this run; their clusters as the index now holds them."""
-        seen_positions = {self._position[key] for key in self.seen.values() if key in self._position}
-        touched = [g for g in groups if any(i not in self._stored or i in seen_positions for i in g)]
-        docs = self._batch.docs
-        touched.sort(key=lambda g: min(self.arrival.get(docs[i].content_key(), len(self.arrival)) for i in g))
-        return [self._write_group(group) for group in touched]
+        """Write the groups that hold a new document; the clusters holding this run's documents, in the
+        order their first one arrived. A cluster of documents read again only is read, not rewritten."""
+        written = [self._write_group(group) for group in groups if any(i not in self._stored for i in group)]
+        clusters = {cluster.id: cluster for cluster in written}
+        seen = self.store.documents(sorted(set(self.seen.values())), fingerprints=False).values()
+        unchanged = {stored.cluster for stored in seen} - clusters.keys()
+        clusters.update(self._stored_clusters(unchanged))
+        for stored in seen:
+            member = Member(_as_document(stored), stored.similarity, too_short(stored.shingle_count))
+            clusters[stored.cluster].members.append(member)
+        for cluster in clusters.values():
+            cluster.members.sort(key=self._arrived)
+        return sorted(clusters.values(), key=lambda cluster: self._arrived(cluster.members[0]))
+
+    def _arrived(self, member: Member) -> int:
+        return self.arrival.get(member.document.content_key(), len(self.arrival))
+
+    def _stored_clusters(self, cluster_ids: set[int]) -> dict[int, Cluster]:
+        """Clusters as the index holds them, without members yet (their canonical text is kept)."""
+        stored = self.store.clusters(cluster_ids)
+        canonicals = self.store.documents([c.canonical_key for c in stored.values()], fingerprints=False)
+        clusters = {}
+        for cluster in stored.values():
+            record = canonicals.get(cluster.canonical_key)
+            canonical = (
+                _as_document(record) if record else Document(id=f"cluster {cluster.id}", title=cluster.title)
+            )
+            canonical.text = cluster.text
+            clusters[cluster.id] = Cluster(cluster.id, canonical, [], indexed_size=cluster.size)
+        return clusters
 
     def _write_group(self, group: list[int]) -> Cluster:
         batch, store = self._batch, self.store
@@ -155,7 +181,7 @@ class IndexedRun:
         store.set_cluster(
             cluster_id=target, canonical_key=canonical_key, title=canonical_doc.title, text=canonical_doc.text
         )
-        return self._held_cluster(target, canonical_key, canonical_doc.text)
+        return self._run_cluster(target, group, canonical, joined_earlier=bool(stored_ids))
 
     def _choose_canonical(self, new: list[int], stored_ids: list[int]) -> int:
         """Among the run's new documents and the stored canonicals of the clusters involved (the only
@@ -165,33 +191,26 @@ class IndexedRun:
             key = self._clusters[cluster_id].canonical_key
             if key in self._position:
                 choices.append(self._position[key])
-        if not choices:  # every stored canonical was pruned: the longest loaded member stands in
-            choices = [i for i, stored in self._stored.items() if stored.cluster in stored_ids]
         docs, prints = self._batch.docs, self._batch.prints
         picked = choose_canonical(
             [docs[i] for i in choices], [prints[i] for i in choices], self.settings.canonical
         )
         return choices[picked]
 
-    def _held_cluster(self, cluster_id: int, canonical_key: int, canonical_text: str) -> Cluster:
-        """The cluster as the index now holds it: every member, this run's own with their status."""
-        ours = {key: i for i, key in self._key.items()}
-        members, canonical = [], None
-        for stored in self.store.cluster_members(cluster_id):
-            position = ours.get(stored.key)
-            if position is None:
-                member = Member(_as_document(stored), stored.similarity)
-            else:
-                member = Member(self._batch.docs[position], self._similarity[position])
-            members.append(member)
-            if stored.key == canonical_key:
-                canonical = member.document
-        if any(m.document.meta["status"] == SEEN for m in members):
-            for member in members:
-                if member.document.meta["status"] == NEW:
-                    member.document.meta["status"] = DUPLICATE
-        canonical.text = canonical.text or canonical_text
-        return Cluster(id=cluster_id, canonical=canonical, members=members)
+    def _run_cluster(
+        self, cluster_id: int, group: list[int], canonical: int, joined_earlier: bool
+    ) -> Cluster:
+        """The written cluster with the run's new documents as members (the ones read again join later)."""
+        docs, prints = self._batch.docs, self._batch.prints
+        members = []
+        for i in group:
+            if i not in self._stored:
+                if joined_earlier:
+                    docs[i].meta["status"] = DUPLICATE
+                short = too_short(len(prints[i].shingles))
+                members.append(Member(docs[i], self._similarity[i], short))
+        size = len(self.store.cluster_members(cluster_id))
+        return Cluster(id=cluster_id, canonical=docs[canonical], members=members, indexed_size=size)
 
 
 def _as_document(stored: StoredDocument) -> Document:

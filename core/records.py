@@ -33,6 +33,7 @@ def cluster_record(cluster: Cluster) -> dict:
     return {
         "cluster": cluster.id,
         "size": cluster.size,
+        **({"indexed_size": cluster.indexed_size} if cluster.indexed_size is not None else {}),
         "canonical": canonical,
         "members": member_records(cluster),
     }
@@ -63,6 +64,7 @@ def doc_records(cluster: Cluster) -> Iterator[dict]:
             canonical_id=cluster.canonical.id,
             similarity=member.similarity,
             status=member.document.meta.get("status", "new"),
+            too_short=member.too_short,
         )
         yield record
 
@@ -86,6 +88,7 @@ def explanation_record(result) -> dict:
         "containment_lower_bound": round(result.containment_lower_bound, 4),
         "jaccard": round(result.jaccard, 4),
         "copies": result.copies,
+        "reason": result.reason,
         "passages": passage_records(result.passages),
         "second_passages": passage_records(result.second_passages),
     }

@@ -109,6 +109,11 @@ def test_filter_lines_runs_every_rule():
         ("Follow her on Twitter @AmyKup or on Facebook.", "social media prompt"),
         ("More AP NBA: https://apnews.com/NBA", "link line"),
         ("Home | World | Politics | Business | Sport", "menu"),
+        ("Berita · Internasional · Kolom · Foto · Video · Indeks · Lainnya", "menu"),
+        ("Home > Foto > Nasional", "menu"),
+        ("Beranda » Ekonomi » Bisnis", "menu"),
+        ("Tentang Kami • Redaksi • Pedoman Media Siber • Karir", "menu"),
+        ("News / Europe / Germany", "menu"),
         ("Tempo de leitura: 1 minuto", "byline"),
     ],
 )

@@ -27,7 +27,7 @@ def test_dedup_jsonl_schema_and_clusters_on_samples():
     assert {"id", "path", "title", "text"} <= set(first["canonical"])
     assert [m["id"].rsplit("/", 1)[-1][:3] for m in first["members"]] == ["000", "002"]
     assert {"id", "path", "title", "similarity", "status"} == set(first["members"][0])
-    assert "4 clusters, 1 duplicates" in result.stderr
+    assert "4 clusters, 1 duplicate" in result.stderr
 
 
 def test_bare_paths_mean_dedup():

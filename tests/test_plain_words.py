@@ -37,7 +37,7 @@ def test_help_reads_as_words(command, columns):
 
 def test_the_help_names_the_values_an_option_takes():
     help_text = runner.invoke(app, ["dedup", "--help"], env={"COLUMNS": "160"}).stdout
-    assert "Usage: root dedup [OPTIONS] PATH..." in help_text
+    assert "Usage: root dedup [OPTIONS] [PATH...]" in help_text
     for option, metavar in (
         ("--format", "FORMAT"),
         ("--jobs", "N"),

@@ -249,11 +249,15 @@ def test_the_report_in_a_real_browser(browser, corpus, clusters, tmp_path):
         "Plain words of a plain text here",
         "Straße 10.000 Euro, l'été — “quoted” 3,5 km",
         "ＦＵＬＬ width and ﬁ ligatures",
+        "東京都は本日、新しい交通計画を発表しました。市民の意見を募集します。",
+        "รัฐบาลประกาศแผนการคมนาคมใหม่ในวันนี้",
         "",
     ],
 )
 def test_a_shingled_text_sees_the_shingles_verification_sees(text):
     from newsdedup.explain import ShingledText
-    from newsdedup.fingerprint import normalise, shingle_hashes
+    from newsdedup.shingles import normalise, shingle_hashes, shingle_unit, unit_tokens
 
-    assert ShingledText(text, 3).shingles.tolist() == shingle_hashes(normalise(text), 3).tolist()
+    unit = shingle_unit(text)
+    expected = shingle_hashes(unit_tokens(normalise(text), unit), unit.width(3), unit)
+    assert ShingledText(text, 3).shingles.tolist() == expected.tolist()

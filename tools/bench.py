@@ -57,11 +57,12 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from tools.corpus import generate_corpus, write_corpus
+from tools.crawl_bench import bench_crawl, print_crawl
 from tools.scoring import adjusted_rand_index
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_JSON = REPO / "bench-results" / "bench.json"
-PARTS = ("text", "html", "command", "peers", "startup", "index")
+PARTS = ("text", "html", "command", "crawl", "peers", "startup", "index")
 TEXT_STAGES = ("read", "clean", "fingerprint", "candidates", "verify", "cluster", "output")
 STAGE_LABELS = {
     "read": "read (files)",
@@ -72,7 +73,14 @@ STAGE_LABELS = {
     "cluster": "clustering + canonical",
     "output": "output (JSONL)",
 }
-QUICK = {"sizes": "300,1000", "html_n": 100, "command_n": 300, "peers_n": 300, "startup_runs": 3}
+QUICK = {
+    "sizes": "300,1000",
+    "html_n": 100,
+    "command_n": 300,
+    "crawl_n": 300,
+    "peers_n": 300,
+    "startup_runs": 3,
+}
 
 
 # ---------------------------------------------------------------- measuring
@@ -145,7 +153,7 @@ def measure_text_path(docs_dir: str, output_path: str) -> dict:
     def clustered(batch, edges, settings):
         groups = cluster_groups(batch.prints, batch.keys, edges)
         return [
-            canonical_cluster(n, group, batch.docs, batch.prints, settings.canonical)
+            canonical_cluster(n, group, batch.docs, batch.prints, settings)
             for n, group in enumerate(groups, 1)
         ]
 
@@ -325,8 +333,9 @@ def bench_peers(n: int, seed: int) -> dict:
     from newsdedup.clean import clean_document, load_rules
     from newsdedup.document import Document
     from newsdedup.errors import DocumentError
-    from newsdedup.fingerprint import SEED, fingerprints, normalise, shingle_hashes, signature, signatures
+    from newsdedup.fingerprint import SEED, fingerprints, signature, signatures
     from newsdedup.settings import DedupSettings
+    from newsdedup.shingles import normalise, shingle_hashes
 
     settings = DedupSettings()
     num_perm = settings.num_perm
@@ -602,6 +611,8 @@ def print_report(results: dict) -> None:
                 f"{k['documents_per_second_2_workers']:9.0f}{k['speedup_2_workers']:8.2f}x  "
                 f"{'yes' if k['same_output'] else 'NO'}"
             )
+    if "crawl" in results:
+        print_crawl(results["crawl"])
     if "startup" in results:
         s = results["startup"]
         print(
@@ -639,6 +650,9 @@ def main(argv: list[str] | None = None) -> int:
         default=10000,
         help="text documents for the installed command, 1 and 2 workers",
     )
+    parser.add_argument(
+        "--crawl-n", type=int, default=10000, help="article pages for the messy-crawl and re-run rows"
+    )
     parser.add_argument("--peers-n", type=int, default=2000, help="documents for the fingerprinting peers")
     parser.add_argument("--startup-runs", type=int, default=5)
     parser.add_argument("--parts", default=",".join(PARTS), help=f"which of {','.join(PARTS)} to run")
@@ -670,6 +684,7 @@ def main(argv: list[str] | None = None) -> int:
             "sizes": sizes,
             "html_n": args.html_n,
             "command_n": args.command_n,
+            "crawl_n": args.crawl_n,
             "peers_n": args.peers_n,
             "seed": args.seed,
             "parts": parts,
@@ -683,6 +698,8 @@ def main(argv: list[str] | None = None) -> int:
         results["html"] = bench_html(args.html_n, args.seed, args.jobs)
     if "command" in parts:
         results["command"] = bench_command(args.command_n, args.html_n, args.seed, args.jobs)
+    if "crawl" in parts:
+        results["crawl"] = bench_crawl(_installed_command()[0], args.crawl_n, args.seed, args.jobs)
     if "peers" in parts:
         results["peers"] = bench_peers(args.peers_n, args.seed)
     if "startup" in parts:

@@ -38,6 +38,8 @@ _COMMENTS_START = re.compile(
 _MORE_FROM = re.compile(r"^(?:more|also) (?:from|on|in) \w")
 _BULLET = re.compile(r"^(?:[-•*–·▪►◦]|\d{1,2}[.)])\s+")
 _HASHTAGS = re.compile(r"^(?:#\S+\s*)+$")
+_MENU_MARK = re.compile(r"[|·•»›>]|\s/\s")  # cheap test first: most lines have none of these
+_MENU_SEPARATOR = re.compile(r"\s*(?:[|·•»›]|(?<=\s)[>/](?=\s))\s*")
 _LETTER = re.compile(r"[^\W\d_]")
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")  # kana, CJK, Thai
 _DATE = re.compile(
@@ -90,7 +92,7 @@ def boilerplate_reason(line: str, rules: Rules, keep_captions: bool = False) -> 
         return "related link"
     if _HASHTAGS.match(line):
         return "hashtags"
-    if _is_menu(line):
+    if is_menu(line):
         return "menu"
     if not keep_captions and _PHOTO_CREDIT.search(line):
         return "photo caption"
@@ -140,14 +142,15 @@ def _has_handle(line: str) -> bool:
     return "@" in line and _HANDLE.search(line) is not None
 
 
-def _is_menu(line: str) -> bool:
-    """Three or more short items separated by "|" (a navigation bar or a footer link row).
+def is_menu(line: str) -> bool:
+    """Three or more short items between separators: a navigation bar ("Berita · Foto · Video"), a
+    footer link row ("About | Contact | Jobs") or a breadcrumb trail ("Home > Foto > Nasional").
 
     A line that starts with "|" is a table row, which is content.
     """
-    if line.startswith("|"):
+    if line.startswith("|") or not _MENU_MARK.search(line):
         return False
-    items = line.split("|")
+    items = _MENU_SEPARATOR.split(line)
     return len(items) >= 3 and sum(len(item.split()) for item in items) <= 3 * len(items)
 
 

@@ -274,6 +274,7 @@ class Store(Maintenance, Backend):
                 cluster=int(cluster),
                 similarity=float(similarity),
                 shingle_count=len(shingles),
+                unit=fingerprint.unit,
                 shingles=shingles,
                 signature=doc_signature,
             )

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from ..cluster import REPRESENTATIVES
-from ..fingerprint import fmix32
+from ..shingles import fmix32
 
 _HEADER = struct.Struct("<IBI")
 _MAX_K = 32

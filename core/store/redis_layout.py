@@ -18,7 +18,7 @@ from .types import ContentKey, StoredCluster, StoredDocument
 
 PREFIX = "newsdedup"
 META = f"{PREFIX}:meta"
-DOCUMENTS = f"{PREFIX}:doc"  # key -> JSON [id, digest, path, url, title, date, language, first_seen, similarity, shingle_count]
+DOCUMENTS = f"{PREFIX}:doc"  # key -> JSON [id, digest, path, url, title, date, language, first_seen, similarity, shingle_count, unit]
 SHINGLES = f"{PREFIX}:shingles"  # key -> shingle blob
 CLUSTER_OF = f"{PREFIX}:cluster_of"  # key -> cluster id
 IDS = f"{PREFIX}:ids"  # JSON [document id, digest] -> key
@@ -66,6 +66,7 @@ def document_json(doc: StoredDocument) -> str:
             doc.first_seen,
             doc.similarity,
             doc.shingle_count,
+            doc.unit,
         ],
         ensure_ascii=False,
         separators=(",", ":"),

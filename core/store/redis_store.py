@@ -249,7 +249,7 @@ class RedisStore(Store):
         for key, record, cluster, blob in zip(stored_keys, records, clusters, blobs, strict=True):
             if record is None:
                 continue
-            doc_id, digest, path, url, title, date, language, first_seen, similarity, shingle_count = (
+            doc_id, digest, path, url, title, date, language, first_seen, similarity, shingle_count, unit = (
                 json.loads(record)
             )
             found[key] = StoredDocument(
@@ -265,6 +265,7 @@ class RedisStore(Store):
                 cluster=pending.cluster_of.get(key, int(cluster)),
                 similarity=similarity,
                 shingle_count=shingle_count,
+                unit=unit,
                 shingles=self._decode(key, blob) if fingerprints else None,
             )
         return found

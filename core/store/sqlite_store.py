@@ -47,6 +47,7 @@ _SCHEMA = (
         cluster INTEGER NOT NULL,
         similarity REAL NOT NULL,
         shingle_count INTEGER NOT NULL,
+        unit TEXT NOT NULL,
         UNIQUE (id, digest)
     )""",
     "CREATE INDEX documents_by_cluster ON documents (cluster)",
@@ -87,7 +88,7 @@ _VIEWS = (
         d.key = c.canonical_key AS canonical, strftime({_ISO}, d.first_seen, 'unixepoch') AS first_seen
     FROM clusters c JOIN documents d ON d.cluster = c.id""",
 )
-_DOCUMENT_COLUMNS = "d.key, d.id, d.digest, d.path, d.url, d.title, d.date, d.language, d.first_seen, d.cluster, d.similarity, d.shingle_count"
+_DOCUMENT_COLUMNS = "d.key, d.id, d.digest, d.path, d.url, d.title, d.date, d.language, d.first_seen, d.cluster, d.similarity, d.shingle_count, d.unit"
 # SQLite's own words -> what they mean for an index
 _REASONS = {
     "attempt to write a readonly database": "the index is read-only",
@@ -259,7 +260,7 @@ class SQLiteStore(Store):
 
     def _insert_document(self, doc: StoredDocument, shingle_blob: bytes, buckets: np.ndarray) -> None:
         self._db.execute(
-            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 doc.key,
                 doc.id,
@@ -273,6 +274,7 @@ class SQLiteStore(Store):
                 doc.cluster,
                 doc.similarity,
                 doc.shingle_count,
+                doc.unit,
             ),
         )
         self._db.execute("INSERT INTO shingles (key, data) VALUES (?, ?)", (doc.key, shingle_blob))

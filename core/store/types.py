@@ -33,6 +33,7 @@ class StoredDocument:
     cluster: int
     similarity: float  # to its cluster's canonical when it was written
     shingle_count: int
+    unit: str = "word"  # what its shingles are made of (see newsdedup.shingles)
     shingles: np.ndarray | None = None  # uint32, sorted, unique
     signature: np.ndarray | None = None  # uint32, num_perm values
 

@@ -49,7 +49,7 @@ def test_every_good_file_comes_out_and_every_bad_one_is_reported_once(corpus, cl
             assert name in out_ids, name
         elif outcome == "warc":  # its image response is not an article: counted, not an error
             assert not any("crawl.warc.gz#" in line for line in stderr_lines)
-            assert "1 non-article records skipped" in stderr_lines[-1]
+            assert "1 non-article record skipped" in stderr_lines[-1]
         elif outcome != "jsonl":
             mentions = [line for line in stderr_lines if line.startswith(f"newsdedup: {directory / name}: ")]
             assert len(mentions) == 1 and outcome in mentions[0], (name, mentions)
