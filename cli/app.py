@@ -73,7 +73,9 @@ def exit_for(error: BaseException) -> typer.Exit:
     """Report ``error`` in one line on stderr; the exit that says what kind it was."""
     for kind, code, prefix in EXIT_CODES:
         if isinstance(error, kind):
-            text = f"{error.filename}: {error.strerror}" if isinstance(error, OSError) else str(error)
+            text = str(error)
+            if isinstance(error, OSError):  # "FILE: reason", or the reason alone ("None: ..." is no message)
+                text = f"{error.filename}: {error.strerror}" if error.filename else error.strerror or text
             Messages().error(prefix + " ".join(text.split()))
             return typer.Exit(code)
     raise error

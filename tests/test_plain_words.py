@@ -133,3 +133,16 @@ def test_the_unique_record_lists_its_members_as_the_cluster_record_does():
     clusters = runner.invoke(app, ["dedup", str(SAMPLES), "-q"]).stdout.splitlines()
     for unique_line, cluster_line in zip(unique, clusters, strict=True):
         assert json.loads(unique_line)["members"] == json.loads(cluster_line)["members"]
+
+
+def test_an_os_error_without_a_file_name_is_its_reason_alone(capsys):
+    import errno
+
+    from newsdedup.cli.app import exit_for
+
+    exit_for(OSError(errno.EPIPE, "Broken pipe"))
+    exit_for(FileNotFoundError(errno.ENOENT, "No such file or directory", "news.db"))
+    assert capsys.readouterr().err.splitlines() == [
+        "newsdedup: error: Broken pipe",
+        "newsdedup: error: news.db: No such file or directory",
+    ]
