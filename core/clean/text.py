@@ -27,9 +27,9 @@ from .lines import (
     word_count,
 )
 from .rules import Rules
+from .titles import strip_site_suffix
 
 _WORD = re.compile(r"[^\W\d_]+")
-_SITE_SUFFIX = re.compile(r"^(?P<title>.+?)\s+[|–—-]\s+(?P<site>[^|–—]+)$")
 TITLE_SEARCH_LINES = 15
 MIN_STOPWORD_DENSITY = 0.1
 FIGURE_SHARE = 0.25  # of a line's words that hold a digit: a sentence of figures
@@ -156,13 +156,6 @@ def find_title(lines: list[str], rules: Rules) -> str:
         if 2 <= words <= 30 and (" " in line or words >= 4) and boilerplate_reason(line, rules) is None:
             return strip_site_suffix(line)
     return ""
-
-
-def strip_site_suffix(title: str) -> str:
-    match = _SITE_SUFFIX.match(title)
-    if match and word_count(match["site"]) <= 4 and word_count(match["title"]) >= 3:
-        return match["title"].strip()
-    return title
 
 
 @lru_cache(maxsize=1 << 16)  # the body is scored twice: before and after its language is known

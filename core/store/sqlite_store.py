@@ -65,6 +65,29 @@ _SCHEMA = (
     )""",
     "CREATE TABLE canonical_texts (cluster INTEGER PRIMARY KEY, text TEXT NOT NULL)",
 )
+_ISO = "'%Y-%m-%dT%H:%M:%SZ'"  # times in the views: ISO 8601, UTC, like the export records
+# Views for people and tools (sqlite3, sqlite-utils, Datasette), documented in docs/records.md. They hold
+# no data, so an index of the previous release gets them when it is next opened for writing.
+_VIEWS = (
+    f"""CREATE VIEW IF NOT EXISTS documents_view AS SELECT
+        d.id, d.path, d.url, d.title, d.date, d.language,
+        strftime({_ISO}, d.first_seen, 'unixepoch') AS first_seen,
+        d.cluster, round(d.similarity, 4) AS similarity, d.key = c.canonical_key AS canonical,
+        d.shingle_count AS shingles
+    FROM documents d JOIN clusters c ON c.id = d.cluster""",
+    f"""CREATE VIEW IF NOT EXISTS clusters_view AS SELECT
+        c.id AS cluster, c.size, c.title, k.id AS canonical_id, k.url AS canonical_url,
+        (SELECT strftime({_ISO}, min(m.first_seen), 'unixepoch') FROM documents m WHERE m.cluster = c.id)
+            AS first_seen,
+        strftime({_ISO}, c.updated, 'unixepoch') AS updated, t.text
+    FROM clusters c JOIN canonical_texts t ON t.cluster = c.id
+    LEFT JOIN documents k ON k.key = c.canonical_key""",
+    f"""CREATE VIEW IF NOT EXISTS members_view AS SELECT
+        c.id AS cluster, c.size AS cluster_size, c.title AS cluster_title,
+        d.id, d.title, d.url, d.date, round(d.similarity, 4) AS similarity,
+        d.key = c.canonical_key AS canonical, strftime({_ISO}, d.first_seen, 'unixepoch') AS first_seen
+    FROM clusters c JOIN documents d ON d.cluster = c.id""",
+)
 _DOCUMENT_COLUMNS = "d.key, d.id, d.digest, d.path, d.url, d.title, d.date, d.language, d.first_seen, d.cluster, d.similarity, d.shingle_count, d.unit"
 # SQLite's own words -> what they mean for an index
 _REASONS = {
@@ -155,11 +178,14 @@ class SQLiteStore(Store):
 
     def _prepare_schema(self) -> None:
         names = {name for (name,) in self._db.execute("SELECT name FROM sqlite_master")}
-        if "meta" in names:
-            return
-        if names:
-            raise StoreError(f"{self.location}: not a newsdedup index (an SQLite database with other tables)")
-        for statement in _SCHEMA:
+        if "meta" not in names:
+            if names:
+                raise StoreError(
+                    f"{self.location}: not a newsdedup index (an SQLite database with other tables)"
+                )
+            for statement in _SCHEMA:
+                self._db.execute(statement)
+        for statement in _VIEWS:
             self._db.execute(statement)
 
     def _read_meta(self) -> dict[str, str]:

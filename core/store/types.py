@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..records import iso_time
+
 ContentKey = tuple[str, str]  # (document id, content digest): what a document is known by
 
 
@@ -38,7 +40,7 @@ class StoredDocument:
     dates: np.ndarray | None = None
 
     def record(self) -> dict:
-        """The JSON-able export record."""
+        """The JSON-able export record (``index export``, documented in docs/records.md)."""
         return {
             "id": self.id,
             "path": self.path,
@@ -46,7 +48,7 @@ class StoredDocument:
             "title": self.title,
             "date": self.date,
             "language": self.language,
-            "first_seen": self.first_seen,
+            "first_seen": iso_time(self.first_seen),
             "cluster": self.cluster,
         }
 
