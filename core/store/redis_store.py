@@ -46,6 +46,7 @@ from .redis_layout import (
     cluster_json,
     content_field,
     document_json,
+    document_values,
     members_key,
 )
 from .types import ContentKey, StoredCluster, StoredDocument
@@ -246,24 +247,8 @@ class RedisStore(Store):
         for key, record, cluster, blob in zip(stored_keys, records, clusters, blobs, strict=True):
             if record is None:
                 continue
-            doc_id, digest, path, url, title, date, language, first_seen, similarity, shingle_count, unit = (
-                json.loads(record)
-            )
-            doc = StoredDocument(
-                key=key,
-                id=doc_id,
-                digest=digest,
-                path=path,
-                url=url,
-                title=title,
-                date=date,
-                language=language,
-                first_seen=first_seen,
-                cluster=pending.cluster_of.get(key, int(cluster)),
-                similarity=similarity,
-                shingle_count=shingle_count,
-                unit=unit,
-            )
+            cluster_id = pending.cluster_of.get(key, int(cluster))
+            doc = StoredDocument(key=key, cluster=cluster_id, **document_values(record))
             found[key] = self._with_fingerprint(doc, blob) if fingerprints else doc
         return found
 

@@ -30,7 +30,7 @@ from ..settings import DedupSettings
 from .backend import one_line
 from .base import NoIndex, Store
 from .codec import band_buckets
-from .types import ContentKey, StoredCluster, StoredDocument
+from .types import RECORD_FIELDS, ContentKey, StoredCluster, StoredDocument
 
 _SCHEMA = (
     "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
@@ -259,22 +259,9 @@ class SQLiteStore(Store):
 
     def _insert_document(self, doc: StoredDocument, shingle_blob: bytes, buckets: np.ndarray) -> None:
         self._db.execute(
-            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                doc.key,
-                doc.id,
-                doc.digest,
-                doc.path,
-                doc.url,
-                doc.title,
-                doc.date,
-                doc.language,
-                doc.first_seen,
-                doc.cluster,
-                doc.similarity,
-                doc.shingle_count,
-                doc.unit,
-            ),
+            f"INSERT INTO documents (key, cluster, {', '.join(RECORD_FIELDS)}) "
+            f"VALUES ({_marks(len(RECORD_FIELDS) + 2)})",
+            (doc.key, doc.cluster, *doc.record_values()),
         )
         self._db.execute("INSERT INTO shingles (key, data) VALUES (?, ?)", (doc.key, shingle_blob))
         # two bands of one document may hash to one bucket; one row for it is enough

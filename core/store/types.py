@@ -9,6 +9,20 @@ import numpy as np
 from ..records import iso_time
 
 ContentKey = tuple[str, str]  # (document id, content digest): what a document is known by
+# What a backend keeps of a document besides its key, its cluster and its fingerprint, in this order.
+RECORD_FIELDS = (
+    "id",
+    "digest",
+    "path",
+    "url",
+    "title",
+    "date",
+    "language",
+    "first_seen",
+    "similarity",
+    "shingle_count",
+    "unit",
+)
 
 
 @dataclass
@@ -38,6 +52,10 @@ class StoredDocument:
     signature: np.ndarray | None = None  # uint32, num_perm values
     figures: np.ndarray | None = None  # the figures and dates the text states (see newsdedup.figures)
     dates: np.ndarray | None = None
+
+    def record_values(self) -> tuple:
+        """The values of ``RECORD_FIELDS``."""
+        return tuple(getattr(self, name) for name in RECORD_FIELDS)
 
     def record(self) -> dict:
         """The JSON-able export record (``index export``, documented in docs/records.md)."""
