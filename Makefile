@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 
 demo: install
 	$(BIN)/newsdedup dedup sample_docs/
+	@echo "newsdedup is installed in $(BIN)/newsdedup: 'source $(BIN)/activate' puts it on PATH" >&2
 
 test: install lint
 	$(BIN)/python -m pytest -q

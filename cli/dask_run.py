@@ -9,7 +9,7 @@ its summary line, the workers' figures included.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 import typer
@@ -50,6 +50,7 @@ def dedup_on_dask(
     from ..settings import DedupSettings
 
     settings = DedupSettings(**given)
+    request = replace(request, view=replace(request.view, settings=settings))
     fields = field_map(read.pop("fields") or ())
     if request.output:
         empty_output(request.output)  # refused now, not after the run
@@ -66,7 +67,7 @@ def dedup_on_dask(
                 on_error=run.on_error,
                 progress=progress,
             )
-        run.cleaned = result.documents
+        run.cleaned += result.documents  # less the pages found to be all template (counted already)
         tally = _written(result, request, run)
         workers = engine.figures()
     figures = (*summary_figures(tally), _worker_figures(workers))

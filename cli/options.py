@@ -15,12 +15,14 @@ from typing import Annotated
 import typer
 
 from ..canonical import RULES as CANONICAL_RULES
-from ..read import INPUT_FORMATS
+from ..read import DEFAULT_MAX_BYTES, INPUT_FORMATS
 from ..settings import DedupSettings
 from .output import WRITERS
+from .values import SIZE_HELP, byte_size, choice, format_size, number, whole_number
 
 DEFAULTS = DedupSettings()
 DEFAULT_TIMEOUT = 60.0
+DEFAULT_MAX_SIZE = format_size(DEFAULT_MAX_BYTES)  # as the help shows it; the parser makes it bytes
 
 Format = Enum("Format", {name: name for name in WRITERS}, type=str)
 InputFormat = Enum("InputFormat", {name: name for name in INPUT_FORMATS}, type=str)
@@ -45,6 +47,7 @@ class OutputFormat(str, Enum):  # the files of --output (OUTPUT_FORMATS of newsd
 Paths = Annotated[
     list[str] | None,
     typer.Argument(
+        metavar="PATH...",
         help="Files, directories (read recursively), glob patterns, WARC files, or - for a list of paths "
         "on stdin (with --input-format jsonl: JSON Lines files, - for records on stdin). None: one "
         "document piped to stdin (zcat page.html.gz | newsdedup clean).",
@@ -57,7 +60,11 @@ FormatOpt = Annotated[
         "--format",
         "-f",
         envvar="NEWSDEDUP_FORMAT",
-        help="Output format. Default: table when stdout is a terminal, jsonl otherwise.",
+        parser=choice(Format),
+        metavar="FORMAT",
+        help=f"Output format: {', '.join(WRITERS)}. Default: table when stdout is a terminal, jsonl "
+        "otherwise. csv and tsv put a nested field in parent_field columns and join the ids of a list "
+        "with |; html is one self-contained page (docs/records.md has every record).",
         show_default=False,
     ),
 ]
@@ -79,6 +86,8 @@ InputFormatOpt = Annotated[
         "--input-format",
         "-i",
         envvar="NEWSDEDUP_INPUT_FORMAT",
+        parser=choice(InputFormat),
+        metavar="FORMAT",
         help="; ".join(f"{name}: {summary}" for name, summary in INPUT_FORMATS.items()) + ".",
     ),
 ]
@@ -86,6 +95,7 @@ Fields = Annotated[
     list[str] | None,
     typer.Option(
         "--field",
+        metavar="NAME=KEY",
         help="With jsonl input, the record key of a field, as NAME=KEY (e.g. --field text=body --field id=uuid).",
         show_default=False,
     ),
@@ -99,8 +109,9 @@ MaxBytes = Annotated[
     typer.Option(
         "--max-bytes",
         envvar="NEWSDEDUP_MAX_BYTES",
-        min=1,
-        help="Skip (and report) documents larger than this, before or after gzip decompression.",
+        parser=byte_size,
+        metavar="SIZE",
+        help=f"Skip (and report) documents larger than this, before or after gzip decompression: {SIZE_HELP}.",
     ),
 ]
 Jobs = Annotated[
@@ -109,7 +120,8 @@ Jobs = Annotated[
         "--jobs",
         "-j",
         envvar="NEWSDEDUP_JOBS",
-        min=0,
+        parser=whole_number(minimum=0),
+        metavar="N",
         help="Worker processes for cleaning and fingerprinting (with --engine dask, the workers of the "
         "local Dask cluster); 0 means one per core.",
     ),
@@ -119,14 +131,16 @@ Timeout = Annotated[
     typer.Option(
         "--timeout",
         envvar="NEWSDEDUP_TIMEOUT",
-        min=0.1,
-        help="Seconds one document may take to clean before it is reported and skipped.",
+        parser=number(minimum=0.1),
+        metavar="SECONDS",
+        help="Seconds one document may take to clean before it is reported and skipped (at least 0.1).",
     ),
 ]
 ErrorsFile = Annotated[
     str | None,
     typer.Option(
         "--errors",
+        metavar="FILE",
         envvar="NEWSDEDUP_ERRORS",
         help="Also write every failed input to this file as JSON Lines {source, reason}, for a retry.",
         show_default=False,
@@ -137,6 +151,7 @@ Db = Annotated[
     typer.Option(
         "--db",
         envvar="NEWSDEDUP_DB",
+        metavar="INDEX",
         help="Persistent index, a SQLite file or redis://[:password@]host:port/N: documents are clustered "
         "together with everything indexed by earlier runs, and added to it. It keeps the settings it was "
         "built with.",
@@ -148,8 +163,10 @@ EngineOpt = Annotated[
     typer.Option(
         "--engine",
         envvar="NEWSDEDUP_ENGINE",
+        parser=choice(Engine),
+        metavar="ENGINE",
         help="local: worker processes on this machine; dask: a Dask cluster, a local one of --jobs workers "
-        "or the one at --scheduler, for more than one machine takes (pip install 'newsdedup[dask]'; "
+        "or the one at --scheduler, for more than one machine takes (pip install 'newsdedup\\[dask]'; "
         "same clusters as local; no --db).",
     ),
 ]
@@ -158,6 +175,7 @@ Scheduler = Annotated[
     typer.Option(
         "--scheduler",
         envvar="DASK_SCHEDULER_ADDRESS",
+        metavar="ADDRESS",
         help="With --engine dask: the scheduler of an existing Dask cluster (tcp://host:8786) instead of "
         "a local one; its workers need newsdedup installed.",
         show_default=False,
@@ -168,6 +186,7 @@ OutputDir = Annotated[
     typer.Option(
         "--output",
         envvar="NEWSDEDUP_OUTPUT",
+        metavar="DIR",
         help="With --engine dask: write the records into this new or empty directory (a path or a URL) "
         "as files part-NNNNNN.jsonl or .parquet, instead of stdout; DIR/_SUCCESS is written last, once "
         "every file is complete.",
@@ -176,13 +195,20 @@ OutputDir = Annotated[
 ]
 OutputFormatOpt = Annotated[
     OutputFormat,
-    typer.Option("--output-format", envvar="NEWSDEDUP_OUTPUT_FORMAT", help="The files of --output."),
+    typer.Option(
+        "--output-format",
+        envvar="NEWSDEDUP_OUTPUT_FORMAT",
+        parser=choice(OutputFormat),
+        metavar="FORMAT",
+        help="The files of --output: jsonl or parquet.",
+    ),
 ]
 WorkDir = Annotated[
     str | None,
     typer.Option(
         "--work-dir",
         envvar="NEWSDEDUP_WORK_DIR",
+        metavar="DIR",
         help="With --engine dask: where the workers keep the run's fingerprints until it ends (default a "
         "temporary directory; with --scheduler, storage every worker reaches: a shared disk or a URL).",
         show_default=False,
@@ -191,15 +217,21 @@ WorkDir = Annotated[
 DbArgument = Annotated[
     str,
     typer.Argument(
-        envvar="NEWSDEDUP_DB", help="The index: a SQLite file or redis://host:port/N.", show_default=False
+        envvar="NEWSDEDUP_DB",
+        metavar="INDEX",
+        help="The index: a SQLite file or redis://host:port/N.",
+        show_default=False,
     ),
 ]
 
 
-def _setting(envvar: str, text: str, name: str):
-    """An option of the settings: unset, it is the default, or with --db the index's own setting."""
+def _setting(envvar: str, text: str, name: str, parser, metavar: str):
+    """An option of the settings: unset, it is the default, or with --db the index's own setting.
+    Only its form is checked here; :class:`DedupSettings` checks its value."""
     return typer.Option(
         envvar=envvar,
+        parser=parser,
+        metavar=metavar,
         help=f"{text} (default {getattr(DEFAULTS, name)}; with --db, the index's).",
         show_default=False,
     )
@@ -212,16 +244,42 @@ Threshold = Annotated[
         "Containment (shared shingles / shingles of the shorter text) two documents must reach, "
         "as a 99% lower confidence bound, to be copies",
         "threshold",
+        number(),
+        "NUMBER",
     ),
 ]
-ShingleSize = Annotated[int | None, _setting("NEWSDEDUP_SHINGLE_SIZE", "Words per shingle", "shingle_size")]
-NumPerm = Annotated[int | None, _setting("NEWSDEDUP_NUM_PERM", "MinHash permutations", "num_perm")]
+ShingleSize = Annotated[
+    int | None,
+    _setting("NEWSDEDUP_SHINGLE_SIZE", "Words per shingle", "shingle_size", whole_number(), "N"),
+]
+NumPerm = Annotated[
+    int | None, _setting("NEWSDEDUP_NUM_PERM", "MinHash permutations", "num_perm", whole_number(), "N")
+]
 Bands = Annotated[
     int | None,
-    _setting("NEWSDEDUP_BANDS", "LSH bands (must divide --num-perm); more bands, more candidates", "bands"),
+    _setting(
+        "NEWSDEDUP_BANDS",
+        "LSH bands (must divide --num-perm); more bands, more candidates",
+        "bands",
+        whole_number(),
+        "N",
+    ),
 ]
 MinShared = Annotated[
-    int | None, _setting("NEWSDEDUP_MIN_SHARED", "Shingles two copies must share at least", "min_shared")
+    int | None,
+    _setting(
+        "NEWSDEDUP_MIN_SHARED", "Shingles two copies must share at least", "min_shared", whole_number(), "N"
+    ),
+]
+Templates = Annotated[
+    bool | None,
+    typer.Option(
+        "--templates/--no-templates",
+        envvar="NEWSDEDUP_TEMPLATES",
+        help="Strip the lines that stand on most pages of a site (its template) before clustering "
+        "(default on; with --db, the index's).",
+        show_default=False,
+    ),
 ]
 CanonicalOpt = Annotated[
     Canonical | None,
@@ -230,6 +288,8 @@ CanonicalOpt = Annotated[
         "Which member stands for a cluster: "
         + "; ".join(f"{rule.name}, {rule.summary}" for rule in CANONICAL_RULES.values()),
         "canonical",
+        choice(Canonical),
+        "RULE",
     ),
 ]
 

@@ -1,9 +1,8 @@
-"""Fingerprint stage: normalise -> word shingles -> MinHash signature.
+"""Fingerprint stage: shingles (:mod:`newsdedup.shingles`) -> MinHash signature.
 
-Shingles are hashed to 32 bits (CRC-32 of each token, combined and mixed), and
-signatures are computed exactly as datasketch's ``MinHash`` (scheme
-``affine32``, same seed) computes them for the same 32-bit values, so they can
-go into a ``datasketch.MinHashLSH`` unchanged.
+Signatures are computed exactly as datasketch's ``MinHash`` (scheme
+``affine32``, same seed) computes them for the same 32-bit shingle hashes, so
+they can go into a ``datasketch.MinHashLSH`` unchanged.
 
 ``fingerprint`` does one text; ``fingerprints`` does many at once with the
 same results, paying numpy's per-call overhead once per batch instead of a
@@ -12,144 +11,39 @@ dozen times per document; ``fingerprint_documents`` is the stage over a stream.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain, islice
+from itertools import islice
 
 import numpy as np
 
 from .document import Document
+from .figures import stated_dates, stated_figures
 from .settings import SEED, DedupSettings
+from .shingles import WORDS, fmix32, normalise, text_shingles
 
 FINGERPRINT_BATCH = 256  # documents fingerprinted together: numpy's per-call overhead is paid per batch
-_TOKEN = re.compile(r"\w+")
-# "10.000", "10,000" and "10000" are one number in syndicated copies. The pattern starts at the
-# separator and looks back for the digit: scanning for a separator is much faster than trying a
-# look-behind at every character.
-_DIGIT_GROUP = re.compile(r"[.,\u00a0\u202f'’](?<=\d.)(?=\d{3}\b)")
-_SHINGLE_MULTIPLIERS = np.array([0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1], dtype=np.uint32)
 _EMPTY_SIGNATURE_VALUE = np.iinfo(np.uint32).max
 # Shingles hashed per block of the batch signature: the block's (permutations x values) uint32
 # matrix is then about 8 MB with 128 permutations. Much smaller blocks pay numpy's per-call
 # overhead again; much larger ones fall out of the CPU caches (measured: 2-4x slower either way).
 _SIGNATURE_BLOCK_VALUES = 16384
-_TOKEN_CACHE_LIMIT = 1 << 18  # distinct tokens remembered (~35 MB) before the cache starts over
+
+
+_NONE = np.empty(0, dtype=np.uint32)
 
 
 @dataclass(frozen=True)
 class Fingerprint:
-    """The sorted unique shingle hashes of a text and their MinHash signature."""
+    """What verification knows of a text: its sorted unique shingle hashes and their unit, their MinHash
+    signature, and the figures and dates it states (see newsdedup.figures)."""
 
     shingles: np.ndarray  # uint32, sorted, unique
     signature: np.ndarray  # uint32, one value per permutation
-
-
-def normalise(text: str) -> list[str]:
-    """Lower-cased word tokens; quotes, punctuation and digit grouping do not matter."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return _TOKEN.findall(_DIGIT_GROUP.sub("", text))
-
-
-class _TokenHashCache(dict):
-    """CRC-32 of a token's UTF-8 bytes, remembered.
-
-    News text repeats its words, and a dict lookup costs a fraction of encoding
-    and hashing the token again. The cache is emptied when full, which changes
-    no hash value.
-    """
-
-    def __missing__(self, token: str) -> int:
-        if len(self) >= _TOKEN_CACHE_LIMIT:
-            self.clear()
-        value = self[token] = zlib.crc32(token.encode("utf-8"))
-        return value
-
-
-_token_hash_cache = _TokenHashCache()
-
-
-def token_hashes(tokens: Iterable[str], count: int) -> np.ndarray:
-    """CRC-32 (uint32) of each of ``count`` tokens."""
-    return np.fromiter(map(_token_hash_cache.__getitem__, tokens), dtype=np.uint32, count=count)
-
-
-def _windows(token_hashes: np.ndarray, width: int) -> np.ndarray:
-    """The unmixed hash of every run of ``width`` consecutive tokens, by start position."""
-    count = len(token_hashes) - width + 1
-    combined = np.zeros(count, dtype=np.uint32)
-    for offset in range(width):
-        combined = (
-            combined * _SHINGLE_MULTIPLIERS[offset % len(_SHINGLE_MULTIPLIERS)]
-            + token_hashes[offset : offset + count]
-        )
-    return combined
-
-
-def shingle_hashes(tokens: list[str], size: int) -> np.ndarray:
-    """Sorted unique 32-bit hashes of the word ``size``-grams (one shingle for shorter texts)."""
-    if not tokens:
-        return np.empty(0, dtype=np.uint32)
-    width = min(size, len(tokens))
-    return _sorted_unique(fmix32(_windows(token_hashes(tokens, len(tokens)), width)))
-
-
-def positional_shingles(tokens: list[str], size: int) -> np.ndarray:
-    """The hash of the shingle that starts at each token position, in text order (for ``explain``)."""
-    if not tokens:
-        return np.empty(0, dtype=np.uint32)
-    return fmix32(_windows(token_hashes(tokens, len(tokens)), min(size, len(tokens))))
-
-
-def _sorted_unique(values: np.ndarray) -> np.ndarray:
-    """``np.unique`` of a 1-d array; several times faster than it for these sizes (numpy 2)."""
-    values = np.sort(values)
-    keep = np.empty(len(values), dtype=bool)
-    keep[:1] = True
-    np.not_equal(values[1:], values[:-1], out=keep[1:])
-    return values[keep]
-
-
-def shingle_hash_sets(token_lists: Sequence[list[str]], size: int) -> list[np.ndarray]:
-    """``shingle_hashes`` of many token lists, identical results, computed in one numpy pass.
-
-    The token lists are concatenated; the windows that would straddle two lists
-    are left out, and one sort of (list number, hash) keys orders and
-    de-duplicates every list's shingles at once.
-    """
-    lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
-    result = [np.empty(0, dtype=np.uint32) for _ in token_lists]
-    for i in np.flatnonzero((lengths > 0) & (lengths < size)):
-        result[i] = shingle_hashes(token_lists[i], size)  # shorter than a shingle: one shingle of it all
-    rows = np.flatnonzero(lengths >= size)
-    if rows.size == 0:
-        return result
-    row_lengths = lengths[rows]
-    hashes = token_hashes(chain.from_iterable(token_lists[i] for i in rows), int(row_lengths.sum()))
-    windows = _windows(hashes, size)
-    counts = row_lengths - size + 1  # windows inside each list
-    token_starts = np.cumsum(row_lengths) - row_lengths
-    window_starts = np.cumsum(counts) - counts
-    inside = np.arange(int(counts.sum())) + np.repeat(token_starts - window_starts, counts)
-    owner = np.repeat(np.arange(len(rows), dtype=np.uint64), counts)
-    keys = _sorted_unique((owner << np.uint64(32)) | fmix32(windows[inside]).astype(np.uint64))
-    bounds = np.searchsorted(keys >> np.uint64(32), np.arange(len(rows) + 1, dtype=np.uint64))
-    values = keys.astype(np.uint32)  # the low 32 bits: the shingle hash
-    for position, row in enumerate(rows):
-        result[row] = values[bounds[position] : bounds[position + 1]]
-    return result
-
-
-def fmix32(values: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 32-bit finaliser (the pre-mix datasketch applies to every value)."""
-    values = values ^ (values >> np.uint32(16))
-    values = values * np.uint32(0x85EBCA6B)
-    values = values ^ (values >> np.uint32(13))
-    values = values * np.uint32(0xC2B2AE35)
-    return values ^ (values >> np.uint32(16))
+    unit: str = WORDS.name  # see newsdedup.shingles
+    figures: np.ndarray = field(default_factory=lambda: _NONE)  # uint32 hashes, sorted, unique
+    dates: np.ndarray = field(default_factory=lambda: _NONE)  # uint32 yyyymmdd, sorted, unique
 
 
 @lru_cache(maxsize=8)
@@ -206,17 +100,20 @@ def _sign_block(
 
 
 def fingerprint(text: str, shingle_size: int, num_perm: int, seed: int = SEED) -> Fingerprint:
-    shingles = shingle_hashes(normalise(text), shingle_size)
-    return Fingerprint(shingles=shingles, signature=signature(shingles, num_perm, seed))
+    return fingerprints([text], shingle_size, num_perm, seed)[0]
 
 
 def fingerprints(
     texts: Sequence[str], shingle_size: int, num_perm: int, seed: int = SEED
 ) -> list[Fingerprint]:
     """``fingerprint`` of many texts, identical results, in one batch."""
-    shingle_sets = shingle_hash_sets([normalise(text) for text in texts], shingle_size)
-    rows = signatures(shingle_sets, num_perm, seed)
-    return [Fingerprint(shingles=s, signature=row) for s, row in zip(shingle_sets, rows, strict=True)]
+    words = [normalise(text) for text in texts]
+    shingled = text_shingles(texts, words, shingle_size)
+    rows = signatures([shingles for _, shingles in shingled], num_perm, seed)
+    return [
+        Fingerprint(shingles, row, unit.name, stated_figures(text_words), stated_dates(text))
+        for (unit, shingles), row, text_words, text in zip(shingled, rows, words, texts, strict=True)
+    ]
 
 
 def fingerprint_documents(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import browser, chromium  # noqa: F401  (fixtures for the browser tests)
 from tests.dask_cluster import dask_engine, dask_scheduler  # noqa: F401  (fixtures for the Dask tests)
 from tests.redis_server import redis_server_url, redis_url  # noqa: F401  (fixtures for the Redis tests)
 

@@ -82,6 +82,8 @@ def test_bench_runs_and_reports_every_figure(tmp_path, monkeypatch, capsys):
         "10",
         "--command-n",
         "70",
+        "--crawl-n",
+        "40",
         "--peers-n",
         "20",
         "--startup-runs",
@@ -116,6 +118,9 @@ def test_bench_runs_and_reports_every_figure(tmp_path, monkeypatch, capsys):
     assert any("rensa not installed" in note for note in results["peers"]["notes"])
     assert all(f["identical_to_newsdedup"] for f in peers.values())
     assert peers["newsdedup signatures, all documents"]["times_newsdedup_batch"] == 1.0
+    crawl = results["crawl"]
+    assert crawl["documents"] == 40 and crawl["pages_without_article"] == 4
+    assert crawl["messy_per_document_ratio"] > 0 and 0 < crawl["rerun_ratio"]
     assert results["startup"]["runs"] == 1 and results["startup"]["best_seconds"] > 0
     [dask] = results["dask"]["rows"]
     assert dask["documents"] == 60 and dask["same_output"] and dask["workers"] == 2
@@ -127,6 +132,7 @@ def test_bench_runs_and_reports_every_figure(tmp_path, monkeypatch, capsys):
         "Text path",
         "HTML path",
         "Installed command",
+        "Crawls as cron jobs meet them",
         "Fingerprinting peers",
         "Start-up",
         "Index size",

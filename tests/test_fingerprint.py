@@ -6,14 +6,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import newsdedup.fingerprint as fingerprint_module
-from newsdedup.fingerprint import (
-    fingerprint,
-    fingerprints,
+import newsdedup.shingles as shingles_module
+from newsdedup.fingerprint import fingerprint, fingerprints, signature, signatures
+from newsdedup.shingles import (
+    IDEOGRAPHS,
+    LETTERS,
+    WORDS,
     normalise,
     shingle_hash_sets,
     shingle_hashes,
-    signature,
-    signatures,
+    shingle_unit,
     token_hashes,
 )
 
@@ -113,10 +115,10 @@ def test_fingerprints_of_real_text_equal_fingerprint_and_datasketch(samples):
 def test_token_hash_cache_starting_over_changes_no_hash(monkeypatch):
     tokens = normalise("the quick brown fox jumps over the lazy dog and the quick cat")
     expected = shingle_hashes(tokens, 3)
-    monkeypatch.setattr(fingerprint_module, "_TOKEN_CACHE_LIMIT", 3)
-    monkeypatch.setattr(fingerprint_module, "_token_hash_cache", fingerprint_module._TokenHashCache())
+    monkeypatch.setattr(shingles_module, "_TOKEN_CACHE_LIMIT", 3)
+    monkeypatch.setattr(shingles_module, "_token_hash_cache", shingles_module._TokenHashCache())
     assert np.array_equal(shingle_hashes(tokens, 3), expected)
-    assert len(fingerprint_module._token_hash_cache) <= 3
+    assert len(shingles_module._token_hash_cache) <= 3
 
 
 def test_token_hashes_are_crc32_of_utf8():
@@ -138,3 +140,34 @@ def test_digit_grouping_is_removed_only_between_a_digit_and_three_digits():
         "dan",
         "5000",
     ]
+
+
+def test_the_unit_follows_the_script():
+    assert shingle_unit("Pasukan Korea Utara tiba di Rusia, kata badan intelijen.") is WORDS
+    assert shingle_unit("Северная Корея отправила войска в Россию.") is WORDS
+    assert shingle_unit("東京都は十九日、新しい防災計画を発表した。") is IDEOGRAPHS
+    assert shingle_unit("北京市政府周二宣布了新的空气污染防治计划。") is IDEOGRAPHS
+    assert shingle_unit("กรุงเทพมหานครประกาศแผนป้องกันน้ำท่วมฉบับใหม่เมื่อวันอังคาร") is LETTERS
+    assert shingle_unit("وزیر اعظم نے کہا ہے کہ حکومت نئی پالیسی کا اعلان کرے گی۔") is LETTERS
+    assert (
+        shingle_unit("Reuters: 東京 stocks rose on Monday as investors bought banks and exporters.") is WORDS
+    )
+
+
+def test_spacing_does_not_change_the_shingles_of_arabic_script():
+    joined, spaced = "وزیر اعظم نے کہاہے کہ حکومت", "وزیر اعظم نے کہا ہے کہ حکومت"
+    assert np.array_equal(fingerprint(joined, 3, 64).shingles, fingerprint(spaced, 3, 64).shingles)
+    assert fingerprint(joined, 3, 64).unit == "letter"
+
+
+def test_units_never_share_a_shingle():
+    words = fingerprint("abc", 3, 64).shingles  # one word: one shingle
+    letters = shingle_hashes(["a", "b", "c"], 3, LETTERS)
+    ideographs = shingle_hashes(["a", "b", "c"], 3, IDEOGRAPHS)
+    assert len({*words.tolist(), *letters.tolist(), *ideographs.tolist()}) == 3
+
+
+def test_identical_unspaced_pages_get_a_shingle_per_character_window():
+    page = "東京都は十九日、新しい防災計画を発表した。都内の避難所を増やし、備蓄品を見直す。" * 2
+    fp = fingerprint(page, 3, 64)
+    assert fp.unit == "ideograph" and len(fp.shingles) > 30

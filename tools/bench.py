@@ -339,8 +339,9 @@ def bench_peers(n: int, seed: int) -> dict:
     from newsdedup.clean import clean_document, load_rules
     from newsdedup.document import Document
     from newsdedup.errors import DocumentError
-    from newsdedup.fingerprint import SEED, fingerprints, normalise, shingle_hashes, signature, signatures
+    from newsdedup.fingerprint import SEED, fingerprints, signature, signatures
     from newsdedup.settings import DedupSettings
+    from newsdedup.shingles import normalise, shingle_hashes
 
     settings = DedupSettings()
     num_perm = settings.num_perm
