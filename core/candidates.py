@@ -78,41 +78,68 @@ def containment_pairs(
     text's shingles: the pairs the LSH may miss when a brief is a small part of a long text (their
     Jaccard similarity is low while the brief is wholly contained).
 
-    Every short text's shingles go into one sorted array; every text is then looked up in it, a chunk
-    at a time, and the shared shingles counted per pair exactly (shingles that ``PROBE_COMMON`` short
-    texts share are left out of the count). Order-free: it runs once every text is in.
+    Every short text's shingles go into one sorted table (:class:`ShortTexts`); every text is then
+    looked up in it, ``PROBE_CHUNK`` at a time, and the shared shingles counted per pair exactly.
+    Order-free: it runs once every text is in. The pairs come chunk by chunk, in each by short text,
+    then by the other text.
     """
-    short = np.flatnonzero((shingle_counts > 0) & (shingle_counts <= SHORT_TEXT_SHINGLES))
+    short = np.flatnonzero(is_short(shingle_counts))
     if not short.size:
         return
-    values = np.concatenate([prints[int(i)].shingles for i in short])
-    owners = np.repeat(short, shingle_counts[short])
-    order = np.argsort(values, kind="stable")
-    values, owners = values[order], owners[order]
-    _, counts = np.unique(values, return_counts=True)  # per distinct value, in the sorted order
-    keep = np.repeat(counts <= PROBE_COMMON, counts)
-    values, owners = values[keep], owners[keep]
-    wanted = np.array([needed(int(n)) for n in shingle_counts], dtype=np.int64)
+    table = ShortTexts(short, [prints[int(i)].shingles for i in short], needed)
     for first in range(0, len(shingle_counts), PROBE_CHUNK):
-        rows = range(first, min(first + PROBE_CHUNK, len(shingle_counts)))
-        queries = [prints[i].shingles for i in rows]
-        query_values = np.concatenate(queries)
-        query_owner = np.repeat(np.arange(first, rows.stop), [len(q) for q in queries])
-        low = np.searchsorted(values, query_values, side="left")
-        high = np.searchsorted(values, query_values, side="right")
+        rows = np.arange(first, min(first + PROBE_CHUNK, len(shingle_counts)), dtype=np.int64)
+        yield from table.contained(rows, [prints[int(i)].shingles for i in rows])
+
+
+def is_short(shingle_counts: np.ndarray) -> np.ndarray:
+    """Which texts the containment probe looks for in the others (not empty, ``SHORT_TEXT_SHINGLES`` at most)."""
+    return (shingle_counts > 0) & (shingle_counts <= SHORT_TEXT_SHINGLES)
+
+
+class ShortTexts:
+    """The containment probe's table: the shingles of the short texts at ``positions`` (ascending), sorted,
+    each with its owner; a shingle that ``PROBE_COMMON`` short texts share is left out (too common to
+    propose a pair on its own), but the shared count of a pair found is exact over what is left."""
+
+    def __init__(
+        self, positions: np.ndarray, shingle_sets: Sequence[np.ndarray], needed: Callable[[int], int]
+    ):
+        self.positions = np.asarray(positions, dtype=np.int64)
+        self.counts = np.array([len(s) for s in shingle_sets], dtype=np.int64)
+        self.wanted = np.array([needed(int(n)) for n in self.counts], dtype=np.int64)
+        values = np.concatenate(shingle_sets) if len(shingle_sets) else np.empty(0, dtype=np.uint32)
+        owners = np.repeat(np.arange(len(self.positions), dtype=np.int64), self.counts)
+        order = np.argsort(values, kind="stable")
+        values, owners = values[order], owners[order]
+        _, counts = np.unique(values, return_counts=True)  # per distinct value, in the sorted order
+        keep = np.repeat(counts <= PROBE_COMMON, counts)
+        self.values, self.owners = values[keep], owners[keep]
+
+    def contained(
+        self, positions: np.ndarray, shingle_sets: Sequence[np.ndarray]
+    ) -> Iterator[tuple[int, int]]:
+        """``(short, other)`` for the texts at ``positions`` (ascending, any number of them: one lookup)
+        that hold enough of a short text and are longer (or as long and later); by short, then other."""
+        counts = np.array([len(s) for s in shingle_sets], dtype=np.int64)
+        if not counts.sum():
+            return
+        query_values = np.concatenate(shingle_sets)
+        query_owner = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+        low = np.searchsorted(self.values, query_values, side="left")
+        high = np.searchsorted(self.values, query_values, side="right")
         spans = high - low
         hit_doc = np.repeat(query_owner, spans)
-        hit_short = owners[np.repeat(low, spans) + _ramp(spans)]
-        pair = (hit_short.astype(np.int64) << 32) | hit_doc.astype(np.int64)
-        found, shared = np.unique(pair[hit_short != hit_doc], return_counts=True)
+        hit_short = self.owners[np.repeat(low, spans) + _ramp(spans)]
+        itself = self.positions[hit_short] == positions[hit_doc]
+        found, shared = np.unique((hit_short << 32 | hit_doc)[~itself], return_counts=True)
         short_of, doc_of = found >> 32, found & 0xFFFFFFFF
-        for a, b in zip(
-            short_of[shared >= wanted[short_of]].tolist(),
-            doc_of[shared >= wanted[short_of]].tolist(),
-            strict=True,
-        ):
-            if shingle_counts[b] > shingle_counts[a] or (shingle_counts[b] == shingle_counts[a] and b > a):
-                yield a, b
+        enough = shared >= self.wanted[short_of]
+        short_of, doc_of = short_of[enough], doc_of[enough]
+        a, b = self.positions[short_of], positions[doc_of]
+        count_a, count_b = self.counts[short_of], counts[doc_of]
+        longer = (count_b > count_a) | ((count_b == count_a) & (b > a))
+        yield from zip(a[longer].tolist(), b[longer].tolist(), strict=True)
 
 
 def _ramp(spans: np.ndarray) -> np.ndarray:

@@ -150,7 +150,7 @@ def _clustered(
     if settings.templates:
         edges, emptied = strip_templates(batch, edges, settings)
         for position in emptied:
-            on_error(TemplateOnly(batch.docs[position].id, "no article text besides its site's template"))
+            on_error(TemplateOnly.of(batch.docs[position].id))
     groups = cluster_groups(batch.prints, batch.keys, edges, index.joined() if index is not None else ())
     if emptied:  # an emptied document kept no pair: it is a group of its own
         left_out = set(emptied)

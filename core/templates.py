@@ -33,6 +33,20 @@ PARAGRAPH_SEPARATOR = "\n\n"
 class TemplateOnly(DocumentError):
     """A page whose cleaned text was all its site's template: no article (found after cleaning)."""
 
+    @classmethod
+    def of(cls, doc_id: str) -> TemplateOnly:
+        return cls(doc_id, "no article text besides its site's template")
+
+
+def line_keys(text: str) -> set[str]:
+    """The lines (paragraphs) of a clean text as templates are learned and stripped: by phrase key."""
+    return {phrase_key(p) for p in text.split(PARAGRAPH_SEPARATOR)}
+
+
+def is_template(on_pages, site_pages):
+    """A line on ``on_pages`` pages of a site of ``site_pages`` pages is template (numbers or numpy arrays)."""
+    return (on_pages >= MIN_PAGES) & (on_pages >= SHARE * site_pages)
+
 
 class SiteTemplates:
     """The template lines of each site of a batch."""
@@ -47,12 +61,10 @@ class SiteTemplates:
         for doc in docs:
             if doc.template:
                 pages[doc.template] += 1
-                counts[doc.template].update({phrase_key(p) for p in doc.text.split(PARAGRAPH_SEPARATOR)})
+                counts[doc.template].update(line_keys(doc.text))
         return cls(
             {
-                site: frozenset(
-                    line for line, n in counts[site].items() if n >= max(MIN_PAGES, SHARE * pages[site])
-                )
+                site: frozenset(line for line, n in counts[site].items() if is_template(n, pages[site]))
                 for site in counts
                 if pages[site] >= MIN_PAGES
             }
@@ -67,6 +79,20 @@ class SiteTemplates:
         kept = [p for p in paragraphs if phrase_key(p) not in lines]
         return None if len(kept) == len(paragraphs) else PARAGRAPH_SEPARATOR.join(kept)
 
+    def strip(self, docs: Iterable[tuple[int, Document]]) -> tuple[dict[int, str], list[int]]:
+        """The documents (by position) that lose lines: the texts of those left with some, and the
+        positions of those left with none."""
+        kept: dict[int, str] = {}
+        emptied: list[int] = []
+        for position, doc in docs:
+            text = self.stripped(doc) if doc.template else None
+            if text is not None:
+                if text.strip():
+                    kept[position] = text
+                else:
+                    emptied.append(position)
+        return kept, emptied
+
 
 def strip_templates(batch, edges, settings) -> tuple[object, list[int]]:
     """Strip the batch's texts of their sites' template lines, fingerprint the changed ones again and
@@ -76,19 +102,13 @@ def strip_templates(batch, edges, settings) -> tuple[object, list[int]]:
     from .verify import verified_edges
 
     templates = SiteTemplates.learn(doc for doc in batch.docs if doc.template)
-    changed = {}
-    for position, doc in enumerate(batch.docs):
-        text = templates.stripped(doc) if doc.template else None
-        if text is not None:
-            changed[position] = text
-    if not changed:
+    kept, emptied = templates.strip(enumerate(batch.docs))
+    if not kept and not emptied:
         return edges, []
-    emptied = [position for position, text in changed.items() if not text.strip()]
-    kept = {position: text for position, text in changed.items() if text.strip()}
     prints = fingerprints(list(kept.values()), settings.shingle_size, settings.num_perm, settings.seed)
     for (position, text), print_ in zip(kept.items(), prints, strict=True):
         batch.replace(position, text, print_)
-    touched = set(changed)
+    touched = set(kept) | set(emptied)
     pairs = list(zip(edges.a, edges.b, strict=True))
     untouched = [i for i, (a, b) in enumerate(pairs) if a not in touched and b not in touched]
     again = [(a, b) for a, b in pairs if (a in kept or b in kept) and a not in emptied and b not in emptied]
