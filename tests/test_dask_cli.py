@@ -63,6 +63,43 @@ def test_samples_give_the_local_output(dask_scheduler, view):
     assert dask.stdout == local.stdout
 
 
+def _failures(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("newsdedup: ")]
+
+
+def test_templates_recurring_reports_and_a_brief_give_the_local_output(dask_scheduler, tmp_path):
+    """The stages after the LSH: a portal's template learned across read tasks and stripped (two index
+    pages are nothing else and fail), editions of recurring reports kept apart by their dates and figures
+    while a reprint joins, a brief found inside a long article by the containment probe alone."""
+    from tools.reuse_cases import write_cases
+
+    write_cases(tmp_path)
+    docs = tmp_path / "docs"
+    outputs = {}
+    for view in (["--by", "doc"], ["--by", "cluster"], ["--unique"], ["--by", "doc", "--no-templates"]):
+        local = invoke("dedup", docs, "-f", "jsonl", *view)
+        dask = on_dask(dask_scheduler, docs, "-f", "jsonl", *view)
+        assert dask.exit_code == local.exit_code
+        assert dask.stdout == local.stdout
+        assert _failures(dask.stderr) == _failures(local.stderr)
+        outputs[" ".join(view)] = dask
+    with_templates = outputs["--by doc"]
+    assert with_templates.exit_code == 2
+    assert "66 documents read, 64 cleaned, 2 failed, 54 clusters, 10 duplicates" in with_templates.stderr
+    assert _failures(with_templates.stderr) == [
+        f"newsdedup: {docs / f'template-index-{n}.txt'}: no article text besides its site's template"
+        for n in range(2)
+    ]
+    cluster = {
+        Path(row["id"]).name: row["cluster"] for row in map(json.loads, with_templates.stdout.splitlines())
+    }
+    assert cluster["short-brief.txt"] == cluster["short-long-original.txt"]
+    assert len({cluster[f"recurring-market-close-id-day{day}.txt"] for day in range(5)}) == 5
+    assert cluster["recurring-market-reprint-a.txt"] == cluster["recurring-market-reprint-b.txt"]
+    assert len({cluster[f"template-photo-{n}.txt"] for n in range(4)}) == 4
+    assert outputs["--by doc --no-templates"].stdout != with_templates.stdout
+
+
 @pytest.mark.shared
 def test_the_development_set_gives_the_local_output(dask_scheduler):
     docs = shared_path("eval", "dedup", "dev", "docs")

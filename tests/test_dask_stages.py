@@ -1,5 +1,6 @@
-"""The Dask engine's stages: partition functions on their own, and the candidate search on a real cluster
-against the local engine's ``candidate_pairs`` (same pairs, same order), twins, copies and caps included."""
+"""The Dask engine's stages: partition functions on their own, the candidate search on a real cluster
+against the local engine's ``candidate_pairs`` (same pairs, same order), twins, copies and caps included,
+the containment probe against ``containment_pairs``, and a run with site templates against the local one."""
 
 from __future__ import annotations
 
@@ -169,3 +170,82 @@ def test_components_on_the_cluster_match_the_clients(dask_engine):
     assert dict(zip(on_cluster["pos"], on_cluster["label"], strict=True)) == dict(
         zip(on_client["pos"], on_client["label"], strict=True)
     )
+
+
+def _probe_texts(count: int = 700) -> list[str]:
+    """Long articles, briefs cut from them (found only by containment), briefs of words of their own, and
+    briefs that all carry one sentence (more than PROBE_COMMON short texts share its shingles)."""
+    from tests.conftest import article
+
+    rng = random.Random(4)
+    shared = "Follow our reporters for every update on this story through the night and the day."
+    texts = []
+    for i in range(count):
+        long_text = article(f"topic{i % 97}", 30, start=i)
+        words = long_text.split()
+        start = rng.randrange(0, len(words) - 70)
+        kind = i % 4
+        texts.append(long_text)
+        if kind == 0:
+            texts.append(" ".join(words[start : start + rng.choice([18, 30, 60, 120])]))
+        elif kind == 1:
+            texts.append(article(f"brief{i}", 2))
+        else:
+            texts.append(" ".join(words[start : start + 25]) + " " + shared)
+    return texts
+
+
+def test_the_containment_probe_gives_the_local_pairs_in_the_local_order(dask_engine):
+    import dask.dataframe as dd
+    import pandas as pd
+
+    from newsdedup.candidates import containment_pairs
+    from newsdedup.dask_engine.layout import Layout
+    from newsdedup.dask_engine.probe import probe_pairs
+    from newsdedup.fingerprint import fingerprints
+    from newsdedup.settings import DedupSettings
+    from newsdedup.verify import shared_needed
+
+    settings = DedupSettings()
+    prints = fingerprints(_probe_texts(), settings.shingle_size, settings.num_perm)
+    counts = np.array([len(p.shingles) for p in prints])
+    expected = list(containment_pairs(prints, counts, lambda n: shared_needed(n, settings)))
+    assert len(prints) > 1024 and len(expected) > 300  # more than one chunk of the local probe
+
+    sizes = [500, 1, len(prints) - 501]  # three read tasks: positions are task << 32 | row
+    offsets = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    positions = np.concatenate([(task << 32) + np.arange(size) for task, size in enumerate(sizes)])
+    frame = pd.DataFrame(
+        {"shingles": [p.shingles.tobytes() for p in prints]}, index=pd.Index(positions, name="pos")
+    )
+    texts = dd.from_pandas(frame, npartitions=3, sort=True)
+    rank = dict(zip(positions.tolist(), range(len(prints)), strict=True))
+    for probe_values in (10**9, 0):  # the table on every worker, then shuffles
+        layout = Layout(3, 64, probe_values=probe_values)
+        found = probe_pairs(texts, offsets, settings, dask_engine.persist, dask_engine.broadcast, layout)
+        rows = found.compute().sort_values(["stage", "k1", "k2", "k3"])
+        got = [(rank[a], rank[b]) for a, b in zip(rows["a"].tolist(), rows["b"].tolist(), strict=True)]
+        assert got == expected
+
+
+def test_the_reuse_cases_on_the_cluster_are_the_local_clusters(dask_engine, tmp_path):
+    """Site templates learned across partitions and stripped, recurring reports, a brief inside a long
+    article: the clusters and the failures of the local engine, with every stage on the cluster (twins
+    and components by shuffles, the probe by shuffles)."""
+    from newsdedup.pipeline import clean_and_fingerprint, cluster_documents, read_documents
+    from newsdedup.records import cluster_record
+    from newsdedup.settings import DedupSettings
+    from tools.reuse_cases import write_cases
+
+    write_cases(tmp_path)
+    docs = str(tmp_path / "docs")
+    settings = DedupSettings()
+    failed: list = []
+    local = cluster_documents(
+        clean_and_fingerprint(read_documents([docs]), settings), settings, on_error=failed.append
+    )
+    assert [error.reason for error in failed] == ["no article text besides its site's template"] * 2
+    lost: list = []
+    run = dask_engine.dedup([docs], settings, on_error=lost.append, client_edges=0, probe_values=0)
+    assert [cluster_record(c) for c in run.clusters()] == [cluster_record(c) for c in local]
+    assert [str(error) for error in lost] == [str(error) for error in failed]

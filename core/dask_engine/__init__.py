@@ -3,10 +3,13 @@
 Stages, each a module, each calling the local stage functions for the work itself:
 
 1. ``prints``: read, clean and fingerprint on the workers; one Parquet file per read task (``sources``).
-2. ``candidates``: the local engine's candidate pairs, with shuffles on LSH bands (position order kept).
-3. ``groups``: candidate pairs verified by the local verification.
-4. ``components``: connected components of the verified pairs, on the client or on the cluster.
-5. ``groups``: each component clustered (no chaining) and given its canonicals by the local code.
+2. ``candidates``: the local engine's candidate pairs, with shuffles on LSH bands (position order kept);
+   ``probe``: the containment probe's pairs of a short text and a text that holds it.
+3. ``groups``: both kinds of pairs verified by the local verification (figures and dates included).
+4. ``templates``: site templates learned across all partitions, texts stripped and fingerprinted again,
+   the pairs they touch verified again (with ``--templates``, the default).
+5. ``components``: connected components of the verified pairs, on the client or on the cluster;
+   ``groups``: each component clustered (no chaining) and given its canonicals by the local code.
 6. ``output``: the clusters in the local order and numbering, streamed or written as files.
 
 docs/scale-out.md explains the design and works through 100 million documents.

@@ -12,19 +12,31 @@ DOCS_PER_PARTITION = 100_000
 ROUND_ROWS_PER_WORKER = 16_000_000
 # Edges of a graph the client labels itself: 16 bytes an edge, and as much again while labelling.
 CLIENT_EDGES = 20_000_000
+# Shingles of short texts the client gathers into the containment probe's table, which every worker then
+# holds: 4 bytes each and 8 for its owner, about 240 MB at most; beyond, the probe is done by shuffles.
+PROBE_VALUES = 20_000_000
 
 
 @dataclass(frozen=True)
 class Layout:
     """``partitions`` of every shuffle and join after stage 1; bands cut ``bands_per_round`` at a time;
-    graphs of up to ``client_edges`` labelled on the client."""
+    graphs of up to ``client_edges`` labelled on the client; up to ``probe_values`` shingles of short
+    texts probed from a table on every worker."""
 
     partitions: int
     bands_per_round: int
     client_edges: int = CLIENT_EDGES
+    probe_values: int = PROBE_VALUES
 
     @classmethod
-    def of(cls, documents: int, workers: int, bands: int, client_edges: int = CLIENT_EDGES) -> Layout:
+    def of(
+        cls,
+        documents: int,
+        workers: int,
+        bands: int,
+        client_edges: int = CLIENT_EDGES,
+        probe_values: int = PROBE_VALUES,
+    ) -> Layout:
         partitions = max(2 * workers, math.ceil(documents / DOCS_PER_PARTITION))
         per_round = min(bands, max(1, ROUND_ROWS_PER_WORKER * workers // max(1, documents)))
-        return cls(partitions, per_round, client_edges)
+        return cls(partitions, per_round, client_edges, probe_values)

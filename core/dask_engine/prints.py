@@ -2,11 +2,17 @@
 documents are written as one Parquet file of the work directory ("the prints").
 
 A row holds what the later stages and the output need: the document's fields,
-its clean text, its shingles (uint32 bytes) and its signature (uint32 bytes),
-and its place in the run, ``pos`` = task number << 32 | row. Later stages read
-only the columns they need, partition by partition, with the positions as a
-sorted index: partition ``k`` holds the positions ``k << 32`` to
-``(k + 1) << 32``, the local engine's input order.
+its clean text, its fingerprint (shingles, signature, figures and dates as
+uint32 bytes, the shingle unit), and its place in the run, ``pos`` = task
+number << 32 | row. Later stages read only the columns they need, partition by
+partition, with the positions as a sorted index: partition ``k`` holds the
+positions ``k << 32`` to ``(k + 1) << 32``, the local engine's input order.
+
+Site templates (:mod:`.templates`) change some texts after the fact: the new
+text and fingerprint of each such row go to a second file of the same number
+("the stripped", one per part, empty when nothing changed there), which
+:func:`prints_frame` lays over the first when it is given; a row stripped of
+all its text is left out.
 """
 
 from __future__ import annotations
@@ -24,16 +30,36 @@ from ..errors import DocumentError
 from ..fingerprint import Fingerprint
 from ..pipeline import clean_and_fingerprint
 from ..settings import DedupSettings
+from ..shingles import WORDS
 from .sources import ReadTask
 from .storage import Place
 
+_NO_SIGNATURE = np.empty(0, dtype=np.uint32)
 POSITION_BITS = 32  # rows of one task; the task's number above them
-DOC_FIELDS = ("id", "path", "kind", "title", "url", "date", "site", "language", "digest", "text")
+DOC_FIELDS = (
+    "id",
+    "path",
+    "kind",
+    "title",
+    "url",
+    "date",
+    "site",
+    "language",
+    "digest",
+    "template",
+    "text",
+)
+ARRAYS = ("shingles", "signature", "figures", "dates")  # of the Fingerprint, as uint32 bytes
+PRINT_FIELDS = (*ARRAYS, "unit")
 SCHEMA = pa.schema(
     [("pos", pa.int64())]
     + [(name, pa.large_string() if name == "text" else pa.string()) for name in DOC_FIELDS]
-    + [("shingles", pa.binary()), ("signature", pa.binary())]
+    + [(name, pa.binary()) for name in ARRAYS]
+    + [("unit", pa.string())]
 )
+# What a site's template changes: the text and its fingerprint (and whether any text is left).
+STRIPPED = ("text", *PRINT_FIELDS)
+STRIPPED_SCHEMA = pa.schema([SCHEMA.field(name) for name in ("pos", *STRIPPED)] + [("emptied", pa.bool_())])
 
 
 @dataclass(frozen=True)
@@ -62,23 +88,30 @@ def fingerprint_part(
 
 
 def prints_table(number: int, printed: Iterable[tuple[Document, Fingerprint]]) -> pa.Table:
-    columns: dict[str, list] = {name: [] for name in (*DOC_FIELDS, "shingles", "signature")}
+    columns: dict[str, list] = {name: [] for name in (*DOC_FIELDS, *PRINT_FIELDS)}
     for doc, print_ in printed:
         for name in DOC_FIELDS:
             columns[name].append(getattr(doc, name))
-        columns["shingles"].append(print_.shingles.astype(np.uint32, copy=False).tobytes())
-        columns["signature"].append(print_.signature.astype(np.uint32, copy=False).tobytes())
+        add_print(columns, print_)
     positions = (number << POSITION_BITS) + np.arange(len(columns["id"]), dtype=np.int64)
     return pa.table({"pos": positions, **columns}, schema=SCHEMA)
 
 
-def prints_frame(prints: Place, parts: int, columns: tuple[str, ...]):
-    """The prints as a Dask DataFrame of ``columns``, indexed by position, one partition per task."""
+def add_print(columns: dict[str, list], print_: Fingerprint) -> None:
+    """A fingerprint's values appended to the columns of a table."""
+    for name in ARRAYS:
+        columns[name].append(getattr(print_, name).astype(np.uint32, copy=False).tobytes())
+    columns["unit"].append(print_.unit)
+
+
+def prints_frame(prints: Place, parts: int, columns: tuple[str, ...], stripped: Place | None = None):
+    """The prints as a Dask DataFrame of ``columns``, indexed by position, one partition per task; with
+    ``stripped``, the rows as site templates left them (see the module)."""
     import dask.dataframe as dd
 
     meta = SCHEMA.empty_table().select(["pos", *columns]).to_pandas().set_index("pos")
     return dd.from_map(
-        partial(load_part, prints, columns=columns),
+        partial(load_part, prints, columns=columns, stripped=stripped),
         range(parts),
         meta=meta,
         divisions=part_divisions(parts),
@@ -86,9 +119,19 @@ def prints_frame(prints: Place, parts: int, columns: tuple[str, ...]):
     )
 
 
-def load_part(prints: Place, number: int, columns: tuple[str, ...]) -> pd.DataFrame:
-    table = prints.read_table(part_name(number), ["pos", *columns])
-    return table.to_pandas().set_index("pos")
+def load_part(
+    prints: Place, number: int, columns: tuple[str, ...], stripped: Place | None = None
+) -> pd.DataFrame:
+    frame = prints.read_table(part_name(number), ["pos", *columns]).to_pandas().set_index("pos")
+    if stripped is None:
+        return frame
+    changed = [name for name in columns if name in STRIPPED]
+    table = stripped.read_table(part_name(number), ["pos", *changed, "emptied"])
+    changes = table.to_pandas().set_index("pos")
+    if changed:
+        kept = changes[~changes["emptied"]]
+        frame.loc[kept.index, changed] = kept[changed]
+    return frame.drop(changes.index[changes["emptied"]])
 
 
 def part_divisions(parts: int) -> tuple[int, ...]:
@@ -111,12 +154,28 @@ def optional_values(column: pd.Series) -> list:
     return column.astype(object).where(column.notna(), None).tolist()
 
 
-def fingerprints_of(frame: pd.DataFrame, num_perm: int) -> list[Fingerprint]:
-    signatures = uint32_rows(frame["signature"], num_perm)
-    return [
-        Fingerprint(shingles=np.frombuffer(shingles, dtype=np.uint32), signature=signature)
-        for shingles, signature in zip(frame["shingles"].tolist(), signatures, strict=True)
+def fingerprints_of(frame: pd.DataFrame, num_perm: int | None = None, suffix: str = "") -> list[Fingerprint]:
+    """The Fingerprints of prints rows: columns ``shingles``, ``figures``, ``dates`` (with ``suffix``), and
+    ``signature`` and ``unit`` when ``num_perm`` is given (verification reads neither)."""
+    arrays = [
+        [_uint32(value) for value in frame[name + suffix].tolist()]
+        for name in ("shingles", "figures", "dates")
     ]
+    if num_perm is None:
+        signatures, units = [_NO_SIGNATURE] * len(frame), [WORDS.name] * len(frame)
+    else:
+        signatures, units = (
+            list(uint32_rows(frame["signature" + suffix], num_perm)),
+            frame["unit" + suffix].tolist(),
+        )
+    return [
+        Fingerprint(shingles, signature, unit, figures, dates)
+        for shingles, figures, dates, signature, unit in zip(*arrays, signatures, units, strict=True)
+    ]
+
+
+def _uint32(value: bytes) -> np.ndarray:
+    return np.frombuffer(value, dtype=np.uint32)
 
 
 def uint32_rows(values: pd.Series, width: int) -> np.ndarray:

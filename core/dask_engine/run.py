@@ -8,12 +8,15 @@ whose clusters are then streamed to the caller or written as files.
 from __future__ import annotations
 
 import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from typing import IO
 
 import dask
+import dask.dataframe as dd
+import numpy as np
 from distributed import as_completed, wait
 
 from ..document import Cluster
@@ -21,18 +24,27 @@ from ..errors import DocumentError
 from ..read import DEFAULT_MAX_BYTES
 from ..records import ClusterTally
 from ..settings import DedupSettings
+from ..templates import TemplateOnly
 from .candidates import candidate_pairs
 from .cluster import WorkerFigures, cluster_failures, start, worker_figures
 from .components import labels_frame
-from .groups import cluster_frame, verified_edge_frame
-from .layout import CLIENT_EDGES, Layout
+from .groups import VERIFIED, cluster_frame, lsh_pairs, verified_edge_frame
+from .layout import CLIENT_EDGES, PROBE_VALUES, Layout
 from .output import Records, empty_output, placed_clusters, stream_clusters, write_clusters
-from .prints import DOC_FIELDS, PartSummary, fingerprint_part, prints_frame
+from .prints import DOC_FIELDS, PRINT_FIELDS, PartSummary, fingerprint_part, part_of, prints_frame
+from .probe import probe_pairs
 from .sources import read_tasks
 from .storage import Place
+from .templates import CHANGED, EMPTIED, strip_part, stripped_edges, template_lines
 
 Progress = Callable[[str, int, int | None], None]  # stage, done, total (None: not known)
-ALL_COLUMNS = (*DOC_FIELDS, "shingles", "signature")
+ALL_COLUMNS = (*DOC_FIELDS, *PRINT_FIELDS)
+RELEASE_WAIT = 5  # seconds the scheduler is given to forget what was broadcast
+
+
+def _held(keys: list, dask_scheduler=None) -> bool:
+    """(On the scheduler.) Whether it still holds any of ``keys``."""
+    return any(key in dask_scheduler.tasks for key in keys)
 
 
 def _raise(error: DocumentError) -> None:
@@ -52,6 +64,7 @@ class DaskEngine:
         self.workers, self.scheduler, self.work_dir = workers, scheduler, work_dir
         self.client = None
         self._stack = ExitStack()
+        self._broadcasts: list = []
 
     def __enter__(self) -> DaskEngine:
         try:
@@ -68,6 +81,7 @@ class DaskEngine:
                 self._stack.callback(Place(root).remove)
             self.work.make()
             self._baseline = worker_figures(self.client)
+            self._stack.callback(self._release)  # first thing at the end: the cluster still holds them
         except BaseException:
             self._stack.close()
             raise
@@ -97,6 +111,25 @@ class DaskEngine:
         wait(frame)
         return frame
 
+    def broadcast(self, value):
+        """``value`` on every worker, as a future that tasks take as an argument."""
+        [future] = self.client.scatter(
+            [value], broadcast=True, hash=False
+        )  # a dict would be scattered by item
+        self._broadcasts.append(future)
+        return future
+
+    def _release(self) -> None:
+        """Let go of what was broadcast (held until the end: a lost result that needs it can be computed
+        again), and wait until the scheduler has: a worker that leaves first would log it as lost."""
+        keys = [future.key for future in self._broadcasts]
+        for future in self._broadcasts:
+            future.release()
+        self._broadcasts.clear()
+        deadline = time.monotonic() + RELEASE_WAIT
+        while keys and time.monotonic() < deadline and self.client.run_on_scheduler(_held, keys=keys):
+            time.sleep(0.05)
+
     def dedup(
         self,
         inputs: Iterable[str],
@@ -111,9 +144,11 @@ class DaskEngine:
         on_error: Callable[[DocumentError], None] = _raise,
         progress: Progress = _no_progress,
         client_edges: int = CLIENT_EDGES,
+        probe_values: int = PROBE_VALUES,
     ) -> DaskRun:
         """Stages 1 to 5: read, clean and fingerprint on the workers, then candidates, verification,
-        components and clusters; documents that fail go to ``on_error`` in input order."""
+        site templates, components and clusters; documents that fail go to ``on_error`` in input order
+        (pages that were all template last, as the local engine finds them)."""
         with cluster_failures(self.work.location):
             tasks = read_tasks(
                 inputs,
@@ -132,7 +167,10 @@ class DaskEngine:
                     on_error(failure)
             run = DaskRun(self, settings, summaries)
             if run.documents:
-                run.cluster(client_edges, progress)
+                layout = Layout.of(
+                    run.documents, self.worker_count(), settings.bands, client_edges, probe_values
+                )
+                run.cluster(layout, on_error, progress)
             return run
 
     def _fingerprint(self, tasks, settings, timeout, progress: Progress) -> list[PartSummary]:
@@ -157,27 +195,63 @@ class DaskRun:
         self.documents = sum(self.counts)
         self._members = self._placed = self._clusters = None
 
-    def cluster(self, client_edges: int, progress: Progress) -> None:
-        """Stages 2 to 5 (see the package); their results stay on the cluster."""
+    def cluster(self, layout: Layout, on_error: Callable[[DocumentError], None], progress: Progress) -> None:
+        """Stages 2 to 5 (see the package); their results stay on the cluster. Pages left with no text by
+        their site's template go to ``on_error``."""
         engine, settings, files = self.engine, self.settings, len(self.counts)
-        layout = Layout.of(self.documents, engine.worker_count(), settings.bands, client_edges)
         prints = engine.work / "prints"
         progress("candidates", 0, None)
         signatures = prints_frame(prints, files, ("id", "signature")).reset_index()
         candidates = engine.persist(candidate_pairs(signatures, settings, engine.persist, layout))
+        progress("containment probe", 0, None)
+        offsets = np.concatenate(([0], np.cumsum(self.counts, dtype=np.int64)[:-1]))
+        texts = prints_frame(prints, files, ("shingles",))
+        probed = probe_pairs(texts, offsets, settings, engine.persist, engine.broadcast, layout)
         progress("verification", 0, None)
-        shingles = prints_frame(prints, files, ("shingles",)).reset_index()
-        edges = engine.persist(verified_edge_frame(candidates, shingles, settings, layout.partitions))
+        verifiable = prints_frame(prints, files, VERIFIED).reset_index()
+        pairs = dd.concat([lsh_pairs(candidates), probed], ignore_index=True)
+        edges = engine.persist(verified_edge_frame(pairs, verifiable, settings, layout.partitions))
+        stripped = None
+        if settings.templates:
+            progress("site templates", 0, None)
+            stripped, edges = self._templates(edges, layout, on_error)
         progress("components", 0, None)
-        pairs = edges.rename(columns={"q": "a", "p": "b"})
-        labels = engine.persist(labels_frame(pairs, engine.persist, layout))
-        everything = prints_frame(prints, files, ALL_COLUMNS)
+        labels = engine.persist(labels_frame(edges[["a", "b"]], engine.persist, layout))
+        everything = prints_frame(prints, files, ALL_COLUMNS, stripped)
         self._members = engine.persist(labels.set_index("pos", divisions=everything.divisions))
         progress("clusters", 0, None)
         clusters = cluster_frame(everything, edges, labels, self._members, settings, layout.partitions)
         clusters = engine.persist(clusters)
         self._placed = engine.persist(clusters.set_index("first", divisions=everything.divisions))
         self._clusters = placed_clusters(everything, self._members, self._placed, settings)
+
+    def _templates(self, edges, layout: Layout, on_error: Callable[[DocumentError], None]):
+        """Site templates learned and stripped (see :mod:`.templates`): where the stripped prints are (None:
+        nothing changed), and the verified pairs after stripping."""
+        engine, settings, files = self.engine, self.settings, len(self.counts)
+        prints = engine.work / "prints"
+        pages = prints_frame(prints, files, ("template", "text"))
+        lines = template_lines(pages, engine.broadcast, layout.partitions)
+        if not lines:
+            return None, edges
+        stripped = engine.work / "stripped"
+        stripped.make()
+        docs = prints_frame(prints, files, ("id", "template", "text"))
+        changed = engine.persist(
+            docs.map_partitions(
+                strip_part, engine.broadcast(lines), settings, stripped, meta=CHANGED, enforce_metadata=False
+            )
+        )
+        emptied = changed[changed["mark"] == EMPTIED][["pos", "id"]].compute().sort_values("pos")
+        for doc_id in emptied["id"].tolist():
+            on_error(TemplateOnly.of(doc_id))
+        lost = np.bincount(part_of(emptied["pos"].to_numpy()), minlength=files)
+        self.counts = [count - int(n) for count, n in zip(self.counts, lost, strict=True)]
+        if not len(changed):
+            return stripped, edges
+        verifiable = prints_frame(prints, files, VERIFIED, stripped).reset_index()
+        edges = stripped_edges(edges, changed, verifiable, settings, layout.partitions)
+        return stripped, engine.persist(edges)
 
     def clusters(self, in_flight: int | None = None) -> Iterator[Cluster]:
         """Every cluster, numbered from 1, in the local engine's order."""
