@@ -328,11 +328,10 @@ class Messages:
         self.console.print(f"newsdedup: {text}", markup=False, soft_wrap=True, style="red")
 
     @contextmanager
-    def stages(self):
-        """Yield a callback ``(stage, done, total)`` showing one line per stage of a run (only on a
-        terminal, never when quiet); ``total`` None is a stage without steps to count."""
+    def _live(self):
+        """A live display of progress on stderr, or None (not a terminal, or quiet)."""
         if self.quiet or not self.console.is_terminal:
-            yield lambda stage, done, total: None
+            yield None
             return
         from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -343,6 +342,16 @@ class Messages:
             TimeElapsedColumn(),
         )
         with Progress(*columns, console=self.console, transient=True) as bar:
+            yield bar
+
+    @contextmanager
+    def stages(self):
+        """Yield a callback ``(stage, done, total)`` showing one line per stage of a run (only on a
+        terminal, never when quiet); ``total`` None is a stage without steps to count."""
+        with self._live() as bar:
+            if bar is None:
+                yield lambda stage, done, total: None
+                return
             shown: dict[str, int] = {}
 
             def show(stage: str, done: int, total: int | None) -> None:
@@ -357,17 +366,9 @@ class Messages:
     @contextmanager
     def progress(self, description: str):
         """Yield a callback that advances a live counter (only on a terminal, never when quiet)."""
-        if self.quiet or not self.console.is_terminal:
-            yield lambda: None
-            return
-        from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-        columns = (
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-        )
-        with Progress(*columns, console=self.console, transient=True) as bar:
+        with self._live() as bar:
+            if bar is None:
+                yield lambda: None
+                return
             task = bar.add_task(description, total=None)
             yield lambda: bar.advance(task)
