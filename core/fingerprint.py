@@ -18,6 +18,7 @@ from itertools import islice
 
 import numpy as np
 
+from . import native
 from .document import Document
 from .settings import SEED, DedupSettings
 from .shingles import WORDS, fmix32, text_shingles
@@ -50,6 +51,8 @@ def permutations(num_perm: int, seed: int = SEED) -> tuple[np.ndarray, np.ndarra
 
 def signature(shingles: np.ndarray, num_perm: int, seed: int = SEED) -> np.ndarray:
     """MinHash signature of a set of 32-bit shingle hashes (all-ones for an empty set)."""
+    if native.speedups is not None:
+        return signatures([shingles], num_perm, seed)[0]
     if len(shingles) == 0:
         return np.full(num_perm, _EMPTY_SIGNATURE_VALUE, dtype=np.uint32)
     a, b = permutations(num_perm, seed)
@@ -63,9 +66,15 @@ def signatures(shingle_sets: Sequence[np.ndarray], num_perm: int, seed: int = SE
     The sets are hashed in blocks of about ``_SIGNATURE_BLOCK_VALUES`` values:
     one (permutations x values) matrix per block, and ``np.minimum.reduceat``
     takes each set's minimum per permutation along the rows (along the columns
-    of the transposed layout, numpy's reduceat is an order of magnitude slower).
+    of the transposed layout, numpy's reduceat is an order of magnitude slower). The compiled twin
+    takes the sets one by one.
     """
     a, b = permutations(num_perm, seed)
+    if native.speedups is not None:
+        out = np.empty((len(shingle_sets), num_perm), dtype=np.uint32)
+        contiguous = [np.ascontiguousarray(shingles, dtype=np.uint32) for shingles in shingle_sets]
+        native.speedups.minhash_signatures(contiguous, a, b, out)
+        return out
     out = np.full((len(shingle_sets), num_perm), _EMPTY_SIGNATURE_VALUE, dtype=np.uint32)
     block: list[int] = []
     block_values = 0
