@@ -503,6 +503,70 @@ done:
     return result;
 }
 
+static float half_to_float[65536]; /* every IEEE 754 half-precision value, exactly as float */
+
+static void make_half_table(void)
+{
+    for (uint32_t bits = 0; bits < 65536; bits++) {
+        uint32_t sign = (bits & 0x8000u) << 16, exponent = (bits >> 10) & 0x1F, mantissa = bits & 0x3FF;
+        uint32_t out;
+        if (exponent == 0x1F) { /* infinity, NaN */
+            out = sign | 0x7F800000u | (mantissa << 13);
+        } else if (exponent != 0) { /* normal */
+            out = sign | ((exponent + 112) << 23) | (mantissa << 13);
+        } else if (mantissa == 0) { /* zero */
+            out = sign;
+        } else { /* subnormal: normalise it */
+            int shift = 0;
+            while (!(mantissa & 0x400)) {
+                mantissa <<= 1;
+                shift++;
+            }
+            out = sign | ((uint32_t)(113 - shift) << 23) | ((mantissa & 0x3FF) << 13);
+        }
+        memcpy(&half_to_float[bits], &out, sizeof(out));
+    }
+}
+
+PyDoc_STRVAR(half_rows_doc,
+             "half_rows(matrix, columns, rows, out) -> None\n\n"
+             "matrix[rows].astype(float32) of a C-contiguous float16 matrix with `columns` columns, into the\n"
+             "float32 buffer `out` (len(rows) x columns); rows: intp buffer. Exact: every half is a float.");
+
+static PyObject *half_rows(PyObject *self, PyObject *args)
+{
+    Py_buffer matrix, rows, out;
+    Py_ssize_t columns;
+    if (!PyArg_ParseTuple(args, "y*ny*w*:half_rows", &matrix, &columns, &rows, &out))
+        return NULL;
+    PyObject *result = NULL;
+    const uint16_t *halves = matrix.buf;
+    const Py_ssize_t *chosen = rows.buf;
+    float *floats = out.buf;
+    Py_ssize_t count = rows.len / (Py_ssize_t)sizeof(Py_ssize_t);
+    Py_ssize_t height = columns > 0 ? matrix.len / 2 / columns : 0;
+    if (columns < 1 || out.len != count * columns * (Py_ssize_t)sizeof(float)) {
+        PyErr_SetString(PyExc_ValueError, "out does not fit the rows");
+        goto done;
+    }
+    for (Py_ssize_t r = 0; r < count; r++) {
+        if (chosen[r] < 0 || chosen[r] >= height) {
+            PyErr_SetString(PyExc_IndexError, "row out of range");
+            goto done;
+        }
+        const uint16_t *source = halves + chosen[r] * columns;
+        float *target = floats + r * columns;
+        for (Py_ssize_t c = 0; c < columns; c++)
+            target[c] = half_to_float[source[c]];
+    }
+    result = Py_NewRef(Py_None);
+done:
+    PyBuffer_Release(&matrix);
+    PyBuffer_Release(&rows);
+    PyBuffer_Release(&out);
+    return result;
+}
+
 /* ------------------------------------------------------------------ module */
 
 static PyMethodDef methods[] = {
@@ -513,6 +577,7 @@ static PyMethodDef methods[] = {
     {"shared_count", shared_count, METH_VARARGS, shared_count_doc},
     {"stopword_hits", stopword_hits, METH_VARARGS, stopword_hits_doc},
     {"langid_visits", langid_visits, METH_VARARGS, langid_visits_doc},
+    {"half_rows", half_rows, METH_VARARGS, half_rows_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -524,5 +589,6 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC PyInit__speedups(void)
 {
     make_crc_table();
+    make_half_table();
     return PyModule_Create(&module);
 }

@@ -270,3 +270,14 @@ def test_the_environment_variable_selects_pure_python():
         if pure is not None:
             assert result.stdout.strip() == pure
     assert Path(native.__file__).name == "native.py"
+
+
+def test_half_rows_is_numpys_cast_of_every_half():
+    compiled = _compiled_module()
+    matrix = np.arange(65536, dtype=np.uint16).view(np.float16).reshape(4096, 16)
+    rows = np.arange(4096, dtype=np.intp)[::-3].copy()
+    out = np.empty((len(rows), 16), dtype=np.float32)
+    compiled.half_rows(matrix, 16, rows, out)
+    assert np.array_equal(out.view(np.uint32), matrix[rows].astype(np.float32).view(np.uint32))
+    with pytest.raises(IndexError):
+        compiled.half_rows(matrix, 16, np.array([4096], dtype=np.intp), np.empty((1, 16), dtype=np.float32))

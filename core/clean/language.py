@@ -1,9 +1,10 @@
 """Language of a document (py3langid) and its stopword list (jusText's lists).
 
 py3langid walks a sample's bytes through its model's automaton in a Python
-loop, which is most of its time; with the compiled twin of that walk
-(:mod:`newsdedup.native`), the model scores the same counts with the same numpy
-calls, so the answer is py3langid's to the last bit.
+loop, and reads its float16 model rows through numpy's slow half-precision
+cast; with the compiled twins of the walk and of the cast
+(:mod:`newsdedup.native`), the same float32 numbers meet in the same numpy
+product, so the answer is py3langid's to the last bit.
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ def classify(sample: str) -> tuple[str, float]:
     """``py3langid.classify``: the language code and its score."""
     import py3langid  # loads its model on first use; imported here to keep start-up fast
 
-    model = _compiled_model()
+    model = _compiled_model() if native.speedups is not None else None
     if model is None:
         return py3langid.classify(sample)
     return model.classify(sample)
@@ -150,13 +151,22 @@ class _CompiledModel:
             scores = np.full(len(identifier.nb_classes), _RAW_FLOOR, dtype=np.float32)
         else:
             counts = np.frombuffer(counts, dtype=np.float32)
-            features = np.frombuffer(features, dtype=np.intp)
-            scores = np.log1p(counts) @ identifier.nb_ptc[features] + identifier.nb_pc
+            scores = np.log1p(counts) @ self.model_rows(np.frombuffer(features, dtype=np.intp))
+            scores += identifier.nb_pc
         for first, alias in identifier._alias_pairs:
             scores[first] = max(scores[first], scores[alias])
             scores[alias] = _RAW_FLOOR
         best = int(scores.argmax())
         return identifier.nb_classes[best], float(scores[best])
+
+    def model_rows(self, features: np.ndarray) -> np.ndarray:
+        """``nb_ptc[features]`` as float32, as numpy's product casts it."""
+        table = self.identifier.nb_ptc
+        if table.dtype != np.float16 or not table.flags.c_contiguous:
+            return table[features]
+        rows = np.empty((len(features), table.shape[1]), dtype=np.float32)
+        native.speedups.half_rows(table, table.shape[1], features, rows)
+        return rows
 
 
 _RAW_FLOOR = float(np.finfo(np.float32).min)  # py3langid's score of a sample without features
@@ -164,9 +174,7 @@ _RAW_FLOOR = float(np.finfo(np.float32).min)  # py3langid's score of a sample wi
 
 @cache
 def _compiled_model() -> _CompiledModel | None:
-    """The compiled walk over py3langid's default model, when both are there and of the known shape."""
-    if native.speedups is None:
-        return None
+    """The compiled walk over py3langid's default model, when the model has the known shape."""
     from py3langid import langid
 
     identifier = langid._get_identifier()
