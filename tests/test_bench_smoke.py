@@ -84,6 +84,12 @@ def test_bench_runs_and_reports_every_figure(tmp_path, monkeypatch, capsys):
         "70",
         "--peers-n",
         "20",
+        "--speed-n",
+        "60",
+        "--crawl-n",
+        "60",
+        "--parts",
+        "text,speed,html,command,crawl,peers,startup,index",
         "--startup-runs",
         "1",
     ]
@@ -118,7 +124,15 @@ def test_bench_runs_and_reports_every_figure(tmp_path, monkeypatch, capsys):
     index = results["index"]
     assert index["backend"] == "sqlite" and index["documents"] == 2000
     assert index["shingle_set_entropy_bytes"] < index["bytes_per_document"]
+    assert results["speed"]["same_output"] and results["speed"]["documents"] == 60
+    assert set(results["speed"]["systems"]) == {
+        "newsdedup, default workers",
+        "newsdedup, one process (-j 1)",
+        "text-dedup news setting on datasketch",
+    }
     headings = (
+        "Targets (issue 15)",
+        "Text path on realistic pages",
         "Text path",
         "HTML path",
         "Installed command",
