@@ -43,7 +43,8 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]' || echo "bench extra not installed: rensa rows will be skipped"
 	touch $(BENCH_STAMP)
 
-# Speed figures on synthetic corpora (~8 minutes); BENCH_ARGS=--quick for a tiny run, see
+# Speed figures on the shared speed corpus and zyte pages, peers side by side (under 10 minutes;
+# generated corpora without ../shared); BENCH_ARGS=--quick for a tiny run, see
 # `python -m tools.bench --help` for sizes and parts.
 bench: install $(BENCH_STAMP)
 	$(BIN)/python -m tools.bench $(BENCH_ARGS)

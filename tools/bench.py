@@ -691,6 +691,8 @@ def print_report(results: dict) -> None:
             f"shingle set alone cannot take less than {i['shingle_set_entropy_bytes']:,.0f}"
         )
     print_targets(targets(results))
+    if "seconds" in results:
+        print(f"\nthe bench took {results['seconds'] / 60:.1f} minutes")
 
 
 # ---------------------------------------------------------------- command line
@@ -749,6 +751,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
     sizes = text_sizes(args.sizes)
     json_path = Path(args.json)
+    started = time.perf_counter()
     results: dict = {
         "machine": machine(),
         "options": {
@@ -782,6 +785,7 @@ def main(argv: list[str] | None = None) -> int:
         from tools.store_size import measure
 
         results["index"] = measure()
+    results["seconds"] = time.perf_counter() - started
     print_report(results)
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps(results, indent=1), encoding="utf-8")
