@@ -18,6 +18,8 @@ import re
 import sys
 from pathlib import Path
 
+from tools.evaluate import connected_components
+
 NUM_PERM = 256
 THRESHOLD = 0.45
 _WORD = re.compile(r"\w+")
@@ -66,21 +68,6 @@ def rensa_candidates(shingle_sets: list[list[str]]) -> list[tuple[int, int]]:
 ENGINES = {"datasketch": datasketch_candidates, "rensa": rensa_candidates}
 
 
-def components(count: int, edges: list[tuple[int, int]]) -> list[int]:
-    """Each document's component number (union-find over the linked pairs)."""
-    parent = list(range(count))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in edges:
-        parent[find(a)] = find(b)
-    return [find(i) for i in range(count)]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("engine", choices=sorted(ENGINES))
@@ -88,8 +75,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     paths = sorted(p for p in Path(args.directory).rglob("*") if p.is_file())
     shingle_sets = [bigrams(p.read_text(encoding="utf-8", errors="replace")) for p in paths]
-    labels = components(len(paths), ENGINES[args.engine](shingle_sets))
-    sys.stdout.writelines(f"{p.name}\t{label}\n" for p, label in zip(paths, labels, strict=True))
+    groups = connected_components(len(paths), ENGINES[args.engine](shingle_sets))
+    sys.stdout.writelines(
+        f"{paths[i].name}\t{number}\n" for number, group in enumerate(groups) for i in group
+    )
     return 0
 
 
