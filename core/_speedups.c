@@ -17,9 +17,27 @@
 
 /* ------------------------------------------------------------------ character classes */
 
-static inline int is_word(Py_UCS4 ch) { return Py_UNICODE_ISALNUM(ch) || ch == '_'; }
+/* The two classes below for the ASCII range, filled at import from the same predicates: most
+ * characters of news text are ASCII, and a table lookup is several times cheaper. */
+static unsigned char ascii_word[128], ascii_letter[128];
 
-static inline int is_letter(Py_UCS4 ch) { return Py_UNICODE_ISALNUM(ch) && !Py_UNICODE_ISDECIMAL(ch); }
+static inline int is_word(Py_UCS4 ch)
+{
+    return ch < 128 ? ascii_word[ch] : Py_UNICODE_ISALNUM(ch) || ch == '_';
+}
+
+static inline int is_letter(Py_UCS4 ch)
+{
+    return ch < 128 ? ascii_letter[ch] : Py_UNICODE_ISALNUM(ch) && !Py_UNICODE_ISDECIMAL(ch);
+}
+
+static void make_ascii_tables(void)
+{
+    for (Py_UCS4 ch = 0; ch < 128; ch++) {
+        ascii_word[ch] = Py_UNICODE_ISALNUM(ch) || ch == '_';
+        ascii_letter[ch] = Py_UNICODE_ISALNUM(ch) && !Py_UNICODE_ISDECIMAL(ch);
+    }
+}
 
 /* shingles.py: _IDEOGRAPHS and _UNSPACED_LETTERS */
 static inline int is_ideograph(Py_UCS4 ch)
@@ -260,8 +278,10 @@ static PyObject *script_counts(PyObject *self, PyObject *args)
     for (Py_ssize_t i = 0; i < length; i++) {
         Py_UCS4 ch = PyUnicode_READ(kind, data, i);
         letters += is_letter(ch);
-        ideographs += is_ideograph(ch);
-        unspaced += is_unspaced_letter(ch);
+        if (ch >= 128) {
+            ideographs += is_ideograph(ch);
+            unspaced += is_unspaced_letter(ch);
+        }
     }
     return Py_BuildValue("nnn", letters, ideographs, unspaced);
 }
@@ -590,5 +610,6 @@ PyMODINIT_FUNC PyInit__speedups(void)
 {
     make_crc_table();
     make_half_table();
+    make_ascii_tables();
     return PyModule_Create(&module);
 }
