@@ -10,7 +10,7 @@ BENCH_ARGS ?=
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml core/_speedups.c
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 
 demo: install
 	$(BIN)/newsdedup dedup sample_docs/
+	@echo "newsdedup is installed in $(BIN)/newsdedup: 'source $(BIN)/activate' puts it on PATH" >&2
 
 # The suite runs twice: with the compiled twins (core/_speedups.c) and on the pure-Python path
 # they fall back to; the second pass leaves out the bench tooling, which ran in the first.

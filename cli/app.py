@@ -18,11 +18,12 @@ from dataclasses import replace
 from typing import Annotated
 
 import typer
-from typer.core import TyperGroup
 
 from ..errors import DocumentError, NewsdedupError, NotAnArticle, StoreError, UsageError
-from ..read import DEFAULT_MAX_BYTES
+from ..templates import TemplateOnly
+from .commands import PlainCommand, PlainGroup
 from .options import (
+    DEFAULT_MAX_SIZE,
     DEFAULT_TIMEOUT,
     Bands,
     CanonicalOpt,
@@ -43,11 +44,13 @@ from .options import (
     Quiet,
     Shape,
     ShingleSize,
+    Templates,
     Threshold,
     Timeout,
     worker_count,
 )
 from .output import ClusterView, Messages, OutputOptions, closed_stdout_ends_quietly
+from .values import choice
 
 EXIT_OK = 0
 EXIT_DUPLICATES = 1
@@ -71,13 +74,15 @@ def exit_for(error: BaseException) -> typer.Exit:
     """Report ``error`` in one line on stderr; the exit that says what kind it was."""
     for kind, code, prefix in EXIT_CODES:
         if isinstance(error, kind):
-            text = f"{error.filename}: {error.strerror}" if isinstance(error, OSError) else str(error)
+            text = str(error)
+            if isinstance(error, OSError):  # "FILE: reason", or the reason alone ("None: ..." is no message)
+                text = f"{error.filename}: {error.strerror}" if error.filename else error.strerror or text
             Messages().error(prefix + " ".join(text.split()))
             return typer.Exit(code)
     raise error
 
 
-class NewsdedupGroup(TyperGroup):
+class NewsdedupGroup(PlainGroup):
     """The command group: ``newsdedup PATH...`` means ``newsdedup dedup PATH...``, and library
     errors end the command with one line and an exit code (:data:`EXIT_CODES`)."""
 
@@ -150,6 +155,8 @@ class Run:
         if isinstance(error, NotAnArticle):
             self.skipped += 1
             return
+        if isinstance(error, TemplateOnly):  # counted as cleaned when it was
+            self.cleaned -= 1
         self.failed += 1
         seen = self._by_reason[error.reason] = self._by_reason.get(error.reason, 0) + 1
         if seen <= FAILURES_SHOWN:
@@ -219,14 +226,14 @@ def _cleaned(run: Run, raw, jobs: int, timeout: float, settings=None) -> Iterato
     return run.count(clean_and_fingerprint(raw, settings, jobs=jobs, timeout=timeout, on_error=run.on_error))
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 def clean(
     paths: Paths = None,
     fmt: FormatOpt = None,
     input_format: InputFormatOpt = InputFormat.paths,
     field: Fields = None,
     null: Null = False,
-    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    max_bytes: MaxBytes = DEFAULT_MAX_SIZE,
     jobs: Jobs = 0,
     timeout: Timeout = DEFAULT_TIMEOUT,
     errors: ErrorsFile = None,
@@ -257,7 +264,7 @@ def _given_settings(**values) -> dict:
     return {name: getattr(value, "value", value) for name, value in values.items() if value is not None}
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 def dedup(
     paths: Paths = None,
     fmt: FormatOpt = None,
@@ -265,6 +272,8 @@ def dedup(
         Shape,
         typer.Option(
             envvar="NEWSDEDUP_BY",
+            parser=choice(Shape),
+            metavar="SHAPE",
             help="cluster: one record per cluster; doc: one record per document with its cluster.",
         ),
     ] = Shape.cluster,
@@ -276,6 +285,14 @@ def dedup(
     ] = False,
     dupes_only: Annotated[
         bool, typer.Option("--dupes-only", help="Only clusters with more than one document.")
+    ] = False,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="Table and text formats: every cluster with its members and canonical text, instead of one "
+            "line per cluster with copies (the other formats always carry everything).",
+        ),
     ] = False,
     db: Db = None,
     only_new: Annotated[
@@ -294,10 +311,11 @@ def dedup(
     bands: Bands = None,
     min_shared: MinShared = None,
     canonical: CanonicalOpt = None,
+    templates: Templates = None,
     input_format: InputFormatOpt = InputFormat.paths,
     field: Fields = None,
     null: Null = False,
-    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    max_bytes: MaxBytes = DEFAULT_MAX_SIZE,
     jobs: Jobs = 0,
     timeout: Timeout = DEFAULT_TIMEOUT,
     errors: ErrorsFile = None,
@@ -306,12 +324,9 @@ def dedup(
 ) -> None:
     """Cluster near-duplicate articles and print each cluster with its canonical text.
 
-    --by cluster (default): one JSON record per cluster, singletons included: cluster, size, canonical
-    (id, path, title, text, url, date, language) and members (id, path, title, similarity to the
-    canonical). --by doc: one record per document: id, path, title, url, date, language, cluster, size,
-    canonical (true/false), canonical_id, similarity, status. Status is "new" without --db; with
-    --db it is "new" (a story no earlier run indexed), "duplicate" (a copy of one) or "seen" (a
-    document indexed by an earlier run).
+    --by cluster (default): one record per cluster, singletons included: cluster, size (with --db also indexed_size), canonical (id, path, title, text, url, date, language) and members (id, path, title, similarity to the canonical, status). --by doc: one record per document: id, path, title, url, date, language, cluster, size, canonical (true/false), canonical_id, similarity, status, too_short. --unique: one record per cluster, its canonical document as clean writes it (with its text) plus cluster, size and members (as in --by cluster).
+
+    Status is "new" without --db; with --db it is "new" (a story no earlier run indexed), "duplicate" (a copy of one) or "seen" (a document indexed by an earlier run). docs/records.md shows every record with an example.
     """
     from ..settings import DedupSettings
 
@@ -322,6 +337,7 @@ def dedup(
         bands=bands,
         min_shared=min_shared,
         canonical=canonical,
+        templates=templates,
     )
     if only_new and db is None:
         raise UsageError("--only-new needs --db: new means not seen by an earlier run of that index")
@@ -332,9 +348,11 @@ def dedup(
         from ..pipeline import cluster_documents
 
         settings = DedupSettings(**given)
-        clusters = cluster_documents(_cleaned(run, raw, jobs, timeout, settings), settings)
+        clusters = cluster_documents(
+            _cleaned(run, raw, jobs, timeout, settings), settings, on_error=run.on_error
+        )
     else:
-        clusters = _cluster_with_index(run, raw, db, given, jobs, timeout)
+        clusters, settings = _cluster_with_index(run, raw, db, given, jobs, timeout)
     figures = _figures(clusters)
     duplicates = sum(c.duplicates for c in clusters)
     if dupes_only:
@@ -342,7 +360,7 @@ def dedup(
     if only_new:
         clusters = _only_new(clusters)
     with closed_stdout_ends_quietly():
-        options.writer().clusters(clusters, ClusterView(by.value, unique), sys.stdout)
+        options.writer().clusters(clusters, ClusterView(by.value, unique, full, settings), sys.stdout)
     raise run.finish(figures, duplicates > 0, check)
 
 
@@ -362,7 +380,8 @@ def _figures(clusters) -> tuple[str, ...]:
 
 
 def _cluster_with_index(run: Run, raw, db: str, given: dict, jobs: int, timeout: float):
-    """Cluster against the index at ``db`` with its settings (``given`` ones must agree with them)."""
+    """Cluster against the index at ``db`` with its settings (``given`` ones must agree with them); the
+    clusters and those settings."""
     from ..indexed import IndexedRun
     from ..pipeline import cluster_documents
 
@@ -370,9 +389,9 @@ def _cluster_with_index(run: Run, raw, db: str, given: dict, jobs: int, timeout:
         indexed = IndexedRun(store, store.settings)
         # clean everything first: the index is locked only while clustering
         printed = list(_cleaned(run, indexed.unseen(raw), jobs, timeout, store.settings))
-        clusters = cluster_documents(printed, store.settings, indexed)
+        clusters = cluster_documents(printed, store.settings, indexed, on_error=run.on_error)
         run.seen = len(indexed.seen)
-        return clusters
+        return clusters, store.settings
 
 
 @contextmanager
@@ -409,24 +428,26 @@ def _only_new(clusters):
     return kept
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 def explain(
     first: Annotated[
-        str, typer.Argument(help="A document (a file path, or - for stdin).", show_default=False)
+        str,
+        typer.Argument(metavar="FIRST", help="A document (a file path, or - for stdin).", show_default=False),
     ],
-    second: Annotated[str, typer.Argument(help="The document to compare it with.", show_default=False)],
+    second: Annotated[
+        str, typer.Argument(metavar="SECOND", help="The document to compare it with.", show_default=False)
+    ],
     fmt: FormatOpt = None,
     threshold: Threshold = None,
     shingle_size: ShingleSize = None,
     min_shared: MinShared = None,
-    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    max_bytes: MaxBytes = DEFAULT_MAX_SIZE,
     quiet: Quiet = False,
     no_color: NoColor = False,
 ) -> None:
     """Show why two documents are or are not copies.
 
-    The verification figures, and the passages of FIRST that SECOND also carries (highlighted on a
-    terminal; one JSON object with --format json/jsonl or in a pipe).
+    The verification figures, and the passages of FIRST that SECOND also carries (highlighted on a terminal; one JSON object with --format json/jsonl or in a pipe).
     """
     from ..explain import explain as explain_pair
     from ..settings import DedupSettings
@@ -445,12 +466,14 @@ def explain(
     raise typer.Exit(EXIT_OK)
 
 
-index_app = typer.Typer(no_args_is_help=True, help="Look after a persistent index (the --db of dedup).")
+index_app = typer.Typer(
+    cls=PlainGroup, no_args_is_help=True, help="Look after a persistent index (the --db of dedup)."
+)
 app.add_typer(index_app, name="index")
 DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
-@index_app.command("stats")
+@index_app.command("stats", cls=PlainCommand)
 def index_stats(db: DbArgument, fmt: FormatOpt = None) -> None:
     """Print the index's size: documents, clusters, largest cluster, bytes, first and last run."""
     options = OutputOptions.resolve(fmt, False, False)
@@ -458,13 +481,15 @@ def index_stats(db: DbArgument, fmt: FormatOpt = None) -> None:
         options.writer().records([store.stats()], sys.stdout)
 
 
-@index_app.command("prune")
+@index_app.command("prune", cls=PlainCommand)
 def index_prune(
     db: DbArgument,
     older_than: Annotated[
         str,
         typer.Option(
-            "--older-than", help="Age of the documents to remove: a number and s, m, h, d or w (30d)."
+            "--older-than",
+            metavar="AGE",
+            help="Age of the documents to remove: a number and s, m, h, d or w (30d).",
         ),
     ],
     quiet: Quiet = False,
@@ -476,7 +501,7 @@ def index_prune(
     Messages(quiet).info(f"{removed} documents removed")
 
 
-@index_app.command("export")
+@index_app.command("export", cls=PlainCommand)
 def index_export(db: DbArgument, fmt: FormatOpt = None) -> None:
     """Print every indexed document: id, path, url, title, date, language, first_seen, cluster."""
     options = OutputOptions.resolve(fmt, False, False)

@@ -15,12 +15,14 @@ from typing import Annotated
 import typer
 
 from ..canonical import RULES as CANONICAL_RULES
-from ..read import INPUT_FORMATS
+from ..read import DEFAULT_MAX_BYTES, INPUT_FORMATS
 from ..settings import DedupSettings
 from .output import WRITERS
+from .values import SIZE_HELP, byte_size, choice, format_size, number, whole_number
 
 DEFAULTS = DedupSettings()
 DEFAULT_TIMEOUT = 60.0
+DEFAULT_MAX_SIZE = format_size(DEFAULT_MAX_BYTES)  # as the help shows it; the parser makes it bytes
 
 Format = Enum("Format", {name: name for name in WRITERS}, type=str)
 InputFormat = Enum("InputFormat", {name: name for name in INPUT_FORMATS}, type=str)
@@ -35,6 +37,7 @@ class Shape(str, Enum):
 Paths = Annotated[
     list[str] | None,
     typer.Argument(
+        metavar="PATH...",
         help="Files, directories (read recursively), glob patterns, WARC files, or - for a list of paths "
         "on stdin (with --input-format jsonl: JSON Lines files, - for records on stdin). None: one "
         "document piped to stdin (zcat page.html.gz | newsdedup clean).",
@@ -47,7 +50,11 @@ FormatOpt = Annotated[
         "--format",
         "-f",
         envvar="NEWSDEDUP_FORMAT",
-        help="Output format. Default: table when stdout is a terminal, jsonl otherwise.",
+        parser=choice(Format),
+        metavar="FORMAT",
+        help=f"Output format: {', '.join(WRITERS)}. Default: table when stdout is a terminal, jsonl "
+        "otherwise. csv and tsv put a nested field in parent_field columns and join the ids of a list "
+        "with |; html is one self-contained page (docs/records.md has every record).",
         show_default=False,
     ),
 ]
@@ -69,6 +76,8 @@ InputFormatOpt = Annotated[
         "--input-format",
         "-i",
         envvar="NEWSDEDUP_INPUT_FORMAT",
+        parser=choice(InputFormat),
+        metavar="FORMAT",
         help="; ".join(f"{name}: {summary}" for name, summary in INPUT_FORMATS.items()) + ".",
     ),
 ]
@@ -76,6 +85,7 @@ Fields = Annotated[
     list[str] | None,
     typer.Option(
         "--field",
+        metavar="NAME=KEY",
         help="With jsonl input, the record key of a field, as NAME=KEY (e.g. --field text=body --field id=uuid).",
         show_default=False,
     ),
@@ -89,8 +99,9 @@ MaxBytes = Annotated[
     typer.Option(
         "--max-bytes",
         envvar="NEWSDEDUP_MAX_BYTES",
-        min=1,
-        help="Skip (and report) documents larger than this, before or after gzip decompression.",
+        parser=byte_size,
+        metavar="SIZE",
+        help=f"Skip (and report) documents larger than this, before or after gzip decompression: {SIZE_HELP}.",
     ),
 ]
 Jobs = Annotated[
@@ -99,7 +110,8 @@ Jobs = Annotated[
         "--jobs",
         "-j",
         envvar="NEWSDEDUP_JOBS",
-        min=0,
+        parser=whole_number(minimum=0),
+        metavar="N",
         help="Worker processes for cleaning and fingerprinting; 0 means one per core.",
     ),
 ]
@@ -108,14 +120,16 @@ Timeout = Annotated[
     typer.Option(
         "--timeout",
         envvar="NEWSDEDUP_TIMEOUT",
-        min=0.1,
-        help="Seconds one document may take to clean before it is reported and skipped.",
+        parser=number(minimum=0.1),
+        metavar="SECONDS",
+        help="Seconds one document may take to clean before it is reported and skipped (at least 0.1).",
     ),
 ]
 ErrorsFile = Annotated[
     str | None,
     typer.Option(
         "--errors",
+        metavar="FILE",
         envvar="NEWSDEDUP_ERRORS",
         help="Also write every failed input to this file as JSON Lines {source, reason}, for a retry.",
         show_default=False,
@@ -126,6 +140,7 @@ Db = Annotated[
     typer.Option(
         "--db",
         envvar="NEWSDEDUP_DB",
+        metavar="INDEX",
         help="Persistent index, a SQLite file or redis://[:password@]host:port/N: documents are clustered "
         "together with everything indexed by earlier runs, and added to it. It keeps the settings it was "
         "built with.",
@@ -135,15 +150,21 @@ Db = Annotated[
 DbArgument = Annotated[
     str,
     typer.Argument(
-        envvar="NEWSDEDUP_DB", help="The index: a SQLite file or redis://host:port/N.", show_default=False
+        envvar="NEWSDEDUP_DB",
+        metavar="INDEX",
+        help="The index: a SQLite file or redis://host:port/N.",
+        show_default=False,
     ),
 ]
 
 
-def _setting(envvar: str, text: str, name: str):
-    """An option of the settings: unset, it is the default, or with --db the index's own setting."""
+def _setting(envvar: str, text: str, name: str, parser, metavar: str):
+    """An option of the settings: unset, it is the default, or with --db the index's own setting.
+    Only its form is checked here; :class:`DedupSettings` checks its value."""
     return typer.Option(
         envvar=envvar,
+        parser=parser,
+        metavar=metavar,
         help=f"{text} (default {getattr(DEFAULTS, name)}; with --db, the index's).",
         show_default=False,
     )
@@ -156,16 +177,42 @@ Threshold = Annotated[
         "Containment (shared shingles / shingles of the shorter text) two documents must reach, "
         "as a 99% lower confidence bound, to be copies",
         "threshold",
+        number(),
+        "NUMBER",
     ),
 ]
-ShingleSize = Annotated[int | None, _setting("NEWSDEDUP_SHINGLE_SIZE", "Words per shingle", "shingle_size")]
-NumPerm = Annotated[int | None, _setting("NEWSDEDUP_NUM_PERM", "MinHash permutations", "num_perm")]
+ShingleSize = Annotated[
+    int | None,
+    _setting("NEWSDEDUP_SHINGLE_SIZE", "Words per shingle", "shingle_size", whole_number(), "N"),
+]
+NumPerm = Annotated[
+    int | None, _setting("NEWSDEDUP_NUM_PERM", "MinHash permutations", "num_perm", whole_number(), "N")
+]
 Bands = Annotated[
     int | None,
-    _setting("NEWSDEDUP_BANDS", "LSH bands (must divide --num-perm); more bands, more candidates", "bands"),
+    _setting(
+        "NEWSDEDUP_BANDS",
+        "LSH bands (must divide --num-perm); more bands, more candidates",
+        "bands",
+        whole_number(),
+        "N",
+    ),
 ]
 MinShared = Annotated[
-    int | None, _setting("NEWSDEDUP_MIN_SHARED", "Shingles two copies must share at least", "min_shared")
+    int | None,
+    _setting(
+        "NEWSDEDUP_MIN_SHARED", "Shingles two copies must share at least", "min_shared", whole_number(), "N"
+    ),
+]
+Templates = Annotated[
+    bool | None,
+    typer.Option(
+        "--templates/--no-templates",
+        envvar="NEWSDEDUP_TEMPLATES",
+        help="Strip the lines that stand on most pages of a site (its template) before clustering "
+        "(default on; with --db, the index's).",
+        show_default=False,
+    ),
 ]
 CanonicalOpt = Annotated[
     Canonical | None,
@@ -174,6 +221,8 @@ CanonicalOpt = Annotated[
         "Which member stands for a cluster: "
         + "; ".join(f"{rule.name}, {rule.summary}" for rule in CANONICAL_RULES.values()),
         "canonical",
+        choice(Canonical),
+        "RULE",
     ),
 ]
 

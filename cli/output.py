@@ -20,6 +20,8 @@ from typing import IO
 
 from ..document import Cluster, Document
 from ..records import cluster_record, doc_records, document_record, explanation_record, unique_record
+from ..settings import DedupSettings
+from .overview import cluster_lines, figures, largest_first, readable_fields, short_names, singletons_line
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,8 @@ class ClusterView:
 
     by: str = "cluster"  # "cluster" or "doc"
     unique: bool = False
+    full: bool = False  # views for people: every cluster with its members and text, not one line each
+    settings: DedupSettings | None = None  # of the run: the report finds shared passages with its shingles
 
 
 def view_records(clusters: Iterable[Cluster], view: ClusterView) -> Iterator[dict]:
@@ -132,22 +136,50 @@ class TextWriter:
     def clusters(self, clusters: Iterable[Cluster], view: ClusterView, out: IO[str]) -> None:
         if view.unique:
             self.documents((c.canonical for c in clusters), out)
-            return
-        for cluster in clusters:
-            if view.by == "doc":
+        elif view.by == "doc":
+            for cluster in clusters:
                 for record in doc_records(cluster):
                     out.write(
                         f"{record['cluster']}\t{record['similarity']:.3f}\t{record['status']}\t{record['id']}\n"
                     )
                 out.flush()
-                continue
+        elif view.full:
+            self._full_clusters(list(clusters), out)
+        else:
+            self._overview(list(clusters), out)
+
+    def _overview(self, clusters: list[Cluster], out: IO[str]) -> None:
+        """One line per cluster with copies (size, cluster id, title, source), largest first; then the figures."""
+        names = short_names(c.canonical.id for c in clusters)
+        run = figures(clusters)
+        lines = cluster_lines([c for c in largest_first(clusters) if c.size > 1], names)
+        if lines:
+            out.write(f"{'size':>5}  {'cluster':>7}  canonical title  [site · date, or file]\n")
+        for line in lines:
+            out.write(
+                f"{line.cluster.size:>5}  {line.cluster.id:>7}  {line.title or '(no title)'}  [{line.source}]\n"
+            )
+            if line.excerpt:
+                out.write(f"{'':16}“{line.excerpt}”\n")
+        if run.singletons:
+            out.write(singletons_line(run) + "\n")
+        out.write(run.sentence() + "\n")
+        out.flush()
+
+    def _full_clusters(self, clusters: list[Cluster], out: IO[str]) -> None:
+        names = short_names(m.document.id for c in clusters for m in c.members)
+        for cluster in clusters:
             noun = "document" if cluster.size == 1 else "documents"
             out.write(f"==> cluster {cluster.id}: {cluster.size} {noun} <==\n")
             for member in cluster.members:
                 mark = "*" if member.document is cluster.canonical else " "
-                out.write(f"{mark} {member.similarity:.3f}  {member.document.id}  {member.document.title}\n")
+                out.write(
+                    f"{mark} {member.similarity:.3f}  {names[member.document.id]}  {member.document.title}\n"
+                )
             out.write(f"\n{cluster.canonical.title}\n\n{cluster.canonical.text}\n\n")
             out.flush()
+        out.write(figures(clusters).sentence() + "\n")
+        out.flush()
 
     def explanation(self, result, out: IO[str]) -> None:
         verdict = "copies" if result.copies else "not copies"
@@ -163,8 +195,8 @@ class TextWriter:
 
     def records(self, records: Iterable[dict], out: IO[str]) -> None:
         for record in records:
-            for name, value in record.items():
-                out.write(f"{name}\t{value}\n")
+            for label, value in readable_fields(record):
+                out.write(f"{label}: {value}\n")
             out.write("\n")
         out.flush()
 
@@ -186,15 +218,17 @@ class TableWriter:
         render_documents(docs, self._console(out))
 
     def clusters(self, clusters: Iterable[Cluster], view: ClusterView, out: IO[str]) -> None:
-        from .render import render_clusters, render_doc_table, render_documents
+        from .render import render_clusters, render_doc_table, render_documents, render_overview
 
         console = self._console(out)
         if view.unique:
             render_documents((c.canonical for c in clusters), console)
         elif view.by == "doc":
             render_doc_table(clusters, console)
-        else:
+        elif view.full:
             render_clusters(clusters, console)
+        else:
+            render_overview(list(clusters), console)
 
     def explanation(self, result, out: IO[str]) -> None:
         from .render import render_explanation
@@ -215,7 +249,14 @@ WRITERS: dict[str, Callable[[bool], object]] = {
     "tsv": lambda _no_color: RecordWriter(_delimited(tsv=True)),
     "text": lambda _no_color: TextWriter(),
     "table": TableWriter,
+    "html": lambda no_color: html_writer(no_color),
 }
+
+
+def html_writer(no_color: bool):
+    from .report import HtmlWriter  # imported when used: it needs numpy and the fingerprint code
+
+    return HtmlWriter(no_color)
 
 
 # ---------------------------------------------------------------- options and channels

@@ -15,101 +15,148 @@ from rich.table import Table
 from rich.text import Text
 
 from ..document import Cluster, Document
+from .overview import (
+    cluster_lines,
+    count,
+    figures,
+    largest_first,
+    readable_fields,
+    short_names,
+    singletons_line,
+)
+
+SOURCE_WIDTH = 32  # characters of the overview's site · date column, at most
 
 
 def stdout_console(stream: IO[str], no_color: bool) -> Console:
     return Console(file=stream, no_color=no_color or None, highlight=False, emoji=False)
 
 
-def _byline(doc: Document) -> Text:
-    parts = [p for p in (doc.id, doc.language, doc.date, doc.url) if p]
-    return Text(" · ".join(parts), style="dim")
+def _headed(doc: Document, name: str) -> Group:
+    """A document's title, a line of where it is from, and its text. In the body, not in the panel's
+    title: a panel cuts a long title short, the body wraps it."""
+    byline = " · ".join(part for part in (name, doc.site, doc.language, doc.date, doc.url) if part)
+    return Group(Text(doc.title, style="bold"), Text(byline, style="dim"), Text(""), Text(doc.text))
 
 
 def render_documents(docs: Iterable[Document], console: Console) -> None:
     for doc in docs:
-        body = Group(Text(doc.title, style="bold"), Text(""), Text(doc.text))
-        console.print(Panel(body, title=Text(doc.id), title_align="left", subtitle=_byline(doc)))
+        console.print(Panel(_headed(doc, doc.id)))
+
+
+def render_overview(clusters: list[Cluster], console: Console) -> None:
+    """The clusters with copies, one line each and largest first; the single documents counted; the figures."""
+    names = short_names(c.canonical.id for c in clusters)
+    copies = [c for c in largest_first(clusters) if c.size > 1]
+    run = figures(clusters)
+    if copies:
+        table = Table(box=None, header_style="bold", pad_edge=False, expand=True)
+        table.add_column("size", justify="right", no_wrap=True)
+        table.add_column("cluster", justify="right", no_wrap=True, style="dim")
+        table.add_column("canonical title", ratio=1, no_wrap=True, overflow="ellipsis")
+        table.add_column(
+            "site · date, or file", max_width=SOURCE_WIDTH, no_wrap=True, overflow="ellipsis", style="dim"
+        )
+        for line in cluster_lines(copies, names):
+            title = Text(line.title) if line.title else Text("(no title)", style="dim")
+            table.add_row(Text(str(line.cluster.size)), Text(str(line.cluster.id)), title, Text(line.source))
+            if line.excerpt:
+                table.add_row(Text(""), Text(""), Text(f"“{line.excerpt}”", style="dim italic"), Text(""))
+        console.print(table)
+    else:
+        console.print(Text("No duplicates: every document is a story of its own."))
+    if run.singletons:
+        console.print(Text(singletons_line(run), style="dim"))
+    console.print(Text(run.sentence(), style="bold"))
 
 
 def render_clusters(clusters: Iterable[Cluster], console: Console) -> None:
+    """``--full``: every cluster in a panel, its members told apart by their short names, and its canonical text."""
+    clusters = list(clusters)
+    names = short_names(m.document.id for c in clusters for m in c.members)
     for cluster in clusters:
         members = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
         members.add_column("", width=1)
         members.add_column("similarity", justify="right")
-        members.add_column("document")
-        members.add_column("title")
+        members.add_column("document", overflow="fold")
+        members.add_column("title", overflow="fold")
         for member in cluster.members:
             is_canonical = member.document is cluster.canonical
             members.add_row(
                 Text("*" if is_canonical else ""),
                 Text(f"{member.similarity:.3f}"),
-                Text(member.document.id, style="bold" if is_canonical else ""),
+                Text(names[member.document.id], style="bold" if is_canonical else ""),
                 Text(member.document.title),
             )
-        canonical = cluster.canonical
-        body = Group(members, Text(""), Text(canonical.title, style="bold"), Text(""), Text(canonical.text))
-        noun = "document" if cluster.size == 1 else "documents"
+        body = Group(members, Text(""), _headed(cluster.canonical, names[cluster.canonical.id]))
         style = "cyan" if cluster.size > 1 else "dim"
-        title = Text(f"cluster {cluster.id} · {cluster.size} {noun}")
-        console.print(
-            Panel(body, title=title, title_align="left", border_style=style, subtitle=_byline(canonical))
-        )
+        title = Text(f"cluster {cluster.id} · {count(cluster.size, 'document')}")
+        console.print(Panel(body, title=title, title_align="left", border_style=style))
+    console.print(Text(figures(clusters).sentence(), style="bold"))
 
 
 def render_doc_table(clusters: Iterable[Cluster], console: Console) -> None:
     """``--by doc`` for people: one row per document."""
     from ..records import doc_records
 
+    clusters = list(clusters)
+    names = short_names(m.document.id for c in clusters for m in c.members)
     table = Table(header_style="bold")
     for column in ("cluster", "similarity", "status", "document", "title"):
-        table.add_column(column, justify="right" if column in ("cluster", "similarity") else "left")
+        table.add_column(
+            column,
+            justify="right" if column in ("cluster", "similarity") else "left",
+            overflow="fold" if column in ("document", "title") else "ellipsis",
+        )
     for cluster in clusters:
         for record in doc_records(cluster):
             table.add_row(
                 Text(str(record["cluster"])),
                 Text(f"{record['similarity']:.3f}"),
                 Text(record["status"]),
-                Text(record["id"], style="bold" if record["canonical"] else ""),
+                Text(names[record["id"]], style="bold" if record["canonical"] else ""),
                 Text(record["title"] or ""),
             )
     console.print(table)
+    console.print(Text(figures(clusters).sentence(), style="bold"))
 
 
 def render_explanation(result, console: Console) -> None:
     """The figures, then the first document's text with the passages both carry highlighted."""
-    figures = Table(show_header=False, box=None)
-    figures.add_column(style="bold")
-    figures.add_column()
+    table = Table(show_header=False, box=None)
+    table.add_column(style="bold")
     verdict = Text("copies", style="green bold") if result.copies else Text("not copies", style="yellow bold")
+    table.add_column(overflow="fold")  # the file names are shown whole, however long
     verdict.append(f" ({result.reason})", style="")
     for label, value in (
+        ("first", Text(result.first.id)),
+        ("second", Text(result.second.id)),
         ("verdict", verdict),
         ("shared shingles", Text(f"{result.shared} of {result.first_shingles} / {result.second_shingles}")),
         ("containment", Text(f"{result.containment:.3f}")),
         ("99% lower bound", Text(f"{result.containment_lower_bound:.3f}")),
         ("jaccard", Text(f"{result.jaccard:.3f}")),
     ):
-        figures.add_row(label, value)
+        table.add_row(label, value)
     body = Text(result.first.text)
     for passage in result.passages:
         body.stylize("reverse", passage.start, passage.end)
-    title = Text(f"{result.first.id}  vs  {result.second.id}")
-    console.print(Panel(Group(figures, Text(""), body), title=title, title_align="left"))
+    console.print(Panel(Group(table, Text(""), body), title=Text("explain"), title_align="left"))
 
 
 def render_records(records: list[dict], console: Console) -> None:
-    """Plain records: one as a two-column table of its fields, several as rows."""
+    """Plain records: one as a two-column table of its fields, several as rows; values read as words."""
     if len(records) == 1:
         table = Table(show_header=False, box=None)
         table.add_column(style="bold")
-        table.add_column()
-        for name, value in records[0].items():
-            table.add_row(Text(name), Text("" if value is None else str(value)))
+        table.add_column(overflow="fold")
+        for label, value in readable_fields(records[0]):
+            table.add_row(Text(label), Text(value))
     else:
+        rows = [readable_fields(record) for record in records]
         table = Table(header_style="bold")
-        for name in records[0] if records else ():
-            table.add_column(name)
-        for record in records:
-            table.add_row(*(Text("" if value is None else str(value)) for value in record.values()))
+        for label, _ in rows[0] if rows else ():
+            table.add_column(label)
+        for row in rows:
+            table.add_row(*(Text(value) for _, value in row))
     console.print(table)

@@ -169,7 +169,7 @@ static int removed_separator(int kind, const void *data, Py_ssize_t length, Py_s
 
 PyDoc_STRVAR(unit_token_hashes_doc,
              "unit_token_hashes(folded, per_character) -> bytearray of uint32\n\n"
-             "shingles.token_hashes(shingles.unit_tokens(text, unit)) for the NFKC-normalised, case-folded text:\n"
+             "shingles.token_hashes(shingles.unit_tokens(shingles.normalise(text), unit)) for the NFKC-normalised, case-folded text:\n"
              "the CRC-32 of each word token (\\w+ once digit groups are joined), or of each character of them.");
 
 static PyObject *unit_token_hashes(PyObject *self, PyObject *args)

@@ -38,6 +38,11 @@ class Batch:
         self.keys.append(doc.id)
         return len(self.docs) - 1
 
+    def replace(self, position: int, text: str, print_: Fingerprint) -> None:
+        """A document's text and fingerprint, changed (its site's template stripped)."""
+        self.docs[position].text = self._texts.store(text)
+        self.prints.replace(position, print_)
+
     def gather(self, printed: Iterable[tuple[Document, Fingerprint]], chunk_size: int) -> Iterator[range]:
         """Take in the stream, ``chunk_size`` documents at a time; after each chunk, its positions."""
         stream = iter(printed)

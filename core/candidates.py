@@ -21,6 +21,11 @@ import numpy as np
 
 MAX_VERIFIED = 32
 TWIN_AGREEMENT = 0.9  # share of signature values a near-identical copy agrees on
+# The containment probe: a text with at most this many shingles is looked for in every other text,
+# and a shingle that this many short texts share is too common to propose a pair on its own.
+SHORT_TEXT_SHINGLES = 150
+PROBE_COMMON = 64
+PROBE_CHUNK = 1024
 
 
 def candidate_pairs(
@@ -64,6 +69,57 @@ def candidate_pairs(
             for other in closest_candidates(found.tolist(), agreement, keys):
                 yield other, position
         index.insert(lookup, np.flatnonzero(indexed[chunk.start : chunk.stop]))
+
+
+def containment_pairs(
+    prints: Sequence, shingle_counts: np.ndarray, needed: Callable[[int], int]
+) -> Iterator[tuple[int, int]]:
+    """``(short, other)`` positions where ``other`` holds at least ``needed(len(short))`` of the short
+    text's shingles: the pairs the LSH may miss when a brief is a small part of a long text (their
+    Jaccard similarity is low while the brief is wholly contained).
+
+    Every short text's shingles go into one sorted array; every text is then looked up in it, a chunk
+    at a time, and the shared shingles counted per pair exactly (shingles that ``PROBE_COMMON`` short
+    texts share are left out of the count). Order-free: it runs once every text is in.
+    """
+    short = np.flatnonzero((shingle_counts > 0) & (shingle_counts <= SHORT_TEXT_SHINGLES))
+    if not short.size:
+        return
+    values = np.concatenate([prints[int(i)].shingles for i in short])
+    owners = np.repeat(short, shingle_counts[short])
+    order = np.argsort(values, kind="stable")
+    values, owners = values[order], owners[order]
+    _, counts = np.unique(values, return_counts=True)  # per distinct value, in the sorted order
+    keep = np.repeat(counts <= PROBE_COMMON, counts)
+    values, owners = values[keep], owners[keep]
+    wanted = np.array([needed(int(n)) for n in shingle_counts], dtype=np.int64)
+    for first in range(0, len(shingle_counts), PROBE_CHUNK):
+        rows = range(first, min(first + PROBE_CHUNK, len(shingle_counts)))
+        queries = [prints[i].shingles for i in rows]
+        query_values = np.concatenate(queries)
+        query_owner = np.repeat(np.arange(first, rows.stop), [len(q) for q in queries])
+        low = np.searchsorted(values, query_values, side="left")
+        high = np.searchsorted(values, query_values, side="right")
+        spans = high - low
+        hit_doc = np.repeat(query_owner, spans)
+        hit_short = owners[np.repeat(low, spans) + _ramp(spans)]
+        pair = (hit_short.astype(np.int64) << 32) | hit_doc.astype(np.int64)
+        found, shared = np.unique(pair[hit_short != hit_doc], return_counts=True)
+        short_of, doc_of = found >> 32, found & 0xFFFFFFFF
+        for a, b in zip(
+            short_of[shared >= wanted[short_of]].tolist(),
+            doc_of[shared >= wanted[short_of]].tolist(),
+            strict=True,
+        ):
+            if shingle_counts[b] > shingle_counts[a] or (shingle_counts[b] == shingle_counts[a] and b > a):
+                yield a, b
+
+
+def _ramp(spans: np.ndarray) -> np.ndarray:
+    """0, 1, ..., n-1 for each span of length n, concatenated."""
+    total = int(spans.sum())
+    starts = np.repeat(np.cumsum(spans) - spans, spans)
+    return np.arange(total) - starts
 
 
 def closest_candidates(candidates: list[int], agreement: np.ndarray, keys: Sequence[str]) -> list[int]:

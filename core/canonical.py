@@ -86,7 +86,7 @@ def canonical_cluster(number: int, group: Sequence[int], docs: Sequence, prints:
         Member(
             docs[i],
             1.0 if i == chosen else similarity(prints[chosen].shingles, prints[i].shingles),
-            too_short(len(prints[i].shingles), settings),
+            too_short(len(prints[i].shingles)),
         )
         for i in group
     ]

@@ -26,13 +26,19 @@ class EdgeColumns:
 
     def __init__(self, edges: Iterable[Edge] = ()):
         self.a, self.b, self.strength = array("q"), array("q"), array("d")
+        self.extend(edges)
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+    def edge(self, i: int) -> Edge:
+        return Edge(self.strength[i], self.a[i], self.b[i])
+
+    def extend(self, edges: Iterable[Edge]) -> None:
         for edge in edges:
             self.a.append(edge.a)
             self.b.append(edge.b)
             self.strength.append(edge.strength)
-
-    def __len__(self) -> int:
-        return len(self.a)
 
 
 def kruskal_order(edges: EdgeColumns, keys: Sequence[str]) -> Iterator[tuple[int, int]]:

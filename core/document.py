@@ -48,6 +48,7 @@ class Document:
     site: str | None = None
     language: str | None = None
     digest: str | None = None
+    template: str | None = None  # the site template the page was made with (see newsdedup.templates)
     meta: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:

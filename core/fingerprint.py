@@ -12,7 +12,7 @@ dozen times per document; ``fingerprint_documents`` is the stage over a stream.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
 
@@ -20,8 +20,9 @@ import numpy as np
 
 from . import native
 from .document import Document
+from .figures import stated_dates, stated_figures
 from .settings import SEED, DedupSettings
-from .shingles import WORDS, fmix32, text_shingles
+from .shingles import WORDS, fmix32, normalise, text_shingles
 
 FINGERPRINT_BATCH = 256  # documents fingerprinted together: numpy's per-call overhead is paid per batch
 _EMPTY_SIGNATURE_VALUE = np.iinfo(np.uint32).max
@@ -31,13 +32,19 @@ _EMPTY_SIGNATURE_VALUE = np.iinfo(np.uint32).max
 _SIGNATURE_BLOCK_VALUES = 16384
 
 
+_NONE = np.empty(0, dtype=np.uint32)
+
+
 @dataclass(frozen=True)
 class Fingerprint:
-    """The sorted unique shingle hashes of a text, their MinHash signature, and their unit."""
+    """What verification knows of a text: its sorted unique shingle hashes and their unit, their MinHash
+    signature, and the figures and dates it states (see newsdedup.figures)."""
 
     shingles: np.ndarray  # uint32, sorted, unique
     signature: np.ndarray  # uint32, one value per permutation
     unit: str = WORDS.name  # see newsdedup.shingles
+    figures: np.ndarray = field(default_factory=lambda: _NONE)  # uint32 hashes, sorted, unique
+    dates: np.ndarray = field(default_factory=lambda: _NONE)  # uint32 yyyymmdd, sorted, unique
 
 
 @lru_cache(maxsize=8)
@@ -109,10 +116,12 @@ def fingerprints(
     texts: Sequence[str], shingle_size: int, num_perm: int, seed: int = SEED
 ) -> list[Fingerprint]:
     """``fingerprint`` of many texts, identical results, in one batch."""
-    shingled = text_shingles(texts, shingle_size)
+    words = [normalise(text) for text in texts]
+    shingled = text_shingles(texts, words, shingle_size)
     rows = signatures([shingles for _, shingles in shingled], num_perm, seed)
     return [
-        Fingerprint(shingles, row, unit.name) for (unit, shingles), row in zip(shingled, rows, strict=True)
+        Fingerprint(shingles, row, unit.name, stated_figures(text_words), stated_dates(text))
+        for (unit, shingles), row, text_words, text in zip(shingled, rows, words, texts, strict=True)
     ]
 
 

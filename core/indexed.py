@@ -102,7 +102,7 @@ class IndexedRun:
         """Positions of stored documents, loaded (one read) unless loaded already; pruned keys left out."""
         keys = set(keys)
         for stored in self.store.documents(sorted(keys - self._position.keys())).values():
-            print_ = Fingerprint(stored.shingles, stored.signature, stored.unit)
+            print_ = Fingerprint(stored.shingles, stored.signature, stored.unit, stored.figures, stored.dates)
             position = self._batch.add(_as_document(stored), print_)
             self._position[stored.key] = position
             self._stored[position] = stored
@@ -134,9 +134,7 @@ class IndexedRun:
         unchanged = {stored.cluster for stored in seen} - clusters.keys()
         clusters.update(self._stored_clusters(unchanged))
         for stored in seen:
-            member = Member(
-                _as_document(stored), stored.similarity, too_short(stored.shingle_count, self.settings)
-            )
+            member = Member(_as_document(stored), stored.similarity, too_short(stored.shingle_count))
             clusters[stored.cluster].members.append(member)
         for cluster in clusters.values():
             cluster.members.sort(key=self._arrived)
@@ -209,7 +207,7 @@ class IndexedRun:
             if i not in self._stored:
                 if joined_earlier:
                     docs[i].meta["status"] = DUPLICATE
-                short = too_short(len(prints[i].shingles), self.settings)
+                short = too_short(len(prints[i].shingles))
                 members.append(Member(docs[i], self._similarity[i], short))
         size = len(self.store.cluster_members(cluster_id))
         return Cluster(id=cluster_id, canonical=docs[canonical], members=members, indexed_size=size)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
 
 from .batch import Batch
-from .candidates import candidate_pairs
+from .candidates import candidate_pairs, containment_pairs
 from .canonical import canonical_cluster
 from .clean import load_rules
 from .cluster import EdgeColumns, cluster_groups
@@ -24,7 +24,8 @@ from .fingerprint import Fingerprint, fingerprint_documents
 from .indexed import IndexedRun
 from .read import read_documents
 from .settings import DedupSettings
-from .verify import verified_edges
+from .templates import TemplateOnly, strip_templates
+from .verify import shared_needed, verified_edges
 from .workers import Result, clean_in_workers, clean_with_limit
 
 ErrorHandler = Callable[[DocumentError], None]
@@ -106,24 +107,33 @@ def _clean_serially(docs: Iterable[Document], timeout: float | None) -> Iterator
 
 
 def cluster_documents(
-    printed: Iterable[tuple[Document, Fingerprint]], settings: DedupSettings, index: IndexedRun | None = None
+    printed: Iterable[tuple[Document, Fingerprint]],
+    settings: DedupSettings,
+    index: IndexedRun | None = None,
+    *,
+    on_error: ErrorHandler = _raise,
 ) -> list[Cluster]:
-    """Candidates, verification, clustering and canonicals: clusters in order of their first member.
+    """Candidates, verification, site templates, clustering and canonicals: clusters in order of their
+    first member.
 
     Candidates are searched and verified chunk by chunk while the stream is
     still coming in (with worker processes, while the next documents are being
-    cleaned); the clustering itself waits for every verified pair. With an
-    ``index``, the run is one transaction of it, and the result is the index's
-    clusters the run touched.
+    cleaned); the clustering itself waits for every verified pair. A document
+    left with no text once its site's template is stripped goes to ``on_error``.
+    With an ``index``, the run is one transaction of it, and the result is the
+    index's clusters the run touched.
     """
     if index is None:
-        return _clustered(printed, settings, None)
+        return _clustered(printed, settings, None, on_error)
     with index.store.transaction():
-        return _clustered(index.admitted(printed), settings, index)
+        return _clustered(index.admitted(printed), settings, index, on_error)
 
 
 def _clustered(
-    printed: Iterable[tuple[Document, Fingerprint]], settings: DedupSettings, index: IndexedRun | None
+    printed: Iterable[tuple[Document, Fingerprint]],
+    settings: DedupSettings,
+    index: IndexedRun | None,
+    on_error: ErrorHandler,
 ) -> list[Cluster]:
     batch = Batch(settings.num_perm)
     if index is not None:
@@ -135,8 +145,16 @@ def _clustered(
         settings.bands,
         index.candidates if index is not None else None,
     )
-    edges = EdgeColumns(verified_edges(pairs, batch.prints, settings))
+    edges = EdgeColumns(verified_edges(chain(pairs, _contained(batch, settings)), batch.prints, settings))
+    emptied: list[int] = []
+    if settings.templates:
+        edges, emptied = strip_templates(batch, edges, settings)
+        for position in emptied:
+            on_error(TemplateOnly(batch.docs[position].id, "no article text besides its site's template"))
     groups = cluster_groups(batch.prints, batch.keys, edges, index.joined() if index is not None else ())
+    if emptied:  # an emptied document kept no pair: it is a group of its own
+        left_out = set(emptied)
+        groups = [group for group in groups if group[0] not in left_out]
     if index is not None:
         return index.record(groups)
     return [
@@ -145,7 +163,16 @@ def _clustered(
     ]
 
 
-def dedup_documents(docs: Iterable[Document], settings: DedupSettings | None = None) -> list[Cluster]:
+def _contained(batch: Batch, settings: DedupSettings) -> Iterator[tuple[int, int]]:
+    """The containment probe's pairs, once the batch is all in (a generator: it starts when asked)."""
+    yield from containment_pairs(
+        batch.prints, batch.prints.shingle_counts(), lambda n: shared_needed(n, settings)
+    )
+
+
+def dedup_documents(
+    docs: Iterable[Document], settings: DedupSettings | None = None, *, on_error: ErrorHandler = _raise
+) -> list[Cluster]:
     """Clean Documents -> clusters of near-duplicates (singletons included)."""
     settings = settings or DedupSettings()
-    return cluster_documents(fingerprint_documents(docs, settings), settings)
+    return cluster_documents(fingerprint_documents(docs, settings), settings, on_error=on_error)

@@ -7,8 +7,16 @@ the same wherever it appears. ``docs/records.md`` documents each shape.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timezone
 
 from .document import Cluster, Document
+
+
+def iso_time(seconds: float | None) -> str | None:
+    """A unix time as ISO 8601 in UTC to the second (``2026-12-01T21:43:54Z``), as every record gives times."""
+    if seconds is None:
+        return None
+    return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def document_record(doc: Document) -> dict:
@@ -27,17 +35,22 @@ def cluster_record(cluster: Cluster) -> dict:
         "size": cluster.size,
         **({"indexed_size": cluster.indexed_size} if cluster.indexed_size is not None else {}),
         "canonical": canonical,
-        "members": [
-            {
-                "id": m.document.id,
-                "path": m.document.path,
-                "title": m.document.title,
-                "similarity": m.similarity,
-                **({"status": m.document.meta["status"]} if "status" in m.document.meta else {}),
-            }
-            for m in cluster.members
-        ],
+        "members": member_records(cluster),
     }
+
+
+def member_records(cluster: Cluster) -> list[dict]:
+    """The ``members`` of a cluster's record (``--by cluster`` and ``--unique`` alike)."""
+    return [
+        {
+            "id": m.document.id,
+            "path": m.document.path,
+            "title": m.document.title,
+            "similarity": m.similarity,
+            "status": m.document.meta.get("status", "new"),
+        }
+        for m in cluster.members
+    ]
 
 
 def doc_records(cluster: Cluster) -> Iterator[dict]:
@@ -59,7 +72,7 @@ def doc_records(cluster: Cluster) -> Iterator[dict]:
 def unique_record(cluster: Cluster) -> dict:
     """``dedup --unique``: the canonical document of a cluster, with its text."""
     record = document_record(cluster.canonical)
-    record.update(cluster=cluster.id, size=cluster.size, members=[m.document.id for m in cluster.members])
+    record.update(cluster=cluster.id, size=cluster.size, members=member_records(cluster))
     return record
 
 
@@ -76,7 +89,11 @@ def explanation_record(result) -> dict:
         "jaccard": round(result.jaccard, 4),
         "copies": result.copies,
         "reason": result.reason,
-        "passages": [
-            {"start": p.start, "end": p.end, "words": p.words, "text": p.text} for p in result.passages
-        ],
+        "passages": passage_records(result.passages),
+        "second_passages": passage_records(result.second_passages),
     }
+
+
+def passage_records(passages) -> list[dict]:
+    """Shared passages: character offsets into the text (Unicode code points, end excluded), word count, text."""
+    return [{"start": p.start, "end": p.end, "words": p.words, "text": p.text} for p in passages]

@@ -32,6 +32,7 @@ class DedupSettings:
     min_shared: int = 25
     canonical: str = "longest"
     seed: int = SEED
+    templates: bool = True  # strip lines that repeat on most pages of a site (see newsdedup.templates)
 
     def __post_init__(self) -> None:
         for problem in self._problems():

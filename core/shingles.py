@@ -95,9 +95,8 @@ def normalise(text: str) -> list[str]:
     return _TOKEN.findall(_DIGIT_GROUP.sub("", text))
 
 
-def unit_tokens(text: str, unit: ShingleUnit) -> list[str]:
-    """The tokens of ``text`` in ``unit``: its normalised words, or their characters, spaces removed."""
-    words = normalise(text)
+def unit_tokens(words: list[str], unit: ShingleUnit) -> list[str]:
+    """The tokens in ``unit`` of a text's normalised words: the words, or their characters, spaces removed."""
     return words if unit is WORDS else list("".join(words))
 
 
@@ -125,11 +124,11 @@ def token_hashes(tokens: Iterable[str], count: int) -> np.ndarray:
 
 
 def text_token_hashes(text: str, unit: ShingleUnit) -> np.ndarray:
-    """CRC-32 (uint32) of each token of ``text`` in ``unit``: ``token_hashes(unit_tokens(text, unit))``."""
+    """CRC-32 (uint32) of each token of ``text`` in ``unit``: ``token_hashes`` of its ``unit_tokens``."""
     if native.speedups is not None:
         folded = unicodedata.normalize("NFKC", text).casefold()
         return np.frombuffer(native.speedups.unit_token_hashes(folded, unit is not WORDS), dtype=np.uint32)
-    tokens = unit_tokens(text, unit)
+    tokens = unit_tokens(normalise(text), unit)
     return token_hashes(tokens, len(tokens))
 
 
@@ -176,9 +175,11 @@ def _sorted_unique(values: np.ndarray) -> np.ndarray:
     return values[keep]
 
 
-def text_shingles(texts: Sequence[str], shingle_size: int) -> list[tuple[ShingleUnit, np.ndarray]]:
-    """Each text's unit and its sorted unique shingle hashes, the texts of each unit in one numpy pass
-    (compiled: text by text)."""
+def text_shingles(
+    texts: Sequence[str], words: Sequence[list[str]], shingle_size: int
+) -> list[tuple[ShingleUnit, np.ndarray]]:
+    """Each text's unit and its sorted unique shingle hashes (``words``: each text's normalised words),
+    the texts of each unit in one numpy pass (compiled: text by text, from the text itself)."""
     units = [shingle_unit(text) for text in texts]
     if native.speedups is not None:
         return [
@@ -189,7 +190,7 @@ def text_shingles(texts: Sequence[str], shingle_size: int) -> list[tuple[Shingle
     for unit in UNITS.values():
         rows = [i for i, chosen in enumerate(units) if chosen is unit]
         if rows:
-            token_lists = [unit_tokens(texts[i], unit) for i in rows]
+            token_lists = [unit_tokens(words[i], unit) for i in rows]
             for i, shingles in zip(
                 rows, shingle_hash_sets(token_lists, unit.width(shingle_size), unit), strict=True
             ):

@@ -61,14 +61,16 @@ class SpooledText:
 
 
 class SpooledFingerprints(Sequence[Fingerprint]):
-    """The fingerprints of a batch: shingles in a spool, signatures as the rows of one matrix."""
+    """The fingerprints of a batch: shingles, figures and dates in a spool, signatures as the rows of
+    one matrix."""
 
     def __init__(self, num_perm: int):
         self._signatures = np.empty((1024, num_perm), dtype=np.uint32)  # grown by half as needed
         self._spool = Spool()
         self._offsets, self._counts = array("q"), array("q")
+        self._figure_counts, self._date_counts = array("l"), array("l")
         self._units: list[str] = []  # the same few strings, shared
-        self._shingles = lru_cache(maxsize=RECENT_SHINGLE_SETS)(self._read_shingles)
+        self._arrays = lru_cache(maxsize=RECENT_SHINGLE_SETS)(self._read_arrays)
 
     @property
     def signatures(self) -> np.ndarray:
@@ -82,17 +84,38 @@ class SpooledFingerprints(Sequence[Fingerprint]):
             self._signatures = np.concatenate(
                 (self._signatures, np.empty_like(self._signatures[: count // 2]))
             )
-        self._signatures[count] = print_.signature
-        self._offsets.append(self._spool.append(print_.shingles.astype(np.uint32, copy=False).tobytes()))
-        self._counts.append(len(print_.shingles))
-        self._units.append(print_.unit)
+        for column in (self._offsets, self._counts, self._figure_counts, self._date_counts):
+            column.append(0)
+        self._units.append("")
+        self._store(count, print_)
+
+    def replace(self, position: int, print_: Fingerprint) -> None:
+        """Another fingerprint for the document at ``position`` (the spool keeps the old one unused)."""
+        self._store(position, print_)
+        self._arrays.cache_clear()
+
+    def _store(self, position: int, print_: Fingerprint) -> None:
+        self._signatures[position] = print_.signature
+        arrays = np.concatenate((print_.shingles, print_.figures, print_.dates)).astype(np.uint32, copy=False)
+        self._offsets[position] = self._spool.append(arrays.tobytes())
+        self._counts[position] = len(print_.shingles)
+        self._figure_counts[position] = len(print_.figures)
+        self._date_counts[position] = len(print_.dates)
+        self._units[position] = print_.unit
 
     def __len__(self) -> int:
         return len(self._counts)
 
-    def __getitem__(self, position):  # an int: the Sequence protocol's slices are not needed here
-        return Fingerprint(self._shingles(position), self.signatures[position], self._units[position])
+    def shingle_counts(self) -> np.ndarray:
+        """How many shingles each document has, by position (read without touching the spool)."""
+        return np.frombuffer(self._counts, dtype=np.int64).copy()
 
-    def _read_shingles(self, position: int) -> np.ndarray:
-        data = self._spool.read(self._offsets[position], 4 * self._counts[position])
-        return np.frombuffer(data, dtype=np.uint32)
+    def __getitem__(self, position):  # an int: the Sequence protocol's slices are not needed here
+        shingles, figures, dates = self._arrays(position)
+        return Fingerprint(shingles, self.signatures[position], self._units[position], figures, dates)
+
+    def _read_arrays(self, position: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        shingles, figures = self._counts[position], self._figure_counts[position]
+        total = shingles + figures + self._date_counts[position]
+        values = np.frombuffer(self._spool.read(self._offsets[position], 4 * total), dtype=np.uint32)
+        return values[:shingles], values[shingles : shingles + figures], values[shingles + figures :]

@@ -14,11 +14,15 @@ A short text gives weak evidence: 32 shared shingles out of 65 (one paragraph
 that another article also quotes) is not the same as 137 out of 288. So the
 test is on a lower confidence bound of the containment (Wilson score interval,
 99%), treating the shorter text's shingles as the sample: a pair is a copy when
-that bound reaches the threshold. Identical shingle sets are copies at any
-length: two identical 15-word briefs share too few shingles to be judged as
-near-duplicates, but they are the same text. A text with fewer shingles than
-``min_shared`` can only ever be an exact copy; it is reported as too short to
-judge (:func:`too_short`).
+that bound reaches the threshold, and they share ``min_shared`` shingles, or
+half of the shorter text when it is a brief (:func:`shared_needed`).
+Identical shingle sets are copies at any length; a text with fewer than
+``SHORT_MIN_SHARED`` shingles can only ever be an identical copy, and is
+reported as too short to judge (:func:`too_short`).
+
+Editions of a recurring report (a daily market close, a prayer-time notice)
+share their template wording but not their figures or their date
+(:func:`other_edition`, :mod:`newsdedup.figures`): they are not copies.
 """
 
 from __future__ import annotations
@@ -39,6 +43,12 @@ CONFIDENCE_Z = 2.576  # two-sided 99% normal quantile
 # on the labelled development set every member of a story shares at least 5% of its word
 # 3-grams with every other member, even eight copies down the chain.
 LINK_FLOOR = 0.05
+# A brief shares fewer shingles than min_shared with its source: half of its own, at least this many.
+SHORT_MIN_SHARED = 15
+SHORT_SHARE = 0.5
+# A text stating this many figures is report-like; copies share at least this share of them.
+EDITION_FIGURES = 6
+EDITION_SHARED_FIGURES = 0.5
 
 
 @dataclass(frozen=True)
@@ -102,25 +112,47 @@ def containment(a: np.ndarray, b: np.ndarray) -> float:
     return overlap(a, b).containment
 
 
-def is_copy(pair: Overlap, settings: DedupSettings) -> bool:
-    """The verification rule every candidate pair goes through."""
-    return verdict(pair, settings)[0]
-
-
-def verdict(pair: Overlap, settings: DedupSettings) -> tuple[bool, str]:
-    """Whether the pair is a copy, and the rule that decided it (for ``explain``)."""
+def verdict(
+    pair: Overlap, first: Fingerprint, second: Fingerprint, settings: DedupSettings
+) -> tuple[bool, str]:
+    """Whether two texts whose shingles overlap as ``pair`` are copies, and the rule that decided it."""
     if pair.shared and pair.jaccard == 1.0:
         return True, "identical texts"
-    if pair.shared < settings.min_shared:
-        return False, f"fewer than {settings.min_shared} shared shingles"
+    needed = shared_needed(pair.smaller, settings)
+    if pair.shared < needed:
+        return False, f"fewer than {needed} shared shingles"
     if pair.containment_lower_bound < settings.threshold:
         return False, f"containment bound under the threshold {settings.threshold:g}"
+    edition = other_edition(first, second)
+    if edition:
+        return False, f"another edition of a recurring report: {edition}"
     return True, f"containment bound reaches the threshold {settings.threshold:g}"
 
 
-def too_short(shingle_count: int, settings: DedupSettings) -> bool:
+def shared_needed(smaller: int, settings: DedupSettings) -> int:
+    """Shingles a pair must share: ``min_shared``, or half of a shorter text (a brief), at least
+    ``SHORT_MIN_SHARED``. The Wilson bound still asks more of a short text than of a long one."""
+    return min(settings.min_shared, max(SHORT_MIN_SHARED, math.ceil(SHORT_SHARE * smaller)))
+
+
+def too_short(shingle_count: int) -> bool:
     """Too few shingles to be judged as a near-duplicate: only an identical text is found as a copy."""
-    return shingle_count < settings.min_shared
+    return shingle_count < SHORT_MIN_SHARED
+
+
+def other_edition(first: Fingerprint, second: Fingerprint) -> str | None:
+    """Why two texts are editions of one recurring report, or None: they state different dates, or
+    (texts that state ``EDITION_FIGURES`` figures or more) most of their figures differ. A reprint that
+    brings one figure up to date keeps its date and most of its figures."""
+    if len(first.dates) and len(second.dates) and not shared_count(first.dates, second.dates):
+        return "the texts state different dates"
+    smaller = min(len(first.figures), len(second.figures))
+    if smaller < EDITION_FIGURES:
+        return None
+    shared = shared_count(first.figures, second.figures)
+    if shared < EDITION_SHARED_FIGURES * smaller:
+        return f"{shared} of {smaller} figures shared"
+    return None
 
 
 def verified_edges(
@@ -128,8 +160,9 @@ def verified_edges(
 ) -> Iterator[Edge]:
     """The candidate pairs whose exact shingle overlap makes them copies."""
     for a, b in pairs:
-        pair = overlap(prints[a].shingles, prints[b].shingles)
-        if is_copy(pair, settings):
+        first, second = prints[a], prints[b]
+        pair = overlap(first.shingles, second.shingles)
+        if verdict(pair, first, second, settings)[0]:
             yield Edge(pair.containment_lower_bound, a, b)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import browser, chromium  # noqa: F401  (fixtures for the browser tests)
 from tests.redis_server import redis_server_url, redis_url  # noqa: F401  (fixtures for the Redis tests)
 
 REPO = Path(__file__).resolve().parent.parent

@@ -82,11 +82,11 @@ def test_bench_runs_and_reports_every_figure(tmp_path, monkeypatch, capsys):
         "10",
         "--command-n",
         "70",
+        "--crawl-n",
+        "40",
         "--peers-n",
         "20",
         "--speed-n",
-        "60",
-        "--crawl-n",
         "60",
         "--parts",
         "text,speed,html,command,crawl,peers,startup,index",
@@ -120,6 +120,9 @@ def test_bench_runs_and_reports_every_figure(tmp_path, monkeypatch, capsys):
     assert any("rensa not installed" in note for note in results["peers"]["notes"])
     assert all(f["identical_to_newsdedup"] for f in peers.values())
     assert peers["newsdedup signatures, all documents"]["times_newsdedup_batch"] == 1.0
+    crawl = results["crawl"]
+    assert crawl["documents"] == 40 and crawl["pages_without_article"] == 4
+    assert crawl["messy_per_document_ratio"] > 0 and 0 < crawl["rerun_ratio"]
     assert results["startup"]["runs"] == 1 and results["startup"]["best_seconds"] > 0
     index = results["index"]
     assert index["backend"] == "sqlite" and index["documents"] == 2000
@@ -136,6 +139,7 @@ def test_bench_runs_and_reports_every_figure(tmp_path, monkeypatch, capsys):
         "Text path",
         "HTML path",
         "Installed command",
+        "Crawls as cron jobs meet them",
         "Fingerprinting peers",
         "Start-up",
         "Index size",

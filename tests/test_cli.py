@@ -26,7 +26,7 @@ def test_dedup_jsonl_schema_and_clusters_on_samples():
     assert set(first) == {"cluster", "size", "canonical", "members"}
     assert {"id", "path", "title", "text"} <= set(first["canonical"])
     assert [m["id"].rsplit("/", 1)[-1][:3] for m in first["members"]] == ["000", "002"]
-    assert {"id", "path", "title", "similarity"} == set(first["members"][0])
+    assert {"id", "path", "title", "similarity", "status"} == set(first["members"][0])
     assert "4 clusters, 1 duplicate" in result.stderr
 
 
@@ -55,7 +55,7 @@ def test_clean_002_drops_the_headline_tail():
 
 
 def test_table_format_renders_for_people():
-    result = invoke("dedup", SAMPLES, "-f", "table", "--no-color")
+    result = invoke("dedup", SAMPLES, "-f", "table", "--no-color", "--full")
     assert result.exit_code == 0 and "cluster 1 · 2 documents" in result.stdout
 
 

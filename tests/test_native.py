@@ -215,14 +215,15 @@ def _pipeline(raws: list[tuple[str, str]]) -> tuple[list, list, list]:
     settings = DedupSettings()
     printed = list(fingerprint_documents(docs, settings))
     prints = [
-        (doc.text, doc.language, fp.unit, fp.shingles.tolist(), fp.signature.tolist()) for doc, fp in printed
+        (doc.text, doc.language, fp.unit, fp.shingles.tolist(), fp.signature.tolist(), fp.figures.tolist())
+        for doc, fp in printed
     ]
     verdicts = []
     for i in range(len(printed)):
         for j in range(i):
             pair = overlap(printed[i][1].shingles, printed[j][1].shingles)
             if pair.shared:
-                verdicts.append((i, j, pair, verdict(pair, settings)))
+                verdicts.append((i, j, pair, verdict(pair, printed[i][1], printed[j][1], settings)))
     clusters = [
         (c.id, c.canonical.id, [(m.document.id, m.similarity) for m in c.members])
         for c in cluster_documents(printed, settings)

@@ -62,3 +62,22 @@ def test_cron_lines_run(tmp_path):
         assert result.returncode == 0, (command, result.stderr)
     new_stories = (tmp_path / "data" / "new-stories.jsonl").read_text().splitlines()
     assert len(new_stories) == 4  # five articles, one of them a copy
+
+
+def test_the_quick_start_says_where_the_command_lives():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    quick_start = readme[readme.index("## Quick start") : readme.index("## Usage")]
+    for words in (".venv/bin/newsdedup", "source .venv/bin/activate", "pipx install ."):
+        assert words in quick_start, words
+    if not (REPO / ".venv" / "bin" / "activate").is_file():
+        pytest.skip("no .venv in the checkout (the tests run from another environment)")
+    plain_path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if ".venv" not in p)
+    for command in (".venv/bin/newsdedup --version", "source .venv/bin/activate && newsdedup --version"):
+        result = subprocess.run(
+            ["bash", "-c", command],
+            cwd=REPO,
+            env=dict(os.environ, PATH=plain_path),
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0 and result.stdout.strip(), (command, result.stderr)

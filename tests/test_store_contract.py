@@ -12,6 +12,7 @@ import pytest
 
 from newsdedup.errors import StoreError
 from newsdedup.fingerprint import Fingerprint
+from newsdedup.records import iso_time
 from newsdedup.store import NoIndex, StoredDocument, open_store
 from tests.conftest import REPO
 from tests.store_helpers import SETTINGS, ReferenceLSH, batch_document, indexed_ids, text_document
@@ -259,8 +260,8 @@ def test_prune_removes_old_documents_their_lsh_entries_and_empty_clusters(store)
     stats = store.stats()
     assert (stats["documents"], stats["oldest_first_seen"], stats["newest_first_seen"]) == (
         3,
-        T0 + 1000,
-        T0 + 1000,
+        iso_time(T0 + 1000),
+        iso_time(T0 + 1000),
     )
     store.integrity_check()
     with store.transaction(now=T0 + 1500):
@@ -297,7 +298,10 @@ def test_stats_and_export(store):
     stats = store.stats()
     assert stats["backend"] in ("sqlite", "redis")
     assert (stats["documents"], stats["clusters"], stats["largest_cluster"]) == (6, 4, {"id": 1, "size": 3})
-    assert (stats["oldest_first_seen"], stats["newest_first_seen"]) == (T0, T0 + 10)
+    assert (stats["oldest_first_seen"], stats["newest_first_seen"]) == (
+        "2023-11-14T22:13:20Z",
+        "2023-11-14T22:13:30Z",
+    )
     assert stats["bytes"] > stats["canonical_text_bytes"] > 0
     assert 0 < stats["bytes_per_document"] < stats["bytes"]
     records = list(store.export())
@@ -309,7 +313,7 @@ def test_stats_and_export(store):
         "title": "s headline 1",
         "date": None,
         "language": None,
-        "first_seen": T0,
+        "first_seen": "2023-11-14T22:13:20Z",
         "cluster": 1,
     }
     json.dumps(records)

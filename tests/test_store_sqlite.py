@@ -230,3 +230,58 @@ def test_bytes_per_document_stay_at_the_measured_figure(tmp_path):
     assert per_document["shingles"] < 1.1 * 1529  # the entropy of a random 500-element set of uint32
     assert per_document["bands"] < 64 * 14
     assert stats["bytes_per_document"] < 3100
+
+
+VIEWS = ("documents_view", "clusters_view", "members_view")
+
+
+def views(path: Path) -> set[str]:
+    with sqlite3.connect(path) as db:
+        return {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
+
+
+def test_the_views_read_as_documented(tmp_path):
+    path = tmp_path / "index.db"
+    store = open_store(str(path), SETTINGS)
+    with store.transaction(now=T0):
+        first = store.add_document(*batch_document("views", 0))
+        cluster = store.documents([first])[first].cluster
+        store.add_document(*batch_document("views", 1), cluster=cluster, similarity=0.61234)
+        store.add_document(*batch_document("views", 2))
+    store.close()
+    assert views(path) == set(VIEWS)
+    with sqlite3.connect(path) as db:
+        db.row_factory = sqlite3.Row
+        clusters = [dict(row) for row in db.execute("SELECT * FROM clusters_view ORDER BY cluster")]
+        members = [
+            dict(row) for row in db.execute("SELECT * FROM members_view WHERE cluster = ?", (cluster,))
+        ]
+        document = dict(db.execute("SELECT * FROM documents_view WHERE id = 'views/00001.html'").fetchone())
+    assert [(c["cluster"], c["size"], c["title"]) for c in clusters] == [
+        (cluster, 2, "views headline 0"),
+        (cluster + 1, 1, "views headline 2"),
+    ]
+    assert (
+        clusters[0]["canonical_id"] == "views/00000.html"
+        and clusters[0]["text"] == "text of views/00000.html"
+    )
+    assert clusters[0]["first_seen"] == clusters[0]["updated"] == "2023-11-14T22:13:20Z"
+    assert [(m["id"], m["canonical"], m["similarity"]) for m in members] == [
+        ("views/00000.html", 1, 1.0),
+        ("views/00001.html", 0, 0.6123),
+    ]
+    assert document["first_seen"] == "2023-11-14T22:13:20Z" and document["cluster"] == cluster
+    assert document["canonical"] == 0 and document["shingles"] > 400
+
+
+def test_an_index_without_views_gets_them_when_written_but_not_when_read(tmp_path):
+    path = tmp_path / "index.db"
+    make_index(path, count=2)
+    with sqlite3.connect(path) as db:
+        for view in VIEWS:
+            db.execute(f"DROP VIEW {view}")
+    before = digest(path)
+    open_store(str(path)).close()  # read: left exactly as it is
+    assert digest(path) == before and views(path) == set()
+    open_store(str(path), SETTINGS).close()
+    assert views(path) == set(VIEWS)

@@ -478,9 +478,9 @@ def bench_peers(n: int, seed: int) -> dict:
 def _peer_pages(n: int, seed: int) -> tuple[list[tuple[str, str]], str]:
     """``n`` (name, raw text) pages: the first of the shared speed corpus, else generated ones."""
     with tempfile.TemporaryDirectory(prefix="newsdedup-bench-peers-") as workdir:
-        docs = speed_corpus(Path(workdir))
+        docs = speed_corpus(Path(workdir), n)
         if docs is not None:
-            paths = sorted(docs.iterdir())[:n]
+            paths = sorted(docs.iterdir())
             return [(p.name, p.read_text(encoding="utf-8")) for p in paths], "shared speed corpus"
     return [(item.name, item.text) for item in generate_corpus(n, seed=seed)], "generated (tools.corpus)"
 

@@ -30,12 +30,17 @@ RERUN_TARGET = 0.10
 _SITES = ("kabarnusa", "warta-kini", "dailyledger", "harianpagi", "newsroom24")
 
 
-def speed_corpus(workdir: Path) -> Path | None:
-    """The shared speed corpus unpacked under ``workdir`` (its ``docs/``), or None when it is absent."""
+def speed_corpus(workdir: Path, limit: int | None = None) -> Path | None:
+    """The shared speed corpus's first ``limit`` pages (all by default) unpacked under ``workdir`` (its
+    ``docs/``, with the corpus's ``labels.json``), or None when it is absent."""
     if not SPEED_CORPUS.exists():
         return None
     with tarfile.open(SPEED_CORPUS) as archive:
-        archive.extractall(workdir, filter="data")
+        members = [m for m in archive if m.isfile()]
+        pages = sorted(m.name for m in members if m.name.startswith("docs/"))
+        chosen = {*pages[:limit], "labels.json"}
+        # in archive order: going back in a gzip stream means reading it again from the start
+        archive.extractall(workdir, members=[m for m in members if m.name in chosen], filter="data")
     return workdir / "docs"
 
 
@@ -43,7 +48,7 @@ def article_pages(workdir: Path, n: int, seed: int, jobs: int) -> tuple[Path, st
     """A directory of ``n`` article pages, and where they come from."""
     pages = workdir / "pages"
     pages.mkdir()
-    source = speed_corpus(workdir / "speed")
+    source = speed_corpus(workdir / "speed", n)
     if source is None:
         write_corpus(workdir / "generated", n, seed=seed, jobs=jobs)
         source, origin = workdir / "generated" / "docs", "generated (tools.corpus)"

@@ -12,6 +12,11 @@ labels: ARI, pairwise P/R/F1, cluster counts, recall by tier and edit kind,
 false merges by trap kind; next to a plain datasketch baseline run the way
 text-dedup runs news by default (256 permutations, word 2-grams, LSH threshold
 0.45, every candidate pair linked, no cleaning); and the seed articles.
+
+Reuse: the project's own cases of reuse as newsrooms make it (:mod:`tools.reuse_cases`:
+recurring reports, Urdu/Arabic spacing, Japanese/Chinese/Thai, short briefs,
+size-mismatched copies, site templates): recall and false merges per class. They
+need nothing from ../shared.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from collections import Counter, defaultdict
 from multiprocessing import Pool
 from pathlib import Path
 
+from tools.reuse_cases import evaluate_cases
 from tools.scoring import adjusted_rand_index, aggregate, leaked_lines, match, pairwise
 
 REPO = Path(__file__).resolve().parent.parent
@@ -84,6 +90,23 @@ def _insert_leaks(predicted: str) -> int:
     )
 
 
+# The texts a dedup run ends with, the whole set as one batch: site templates learned across it, or not.
+BATCH_SYSTEMS = {"batch, templates on": True, "batch, templates off": False}
+
+
+def _batch_texts(paths: list[Path], templates: bool) -> list[str]:
+    from newsdedup.pipeline import clean_documents, dedup_documents, read_documents
+    from newsdedup.settings import DedupSettings
+
+    failures: list = []
+    docs = clean_documents(
+        read_documents([str(p) for p in paths], on_error=failures.append), on_error=failures.append
+    )
+    clusters = dedup_documents(docs, DedupSettings(templates=templates), on_error=failures.append)
+    texts = {m.document.id: m.document.text for c in clusters for m in c.members}
+    return [texts.get(str(path), "") for path in paths]
+
+
 def evaluate_extraction(root: Path, jobs: int, worst: int) -> list[dict]:
     rows = []
     with Pool(jobs) as pool:
@@ -95,11 +118,16 @@ def evaluate_extraction(root: Path, jobs: int, worst: int) -> list[dict]:
                 if name in gold_all:
                     files[name] = path
             systems = (
-                ["newsdedup", "trafilatura default", "trafilatura precision"] if is_html else ["newsdedup"]
+                ["newsdedup", "trafilatura default", "trafilatura precision"]
+                if is_html
+                else ["newsdedup", *BATCH_SYSTEMS]
             )
             for system in systems:
                 started = time.perf_counter()
-                predictions = pool.map(_predict, [(system, str(files[n])) for n in files], chunksize=4)
+                if system in BATCH_SYSTEMS:
+                    predictions = _batch_texts(list(files.values()), BATCH_SYSTEMS[system])
+                else:
+                    predictions = pool.map(_predict, [(system, str(files[n])) for n in files], chunksize=4)
                 elapsed = time.perf_counter() - started
                 scored, leaks, inserts, per_doc = [], 0, 0, []
                 for name, predicted in zip(files, predictions, strict=True):
@@ -144,7 +172,7 @@ def _newsdedup_clusters(paths: list[Path]) -> tuple[dict[str, int], int]:
         read_documents([str(p) for p in paths], on_error=failures.append), on_error=failures.append
     )
     labels = {}
-    for cluster in dedup_documents(docs):
+    for cluster in dedup_documents(docs, on_error=failures.append):
         for member in cluster.members:
             labels[Path(member.document.id).name] = cluster.id
     return labels, len(failures)
@@ -312,22 +340,36 @@ def print_dedup(result: dict) -> None:
     print(f"  seeds (000+002 one cluster, 001/003/004 alone): {result['seeds']}")
 
 
+def print_reuse(result: dict) -> None:
+    print("\n## Reuse as newsrooms make it (tools/reuse_cases.py, the project's own cases)\n")
+    print(f"{'class':<14}{'pages':>7}{'cleaned':>9}{'true pairs':>12}{'recall':>9}{'false merges':>14}")
+    for kind, row in result.items():
+        recall = "-" if row["recall"] is None else f"{row['recall']:.3f}"
+        print(
+            f"{kind:<14}{row['documents']:>7}{row['cleaned']:>9}{row['true_pairs']:>12}{recall:>9}"
+            f"{row['false_merges']:>14}"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=["extraction", "dedup", "all"], default="all")
+    parser.add_argument("--part", choices=["extraction", "dedup", "reuse", "all"], default="all")
     parser.add_argument("--shared", default=os.environ.get("NEWSDEDUP_SHARED", str(REPO.parent / "shared")))
     parser.add_argument("--json", help="also write the figures to this JSON file")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--worst", type=int, default=5, help="list this many worst documents per set")
     args = parser.parse_args(argv)
     shared = Path(args.shared)
+    figures: dict = {}
+    if args.part in ("reuse", "all"):
+        figures["reuse"] = evaluate_cases(_newsdedup_clusters)
+        print_reuse(figures["reuse"])
     if not (shared / "eval").is_dir():
         print(
-            f"evaluation skipped: development data not found at {shared} (set NEWSDEDUP_SHARED)",
+            f"evaluation of ../shared skipped: development data not found at {shared} (set NEWSDEDUP_SHARED)",
             file=sys.stderr,
         )
         return 0
-    figures: dict = {}
     if args.part in ("extraction", "all"):
         figures["extraction"] = evaluate_extraction(shared / "eval" / "extraction", args.jobs, args.worst)
         print_extraction(figures["extraction"])

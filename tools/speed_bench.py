@@ -52,12 +52,10 @@ def _best(command: list[str], output: Path, env: dict, runs: int) -> dict:
 
 def _pages(workdir: Path, n: int, seed: int, jobs: int) -> tuple[Path, str]:
     """A directory of at most ``n`` pages (the first of the shared speed corpus, else generated)."""
-    docs = speed_corpus(workdir / "speed")
+    docs = speed_corpus(workdir / "speed", n)
     if docs is None:
         write_corpus(workdir / "generated", n, seed=seed, jobs=jobs)
         return workdir / "generated" / "docs", "GENERATED corpus: the shared speed corpus is absent"
-    for path in sorted(docs.iterdir())[n:]:
-        path.unlink()
     return docs, "shared speed corpus (eval/speed/raw20k.tar.gz)"
 
 

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 from ..document import HTML, Document
 from ..errors import DocumentError
 from .html import clean_html
 from .language import sample_language
-from .lines import boilerplate_reason, ends_sentence, is_comments_start, is_tail_marker, word_count
+from .lines import (
+    boilerplate_reason,
+    ends_sentence,
+    is_comments_start,
+    is_menu,
+    is_tail_marker,
+    split_lines,
+    word_count,
+)
 from .rules import Rules, load_rules, phrase_key
 from .text import clean_text, line_score
 
 PARAGRAPH_SEPARATOR = "\n\n"
+TEMPLATE_HEADER_LINES = 10  # where a page's navigation menu is looked for
 
 
 def clean_document(doc: Document, rules: Rules | None = None) -> Document:
@@ -26,16 +37,31 @@ def clean_document(doc: Document, rules: Rules | None = None) -> Document:
         meta = {}
     if not paragraphs:
         raise DocumentError(doc.id, "no article text found")
+    url, site = doc.url or meta.get("url"), doc.site or meta.get("site")
     return replace(
         doc,
         raw=None,
         title=doc.title or title,
         text=PARAGRAPH_SEPARATOR.join(paragraphs),
         language=language,
-        url=doc.url or meta.get("url"),
+        url=url,
         date=doc.date or meta.get("date"),
-        site=doc.site or meta.get("site"),
+        site=site,
+        template=template_key(split_lines(raw) if doc.kind != HTML else [], url, site),
     )
+
+
+def template_key(lines: list[str], url: str | None, site: str | None) -> str | None:
+    """Which site template a page was made with: its host or site name; for plain text scraped without
+    an address, a signature of its navigation menu (the first menu line near the top) and its last line
+    (the site's footer); None when neither is there."""
+    host = urlsplit(url).hostname if url else None
+    if host or site:
+        return (host or site or "").removeprefix("www.")
+    menu = next((line for line in lines[:TEMPLATE_HEADER_LINES] if is_menu(line)), None)
+    if menu is None or len(lines) < 3:
+        return None
+    return "template:" + hashlib.blake2b(f"{menu}\n{lines[-1]}".encode(), digest_size=6).hexdigest()
 
 
 def clear_caches() -> None:

@@ -92,7 +92,7 @@ def boilerplate_reason(line: str, rules: Rules, keep_captions: bool = False) -> 
         return "related link"
     if _HASHTAGS.match(line):
         return "hashtags"
-    if _is_menu(line):
+    if is_menu(line):
         return "menu"
     if not keep_captions and _PHOTO_CREDIT.search(line):
         return "photo caption"
@@ -142,7 +142,7 @@ def _has_handle(line: str) -> bool:
     return "@" in line and _HANDLE.search(line) is not None
 
 
-def _is_menu(line: str) -> bool:
+def is_menu(line: str) -> bool:
     """Three or more short items between separators: a navigation bar ("Berita · Foto · Video"), a
     footer link row ("About | Contact | Jobs") or a breadcrumb trail ("Home > Foto > Nasional").
 

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from .titles import strip_site_name
+
 _HANDLE = re.compile(r"^@+")
 
 
@@ -43,11 +45,13 @@ def page_metadata(tree, url: str | None = None) -> PageMetadata:
         pass
     page_url = found.url or extract_url(tree, url)
     site = found.sitename or extract_sitename(tree)
+    site = _HANDLE.sub("", site) if site else _host(page_url)
+    title = " ".join((found.title or extract_title(tree) or "").split())
     return PageMetadata(
-        title=" ".join((found.title or extract_title(tree) or "").split()),
+        title=strip_site_name(title, site, page_url),
         date=find_date(tree, url=page_url, **set_date_params(True)),
         url=page_url,
-        site=_HANDLE.sub("", site) if site else _host(page_url),
+        site=site,
     )
 
 

@@ -28,11 +28,12 @@ from .lines import (
     word_count,
 )
 from .rules import Rules
+from .titles import strip_site_suffix
 
 _WORD = re.compile(r"[^\W\d_]+")
-_SITE_SUFFIX = re.compile(r"^(?P<title>.+?)\s+[|–—-]\s+(?P<site>[^|–—]+)$")
 TITLE_SEARCH_LINES = 15
 MIN_STOPWORD_DENSITY = 0.1
+FIGURE_SHARE = 0.25  # of a line's words that hold a digit: a sentence of figures
 _MARK = "\x00"  # stand-in lines start with it; they are never output
 _TAIL_MARK = "\x00tail-marker-"
 _COMMENTS_MARK = "\x00comments-"
@@ -44,6 +45,7 @@ IN_BODY_BOX_SHARE = 0.5  # running text after a marker, relative to before it, t
 LIST_RUN = 3
 GALLERY_SHARED = 0.5  # share of the first body that a gallery's captions block may repeat
 MIN_BODY_WORDS = 25  # less than this is no article: try again keeping photo captions
+SHORT_BODY_WORDS = 80  # less than this, a caption right below the headline may be the article
 SEPARATOR_WEIGHT = 2.0  # extra cost of a run of LIST_RUN+ label lines, so blocks do not bridge it
 TEASER_RUN = 3  # headline + summary pairs in a row that make a teaser list
 TEASER_HEADLINE_WORDS = 4  # this many label-like lines in a row inside the body are a link list
@@ -56,16 +58,29 @@ def clean_text(raw: str, rules: Rules, title: str = "") -> tuple[str, list[str],
     then those captions are its content and are kept.
     """
     lines = split_lines(raw)
+    if len(lines) == 1 and is_prose(lines[0]) and ends_sentence(lines[0]):
+        return title, lines, detect_language(lines[0])  # a page of one sentence has no headline
     title = title or find_title(lines, rules)
     body = _body(lines, title, rules, keep_captions=False)
     body_words = sum(map(word_count, body.paragraphs))
-    if body_words < MIN_BODY_WORDS or not body.anchored:
+    if body_words < SHORT_BODY_WORDS or not body.anchored:
         gallery = _body(lines, title, rules, keep_captions=True)
         if body_words < MIN_BODY_WORDS or (
             gallery.anchored and _elsewhere(body.paragraphs, gallery.paragraphs)
         ):
             body = gallery
+        elif body_words < SHORT_BODY_WORDS and gallery.anchored and _caption_led(body, gallery):
+            body = gallery  # a photo page: the caption below the headline is its article
     return title, body.paragraphs, body.language
+
+
+def _caption_led(body: _Body, gallery: _Body) -> bool:
+    """The captions kept, the block grows by what stands right below the headline: a photo's caption."""
+    return (
+        bool(gallery.paragraphs)
+        and gallery.paragraphs[0] not in body.paragraphs
+        and set(body.paragraphs) <= set(gallery.paragraphs)
+    )
 
 
 def _elsewhere(body: list[str], gallery: list[str]) -> bool:
@@ -135,29 +150,13 @@ def _text_below(lines: list[str], place: int) -> float:
 
 
 def find_title(lines: list[str], rules: Rules) -> str:
-    """The first headline-like line near the top, without a " | Site" suffix.
-
-    A lone token (a site name in any script) is not a headline, and neither is a
-    sentence of running text (a page that is one paragraph has no headline).
-    """
+    """The first headline-like line near the top, without a " | Site" suffix."""
     for line in lines[:TITLE_SEARCH_LINES]:
         words = word_count(line)
-        if (
-            not 2 <= words <= 30
-            or (" " not in line and words < 4)
-            or (is_prose(line) and ends_sentence(line))
-        ):
-            continue
-        if boilerplate_reason(line, rules) is None:
+        # a lone token (a site name in any script) is not a headline
+        if 2 <= words <= 30 and (" " in line or words >= 4) and boilerplate_reason(line, rules) is None:
             return strip_site_suffix(line)
     return ""
-
-
-def strip_site_suffix(title: str) -> str:
-    match = _SITE_SUFFIX.match(title)
-    if match and word_count(match["site"]) <= 4 and word_count(match["title"]) >= 3:
-        return match["title"].strip()
-    return title
 
 
 @lru_cache(maxsize=1 << 16)  # the body is scored twice: before and after its language is known
@@ -165,12 +164,18 @@ def line_score(line: str, stopwords: frozenset[str]) -> float:
     """Positive for running text, negative for labels, links and headlines."""
     words = word_count(line)
     density = _stopword_density(line, stopwords)
-    readable = not stopwords or density >= MIN_STOPWORD_DENSITY
+    # a sentence of figures (prayer times, prices by weight) has few stopwords and is still content
+    readable = not stopwords or density >= MIN_STOPWORD_DENSITY or _figure_share(line) >= FIGURE_SHARE
     if is_prose(line) and readable and (ends_sentence(line) or words >= 20):
         return float(words)
     if ends_sentence(line) and words >= 4 and readable:
         return words / 2
     return -float(max(3, min(words, 12)))
+
+
+def _figure_share(line: str) -> float:
+    tokens = line.split()
+    return sum(any(c.isdigit() for c in token) for token in tokens) / len(tokens) if tokens else 0.0
 
 
 def _stopword_density(line: str, stopwords: frozenset[str]) -> float:

@@ -24,7 +24,7 @@ from ..errors import StoreError
 from ..fingerprint import Fingerprint, signature
 from ..settings import DedupSettings
 from .backend import Backend, chunked, mask_location, store_errors
-from .codec import CorruptData, band_buckets, choose_representatives, decode_shingles, encode_shingles
+from .codec import CorruptData, band_buckets, choose_representatives, decode_fingerprint, encode_fingerprint
 from .maintenance import Maintenance
 from .types import ContentKey, StoredCluster, StoredDocument
 
@@ -239,7 +239,7 @@ class Store(Maintenance, Backend):
         """
         shingles = np.asarray(fingerprint.shingles)
         doc_signature = self._checked_signature(fingerprint.signature)
-        blob = encode_shingles(shingles)
+        blob = encode_fingerprint(shingles, fingerprint.figures, fingerprint.dates)
         if not np.array_equal(signature(shingles, self.num_perm, self.seed), doc_signature):
             raise StoreError(
                 f"{self.location}: the signature of {document.id!r} does not belong to its shingles under "
@@ -277,6 +277,8 @@ class Store(Maintenance, Backend):
                 unit=fingerprint.unit,
                 shingles=shingles,
                 signature=doc_signature,
+                figures=fingerprint.figures,
+                dates=fingerprint.dates,
             )
             self._insert_document(stored, blob, band_buckets(doc_signature, self.bands))
             return key
@@ -381,11 +383,13 @@ class Store(Maintenance, Backend):
             )
         return values
 
-    def _decode(self, key: int, blob: bytes) -> np.ndarray:
+    def _with_fingerprint(self, doc: StoredDocument, blob: bytes) -> StoredDocument:
+        """``doc`` with its stored shingles, figures and dates (the signature follows from the shingles)."""
         try:
-            return decode_shingles(blob)
+            doc.shingles, doc.figures, doc.dates = decode_fingerprint(blob)
         except CorruptData as error:
-            raise CorruptData(f"document key {key}: {error}") from error
+            raise CorruptData(f"document key {doc.key}: {error}") from error
+        return doc
 
     @store_errors
     def close(self) -> None:

@@ -7,7 +7,10 @@ gap in one fixed-width bit array and the high parts in unary in a second one,
 so that both directions are a handful of numpy calls. A CRC-32 of the values
 makes a damaged blob an error instead of a silently different set.
 
-Layout of a shingle blob (little-endian)::
+A document's stored fingerprint holds three such sets (:func:`encode_fingerprint`): its shingles,
+and the figures and dates its text states.
+
+Layout of a set (little-endian)::
 
     count: u32 | k: u8 | crc32 of the values as <u4: u32 | low bits: ceil(count*k/8) bytes | unary bits
 """
@@ -86,6 +89,32 @@ def decode_shingles(blob: bytes) -> np.ndarray:
     if zlib.crc32(values.astype("<u4").tobytes()) != crc:
         raise CorruptData("shingle data fails its checksum")
     return values
+
+
+_PART = struct.Struct("<I")
+
+
+def encode_fingerprint(shingles: np.ndarray, figures: np.ndarray, dates: np.ndarray) -> bytes:
+    """A document's stored fingerprint: its shingles, then the figures and dates it states
+    (:mod:`newsdedup.figures`), each packed as :func:`encode_shingles` packs a set, each part after the
+    first two preceded by its length."""
+    parts = [encode_shingles(np.asarray(values, dtype=np.uint32)) for values in (shingles, figures, dates)]
+    return b"".join(_PART.pack(len(part)) + part for part in parts)
+
+
+def decode_fingerprint(blob: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The shingles, figures and dates of :func:`encode_fingerprint`."""
+    parts, offset = [], 0
+    for _ in range(3):
+        if offset + _PART.size > len(blob):
+            raise CorruptData("fingerprint data is truncated")
+        (length,) = _PART.unpack_from(blob, offset)
+        offset += _PART.size
+        parts.append(decode_shingles(blob[offset : offset + length]))
+        offset += length
+    if offset != len(blob):
+        raise CorruptData("fingerprint data is damaged")
+    return parts[0], parts[1], parts[2]
 
 
 def _best_rice_parameter(gaps: np.ndarray) -> int:

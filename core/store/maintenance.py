@@ -9,6 +9,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..errors import StoreError
+from ..records import iso_time
 from .backend import chunked, store_errors
 from .codec import band_buckets, choose_representatives
 from .types import StoredDocument
@@ -60,7 +61,7 @@ class Maintenance:
 
         ``bytes`` is what the index occupies (SQLite: the database pages;
         Redis: memory of its keys), ``bytes_per_document`` the same without the
-        canonical texts, per document.
+        canonical texts, per document; the first-seen times are ISO 8601 in UTC.
         """
         with self._consistent_reads():
             figures = self._stats()
@@ -68,6 +69,8 @@ class Maintenance:
         figures["bytes_per_document"] = (
             round((figures["bytes"] - figures["canonical_text_bytes"]) / documents, 1) if documents else 0.0
         )
+        for name in ("oldest_first_seen", "newest_first_seen"):
+            figures[name] = iso_time(figures[name])
         return {"backend": self.backend, "location": self.location, **figures}
 
     def export(self) -> Iterator[dict]:

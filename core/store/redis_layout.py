@@ -14,11 +14,11 @@ from redis.backoff import ExponentialBackoff
 from redis.connection import SSLConnection, parse_url
 from redis.retry import Retry
 
-from .types import ContentKey, StoredCluster, StoredDocument
+from .types import RECORD_FIELDS, ContentKey, StoredCluster, StoredDocument
 
 PREFIX = "newsdedup"
 META = f"{PREFIX}:meta"
-DOCUMENTS = f"{PREFIX}:doc"  # key -> JSON [id, digest, path, url, title, date, language, first_seen, similarity, shingle_count, unit]
+DOCUMENTS = f"{PREFIX}:doc"  # key -> JSON list of the RECORD_FIELDS (types.py)
 SHINGLES = f"{PREFIX}:shingles"  # key -> shingle blob
 CLUSTER_OF = f"{PREFIX}:cluster_of"  # key -> cluster id
 IDS = f"{PREFIX}:ids"  # JSON [document id, digest] -> key
@@ -54,23 +54,12 @@ def client_options(url: str) -> dict:
 
 
 def document_json(doc: StoredDocument) -> str:
-    return json.dumps(
-        [
-            doc.id,
-            doc.digest,
-            doc.path,
-            doc.url,
-            doc.title,
-            doc.date,
-            doc.language,
-            doc.first_seen,
-            doc.similarity,
-            doc.shingle_count,
-            doc.unit,
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    return json.dumps(list(doc.record_values()), ensure_ascii=False, separators=(",", ":"))
+
+
+def document_values(record: bytes) -> dict:
+    """The ``RECORD_FIELDS`` of a stored document record, by name."""
+    return dict(zip(RECORD_FIELDS, json.loads(record), strict=True))
 
 
 def cluster_json(cluster: StoredCluster) -> str:

@@ -46,6 +46,7 @@ from .redis_layout import (
     cluster_json,
     content_field,
     document_json,
+    document_values,
     members_key,
 )
 from .types import ContentKey, StoredCluster, StoredDocument
@@ -231,12 +232,9 @@ class RedisStore(Store):
         for key in keys:
             if key in pending.documents:
                 doc = pending.documents[key]
-                found[key] = replace(
-                    doc,
-                    cluster=pending.cluster_of[key],
-                    shingles=doc.shingles if fingerprints else None,
-                    signature=None,
-                )
+                found[key] = replace(doc, cluster=pending.cluster_of[key], signature=None)
+                if not fingerprints:
+                    found[key] = replace(found[key], shingles=None, figures=None, dates=None)
         if not stored_keys:
             return found
         read = self._client.pipeline(transaction=False)
@@ -249,25 +247,9 @@ class RedisStore(Store):
         for key, record, cluster, blob in zip(stored_keys, records, clusters, blobs, strict=True):
             if record is None:
                 continue
-            doc_id, digest, path, url, title, date, language, first_seen, similarity, shingle_count, unit = (
-                json.loads(record)
-            )
-            found[key] = StoredDocument(
-                key=key,
-                id=doc_id,
-                digest=digest,
-                path=path,
-                url=url,
-                title=title,
-                date=date,
-                language=language,
-                first_seen=first_seen,
-                cluster=pending.cluster_of.get(key, int(cluster)),
-                similarity=similarity,
-                shingle_count=shingle_count,
-                unit=unit,
-                shingles=self._decode(key, blob) if fingerprints else None,
-            )
+            cluster_id = pending.cluster_of.get(key, int(cluster))
+            doc = StoredDocument(key=key, cluster=cluster_id, **document_values(record))
+            found[key] = self._with_fingerprint(doc, blob) if fingerprints else doc
         return found
 
     def _load_clusters(self, ids: Sequence[int]) -> dict[int, StoredCluster]:

@@ -8,7 +8,7 @@ batch survive a power cut too (one fsync per batch).
 
 Size per document (see ``make store-size``): the LSH band rows are a
 WITHOUT ROWID table holding only a 32-bit bucket (band number mixed in) and the
-key, so each row is ~12 bytes; shingles are Rice-coded blobs
+key, so each row is ~12 bytes; shingles (with the text's figures and dates) are Rice-coded blobs
 (:mod:`core.store.codec`); the signature is not stored at all (it is
 recomputed from the shingles). Canonical texts live in a table of their own so
 that their share can be measured apart.
@@ -30,7 +30,7 @@ from ..settings import DedupSettings
 from .backend import one_line
 from .base import NoIndex, Store
 from .codec import band_buckets
-from .types import ContentKey, StoredCluster, StoredDocument
+from .types import RECORD_FIELDS, ContentKey, StoredCluster, StoredDocument
 
 _SCHEMA = (
     "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
@@ -64,6 +64,29 @@ _SCHEMA = (
         updated REAL NOT NULL
     )""",
     "CREATE TABLE canonical_texts (cluster INTEGER PRIMARY KEY, text TEXT NOT NULL)",
+)
+_ISO = "'%Y-%m-%dT%H:%M:%SZ'"  # times in the views: ISO 8601, UTC, like the export records
+# Views for people and tools (sqlite3, sqlite-utils, Datasette), documented in docs/records.md. They hold
+# no data, so an index of the previous release gets them when it is next opened for writing.
+_VIEWS = (
+    f"""CREATE VIEW IF NOT EXISTS documents_view AS SELECT
+        d.id, d.path, d.url, d.title, d.date, d.language,
+        strftime({_ISO}, d.first_seen, 'unixepoch') AS first_seen,
+        d.cluster, round(d.similarity, 4) AS similarity, d.key = c.canonical_key AS canonical,
+        d.shingle_count AS shingles
+    FROM documents d JOIN clusters c ON c.id = d.cluster""",
+    f"""CREATE VIEW IF NOT EXISTS clusters_view AS SELECT
+        c.id AS cluster, c.size, c.title, k.id AS canonical_id, k.url AS canonical_url,
+        (SELECT strftime({_ISO}, min(m.first_seen), 'unixepoch') FROM documents m WHERE m.cluster = c.id)
+            AS first_seen,
+        strftime({_ISO}, c.updated, 'unixepoch') AS updated, t.text
+    FROM clusters c JOIN canonical_texts t ON t.cluster = c.id
+    LEFT JOIN documents k ON k.key = c.canonical_key""",
+    f"""CREATE VIEW IF NOT EXISTS members_view AS SELECT
+        c.id AS cluster, c.size AS cluster_size, c.title AS cluster_title,
+        d.id, d.title, d.url, d.date, round(d.similarity, 4) AS similarity,
+        d.key = c.canonical_key AS canonical, strftime({_ISO}, d.first_seen, 'unixepoch') AS first_seen
+    FROM clusters c JOIN documents d ON d.cluster = c.id""",
 )
 _DOCUMENT_COLUMNS = "d.key, d.id, d.digest, d.path, d.url, d.title, d.date, d.language, d.first_seen, d.cluster, d.similarity, d.shingle_count, d.unit"
 # SQLite's own words -> what they mean for an index
@@ -155,11 +178,14 @@ class SQLiteStore(Store):
 
     def _prepare_schema(self) -> None:
         names = {name for (name,) in self._db.execute("SELECT name FROM sqlite_master")}
-        if "meta" in names:
-            return
-        if names:
-            raise StoreError(f"{self.location}: not a newsdedup index (an SQLite database with other tables)")
-        for statement in _SCHEMA:
+        if "meta" not in names:
+            if names:
+                raise StoreError(
+                    f"{self.location}: not a newsdedup index (an SQLite database with other tables)"
+                )
+            for statement in _SCHEMA:
+                self._db.execute(statement)
+        for statement in _VIEWS:
             self._db.execute(statement)
 
     def _read_meta(self) -> dict[str, str]:
@@ -193,9 +219,8 @@ class SQLiteStore(Store):
             query = f"SELECT {_DOCUMENT_COLUMNS}, NULL FROM documents d"
         found = {}
         for *fields, blob in self._db.execute(f"{query} WHERE d.key IN ({_marks(len(keys))})", keys):
-            key = fields[0]
-            shingles = self._decode(key, blob) if fingerprints else None
-            found[key] = StoredDocument(*fields, shingles=shingles)
+            doc = StoredDocument(*fields)
+            found[doc.key] = self._with_fingerprint(doc, blob) if fingerprints else doc
         return found
 
     def _load_clusters(self, ids: Sequence[int]) -> dict[int, StoredCluster]:
@@ -234,22 +259,9 @@ class SQLiteStore(Store):
 
     def _insert_document(self, doc: StoredDocument, shingle_blob: bytes, buckets: np.ndarray) -> None:
         self._db.execute(
-            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                doc.key,
-                doc.id,
-                doc.digest,
-                doc.path,
-                doc.url,
-                doc.title,
-                doc.date,
-                doc.language,
-                doc.first_seen,
-                doc.cluster,
-                doc.similarity,
-                doc.shingle_count,
-                doc.unit,
-            ),
+            f"INSERT INTO documents (key, cluster, {', '.join(RECORD_FIELDS)}) "
+            f"VALUES ({_marks(len(RECORD_FIELDS) + 2)})",
+            (doc.key, doc.cluster, *doc.record_values()),
         )
         self._db.execute("INSERT INTO shingles (key, data) VALUES (?, ?)", (doc.key, shingle_blob))
         # two bands of one document may hash to one bucket; one row for it is enough

@@ -6,15 +6,31 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..records import iso_time
+
 ContentKey = tuple[str, str]  # (document id, content digest): what a document is known by
+# What a backend keeps of a document besides its key, its cluster and its fingerprint, in this order.
+RECORD_FIELDS = (
+    "id",
+    "digest",
+    "path",
+    "url",
+    "title",
+    "date",
+    "language",
+    "first_seen",
+    "similarity",
+    "shingle_count",
+    "unit",
+)
 
 
 @dataclass
 class StoredDocument:
     """One indexed document.
 
-    ``shingles`` and ``signature`` are ``None`` when the document was read
-    without its fingerprint (``fingerprints=False``); ``shingle_count`` is
+    ``shingles``, ``signature``, ``figures`` and ``dates`` are ``None`` when
+    the document was read without its fingerprint (``fingerprints=False``); ``shingle_count`` is
     always there. The signature is not stored: it is recomputed from the
     shingles, which the settings fingerprint pins down exactly.
     """
@@ -34,9 +50,15 @@ class StoredDocument:
     unit: str = "word"  # what its shingles are made of (see newsdedup.shingles)
     shingles: np.ndarray | None = None  # uint32, sorted, unique
     signature: np.ndarray | None = None  # uint32, num_perm values
+    figures: np.ndarray | None = None  # the figures and dates the text states (see newsdedup.figures)
+    dates: np.ndarray | None = None
+
+    def record_values(self) -> tuple:
+        """The values of ``RECORD_FIELDS``."""
+        return tuple(getattr(self, name) for name in RECORD_FIELDS)
 
     def record(self) -> dict:
-        """The JSON-able export record."""
+        """The JSON-able export record (``index export``, documented in docs/records.md)."""
         return {
             "id": self.id,
             "path": self.path,
@@ -44,7 +66,7 @@ class StoredDocument:
             "title": self.title,
             "date": self.date,
             "language": self.language,
-            "first_seen": self.first_seen,
+            "first_seen": iso_time(self.first_seen),
             "cluster": self.cluster,
         }
 

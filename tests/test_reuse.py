@@ -1,0 +1,157 @@
+"""Reuse as newsrooms make it: recurring reports, briefs, size-mismatched copies, site templates."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from typer.testing import CliRunner
+
+from newsdedup.candidates import containment_pairs
+from newsdedup.cli.app import app
+from newsdedup.document import Document
+from newsdedup.figures import stated_dates, stated_figures
+from newsdedup.fingerprint import fingerprint, fingerprints
+from newsdedup.pipeline import dedup_documents
+from newsdedup.settings import DedupSettings
+from newsdedup.shingles import normalise
+from newsdedup.store.codec import decode_fingerprint, encode_fingerprint
+from newsdedup.templates import SiteTemplates
+from newsdedup.verify import other_edition, shared_needed
+from tests.conftest import article
+from tools import reuse_texts as texts
+from tools.reuse_cases import CLASSES, build_cases, evaluate_cases, write_cases
+
+SETTINGS = DedupSettings()
+
+
+def doc(doc_id: str, text: str, **fields) -> Document:
+    return Document(id=doc_id, path=doc_id, title=doc_id, text=text, **fields)
+
+
+def partition(clusters) -> list[list[str]]:
+    return sorted(sorted(m.document.id for m in c.members) for c in clusters)
+
+
+def test_dates_are_read_in_the_common_forms_and_figures_ignore_digit_grouping():
+    text = "Senin, 11 November 2024; (18/11/2024); 2024-11-19; November 20, 2024; 2024年11月21日"
+    assert stated_dates(text).tolist() == [20241111, 20241118, 20241119, 20241120, 20241121]
+    # every month name's first letter is where a date can start (the regex skips to those)
+    names = "3 Pebruari 2024, 4 Ogos 2024, Agu. 5, 2024, Des 6, 2024, 7 Mac 2024, Sept. 8, 2024"
+    assert stated_dates(names).tolist() == [20240203, 20240307, 20240804, 20240805, 20240908, 20241206]
+    assert np.array_equal(
+        stated_figures(normalise("Rp10.000 dan 5,1")), stated_figures(normalise("Rp10,000 dan 5.1"))
+    )
+
+
+def report(day: int, value: str = "12,48") -> str:
+    return texts.MARKET_CLOSE_ID.format(
+        dir="menguat",
+        pts=f"{10 + day},5",
+        pct="0,4",
+        level=f"7.{200 + 17 * day},55",
+        weekday="Senin",
+        date=f"{11 + day} November 2024",
+        up=200 + day,
+        down=250 - day,
+        flat=180 + 3 * day,
+        value=value,
+        volume=f"1{day}.2",
+        foreign=f"{300 + 41 * day},7",
+        sector="energi",
+        laggard="perbankan",
+    )
+
+
+def test_editions_of_a_recurring_report_stay_apart_and_a_corrected_reprint_joins():
+    docs = [doc(f"day{day}", report(day)) for day in range(4)] + [doc("day2-corrected", report(2, "13,02"))]
+    assert partition(dedup_documents(docs)) == [["day0"], ["day1"], ["day2", "day2-corrected"], ["day3"]]
+    first, second = fingerprints([report(0), report(1)], 3, 128)
+    assert other_edition(first, second) == "the texts state different dates"
+
+
+def test_a_death_toll_update_is_the_same_story():
+    first = "\n\n".join(p.format(dead=12, missing=7) for p in texts.TOLL_UPDATE_ID)
+    later = "\n\n".join(p.format(dead=15, missing=4) for p in texts.TOLL_UPDATE_ID)
+    assert len(dedup_documents([doc("first", first), doc("later", later)])) == 1
+
+
+def test_a_brief_joins_on_half_its_shingles_and_a_shared_quote_does_not():
+    assert shared_needed(27, SETTINGS) == 15 and shared_needed(400, SETTINGS) == SETTINGS.min_shared
+    long_text = "\n\n".join(texts.LONG_ARTICLE_EN)
+    clusters = dedup_documents(
+        [
+            doc("long", long_text),
+            doc("brief", texts.SHORT_BRIEF_EN[0]),
+            doc("drivers", "\n\n".join(texts.QUOTE_SHARING_EN)),
+        ]
+    )
+    assert partition(clusters) == [["brief", "long"], ["drivers"]]
+
+
+def test_the_containment_probe_finds_a_brief_inside_a_long_text():
+    long_text = article("harbour", 40)
+    brief = " ".join(long_text.split()[100:130])
+    prints = fingerprints([article("railway", 30), long_text, brief], 3, 128)
+    counts = np.array([len(p.shingles) for p in prints])
+    assert list(containment_pairs(prints, counts, lambda n: shared_needed(n, SETTINGS))) == [(2, 1)]
+
+
+def test_fingerprints_keep_their_figures_and_dates_in_an_index_blob():
+    print_ = fingerprint(report(1), 3, 128)
+    shingles, figures, dates = decode_fingerprint(
+        encode_fingerprint(print_.shingles, print_.figures, print_.dates)
+    )
+    assert np.array_equal(shingles, print_.shingles) and np.array_equal(figures, print_.figures)
+    assert dates.tolist() == [20241112]
+
+
+def test_an_edition_indexed_yesterday_does_not_absorb_todays(tmp_path):
+    (tmp_path / "monday.txt").write_text("IHSG Senin\n\n" + report(0))
+    (tmp_path / "tuesday.txt").write_text("IHSG Selasa\n\n" + report(1))
+    db = tmp_path / "index.db"
+    runner = CliRunner()
+    runner.invoke(app, ["dedup", str(tmp_path / "monday.txt"), "--db", str(db)])
+    result = runner.invoke(
+        app, ["dedup", str(tmp_path / "tuesday.txt"), "--db", str(db), "--by", "doc", "-f", "jsonl"]
+    )
+    assert json.loads(result.stdout)["status"] == "new"
+    explained = runner.invoke(
+        app, ["explain", str(tmp_path / "monday.txt"), str(tmp_path / "tuesday.txt"), "-f", "json"]
+    )
+    assert "another edition of a recurring report" in json.loads(explained.stdout)[0]["reason"]
+
+
+def test_lines_on_most_pages_of_a_site_are_its_template():
+    blurb = (
+        "Portal Kita adalah media daring yang menyajikan berita terkini dari seluruh Indonesia setiap hari."
+    )
+    pages = [doc(f"p{i}", f"Caption number {i} of the day.\n\n{blurb}", template="portal") for i in range(4)]
+    pages.append(doc("other", f"Another site's page.\n\n{blurb}", template="elsewhere"))
+    templates = SiteTemplates.learn(pages)
+    assert templates.stripped(pages[0]) == "Caption number 0 of the day."
+    assert templates.stripped(pages[-1]) is None  # one page of its site: nothing learned
+
+
+def test_template_only_pages_fail_and_photo_pages_keep_their_captions(tmp_path):
+    for case in build_cases():
+        if case.kind == "template":
+            (tmp_path / f"{case.name}.txt").write_text(case.text)
+    result = CliRunner().invoke(app, ["dedup", str(tmp_path), "--by", "doc", "-f", "jsonl"])
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert sorted(row["id"].rsplit("/", 1)[-1] for row in rows) == [
+        f"template-photo-{i}.txt" for i in range(4)
+    ]
+    assert len({row["cluster"] for row in rows}) == 4
+    assert result.stderr.count("no article text besides its site's template") == 2 and result.exit_code == 2
+
+
+def test_every_reuse_class_is_found_without_false_merges(tmp_path):
+    from tools.evaluate import _newsdedup_clusters
+
+    report_ = evaluate_cases(_newsdedup_clusters)
+    assert set(report_) == set(CLASSES)
+    for kind, row in report_.items():
+        assert row["false_merges"] == 0, kind
+        assert row["recall"] in (None, 1.0), kind
+    assert len(write_cases(tmp_path)) == sum(row["documents"] for row in report_.values())
