@@ -168,16 +168,18 @@ static int removed_separator(int kind, const void *data, Py_ssize_t length, Py_s
 }
 
 PyDoc_STRVAR(unit_token_hashes_doc,
-             "unit_token_hashes(folded, per_character) -> bytearray of uint32\n\n"
+             "unit_token_hashes(folded, mode) -> bytearray of uint32\n\n"
              "shingles.token_hashes(shingles.unit_tokens(shingles.normalise(text), unit)) for the NFKC-normalised, case-folded text:\n"
-             "the CRC-32 of each word token (\\w+ once digit groups are joined), or of each character of them.");
+             "the CRC-32 of each word token (\\w+ once digit groups are joined) (mode 0), of each character of them (mode 1),\n"
+             "or of each word token that holds a decimal digit (mode 2: the figures of figures.stated_figures, unsorted).");
 
 static PyObject *unit_token_hashes(PyObject *self, PyObject *args)
 {
     PyObject *text;
-    int per_character;
-    if (!PyArg_ParseTuple(args, "Up:unit_token_hashes", &text, &per_character))
+    int mode;
+    if (!PyArg_ParseTuple(args, "Ui:unit_token_hashes", &text, &mode))
         return NULL;
+    int per_character = mode == 1, numbers_only = mode == 2;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t length = PyUnicode_GET_LENGTH(text);
@@ -185,14 +187,14 @@ static PyObject *unit_token_hashes(PyObject *self, PyObject *args)
     if (hashes == NULL)
         return PyErr_NoMemory();
     Py_ssize_t count = 0;
-    int in_token = 0;
+    int in_token = 0, has_digit = 0;
     uint32_t crc = 0xFFFFFFFFu;
     for (Py_ssize_t i = 0; i < length; i++) {
         Py_UCS4 ch = PyUnicode_READ(kind, data, i);
         if (!is_word(ch)) {
             if (removed_separator(kind, data, length, i))
                 continue; /* "10.000" is the token "10000" */
-            if (in_token)
+            if (in_token && (has_digit || !numbers_only))
                 hashes[count++] = crc ^ 0xFFFFFFFFu;
             in_token = 0;
             continue;
@@ -204,10 +206,12 @@ static PyObject *unit_token_hashes(PyObject *self, PyObject *args)
         if (!in_token) {
             crc = 0xFFFFFFFFu;
             in_token = 1;
+            has_digit = 0;
         }
+        has_digit |= Py_UNICODE_ISDECIMAL(ch);
         crc = crc_code_point(crc, ch);
     }
-    if (in_token)
+    if (in_token && (has_digit || !numbers_only))
         hashes[count++] = crc ^ 0xFFFFFFFFu;
     uint32_t *out_data;
     PyObject *out = new_uint32_bytearray(count, &out_data);

@@ -20,7 +20,7 @@ import numpy as np
 
 from . import native
 from .document import Document
-from .figures import stated_dates, stated_figures
+from .figures import stated_dates, text_figures
 from .settings import SEED, DedupSettings
 from .shingles import WORDS, fmix32, normalise, text_shingles
 
@@ -116,12 +116,14 @@ def fingerprints(
     texts: Sequence[str], shingle_size: int, num_perm: int, seed: int = SEED
 ) -> list[Fingerprint]:
     """``fingerprint`` of many texts, identical results, in one batch."""
-    words = [normalise(text) for text in texts]
+    # the compiled twins read the texts themselves; the Python path normalises each text once
+    words = [] if native.speedups is not None else [normalise(text) for text in texts]
     shingled = text_shingles(texts, words, shingle_size)
     rows = signatures([shingles for _, shingles in shingled], num_perm, seed)
+    figures = text_figures(texts, words)
     return [
-        Fingerprint(shingles, row, unit.name, stated_figures(text_words), stated_dates(text))
-        for (unit, shingles), row, text_words, text in zip(shingled, rows, words, texts, strict=True)
+        Fingerprint(shingles, row, unit.name, numbers, stated_dates(text))
+        for (unit, shingles), row, numbers, text in zip(shingled, rows, figures, texts, strict=True)
     ]
 
 

@@ -46,6 +46,8 @@ _UNSPACED_LETTERS = re.compile(
     r"\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]"  # Arabic script
 )
 _LETTER = re.compile(r"[^\W\d_]")
+# modes of the compiled tokeniser (native.speedups.unit_token_hashes)
+WORD_TOKENS, CHARACTER_TOKENS, NUMBER_TOKENS = 0, 1, 2
 SCRIPT_SAMPLE_CHARS = 2000  # the script of a document is read from its beginning
 SCRIPT_SHARE = 0.3  # of the letters sampled, for a script to decide the unit
 
@@ -91,8 +93,12 @@ def script_counts(sample: str) -> tuple[int, int, int]:
 
 def normalise(text: str) -> list[str]:
     """Lower-cased word tokens; quotes, punctuation and digit grouping do not matter."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return _TOKEN.findall(_DIGIT_GROUP.sub("", text))
+    return _TOKEN.findall(_DIGIT_GROUP.sub("", fold(text)))
+
+
+def fold(text: str) -> str:
+    """NFKC-normalised and case-folded: what tokens are read from."""
+    return unicodedata.normalize("NFKC", text).casefold()
 
 
 def unit_tokens(words: list[str], unit: ShingleUnit) -> list[str]:
@@ -126,8 +132,8 @@ def token_hashes(tokens: Iterable[str], count: int) -> np.ndarray:
 def text_token_hashes(text: str, unit: ShingleUnit) -> np.ndarray:
     """CRC-32 (uint32) of each token of ``text`` in ``unit``: ``token_hashes`` of its ``unit_tokens``."""
     if native.speedups is not None:
-        folded = unicodedata.normalize("NFKC", text).casefold()
-        return np.frombuffer(native.speedups.unit_token_hashes(folded, unit is not WORDS), dtype=np.uint32)
+        mode = CHARACTER_TOKENS if unit is not WORDS else WORD_TOKENS
+        return np.frombuffer(native.speedups.unit_token_hashes(fold(text), mode), dtype=np.uint32)
     tokens = unit_tokens(normalise(text), unit)
     return token_hashes(tokens, len(tokens))
 

@@ -26,6 +26,7 @@ from newsdedup.clean.language import classify
 from newsdedup.clean.text import line_score
 from newsdedup.document import Document
 from newsdedup.errors import DocumentError
+from newsdedup.figures import text_figures
 from newsdedup.fingerprint import fingerprints, signature, signatures
 from newsdedup.pipeline import cluster_documents, fingerprint_documents
 from newsdedup.settings import DedupSettings
@@ -34,6 +35,7 @@ from newsdedup.shingles import (
     LETTERS,
     UNITS,
     WORDS,
+    normalise,
     script_counts,
     text_token_hashes,
     window_hashes,
@@ -109,6 +111,14 @@ def test_script_counts(both_paths, text):
 @given(texts, st.sampled_from(list(UNITS.values())))
 def test_text_token_hashes(both_paths, text, unit):
     python, fast = both_paths(text_token_hashes, text, unit)
+    assert python.dtype == fast.dtype == np.uint32
+    assert python.tolist() == fast.tolist()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts)
+def test_text_figures(both_paths, text):
+    python, fast = both_paths(lambda t: text_figures([t], [normalise(t)])[0], text)
     assert python.dtype == fast.dtype == np.uint32
     assert python.tolist() == fast.tolist()
 
