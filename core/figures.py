@@ -17,8 +17,12 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Sequence
 
 import numpy as np
+
+from . import native
+from .shingles import NUMBER_TOKENS, fold
 
 _MONTHS = {
     name: number
@@ -42,29 +46,56 @@ _MONTHS = {
     for name in names.split()
 }
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_DATES = (
-    (re.compile(rf"\b(\d{{1,2}})\.?\s+({_MONTH})\.?,?\s+(\d{{4}})\b"), ("day", "month", "year")),
-    (re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b"), ("month", "day", "year")),
-    (re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4})\b"), ("day", "month", "year")),
-    (re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"), ("year", "month", "day")),
-    (re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日"), ("year", "month", "day")),
+_MONTH_START = "".join(sorted({name[0] for name in _MONTHS}))
+# The written forms of a date, one alternative each, read in one pass (four passes cost 2.5x more).
+# The look-ahead lets the regex engine skip to the characters a date can start with.
+_DATE_FORMS = (
+    (rf"(\d{{1,2}})\.?\s+({_MONTH})\.?,?\s+(\d{{4}})\b", ("day", "month", "year")),
+    (rf"({_MONTH})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b", ("month", "day", "year")),
+    (r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})\b", ("day", "month", "year")),
+    (r"(\d{4})-(\d{1,2})-(\d{1,2})\b", ("year", "month", "day")),
 )
+_DATES = re.compile(rf"(?=[\d{_MONTH_START}])\b(?:{'|'.join(form for form, _ in _DATE_FORMS)})")
+_KANJI_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _DIGIT = re.compile(r"\d")
 
 
 def stated_figures(words: list[str]) -> np.ndarray:
     """Sorted unique 32-bit hashes of the numbers among a text's normalised words."""
-    numbers = {word for word in words if _DIGIT.search(word)}
+    numbers = {
+        word for word in words if not word.isalpha() and _DIGIT.search(word)
+    }  # isalpha: fast, no digits
     return np.array(sorted(zlib.crc32(n.encode()) for n in numbers), dtype=np.uint32)
+
+
+def text_figures(texts: Sequence[str], words: Sequence[list[str]]) -> list[np.ndarray]:
+    """``stated_figures`` of each text from its normalised ``words`` (the compiled twin reads the texts
+    themselves and needs no words)."""
+    if native.speedups is not None:
+        return [
+            np.unique(
+                np.frombuffer(native.speedups.unit_token_hashes(fold(text), NUMBER_TOKENS), dtype=np.uint32)
+            )
+            for text in texts
+        ]
+    return [stated_figures(text_words) for text_words in words]
 
 
 def stated_dates(text: str) -> np.ndarray:
     """Sorted unique dates written out in ``text``, as ``year * 10000 + month * 100 + day``."""
     lowered = text.casefold()
     found = set()
-    for pattern, order in _DATES:
-        for match in pattern.finditer(lowered):
-            parts = dict(zip(order, match.groups(), strict=True))
-            month = int(parts["month"]) if parts["month"].isdigit() else _MONTHS[parts["month"]]
-            found.add(int(parts["year"]) * 10000 + month * 100 + int(parts["day"]))
+    for match in _DATES.finditer(lowered):
+        form = (
+            match.lastindex - 1
+        ) // 3  # each form has three groups; the last one matched is its year or day
+        parts = dict(zip(_DATE_FORMS[form][1], match.groups()[3 * form : 3 * form + 3], strict=True))
+        found.add(_date_number(parts["year"], parts["month"], parts["day"]))
+    if "年" in lowered:
+        found.update(_date_number(*match.groups()) for match in _KANJI_DATE.finditer(lowered))
     return np.array(sorted(found), dtype=np.uint32)
+
+
+def _date_number(year: str, month: str, day: str) -> int:
+    """``year * 10000 + month * 100 + day`` of a date's written parts (the month as a number or a name)."""
+    return int(year) * 10000 + (int(month) if month.isdigit() else _MONTHS[month]) * 100 + int(day)

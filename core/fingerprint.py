@@ -18,8 +18,9 @@ from itertools import islice
 
 import numpy as np
 
+from . import native
 from .document import Document
-from .figures import stated_dates, stated_figures
+from .figures import stated_dates, text_figures
 from .settings import SEED, DedupSettings
 from .shingles import WORDS, fmix32, normalise, text_shingles
 
@@ -57,6 +58,8 @@ def permutations(num_perm: int, seed: int = SEED) -> tuple[np.ndarray, np.ndarra
 
 def signature(shingles: np.ndarray, num_perm: int, seed: int = SEED) -> np.ndarray:
     """MinHash signature of a set of 32-bit shingle hashes (all-ones for an empty set)."""
+    if native.speedups is not None:
+        return signatures([shingles], num_perm, seed)[0]
     if len(shingles) == 0:
         return np.full(num_perm, _EMPTY_SIGNATURE_VALUE, dtype=np.uint32)
     a, b = permutations(num_perm, seed)
@@ -70,9 +73,15 @@ def signatures(shingle_sets: Sequence[np.ndarray], num_perm: int, seed: int = SE
     The sets are hashed in blocks of about ``_SIGNATURE_BLOCK_VALUES`` values:
     one (permutations x values) matrix per block, and ``np.minimum.reduceat``
     takes each set's minimum per permutation along the rows (along the columns
-    of the transposed layout, numpy's reduceat is an order of magnitude slower).
+    of the transposed layout, numpy's reduceat is an order of magnitude slower). The compiled twin
+    takes the sets one by one.
     """
     a, b = permutations(num_perm, seed)
+    if native.speedups is not None:
+        out = np.empty((len(shingle_sets), num_perm), dtype=np.uint32)
+        contiguous = [np.ascontiguousarray(shingles, dtype=np.uint32) for shingles in shingle_sets]
+        native.speedups.minhash_signatures(contiguous, a, b, out)
+        return out
     out = np.full((len(shingle_sets), num_perm), _EMPTY_SIGNATURE_VALUE, dtype=np.uint32)
     block: list[int] = []
     block_values = 0
@@ -107,12 +116,14 @@ def fingerprints(
     texts: Sequence[str], shingle_size: int, num_perm: int, seed: int = SEED
 ) -> list[Fingerprint]:
     """``fingerprint`` of many texts, identical results, in one batch."""
-    words = [normalise(text) for text in texts]
+    # the compiled twins read the texts themselves; the Python path normalises each text once
+    words = [] if native.speedups is not None else [normalise(text) for text in texts]
     shingled = text_shingles(texts, words, shingle_size)
     rows = signatures([shingles for _, shingles in shingled], num_perm, seed)
+    figures = text_figures(texts, words)
     return [
-        Fingerprint(shingles, row, unit.name, stated_figures(text_words), stated_dates(text))
-        for (unit, shingles), row, text_words, text in zip(shingled, rows, words, texts, strict=True)
+        Fingerprint(shingles, row, unit.name, numbers, stated_dates(text))
+        for (unit, shingles), row, numbers, text in zip(shingled, rows, figures, texts, strict=True)
     ]
 
 

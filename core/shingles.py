@@ -15,6 +15,9 @@ punctuation and digit grouping (``10.000`` / ``10,000``) do not matter. Tokens
 are hashed to 32 bits (CRC-32 of their UTF-8 bytes), a shingle is its tokens'
 hashes combined and mixed (MurmurHash3's finaliser), and a text shorter than one
 shingle is one shingle of all its tokens.
+
+``script_counts``, ``text_token_hashes`` and ``window_hashes`` have compiled
+twins (:mod:`newsdedup.native`) that give the same values.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from dataclasses import dataclass
 from itertools import chain
 
 import numpy as np
+
+from . import native
 
 _TOKEN = re.compile(r"\w+")
 # "10.000", "10,000" and "10000" are one number in syndicated copies. The pattern starts at the
@@ -41,6 +46,8 @@ _UNSPACED_LETTERS = re.compile(
     r"\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]"  # Arabic script
 )
 _LETTER = re.compile(r"[^\W\d_]")
+# modes of the compiled tokeniser (native.speedups.unit_token_hashes)
+WORD_TOKENS, CHARACTER_TOKENS, NUMBER_TOKENS = 0, 1, 2
 SCRIPT_SAMPLE_CHARS = 2000  # the script of a document is read from its beginning
 SCRIPT_SHARE = 0.3  # of the letters sampled, for a script to decide the unit
 
@@ -67,19 +74,31 @@ def shingle_unit(text: str) -> ShingleUnit:
     """The unit a text's script calls for (see the module)."""
     if text.isascii():
         return WORDS
-    sample = text[:SCRIPT_SAMPLE_CHARS]
-    letters = len(_LETTER.findall(sample))
-    ideographs = len(_IDEOGRAPHS.findall(sample))
-    unspaced = len(_UNSPACED_LETTERS.findall(sample))
+    letters, ideographs, unspaced = script_counts(text[:SCRIPT_SAMPLE_CHARS])
     if ideographs + unspaced < SCRIPT_SHARE * letters or not letters:
         return WORDS
     return IDEOGRAPHS if ideographs >= unspaced else LETTERS
 
 
+def script_counts(sample: str) -> tuple[int, int, int]:
+    """How many letters, ideographs and letters of scripts written without spaces ``sample`` holds."""
+    if native.speedups is not None:
+        return native.speedups.script_counts(sample)
+    return (
+        len(_LETTER.findall(sample)),
+        len(_IDEOGRAPHS.findall(sample)),
+        len(_UNSPACED_LETTERS.findall(sample)),
+    )
+
+
 def normalise(text: str) -> list[str]:
     """Lower-cased word tokens; quotes, punctuation and digit grouping do not matter."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return _TOKEN.findall(_DIGIT_GROUP.sub("", text))
+    return _TOKEN.findall(_DIGIT_GROUP.sub("", fold(text)))
+
+
+def fold(text: str) -> str:
+    """NFKC-normalised and case-folded: what tokens are read from."""
+    return unicodedata.normalize("NFKC", text).casefold()
 
 
 def unit_tokens(words: list[str], unit: ShingleUnit) -> list[str]:
@@ -110,6 +129,15 @@ def token_hashes(tokens: Iterable[str], count: int) -> np.ndarray:
     return np.fromiter(map(_token_hash_cache.__getitem__, tokens), dtype=np.uint32, count=count)
 
 
+def text_token_hashes(text: str, unit: ShingleUnit) -> np.ndarray:
+    """CRC-32 (uint32) of each token of ``text`` in ``unit``: ``token_hashes`` of its ``unit_tokens``."""
+    if native.speedups is not None:
+        mode = CHARACTER_TOKENS if unit is not WORDS else WORD_TOKENS
+        return np.frombuffer(native.speedups.unit_token_hashes(fold(text), mode), dtype=np.uint32)
+    tokens = unit_tokens(normalise(text), unit)
+    return token_hashes(tokens, len(tokens))
+
+
 def _windows(token_hashes: np.ndarray, width: int, salt: int) -> np.ndarray:
     """The unmixed hash of every run of ``width`` consecutive tokens, by start position."""
     count = len(token_hashes) - width + 1
@@ -131,7 +159,17 @@ def positional_shingles(tokens: list[str], width: int, unit: ShingleUnit = WORDS
 
 def shingle_hashes(tokens: list[str], width: int, unit: ShingleUnit = WORDS) -> np.ndarray:
     """Sorted unique 32-bit hashes of the ``width``-grams of ``tokens`` (one shingle for shorter texts)."""
-    return _sorted_unique(positional_shingles(tokens, width, unit))
+    return window_hashes(token_hashes(tokens, len(tokens)), width, unit)
+
+
+def window_hashes(hashes: np.ndarray, width: int, unit: ShingleUnit = WORDS) -> np.ndarray:
+    """``shingle_hashes`` from the tokens' hashes: every window of ``width`` mixed, sorted, unique."""
+    if native.speedups is not None:
+        hashes = np.ascontiguousarray(hashes, dtype=np.uint32)
+        return np.frombuffer(native.speedups.shingle_set(hashes, width, unit.salt), dtype=np.uint32)
+    if not len(hashes):
+        return np.empty(0, dtype=np.uint32)
+    return _sorted_unique(fmix32(_windows(hashes, min(width, len(hashes)), unit.salt)))
 
 
 def _sorted_unique(values: np.ndarray) -> np.ndarray:
@@ -147,8 +185,13 @@ def text_shingles(
     texts: Sequence[str], words: Sequence[list[str]], shingle_size: int
 ) -> list[tuple[ShingleUnit, np.ndarray]]:
     """Each text's unit and its sorted unique shingle hashes (``words``: each text's normalised words),
-    the texts of each unit in one numpy pass."""
+    the texts of each unit in one numpy pass (compiled: text by text, from the text itself)."""
     units = [shingle_unit(text) for text in texts]
+    if native.speedups is not None:
+        return [
+            (unit, window_hashes(text_token_hashes(text, unit), unit.width(shingle_size), unit))
+            for text, unit in zip(texts, units, strict=True)
+        ]
     result: list = [None] * len(texts)
     for unit in UNITS.values():
         rows = [i for i, chosen in enumerate(units) if chosen is unit]

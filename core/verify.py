@@ -34,6 +34,7 @@ from functools import cached_property
 
 import numpy as np
 
+from . import native
 from .fingerprint import Fingerprint
 from .settings import DedupSettings
 
@@ -85,8 +86,12 @@ def shared_count(a: np.ndarray, b: np.ndarray) -> int:
 
     In the two arrays sorted together, a shared value is the only kind that
     appears twice in a row. A stable sort (timsort: two sorted runs, one merge)
-    is about twice as fast as ``np.intersect1d`` for sets of a few hundred.
+    is about twice as fast as ``np.intersect1d`` for sets of a few hundred. The compiled twin merges.
     """
+    if native.speedups is not None:
+        return native.speedups.shared_count(
+            np.ascontiguousarray(a, dtype=np.uint32), np.ascontiguousarray(b, dtype=np.uint32)
+        )
     both = np.concatenate((a, b))
     both.sort(kind="stable")
     return int(np.count_nonzero(both[1:] == both[:-1]))

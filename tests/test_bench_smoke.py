@@ -86,6 +86,10 @@ def test_bench_runs_and_reports_every_figure(tmp_path, monkeypatch, capsys):
         "40",
         "--peers-n",
         "20",
+        "--speed-n",
+        "60",
+        "--parts",
+        "text,speed,html,command,crawl,peers,startup,index,dask",
         "--startup-runs",
         "1",
         "--dask-sizes",
@@ -128,7 +132,15 @@ def test_bench_runs_and_reports_every_figure(tmp_path, monkeypatch, capsys):
     index = results["index"]
     assert index["backend"] == "sqlite" and index["documents"] == 2000
     assert index["shingle_set_entropy_bytes"] < index["bytes_per_document"]
+    assert results["speed"]["same_output"] and results["speed"]["documents"] == 60
+    assert set(results["speed"]["systems"]) == {
+        "newsdedup, default workers",
+        "newsdedup, one process (-j 1)",
+        "text-dedup news setting on datasketch",
+    }
     headings = (
+        "Targets (issue 15)",
+        "Text path on realistic pages",
         "Text path",
         "HTML path",
         "Installed command",

@@ -1,11 +1,14 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsdedup.clean import clean_document
-from newsdedup.clean.html import html_to_text, parse_html
+from newsdedup.clean.html import html_to_text, parse_html, render_text, render_text_walking
 from newsdedup.clean.metadata import PageMetadata, page_metadata
 from newsdedup.document import HTML, Document
 from newsdedup.errors import DocumentError
-from tests.conftest import article, photo_captions
+from newsdedup.read import read_document
+from tests.conftest import article, photo_captions, shared_path
 
 
 def news_page(body_html: str) -> str:
@@ -108,3 +111,68 @@ def test_page_metadata_falls_back_to_the_page_and_the_host():
     assert found.url == "https://www.dailyplanet.example/2025/03/14/harbour"
     assert found.site == "dailyplanet.example"
     assert found.date == "2025-03-14"  # from the address
+
+
+RENDER_CASES = [
+    "<html><head><title>T</title></head><body><p>a<!-- c -->b<script>x</script>tail<b>bold</b>t2</p>"
+    "<?pi x?>after<div>d<br>e</div><svg><text>no</text></svg>end</body></html>",
+    "<p>x</p>",
+    "<p>x</p>tail",
+    "text only",
+    "<div>top<head>h</head>t</div>",
+    "<p>a\x0bb\x0cc &#1; &#x80; &#xFFFF; &#x1F600; &amp; &lt; &nbsp;z</p>",
+    "<table><tr><td>1</td><td>2</td></tr></table><ul><li>one<li>two</ul>",
+]
+
+
+@pytest.mark.parametrize("raw", RENDER_CASES)
+def test_the_stylesheet_renders_what_the_walk_renders(raw):
+    tree = parse_html(raw)
+    assert render_text(tree) == render_text_walking(tree)
+    for element in tree.iter():
+        assert render_text(element) == render_text_walking(element)
+
+
+@pytest.mark.shared
+def test_the_stylesheet_renders_what_the_walk_renders_on_real_pages():
+    for path in sorted(shared_path("eval", "extraction", "zyte", "html").iterdir()):
+        tree = parse_html(read_document(str(path)).raw)
+        assert render_text(tree) == render_text_walking(tree), path.name
+
+
+markup = st.lists(
+    st.sampled_from(
+        [
+            "<p>",
+            "</p>",
+            "<div>",
+            "</div>",
+            "<b>",
+            "</b>",
+            "<br>",
+            "<script>",
+            "</script>",
+            "<!-- c -->",
+            "<?pi x?>",
+            "<li>",
+            "<head>",
+            "<title>",
+            "</title>",
+            "text",
+            " ",
+            "\n",
+            "&amp;",
+            "é",
+            "\x0c",
+        ]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(markup)
+def test_the_stylesheet_renders_what_the_walk_renders_on_any_markup(raw):
+    tree = parse_html(raw)
+    if tree is not None:
+        assert render_text(tree) == render_text_walking(tree)

@@ -36,6 +36,9 @@ def partition(clusters) -> list[list[str]]:
 def test_dates_are_read_in_the_common_forms_and_figures_ignore_digit_grouping():
     text = "Senin, 11 November 2024; (18/11/2024); 2024-11-19; November 20, 2024; 2024年11月21日"
     assert stated_dates(text).tolist() == [20241111, 20241118, 20241119, 20241120, 20241121]
+    # every month name's first letter is where a date can start (the regex skips to those)
+    names = "3 Pebruari 2024, 4 Ogos 2024, Agu. 5, 2024, Des 6, 2024, 7 Mac 2024, Sept. 8, 2024"
+    assert stated_dates(names).tolist() == [20240203, 20240307, 20240804, 20240805, 20240908, 20241206]
     assert np.array_equal(
         stated_figures(normalise("Rp10.000 dan 5,1")), stated_figures(normalise("Rp10,000 dan 5.1"))
     )

@@ -1,12 +1,19 @@
-"""``make bench``: speed figures of newsdedup on synthetic corpora, on this machine.
+"""``make bench``: speed figures of newsdedup on this machine, on realistic pages when they are there.
 
     python -m tools.bench [--sizes 10000,100000] [--quick] [--html-n N] [--command-n N]
                           [--peers-n N] [--startup-runs N] [--dask-sizes 20000,100000]
-                          [--parts text,html,command,crawl,peers,startup,index,dask]
+                          [--parts text,speed,html,crawl,peers,...,dask]
                           [--json bench-results/bench.json] [--profile] [--seed 0]
 
-Text path, for each size: a corpus from :mod:`tools.corpus` is written to a
-temporary directory, then a fresh process (so that peak RSS is this size's
+The shared development data (``../shared``) supplies the pages when it is there:
+the speed corpus (20,000 scraped plain-text pages) for the text path, the speed
+row and the fingerprinting peers, and the zyte pages (real news HTML) for the
+HTML path; otherwise generated corpora stand in, and the report says so. The
+report ends with the targets of issue 15, each with its figure (see
+:mod:`tools.speed_bench`, which also runs the peer pipelines side by side).
+
+Text path, on the speed corpus (or, given ``--sizes`` or without it, for each
+size a corpus from :mod:`tools.corpus` written to a temporary directory): a fresh process (so that peak RSS is this size's
 alone) runs read -> clean -> fingerprint -> candidate search (LSH) ->
 verification + clustering -> JSON Lines output as the CLI does, streaming, and
 times each stage's own share ("candidates" includes moving the texts and
@@ -15,8 +22,9 @@ and the ARI of the clusters against the corpus labels come from the same run;
 per-document time at each size gives the scaling ratio. The files were just
 written, so reading runs from the page cache.
 
-HTML path: newsdedup's cleaning of HTML pages next to trafilatura's ``extract``
-alone on the same pages (already read and decoded). Each run of the cleaner
+HTML path: newsdedup's cleaning of HTML pages (the zyte pages, else generated
+ones) next to trafilatura's ``extract`` alone on the same pages (already read
+and decoded). Each run of the cleaner
 starts with its own line caches empty (trafilatura's few small caches of
 text snippets stay as they are).
 
@@ -61,13 +69,17 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from tools.corpus import generate_corpus, write_corpus
-from tools.crawl_bench import bench_crawl, print_crawl
+from tools.crawl_bench import SPEED_CORPUS, bench_crawl, print_crawl, speed_corpus
 from tools.dask_bench import bench_dask, print_dask
 from tools.scoring import adjusted_rand_index
+from tools.speed_bench import bench_speed, print_speed, print_targets, targets
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_JSON = REPO / "bench-results" / "bench.json"
-PARTS = ("text", "html", "command", "crawl", "peers", "startup", "index", "dask")
+PARTS = ("text", "speed", "html", "command", "crawl", "peers", "startup", "index", "dask")
+# the installed command on generated corpora: the speed part times it on realistic pages
+DEFAULT_PARTS = tuple(part for part in PARTS if part != "command")
+ZYTE_PAGES = SPEED_CORPUS.parent.parent / "extraction" / "zyte" / "html"
 TEXT_STAGES = ("read", "clean", "fingerprint", "candidates", "verify", "cluster", "output")
 STAGE_LABELS = {
     "read": "read (files)",
@@ -83,6 +95,7 @@ QUICK = {
     "html_n": 100,
     "command_n": 300,
     "crawl_n": 300,
+    "speed_n": 300,
     "peers_n": 300,
     "startup_runs": 3,
     "dask_sizes": "300,1000",
@@ -238,20 +251,35 @@ def best_time(function: Callable[[], object], budget: float = 2.0, max_runs: int
 # ---------------------------------------------------------------- the parts
 
 
-def bench_text(sizes: list[int], seed: int, jobs: int, isolate: bool, profile_dir: Path | None) -> dict:
+def _text_corpus(workdir: str, n: int | None, seed: int, jobs: int) -> tuple[dict[str, str], str]:
+    """Labels (file name -> story) of a corpus written under ``workdir``/docs: the shared speed
+    corpus when ``n`` is None, else ``n`` generated documents; and where the pages come from."""
+    if n is None:
+        speed_corpus(Path(workdir))
+        labels = json.loads(Path(workdir, "labels.json").read_text(encoding="utf-8"))
+        return {name: record["cluster"] for name, record in labels["docs"].items()}, "shared speed corpus"
+    return write_corpus(workdir, n, seed=seed, jobs=jobs), "generated (tools.corpus)"
+
+
+def bench_text(
+    sizes: list[int | None], seed: int, jobs: int, isolate: bool, profile_dir: Path | None
+) -> dict:
+    """Per-stage figures for each size (None: the shared speed corpus)."""
     runs = []
     for n in sizes:
         with tempfile.TemporaryDirectory(prefix="newsdedup-bench-") as workdir:
             started = time.perf_counter()
-            labels = write_corpus(workdir, n, seed=seed, jobs=jobs)
+            labels, origin = _text_corpus(workdir, n, seed, jobs)
             written = time.perf_counter() - started
             docs_dir, output = str(Path(workdir, "docs")), str(Path(workdir, "clusters.jsonl"))
             if isolate:
                 run = _in_fresh_process(measure_text_path, docs_dir, output)
             else:
                 run = measure_text_path(docs_dir, output)
-            if profile_dir is not None and n == min(sizes):
-                run["profile"] = profile_text_path(docs_dir, output, profile_dir / f"text-{n}.prof")
+            if profile_dir is not None and n == sizes[0]:
+                run["profile"] = profile_text_path(
+                    docs_dir, output, profile_dir / f"text-{n or 'speed'}.prof"
+                )
         assignments = run.pop("assignments")
         names = sorted(labels)
         run["ari"] = adjusted_rand_index(
@@ -259,7 +287,8 @@ def bench_text(sizes: list[int], seed: int, jobs: int, isolate: bool, profile_di
         )
         sizes_of = Counter(labels.values())
         run.update(
-            size=n,
+            size=len(labels),
+            pages=origin,
             true_clusters=len(sizes_of),
             true_largest=max(sizes_of.values()),
             corpus_seconds=written,
@@ -274,6 +303,13 @@ def bench_text(sizes: list[int], seed: int, jobs: int, isolate: bool, profile_di
         "ratio_largest_to_smallest": per_doc[-1] / per_doc[0] if len(runs) > 1 and per_doc[0] else None,
     }
     return {"runs": runs, "scaling": scaling}
+
+
+def text_sizes(given: str | None) -> list[int | None]:
+    """The text-path sizes: those given, else the shared speed corpus when it is there, else 10,000."""
+    if given is not None:
+        return _sizes(given)
+    return [None] if SPEED_CORPUS.exists() else [10_000]
 
 
 def profile_text_path(docs_dir: str, output_path: str, prof_path: Path) -> dict:
@@ -293,9 +329,14 @@ def bench_html(n: int, seed: int, jobs: int) -> dict:
     from newsdedup.clean import clean_document, clear_caches, load_rules
     from newsdedup.read import read_document
 
-    with tempfile.TemporaryDirectory(prefix="newsdedup-bench-html-") as workdir:
-        write_corpus(workdir, n, seed=seed, kind="html", jobs=jobs)
-        docs = [read_document(str(p)) for p in sorted(Path(workdir, "docs").iterdir())]
+    if ZYTE_PAGES.exists():
+        docs = [read_document(str(p)) for p in sorted(ZYTE_PAGES.iterdir())[:n]]
+        source = "zyte pages, real news"
+    else:
+        with tempfile.TemporaryDirectory(prefix="newsdedup-bench-html-") as workdir:
+            write_corpus(workdir, n, seed=seed, kind="html", jobs=jobs)
+            docs = [read_document(str(p)) for p in sorted(Path(workdir, "docs").iterdir())]
+        source = "GENERATED pages: zyte pages absent"
     raws = [doc.raw for doc in docs]
     rules = load_rules()
     # the first page pays for imports and model loads, which belong to start-up
@@ -325,6 +366,7 @@ def bench_html(n: int, seed: int, jobs: int) -> dict:
         figure["ms_per_page"] = 1000 * figure["seconds"] / len(docs)
     return {
         "pages": len(docs),
+        "source": source,
         "mean_page_bytes": sum(len(raw.encode("utf-8")) for raw in raws) / len(raws),
         "systems": figures,
         "ratio_newsdedup_to_trafilatura": figures["newsdedup clean"]["seconds"]
@@ -347,9 +389,10 @@ def bench_peers(n: int, seed: int) -> dict:
     num_perm = settings.num_perm
     rules = load_rules()
     texts = []
-    for item in generate_corpus(n, seed=seed):
+    raws, source = _peer_pages(n, seed)
+    for name, raw in raws:
         try:
-            texts.append(clean_document(Document(id=item.name, raw=item.text), rules).text)
+            texts.append(clean_document(Document(id=name, raw=raw), rules).text)
         except DocumentError:
             continue
     shingle_sets = [shingle_hashes(normalise(text), settings.shingle_size) for text in texts]
@@ -429,12 +472,23 @@ def bench_peers(n: int, seed: int) -> dict:
     from_text["us_per_document"] = 1e6 * from_text["seconds"] / len(texts)
     return {
         "documents": len(shingle_sets),
+        "source": source,
         "shingles": int(sum(len(s) for s in shingle_sets)),
         "num_perm": num_perm,
         "systems": figures,
         "newsdedup fingerprints from text": from_text,
         "notes": notes,
     }
+
+
+def _peer_pages(n: int, seed: int) -> tuple[list[tuple[str, str]], str]:
+    """``n`` (name, raw text) pages: the first of the shared speed corpus, else generated ones."""
+    with tempfile.TemporaryDirectory(prefix="newsdedup-bench-peers-") as workdir:
+        docs = speed_corpus(Path(workdir), n)
+        if docs is not None:
+            paths = sorted(docs.iterdir())
+            return [(p.name, p.read_text(encoding="utf-8")) for p in paths], "shared speed corpus"
+    return [(item.name, item.text) for item in generate_corpus(n, seed=seed)], "generated (tools.corpus)"
 
 
 def _installed_command() -> tuple[list[str], str]:
@@ -542,7 +596,10 @@ def print_report(results: dict) -> None:
     print(f"# newsdedup bench: {m['cpus']} CPUs, Python {m['python']}, {versions}, commit {m['commit']}")
     if "text" in results:
         runs = results["text"]["runs"]
-        print("\n## Text path (plain-text pages, default settings, files in the page cache)\n")
+        print(
+            f"\n## Text path, one process, stage by stage ({runs[0]['pages']}; default settings, "
+            "files in the page cache)\n"
+        )
         print(f"{'':26}" + "".join(f"{format(r['size'], ',') + ' documents':>{COLUMN}}" for r in runs))
         print(f"{'stage':26}" + "".join(f"{'s':>{COLUMN - 10}}{'ms/doc':>10}" for _ in runs))
         for stage in TEXT_STAGES:
@@ -580,7 +637,10 @@ def print_report(results: dict) -> None:
                 print(r["profile"]["top_by_own_time"])
     if "html" in results:
         h = results["html"]
-        print(f"\n## HTML path ({h['pages']:,} pages, {h['mean_page_bytes'] / 1024:.1f} KB on average)\n")
+        print(
+            f"\n## HTML path ({h['pages']:,} pages: {h['source']}, {h['mean_page_bytes'] / 1024:.1f} KB on "
+            "average, one process)\n"
+        )
         print(f"{'system':44}{'s':>9}{'ms/page':>10}")
         for name, f in h["systems"].items():
             print(f"{name:44}{f['seconds']:9.2f}{f['ms_per_page']:10.2f}")
@@ -588,7 +648,8 @@ def print_report(results: dict) -> None:
     if "peers" in results:
         p = results["peers"]
         print(
-            f"\n## Fingerprinting peers ({p['documents']:,} documents, {p['shingles']:,} shingle hashes, "
+            f"\n## Fingerprinting peers ({p['documents']:,} documents of the {p['source']}, "
+            f"{p['shingles']:,} shingle hashes, "
             f"{p['num_perm']} permutations)\n"
         )
         print(f"{'system':52}{'s':>9}{'us/doc':>10}{'x ours':>9}{'cpu/wall':>9}  identical")
@@ -617,6 +678,8 @@ def print_report(results: dict) -> None:
                 f"{k['documents_per_second_2_workers']:9.0f}{k['speedup_2_workers']:8.2f}x  "
                 f"{'yes' if k['same_output'] else 'NO'}"
             )
+    if "speed" in results:
+        print_speed(results["speed"])
     if "crawl" in results:
         print_crawl(results["crawl"])
     if "startup" in results:
@@ -635,6 +698,9 @@ def print_report(results: dict) -> None:
             f"document beyond the canonical texts (target {i['target_bytes_per_document']:,}); the exact "
             f"shingle set alone cannot take less than {i['shingle_set_entropy_bytes']:,.0f}"
         )
+    print_targets(targets(results))
+    if "seconds" in results:
+        print(f"\nthe bench took {results['seconds'] / 60:.1f} minutes")
 
 
 # ---------------------------------------------------------------- command line
@@ -650,7 +716,11 @@ def _sizes(text: str) -> list[int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     # 10,000 + 100,000: the scaling check the speed targets ask for, in under 10 minutes on 2 cores
-    parser.add_argument("--sizes", default="10000,100000", help="text-path corpus sizes, comma-separated")
+    parser.add_argument(
+        "--sizes",
+        default=None,
+        help="generated text-path corpus sizes, comma-separated (default: the shared speed corpus, else 10000)",
+    )
     parser.add_argument("--html-n", type=int, default=1000, help="HTML pages for the cleaning comparison")
     parser.add_argument(
         "--command-n",
@@ -661,12 +731,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--crawl-n", type=int, default=10000, help="article pages for the messy-crawl and re-run rows"
     )
+    parser.add_argument(
+        "--speed-n", type=int, default=20000, help="pages for the text path against the peer pipelines"
+    )
     parser.add_argument("--peers-n", type=int, default=2000, help="documents for the fingerprinting peers")
     parser.add_argument("--startup-runs", type=int, default=5)
     parser.add_argument(
         "--dask-sizes", default="20000,100000", help="documents for the Dask engine rows, comma-separated"
     )
-    parser.add_argument("--parts", default=",".join(PARTS), help=f"which of {','.join(PARTS)} to run")
+    parser.add_argument("--parts", default=",".join(DEFAULT_PARTS), help=f"which of {','.join(PARTS)} to run")
     parser.add_argument("--quick", action="store_true", help="a tiny run: " + str(QUICK))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes writing corpora")
@@ -687,8 +760,9 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(parts) - set(PARTS)
     if unknown:
         parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
-    sizes = _sizes(args.sizes)
+    sizes = text_sizes(args.sizes)
     json_path = Path(args.json)
+    started = time.perf_counter()
     results: dict = {
         "machine": machine(),
         "options": {
@@ -696,6 +770,7 @@ def main(argv: list[str] | None = None) -> int:
             "html_n": args.html_n,
             "command_n": args.command_n,
             "crawl_n": args.crawl_n,
+            "speed_n": args.speed_n,
             "peers_n": args.peers_n,
             "dask_sizes": _sizes(args.dask_sizes),
             "seed": args.seed,
@@ -706,6 +781,8 @@ def main(argv: list[str] | None = None) -> int:
     if "text" in parts:
         profile_dir = json_path.parent if args.profile else None
         results["text"] = bench_text(sizes, args.seed, args.jobs, not args.in_process, profile_dir)
+    if "speed" in parts:
+        results["speed"] = bench_speed(_installed_command()[0], args.speed_n, args.seed, args.jobs)
     if "html" in parts:
         results["html"] = bench_html(args.html_n, args.seed, args.jobs)
     if "command" in parts:
@@ -722,6 +799,7 @@ def main(argv: list[str] | None = None) -> int:
         results["index"] = measure()
     if "dask" in parts:
         results["dask"] = bench_dask(_installed_command()[0], _sizes(args.dask_sizes), args.seed, args.jobs)
+    results["seconds"] = time.perf_counter() - started
     print_report(results)
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps(results, indent=1), encoding="utf-8")

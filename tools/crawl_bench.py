@@ -32,14 +32,15 @@ _SITES = ("kabarnusa", "warta-kini", "dailyledger", "harianpagi", "newsroom24")
 
 def speed_corpus(workdir: Path, limit: int | None = None) -> Path | None:
     """The shared speed corpus's first ``limit`` pages (all by default) unpacked under ``workdir`` (its
-    ``docs/``), or None when it is absent."""
+    ``docs/``, with the corpus's ``labels.json``), or None when it is absent."""
     if not SPEED_CORPUS.exists():
         return None
     with tarfile.open(SPEED_CORPUS) as archive:
-        pages = sorted(
-            (m for m in archive if m.name.startswith("docs/") and m.isfile()), key=lambda m: m.name
-        )
-        archive.extractall(workdir, members=pages[:limit], filter="data")
+        members = [m for m in archive if m.isfile()]
+        pages = sorted(m.name for m in members if m.name.startswith("docs/"))
+        chosen = {*pages[:limit], "labels.json"}
+        # in archive order: going back in a gzip stream means reading it again from the start
+        archive.extractall(workdir, members=[m for m in members if m.name in chosen], filter="data")
     return workdir / "docs"
 
 

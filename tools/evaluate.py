@@ -178,7 +178,7 @@ def _newsdedup_clusters(paths: list[Path]) -> tuple[dict[str, int], int]:
     return labels, len(failures)
 
 
-def _components(count: int, edges: list[tuple[int, int]]) -> list[list[int]]:
+def connected_components(count: int, edges: list[tuple[int, int]]) -> list[list[int]]:
     """Connected components (the baseline links every LSH candidate pair)."""
     parent = list(range(count))
 
@@ -211,7 +211,9 @@ def _baseline_clusters(paths: list[Path]) -> dict[str, int]:
         edges.extend((other, i) for other in lsh.query(minhash))
         lsh.insert(i, minhash)
     return {
-        paths[i].name: number for number, group in enumerate(_components(len(paths), edges)) for i in group
+        paths[i].name: number
+        for number, group in enumerate(connected_components(len(paths), edges))
+        for i in group
     }
 
 

@@ -1,9 +1,21 @@
-"""Language of a document (py3langid) and its stopword list (jusText's lists)."""
+"""Language of a document (py3langid) and its stopword list (jusText's lists).
+
+py3langid walks a sample's bytes through its model's automaton in a Python
+loop, and reads its float16 model rows through numpy's slow half-precision
+cast; with the compiled twins of the walk and of the cast
+(:mod:`newsdedup.native`), the same float32 numbers meet in the same numpy
+product, so the answer is py3langid's to the last bit.
+"""
 
 from __future__ import annotations
 
 import re
+from array import array
 from functools import cache, lru_cache
+
+import numpy as np
+
+from .. import native
 
 _NOT_LETTERS = re.compile(r"[\W\d_]+")
 
@@ -105,10 +117,80 @@ def sample_language(sample: str) -> str | None:
     """The language of a sample of at most ``SAMPLE_CHARS`` characters (remembered)."""
     if len(_NOT_LETTERS.sub("", sample)) < 20:
         return None
+    return classify(sample)[0]
+
+
+def classify(sample: str) -> tuple[str, float]:
+    """``py3langid.classify``: the language code and its score."""
     import py3langid  # loads its model on first use; imported here to keep start-up fast
 
-    code, _score = py3langid.classify(sample)
-    return code
+    model = _compiled_model() if native.speedups is not None else None
+    if model is None:
+        return py3langid.classify(sample)
+    return model.classify(sample)
+
+
+class _CompiledModel:
+    """py3langid's default identifier with its automaton walk compiled; otherwise its own code.
+
+    This mirrors ``LanguageIdentifier._decide`` and ``classify`` of py3langid 0.4
+    (raw scores, no restricted languages); :func:`_compiled_model` uses it only on
+    an identifier of that shape, and the parity tests compare the two answers.
+    """
+
+    def __init__(self, identifier):
+        self.identifier = identifier
+        self.rows = identifier.tk_row
+        self.output = array("i", identifier.tk_output)  # a list in the model: one buffer for C
+
+    def classify(self, sample: str) -> tuple[str, float]:
+        identifier = self.identifier
+        text = identifier._encode(sample)
+        features, counts = native.speedups.langid_visits(identifier.tk_nextmove, self.rows, self.output, text)
+        if not features:
+            scores = np.full(len(identifier.nb_classes), _RAW_FLOOR, dtype=np.float32)
+        else:
+            counts = np.frombuffer(counts, dtype=np.float32)
+            scores = np.log1p(counts) @ self.model_rows(np.frombuffer(features, dtype=np.intp))
+            scores += identifier.nb_pc
+        for first, alias in identifier._alias_pairs:
+            scores[first] = max(scores[first], scores[alias])
+            scores[alias] = _RAW_FLOOR
+        best = int(scores.argmax())
+        return identifier.nb_classes[best], float(scores[best])
+
+    def model_rows(self, features: np.ndarray) -> np.ndarray:
+        """``nb_ptc[features]`` as float32, as numpy's product casts it."""
+        table = self.identifier.nb_ptc
+        if table.dtype != np.float16 or not table.flags.c_contiguous:
+            return table[features]
+        rows = np.empty((len(features), table.shape[1]), dtype=np.float32)
+        native.speedups.half_rows(table, table.shape[1], features, rows)
+        return rows
+
+
+_RAW_FLOOR = float(np.finfo(np.float32).min)  # py3langid's score of a sample without features
+
+
+@cache
+def _compiled_model() -> _CompiledModel | None:
+    """The compiled walk over py3langid's default model, when the model has the known shape."""
+    from py3langid import langid
+
+    identifier = langid._get_identifier()
+    known_shape = all(
+        hasattr(identifier, name)
+        for name in ("tk_nextmove", "tk_row", "tk_output", "nb_ptc", "nb_pc", "nb_classes", "_alias_pairs")
+    )
+    usable = (
+        known_shape
+        and getattr(identifier, "_norm_probs", True) is False
+        and getattr(identifier, "min_confidence", 0) is None
+        and getattr(identifier.tk_nextmove, "typecode", "") == "I"
+        and getattr(identifier.tk_row, "typecode", "") == "H"
+        and getattr(langid, "RAW_FLOOR", None) == _RAW_FLOOR
+    )
+    return _CompiledModel(identifier) if usable else None
 
 
 @cache

@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from .. import native
 from .language import detect_language, stoplist
 from .lines import (
     boilerplate_reason,
@@ -180,6 +181,9 @@ def _figure_share(line: str) -> float:
 def _stopword_density(line: str, stopwords: frozenset[str]) -> float:
     if not stopwords:
         return 0.0
+    if native.speedups is not None:
+        hits, words = native.speedups.stopword_hits(line.lower(), stopwords)
+        return hits / words if words else 0.0
     tokens = _WORD.findall(line.lower())
     return sum(map(stopwords.__contains__, tokens)) / len(tokens) if tokens else 0.0
 

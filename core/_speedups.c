@@ -1,0 +1,619 @@
+/* Compiled twins of a few hot Python functions of newsdedup (see core/native.py).
+ *
+ * Each function here gives exactly what its Python original gives (the parity tests in
+ * tests/test_native.py compare them); the Python original is the definition and the fallback.
+ * Character classes use CPython's own Unicode tables, as its regular expressions do:
+ *   \w      Py_UNICODE_ISALNUM(ch) || ch == '_'
+ *   \d      Py_UNICODE_ISDECIMAL(ch)
+ *   [^\W\d_] Py_UNICODE_ISALNUM(ch) && !Py_UNICODE_ISDECIMAL(ch)
+ * Arrays cross as buffers (numpy arrays, array.array, bytes): the Python side checks their
+ * types, so this module needs no numpy headers to build.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ character classes */
+
+/* The two classes below for the ASCII range, filled at import from the same predicates: most
+ * characters of news text are ASCII, and a table lookup is several times cheaper. */
+static unsigned char ascii_word[128], ascii_letter[128];
+
+static inline int is_word(Py_UCS4 ch)
+{
+    return ch < 128 ? ascii_word[ch] : Py_UNICODE_ISALNUM(ch) || ch == '_';
+}
+
+static inline int is_letter(Py_UCS4 ch)
+{
+    return ch < 128 ? ascii_letter[ch] : Py_UNICODE_ISALNUM(ch) && !Py_UNICODE_ISDECIMAL(ch);
+}
+
+static void make_ascii_tables(void)
+{
+    for (Py_UCS4 ch = 0; ch < 128; ch++) {
+        ascii_word[ch] = Py_UNICODE_ISALNUM(ch) || ch == '_';
+        ascii_letter[ch] = Py_UNICODE_ISALNUM(ch) && !Py_UNICODE_ISDECIMAL(ch);
+    }
+}
+
+/* shingles.py: _IDEOGRAPHS and _UNSPACED_LETTERS */
+static inline int is_ideograph(Py_UCS4 ch)
+{
+    return (ch >= 0x3040 && ch <= 0x30ff) || (ch >= 0x31f0 && ch <= 0x31ff) || (ch >= 0x3400 && ch <= 0x4dbf) ||
+           (ch >= 0x4e00 && ch <= 0x9fff) || (ch >= 0xf900 && ch <= 0xfaff);
+}
+
+static inline int is_unspaced_letter(Py_UCS4 ch)
+{
+    return (ch >= 0x0e00 && ch <= 0x0eff) || (ch >= 0x1000 && ch <= 0x109f) || (ch >= 0x1780 && ch <= 0x17ff) ||
+           (ch >= 0x0600 && ch <= 0x06ff) || (ch >= 0x0750 && ch <= 0x077f) || (ch >= 0x08a0 && ch <= 0x08ff) ||
+           (ch >= 0xfb50 && ch <= 0xfdff) || (ch >= 0xfe70 && ch <= 0xfeff);
+}
+
+/* shingles.py: _DIGIT_GROUP's separators */
+static inline int is_group_separator(Py_UCS4 ch)
+{
+    return ch == '.' || ch == ',' || ch == 0x00a0 || ch == 0x202f || ch == '\'' || ch == 0x2019;
+}
+
+/* ------------------------------------------------------------------ hashing */
+
+static uint32_t crc_table[256];
+
+static void make_crc_table(void)
+{
+    for (uint32_t n = 0; n < 256; n++) {
+        uint32_t c = n;
+        for (int k = 0; k < 8; k++)
+            c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        crc_table[n] = c;
+    }
+}
+
+/* Feed one code point, UTF-8 encoded, into a running CRC-32 (zlib's, before its final inversion). */
+static inline uint32_t crc_code_point(uint32_t crc, Py_UCS4 ch)
+{
+    unsigned char bytes[4];
+    int count;
+    if (ch < 0x80) {
+        bytes[0] = (unsigned char)ch;
+        count = 1;
+    } else if (ch < 0x800) {
+        bytes[0] = (unsigned char)(0xC0 | (ch >> 6));
+        bytes[1] = (unsigned char)(0x80 | (ch & 0x3F));
+        count = 2;
+    } else if (ch < 0x10000) {
+        bytes[0] = (unsigned char)(0xE0 | (ch >> 12));
+        bytes[1] = (unsigned char)(0x80 | ((ch >> 6) & 0x3F));
+        bytes[2] = (unsigned char)(0x80 | (ch & 0x3F));
+        count = 3;
+    } else {
+        bytes[0] = (unsigned char)(0xF0 | (ch >> 18));
+        bytes[1] = (unsigned char)(0x80 | ((ch >> 12) & 0x3F));
+        bytes[2] = (unsigned char)(0x80 | ((ch >> 6) & 0x3F));
+        bytes[3] = (unsigned char)(0x80 | (ch & 0x3F));
+        count = 4;
+    }
+    for (int i = 0; i < count; i++)
+        crc = crc_table[(crc ^ bytes[i]) & 0xFF] ^ (crc >> 8);
+    return crc;
+}
+
+static inline uint32_t fmix32(uint32_t h)
+{
+    h ^= h >> 16;
+    h *= 0x85EBCA6Bu;
+    h ^= h >> 13;
+    h *= 0xC2B2AE35u;
+    return h ^ (h >> 16);
+}
+
+static const uint32_t SHINGLE_MULTIPLIERS[5] = {0x9E3779B1u, 0x85EBCA77u, 0xC2B2AE3Du, 0x27D4EB2Fu, 0x165667B1u};
+
+/* ------------------------------------------------------------------ helpers */
+
+static PyObject *new_uint32_bytearray(Py_ssize_t count, uint32_t **data)
+{
+    PyObject *out = PyByteArray_FromStringAndSize(NULL, count * (Py_ssize_t)sizeof(uint32_t));
+    if (out != NULL)
+        *data = (uint32_t *)PyByteArray_AS_STRING(out);
+    return out;
+}
+
+/* Sort uint32 values in place (LSD radix sort, four byte-wide passes) and drop repeats; the new count. */
+static Py_ssize_t sort_unique(uint32_t *values, uint32_t *scratch, Py_ssize_t count)
+{
+    uint32_t *from = values, *to = scratch;
+    for (int shift = 0; shift < 32; shift += 8) {
+        Py_ssize_t offsets[256] = {0};
+        for (Py_ssize_t i = 0; i < count; i++)
+            offsets[(from[i] >> shift) & 0xFF]++;
+        Py_ssize_t total = 0;
+        for (int b = 0; b < 256; b++) {
+            Py_ssize_t n = offsets[b];
+            offsets[b] = total;
+            total += n;
+        }
+        for (Py_ssize_t i = 0; i < count; i++)
+            to[offsets[(from[i] >> shift) & 0xFF]++] = from[i];
+        uint32_t *swap = from;
+        from = to;
+        to = swap;
+    }
+    /* four passes: the sorted values are back in `values` */
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t i = 0; i < count; i++)
+        if (kept == 0 || values[i] != values[kept - 1])
+            values[kept++] = values[i];
+    return kept;
+}
+
+/* ------------------------------------------------------------------ shingles.py */
+
+/* Whether the character at `i` is a digit-group separator that normalise() removes: _DIGIT_GROUP,
+ * "[.,\u00a0\u202f'’](?<=\d.)(?=\d{3}\b)", matched against the folded text. */
+static int removed_separator(int kind, const void *data, Py_ssize_t length, Py_ssize_t i)
+{
+    if (!is_group_separator(PyUnicode_READ(kind, data, i)) || i < 1 || i + 3 >= length)
+        return 0;
+    if (!Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, i - 1)))
+        return 0;
+    for (Py_ssize_t k = i + 1; k <= i + 3; k++)
+        if (!Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, k)))
+            return 0;
+    return i + 4 == length || !is_word(PyUnicode_READ(kind, data, i + 4));
+}
+
+PyDoc_STRVAR(unit_token_hashes_doc,
+             "unit_token_hashes(folded, mode) -> bytearray of uint32\n\n"
+             "shingles.token_hashes(shingles.unit_tokens(shingles.normalise(text), unit)) for the NFKC-normalised, case-folded text:\n"
+             "the CRC-32 of each word token (\\w+ once digit groups are joined) (mode 0), of each character of them (mode 1),\n"
+             "or of each word token that holds a decimal digit (mode 2: the figures of figures.stated_figures, unsorted).");
+
+static PyObject *unit_token_hashes(PyObject *self, PyObject *args)
+{
+    PyObject *text;
+    int mode;
+    if (!PyArg_ParseTuple(args, "Ui:unit_token_hashes", &text, &mode))
+        return NULL;
+    int per_character = mode == 1, numbers_only = mode == 2;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    uint32_t *hashes = PyMem_Malloc((length + 1) * sizeof(uint32_t));
+    if (hashes == NULL)
+        return PyErr_NoMemory();
+    Py_ssize_t count = 0;
+    int in_token = 0, has_digit = 0;
+    uint32_t crc = 0xFFFFFFFFu;
+    for (Py_ssize_t i = 0; i < length; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (!is_word(ch)) {
+            if (removed_separator(kind, data, length, i))
+                continue; /* "10.000" is the token "10000" */
+            if (in_token && (has_digit || !numbers_only))
+                hashes[count++] = crc ^ 0xFFFFFFFFu;
+            in_token = 0;
+            continue;
+        }
+        if (per_character) {
+            hashes[count++] = crc_code_point(0xFFFFFFFFu, ch) ^ 0xFFFFFFFFu;
+            continue;
+        }
+        if (!in_token) {
+            crc = 0xFFFFFFFFu;
+            in_token = 1;
+            has_digit = 0;
+        }
+        has_digit |= Py_UNICODE_ISDECIMAL(ch);
+        crc = crc_code_point(crc, ch);
+    }
+    if (in_token && (has_digit || !numbers_only))
+        hashes[count++] = crc ^ 0xFFFFFFFFu;
+    uint32_t *out_data;
+    PyObject *out = new_uint32_bytearray(count, &out_data);
+    if (out != NULL && count)
+        memcpy(out_data, hashes, count * sizeof(uint32_t));
+    PyMem_Free(hashes);
+    return out;
+}
+
+PyDoc_STRVAR(shingle_set_doc,
+             "shingle_set(token_hashes, width, salt) -> bytearray of uint32\n\n"
+             "shingles.shingle_hashes from token hashes: each run of `width` tokens (all of them when fewer)\n"
+             "combined from `salt`, mixed with fmix32, sorted, repeats dropped.");
+
+static PyObject *shingle_set(PyObject *self, PyObject *args)
+{
+    Py_buffer hashes;
+    Py_ssize_t width;
+    unsigned long salt;
+    if (!PyArg_ParseTuple(args, "y*nk:shingle_set", &hashes, &width, &salt))
+        return NULL;
+    const uint32_t *tokens = hashes.buf;
+    Py_ssize_t n = hashes.len / (Py_ssize_t)sizeof(uint32_t);
+    if (width < 1) {
+        PyBuffer_Release(&hashes);
+        PyErr_SetString(PyExc_ValueError, "width must be at least 1");
+        return NULL;
+    }
+    Py_ssize_t span = n < width ? n : width;
+    Py_ssize_t count = n ? n - span + 1 : 0;
+    uint32_t *values;
+    PyObject *out = new_uint32_bytearray(count, &values);
+    uint32_t *scratch = PyMem_Malloc((count + 1) * sizeof(uint32_t));
+    if (out == NULL || scratch == NULL) {
+        Py_XDECREF(out);
+        PyMem_Free(scratch);
+        PyBuffer_Release(&hashes);
+        return scratch == NULL ? PyErr_NoMemory() : NULL;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        uint32_t combined = (uint32_t)salt;
+        for (Py_ssize_t offset = 0; offset < span; offset++)
+            combined = combined * SHINGLE_MULTIPLIERS[offset % 5] + tokens[i + offset];
+        values[i] = fmix32(combined);
+    }
+    Py_ssize_t kept = sort_unique(values, scratch, count);
+    PyMem_Free(scratch);
+    PyBuffer_Release(&hashes);
+    if (PyByteArray_Resize(out, kept * (Py_ssize_t)sizeof(uint32_t)) < 0) {
+        Py_DECREF(out);
+        return NULL;
+    }
+    return out;
+}
+
+PyDoc_STRVAR(script_counts_doc,
+             "script_counts(sample) -> (letters, ideographs, unspaced)\n\n"
+             "The three counts shingles.shingle_unit takes with findall: [^\\W\\d_], _IDEOGRAPHS, _UNSPACED_LETTERS.");
+
+static PyObject *script_counts(PyObject *self, PyObject *args)
+{
+    PyObject *text;
+    if (!PyArg_ParseTuple(args, "U:script_counts", &text))
+        return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text), letters = 0, ideographs = 0, unspaced = 0;
+    for (Py_ssize_t i = 0; i < length; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        letters += is_letter(ch);
+        if (ch >= 128) {
+            ideographs += is_ideograph(ch);
+            unspaced += is_unspaced_letter(ch);
+        }
+    }
+    return Py_BuildValue("nnn", letters, ideographs, unspaced);
+}
+
+/* ------------------------------------------------------------------ fingerprint.py */
+
+#define PERMUTATION_BLOCK 32 /* signature values kept in registers while the shingles stream past */
+
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__linux__)
+/* the loop vectorises with AVX2 where the CPU has it (chosen at load time), SSE2 otherwise */
+__attribute__((target_clones("avx2", "default")))
+#endif
+static void
+sign_one(const uint32_t *mixed, Py_ssize_t count, const uint32_t *a, const uint32_t *b, Py_ssize_t num_perm,
+         uint32_t *row)
+{
+    for (Py_ssize_t start = 0; start < num_perm; start += PERMUTATION_BLOCK) {
+        Py_ssize_t width = num_perm - start < PERMUTATION_BLOCK ? num_perm - start : PERMUTATION_BLOCK;
+        if (width == PERMUTATION_BLOCK) {
+            uint32_t low[PERMUTATION_BLOCK], ba[PERMUTATION_BLOCK], bb[PERMUTATION_BLOCK];
+            for (int p = 0; p < PERMUTATION_BLOCK; p++) {
+                low[p] = 0xFFFFFFFFu;
+                ba[p] = a[start + p];
+                bb[p] = b[start + p];
+            }
+            for (Py_ssize_t i = 0; i < count; i++) {
+                uint32_t value = mixed[i];
+                for (int p = 0; p < PERMUTATION_BLOCK; p++) {
+                    uint32_t h = ba[p] * value + bb[p];
+                    low[p] = h < low[p] ? h : low[p];
+                }
+            }
+            memcpy(row + start, low, sizeof(low));
+        } else {
+            for (Py_ssize_t p = start; p < start + width; p++) {
+                uint32_t low = 0xFFFFFFFFu;
+                for (Py_ssize_t i = 0; i < count; i++) {
+                    uint32_t h = a[p] * mixed[i] + b[p];
+                    low = h < low ? h : low;
+                }
+                row[p] = low;
+            }
+        }
+    }
+}
+
+PyDoc_STRVAR(minhash_signatures_doc,
+             "minhash_signatures(shingle_sets, a, b, out) -> None\n\n"
+             "fingerprint.signatures: row i of `out` (uint32, len(shingle_sets) x len(a)) gets the affine32\n"
+             "MinHash of set i, min over its values v of a * fmix32(v) + b (mod 2**32); all ones for an empty set.");
+
+static PyObject *minhash_signatures(PyObject *self, PyObject *args)
+{
+    PyObject *sets;
+    Py_buffer a, b, out;
+    if (!PyArg_ParseTuple(args, "Oy*y*w*:minhash_signatures", &sets, &a, &b, &out))
+        return NULL;
+    PyObject *result = NULL, *seq = PySequence_Fast(sets, "shingle_sets must be a sequence");
+    uint32_t *mixed = NULL;
+    Py_ssize_t num_perm = a.len / (Py_ssize_t)sizeof(uint32_t);
+    if (seq == NULL)
+        goto done;
+    Py_ssize_t rows = PySequence_Fast_GET_SIZE(seq);
+    if (b.len != a.len || out.len != rows * num_perm * (Py_ssize_t)sizeof(uint32_t)) {
+        PyErr_SetString(PyExc_ValueError, "a, b and out do not fit the shingle sets");
+        goto done;
+    }
+    Py_ssize_t capacity = 0;
+    for (Py_ssize_t r = 0; r < rows; r++) {
+        Py_buffer set;
+        if (PyObject_GetBuffer(PySequence_Fast_GET_ITEM(seq, r), &set, PyBUF_C_CONTIGUOUS) < 0)
+            goto done;
+        Py_ssize_t count = set.len / (Py_ssize_t)sizeof(uint32_t);
+        uint32_t *row = (uint32_t *)out.buf + r * num_perm;
+        if (count > capacity) {
+            PyMem_Free(mixed);
+            capacity = count * 2;
+            mixed = PyMem_Malloc(capacity * sizeof(uint32_t));
+            if (mixed == NULL) {
+                PyBuffer_Release(&set);
+                PyErr_NoMemory();
+                goto done;
+            }
+        }
+        for (Py_ssize_t i = 0; i < count; i++)
+            mixed[i] = fmix32(((const uint32_t *)set.buf)[i]);
+        PyBuffer_Release(&set);
+        sign_one(mixed, count, a.buf, b.buf, num_perm, row);
+    }
+    result = Py_NewRef(Py_None);
+done:
+    PyMem_Free(mixed);
+    Py_XDECREF(seq);
+    PyBuffer_Release(&a);
+    PyBuffer_Release(&b);
+    PyBuffer_Release(&out);
+    return result;
+}
+
+/* ------------------------------------------------------------------ verify.py */
+
+PyDoc_STRVAR(shared_count_doc, "shared_count(a, b) -> int\n\n"
+                               "verify.shared_count: how many values two sorted unique uint32 arrays share.");
+
+static PyObject *shared_count(PyObject *self, PyObject *args)
+{
+    Py_buffer a, b;
+    if (!PyArg_ParseTuple(args, "y*y*:shared_count", &a, &b))
+        return NULL;
+    const uint32_t *x = a.buf, *y = b.buf;
+    Py_ssize_t n = a.len / (Py_ssize_t)sizeof(uint32_t), m = b.len / (Py_ssize_t)sizeof(uint32_t);
+    Py_ssize_t i = 0, j = 0, shared = 0;
+    while (i < n && j < m) {
+        uint32_t u = x[i], v = y[j];
+        shared += u == v;
+        i += u <= v;
+        j += v <= u;
+    }
+    PyBuffer_Release(&a);
+    PyBuffer_Release(&b);
+    return PyLong_FromSsize_t(shared);
+}
+
+/* ------------------------------------------------------------------ clean/ */
+
+PyDoc_STRVAR(stopword_hits_doc,
+             "stopword_hits(lowered, stopwords) -> (hits, words)\n\n"
+             "clean.text._stopword_density's counts: the words ([^\\W\\d_]+) of a lower-cased line, and how\n"
+             "many of them are in the set `stopwords`.");
+
+static PyObject *stopword_hits(PyObject *self, PyObject *args)
+{
+    PyObject *text, *stopwords;
+    if (!PyArg_ParseTuple(args, "UO!:stopword_hits", &text, &PyFrozenSet_Type, &stopwords))
+        return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text), hits = 0, words = 0;
+    Py_ssize_t i = 0;
+    while (i < length) {
+        if (!is_letter(PyUnicode_READ(kind, data, i))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t start = i;
+        while (i < length && is_letter(PyUnicode_READ(kind, data, i)))
+            i++;
+        words++;
+        PyObject *word = PyUnicode_Substring(text, start, i);
+        if (word == NULL)
+            return NULL;
+        int found = PySet_Contains(stopwords, word);
+        Py_DECREF(word);
+        if (found < 0)
+            return NULL;
+        hits += found;
+    }
+    return Py_BuildValue("nn", hits, words);
+}
+
+PyDoc_STRVAR(langid_visits_doc,
+             "langid_visits(nextmove, rows, output, text) -> (features, counts)\n\n"
+             "py3langid.langid.visit_counts: the DFA walk over the UTF-8 bytes `text` (state = nextmove[\n"
+             "(rows[state] << 8) + byte]; a state's feature output[state] counts when >= 0), as the counted\n"
+             "features (intp) and their counts (float32), in order of first visit (a Counter's order).\n"
+             "nextmove: uint32 buffer, rows: uint16 buffer, output: int32 buffer.");
+
+static PyObject *langid_visits(PyObject *self, PyObject *args)
+{
+    Py_buffer nextmove, rows, output, text;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*:langid_visits", &nextmove, &rows, &output, &text))
+        return NULL;
+    PyObject *result = NULL, *features = NULL, *counts = NULL;
+    const uint32_t *next = nextmove.buf;
+    const uint16_t *row = rows.buf;
+    const int32_t *out = output.buf;
+    const unsigned char *bytes = text.buf;
+    Py_ssize_t states = rows.len / 2, moves = nextmove.len / 4;
+    if (output.len / 4 != states) {
+        PyErr_SetString(PyExc_ValueError, "rows and output differ in length");
+        goto done;
+    }
+    /* open addressing, feature -> slot in order of first visit; at most one new feature per byte */
+    Py_ssize_t size = 16;
+    while (size < 2 * text.len + 2)
+        size *= 2;
+    int32_t *keys = PyMem_Malloc(size * sizeof(int32_t));
+    Py_ssize_t *slots = PyMem_Malloc(size * sizeof(Py_ssize_t));
+    Py_ssize_t *order = PyMem_Malloc((text.len + 1) * sizeof(Py_ssize_t));
+    float *tally = PyMem_Malloc((text.len + 1) * sizeof(float));
+    if (keys == NULL || slots == NULL || order == NULL || tally == NULL) {
+        PyErr_NoMemory();
+        goto free_tables;
+    }
+    memset(keys, 0xFF, size * sizeof(int32_t)); /* -1: empty */
+    Py_ssize_t distinct = 0;
+    uint32_t state = 0;
+    for (Py_ssize_t i = 0; i < text.len; i++) {
+        if (state >= (uint32_t)states) {
+            PyErr_SetString(PyExc_ValueError, "DFA state out of range");
+            goto free_tables;
+        }
+        Py_ssize_t move = ((Py_ssize_t)row[state] << 8) + bytes[i];
+        if (move >= moves) {
+            PyErr_SetString(PyExc_ValueError, "DFA move out of range");
+            goto free_tables;
+        }
+        state = next[move];
+        int32_t feature = state < (uint32_t)states ? out[state] : -1;
+        if (feature < 0)
+            continue;
+        Py_ssize_t h = ((uint32_t)feature * 0x9E3779B1u) & (size - 1);
+        while (keys[h] >= 0 && keys[h] != feature)
+            h = (h + 1) & (size - 1);
+        if (keys[h] < 0) {
+            keys[h] = feature;
+            slots[h] = distinct;
+            order[distinct] = feature;
+            tally[distinct++] = 0.0f;
+        }
+        tally[slots[h]] += 1.0f;
+    }
+    features = PyBytes_FromStringAndSize((const char *)order, distinct * (Py_ssize_t)sizeof(Py_ssize_t));
+    counts = PyBytes_FromStringAndSize((const char *)tally, distinct * (Py_ssize_t)sizeof(float));
+    if (features != NULL && counts != NULL)
+        result = PyTuple_Pack(2, features, counts);
+free_tables:
+    PyMem_Free(keys);
+    PyMem_Free(slots);
+    PyMem_Free(order);
+    PyMem_Free(tally);
+done:
+    Py_XDECREF(features);
+    Py_XDECREF(counts);
+    PyBuffer_Release(&nextmove);
+    PyBuffer_Release(&rows);
+    PyBuffer_Release(&output);
+    PyBuffer_Release(&text);
+    return result;
+}
+
+static float half_to_float[65536]; /* every IEEE 754 half-precision value, exactly as float */
+
+static void make_half_table(void)
+{
+    for (uint32_t bits = 0; bits < 65536; bits++) {
+        uint32_t sign = (bits & 0x8000u) << 16, exponent = (bits >> 10) & 0x1F, mantissa = bits & 0x3FF;
+        uint32_t out;
+        if (exponent == 0x1F) { /* infinity, NaN */
+            out = sign | 0x7F800000u | (mantissa << 13);
+        } else if (exponent != 0) { /* normal */
+            out = sign | ((exponent + 112) << 23) | (mantissa << 13);
+        } else if (mantissa == 0) { /* zero */
+            out = sign;
+        } else { /* subnormal: normalise it */
+            int shift = 0;
+            while (!(mantissa & 0x400)) {
+                mantissa <<= 1;
+                shift++;
+            }
+            out = sign | ((uint32_t)(113 - shift) << 23) | ((mantissa & 0x3FF) << 13);
+        }
+        memcpy(&half_to_float[bits], &out, sizeof(out));
+    }
+}
+
+PyDoc_STRVAR(half_rows_doc,
+             "half_rows(matrix, columns, rows, out) -> None\n\n"
+             "matrix[rows].astype(float32) of a C-contiguous float16 matrix with `columns` columns, into the\n"
+             "float32 buffer `out` (len(rows) x columns); rows: intp buffer. Exact: every half is a float.");
+
+static PyObject *half_rows(PyObject *self, PyObject *args)
+{
+    Py_buffer matrix, rows, out;
+    Py_ssize_t columns;
+    if (!PyArg_ParseTuple(args, "y*ny*w*:half_rows", &matrix, &columns, &rows, &out))
+        return NULL;
+    PyObject *result = NULL;
+    const uint16_t *halves = matrix.buf;
+    const Py_ssize_t *chosen = rows.buf;
+    float *floats = out.buf;
+    Py_ssize_t count = rows.len / (Py_ssize_t)sizeof(Py_ssize_t);
+    Py_ssize_t height = columns > 0 ? matrix.len / 2 / columns : 0;
+    if (columns < 1 || out.len != count * columns * (Py_ssize_t)sizeof(float)) {
+        PyErr_SetString(PyExc_ValueError, "out does not fit the rows");
+        goto done;
+    }
+    for (Py_ssize_t r = 0; r < count; r++) {
+        if (chosen[r] < 0 || chosen[r] >= height) {
+            PyErr_SetString(PyExc_IndexError, "row out of range");
+            goto done;
+        }
+        const uint16_t *source = halves + chosen[r] * columns;
+        float *target = floats + r * columns;
+        for (Py_ssize_t c = 0; c < columns; c++)
+            target[c] = half_to_float[source[c]];
+    }
+    result = Py_NewRef(Py_None);
+done:
+    PyBuffer_Release(&matrix);
+    PyBuffer_Release(&rows);
+    PyBuffer_Release(&out);
+    return result;
+}
+
+/* ------------------------------------------------------------------ module */
+
+static PyMethodDef methods[] = {
+    {"unit_token_hashes", unit_token_hashes, METH_VARARGS, unit_token_hashes_doc},
+    {"shingle_set", shingle_set, METH_VARARGS, shingle_set_doc},
+    {"script_counts", script_counts, METH_VARARGS, script_counts_doc},
+    {"minhash_signatures", minhash_signatures, METH_VARARGS, minhash_signatures_doc},
+    {"shared_count", shared_count, METH_VARARGS, shared_count_doc},
+    {"stopword_hits", stopword_hits, METH_VARARGS, stopword_hits_doc},
+    {"langid_visits", langid_visits, METH_VARARGS, langid_visits_doc},
+    {"half_rows", half_rows, METH_VARARGS, half_rows_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "newsdedup._speedups",
+    "Compiled twins of newsdedup's hot functions; see newsdedup.native.", -1, methods,
+};
+
+PyMODINIT_FUNC PyInit__speedups(void)
+{
+    make_crc_table();
+    make_half_table();
+    make_ascii_tables();
+    return PyModule_Create(&module);
+}
