@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from distributed import wait
 
 from ..canonical import canonical_cluster
 from ..document import Cluster
@@ -102,7 +103,7 @@ def empty_output(location: str) -> Place:
 
 
 def write_clusters(
-    frame, output: Place, output_format: str, records: Records, counts: list[int]
+    frame, client, output: Place, output_format: str, records: Records, counts: list[int]
 ) -> ClusterTally:
     """Every partition's records as one file of ``output``, numbered on from the partitions before; the
     run's tally. ``counts`` are the clusters of each partition; no ``frame``, no clusters."""
@@ -114,8 +115,8 @@ def write_clusters(
         if frame is not None:
             written = frame.map_partitions(
                 write_partition, offsets, staging, output_format, records, meta=TALLY, enforce_metadata=False
-            ).compute()
-            tally = sum(written["tally"].tolist(), tally)
+            )
+            tally = sum((part["tally"].iloc[0] for part in _all_ended(client, written)), tally)
         for name in staging.names():
             staging.move(name, output)
         output.write_json(
@@ -124,6 +125,17 @@ def write_clusters(
     finally:
         staging.remove()
     return tally
+
+
+def _all_ended(client, frame) -> list[pd.DataFrame]:
+    """Every partition of ``frame`` computed; on a failure, the first one raised only once every other
+    task has ended, so that no worker is still writing into what the caller then removes."""
+    futures = client.compute(frame.to_delayed())
+    wait(futures)
+    for future in futures:
+        if future.status != "finished":
+            future.result()  # raises the task's error
+    return client.gather(futures)
 
 
 def write_partition(

@@ -265,7 +265,9 @@ class DaskRun:
         """Every cluster's records into files of the empty directory ``location``, all or nothing."""
         output = empty_output(location)
         with cluster_failures(self.engine.work.location):
-            return write_clusters(self._clusters, output, output_format, records, self._cluster_counts())
+            return write_clusters(
+                self._clusters, self.engine.client, output, output_format, records, self._cluster_counts()
+            )
 
     def _cluster_counts(self) -> list[int]:
         """The clusters of each partition: its lone documents, and the clusters whose first member it holds."""
