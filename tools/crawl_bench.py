@@ -13,7 +13,6 @@ pages) when it is there, else a generated corpus (:mod:`tools.corpus`).
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import tarfile
 import tempfile
@@ -24,6 +23,7 @@ from tools.corpus import write_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 SPEED_CORPUS = Path(os.environ.get("NEWSDEDUP_SHARED", REPO.parent / "shared")) / "eval/speed/raw20k.tar.gz"
+SPEED_CORPUS_PAGES = 20_000
 MENU_SHARE = 0.10
 MESSY_TARGET = 1.15
 RERUN_TARGET = 0.10
@@ -44,19 +44,15 @@ def speed_corpus(workdir: Path, limit: int | None = None) -> Path | None:
     return workdir / "docs"
 
 
-def article_pages(workdir: Path, n: int, seed: int, jobs: int) -> tuple[Path, str]:
-    """A directory of ``n`` article pages, and where they come from."""
-    pages = workdir / "pages"
-    pages.mkdir()
-    source = speed_corpus(workdir / "speed", n)
-    if source is None:
-        write_corpus(workdir / "generated", n, seed=seed, jobs=jobs)
-        source, origin = workdir / "generated" / "docs", "generated (tools.corpus)"
-    else:
-        origin = "shared speed corpus"
-    for path in sorted(source.iterdir())[:n]:
-        shutil.copyfile(path, pages / path.name)
-    return pages, origin
+def corpus_pages(workdir: Path, n: int, seed: int, jobs: int) -> tuple[Path, str]:
+    """A directory of ``n`` pages under ``workdir``, and where they come from: the shared speed corpus's
+    first ``n`` when it is there and holds that many, else a generated corpus."""
+    if n <= SPEED_CORPUS_PAGES:
+        docs = speed_corpus(workdir / "speed", n)
+        if docs is not None:
+            return docs, "shared speed corpus"
+    write_corpus(workdir / "generated", n, seed=seed, jobs=jobs)
+    return workdir / "generated" / "docs", "generated (tools.corpus)"
 
 
 def menu_page(number: int) -> str:
@@ -80,7 +76,7 @@ def bench_crawl(command: list[str], n: int, seed: int, jobs: int, runs: int = 2)
     env = {**os.environ, "NO_COLOR": "1"}
     with tempfile.TemporaryDirectory(prefix="newsdedup-bench-crawl-") as scratch:
         workdir = Path(scratch)
-        pages, origin = article_pages(workdir, n, seed, jobs)
+        pages, origin = corpus_pages(workdir, n, seed, jobs)
         dedup = [*command, "dedup", "-q"]
         clean_seconds = min(_timed([*dedup, str(pages)], env) for _ in range(runs))
         menus = int(n * MENU_SHARE)

@@ -2,8 +2,8 @@
 
 For each size: the installed command on the same pages with each engine (best of ``runs``), the ratio of
 their wall times, the Dask workers' peak memory and the bytes their shuffles moved (both from the
-command's summary line), and whether the two outputs are identical. The 20,000 pages are the shared
-speed corpus (``../shared/eval/speed/``) when it is there; other sizes, and 20,000 without it, are
+command's summary line), and whether the two outputs are identical. Up to 20,000 pages come from the
+shared speed corpus (``../shared/eval/speed/``) when it is there; larger sizes, and any without it, are
 generated (:mod:`tools.corpus`, with its story printed 1,000 times).
 
 On one machine the Dask engine does the local engine's work plus its shuffles, a scheduler and worker
@@ -19,11 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from tools.corpus import write_corpus
-from tools.crawl_bench import speed_corpus
+from tools.crawl_bench import corpus_pages
 
 TARGET_RATIO = 2.0
-SPEED_CORPUS_SIZE = 20_000
 WORKER_FIGURES = re.compile(
     r"(?P<workers>\d+) Dask workers?: peak memory (?P<peak_gb>[\d.]+) GB per worker \(at most\), "
     r"(?P<shuffled_mb>\d+) MB shuffled, (?P<transferred_mb>\d+) MB transferred"
@@ -37,16 +35,6 @@ def dask_installed() -> bool:
     except ImportError:
         return False
     return True
-
-
-def pages(workdir: Path, n: int, seed: int, jobs: int) -> tuple[Path, str]:
-    """A directory of ``n`` pages and where they come from."""
-    if n == SPEED_CORPUS_SIZE:
-        docs = speed_corpus(workdir / "speed")
-        if docs is not None:
-            return docs, "shared speed corpus"
-    write_corpus(workdir / "generated", n, seed=seed, jobs=jobs)
-    return workdir / "generated" / "docs", "generated (tools.corpus)"
 
 
 def _run(command: list[str], out: Path) -> tuple[float, str]:
@@ -70,7 +58,7 @@ def bench_dask(command: list[str], sizes: list[int], seed: int, jobs: int, runs:
     for n in sizes:
         with tempfile.TemporaryDirectory(prefix="newsdedup-bench-dask-") as scratch:
             workdir = Path(scratch)
-            docs, origin = pages(workdir, n, seed, jobs)
+            docs, origin = corpus_pages(workdir, n, seed, jobs)
             engines = {
                 "local": [*command, "dedup", str(docs), "-f", "jsonl"],
                 "dask": [*command, "dedup", str(docs), "-f", "jsonl", "--engine", "dask", "-j", "2"],

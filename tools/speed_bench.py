@@ -20,8 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tools.corpus import write_corpus
-from tools.crawl_bench import speed_corpus
+from tools.crawl_bench import corpus_pages
 
 TEXT_DOCS_PER_SECOND = 2500  # default workers, 2 cores
 ONE_PROCESS_DOCS_PER_SECOND = 1200
@@ -50,15 +49,6 @@ def _best(command: list[str], output: Path, env: dict, runs: int) -> dict:
     return {"seconds": wall, "cpu_seconds": cpu, "runs": runs}
 
 
-def _pages(workdir: Path, n: int, seed: int, jobs: int) -> tuple[Path, str]:
-    """A directory of at most ``n`` pages (the first of the shared speed corpus, else generated)."""
-    docs = speed_corpus(workdir / "speed", n)
-    if docs is None:
-        write_corpus(workdir / "generated", n, seed=seed, jobs=jobs)
-        return workdir / "generated" / "docs", "GENERATED corpus: the shared speed corpus is absent"
-    return docs, "shared speed corpus (eval/speed/raw20k.tar.gz)"
-
-
 def bench_speed(command: list[str], n: int, seed: int, jobs: int, runs: int = 2) -> dict:
     """The installed command and the peer pipelines on ``n`` pages: the default workers best of
     ``runs``, the slower rows once (the bench must finish in 10 minutes)."""
@@ -66,7 +56,7 @@ def bench_speed(command: list[str], n: int, seed: int, jobs: int, runs: int = 2)
     peer = [sys.executable, "-m", "tools.peers"]
     with tempfile.TemporaryDirectory(prefix="newsdedup-bench-speed-") as scratch:
         workdir = Path(scratch)
-        docs, origin = _pages(workdir, n, seed, jobs)
+        docs, origin = corpus_pages(workdir, n, seed, jobs)
         count = sum(1 for _ in docs.iterdir())
         dedup = [*command, "dedup", str(docs), "-q", "-f", "jsonl", "--by", "doc"]
         systems = {
