@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import native
-from .shingles import NUMBER_TOKENS, fold
+from .shingles import NUMBER_TOKENS, sorted_unique
 
 _MONTHS = {
     name: number
@@ -68,17 +68,17 @@ def stated_figures(words: list[str]) -> np.ndarray:
     return np.array(sorted(zlib.crc32(n.encode()) for n in numbers), dtype=np.uint32)
 
 
-def text_figures(texts: Sequence[str], words: Sequence[list[str]]) -> list[np.ndarray]:
-    """``stated_figures`` of each text from its normalised ``words`` (the compiled twin reads the texts
-    themselves and needs no words)."""
+def text_figures(sources: Sequence) -> list[np.ndarray]:
+    """``stated_figures`` of each text from its ``shingles.token_sources`` (the compiled tokeniser reads the
+    folded text, Python the normalised words)."""
     if native.speedups is not None:
         return [
-            np.unique(
-                np.frombuffer(native.speedups.unit_token_hashes(fold(text), NUMBER_TOKENS), dtype=np.uint32)
+            sorted_unique(
+                np.frombuffer(native.speedups.unit_token_hashes(folded, NUMBER_TOKENS), dtype=np.uint32)
             )
-            for text in texts
+            for folded in sources
         ]
-    return [stated_figures(text_words) for text_words in words]
+    return [stated_figures(words) for words in sources]
 
 
 def stated_dates(text: str) -> np.ndarray:

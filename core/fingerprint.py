@@ -22,7 +22,7 @@ from . import native
 from .document import Document
 from .figures import stated_dates, text_figures
 from .settings import SEED, DedupSettings
-from .shingles import WORDS, fmix32, normalise, text_shingles
+from .shingles import WORDS, fmix32, text_shingles, token_sources
 
 FINGERPRINT_BATCH = 256  # documents fingerprinted together: numpy's per-call overhead is paid per batch
 _EMPTY_SIGNATURE_VALUE = np.iinfo(np.uint32).max
@@ -116,11 +116,10 @@ def fingerprints(
     texts: Sequence[str], shingle_size: int, num_perm: int, seed: int = SEED
 ) -> list[Fingerprint]:
     """``fingerprint`` of many texts, identical results, in one batch."""
-    # the compiled twins read the texts themselves; the Python path normalises each text once
-    words = [] if native.speedups is not None else [normalise(text) for text in texts]
-    shingled = text_shingles(texts, words, shingle_size)
+    sources = token_sources(texts)  # each text folded or tokenised once, for its shingles and its figures
+    shingled = text_shingles(texts, sources, shingle_size)
     rows = signatures([shingles for _, shingles in shingled], num_perm, seed)
-    figures = text_figures(texts, words)
+    figures = text_figures(sources)
     return [
         Fingerprint(shingles, row, unit.name, numbers, stated_dates(text))
         for (unit, shingles), row, numbers, text in zip(shingled, rows, figures, texts, strict=True)

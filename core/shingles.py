@@ -132,10 +132,22 @@ def token_hashes(tokens: Iterable[str], count: int) -> np.ndarray:
 def text_token_hashes(text: str, unit: ShingleUnit) -> np.ndarray:
     """CRC-32 (uint32) of each token of ``text`` in ``unit``: ``token_hashes`` of its ``unit_tokens``."""
     if native.speedups is not None:
-        mode = CHARACTER_TOKENS if unit is not WORDS else WORD_TOKENS
-        return np.frombuffer(native.speedups.unit_token_hashes(fold(text), mode), dtype=np.uint32)
+        return _compiled_token_hashes(fold(text), unit)
     tokens = unit_tokens(normalise(text), unit)
     return token_hashes(tokens, len(tokens))
+
+
+def _compiled_token_hashes(folded: str, unit: ShingleUnit) -> np.ndarray:
+    mode = CHARACTER_TOKENS if unit is not WORDS else WORD_TOKENS
+    return np.frombuffer(native.speedups.unit_token_hashes(folded, mode), dtype=np.uint32)
+
+
+def token_sources(texts: Sequence[str]) -> list:
+    """What each text's tokens are read from, once per text: its folded text (``fold``) for the compiled
+    tokeniser, its normalised words (``normalise``) in Python."""
+    if native.speedups is not None:
+        return [fold(text) for text in texts]
+    return [normalise(text) for text in texts]
 
 
 def _windows(token_hashes: np.ndarray, width: int, salt: int) -> np.ndarray:
@@ -169,10 +181,10 @@ def window_hashes(hashes: np.ndarray, width: int, unit: ShingleUnit = WORDS) -> 
         return np.frombuffer(native.speedups.shingle_set(hashes, width, unit.salt), dtype=np.uint32)
     if not len(hashes):
         return np.empty(0, dtype=np.uint32)
-    return _sorted_unique(fmix32(_windows(hashes, min(width, len(hashes)), unit.salt)))
+    return sorted_unique(fmix32(_windows(hashes, min(width, len(hashes)), unit.salt)))
 
 
-def _sorted_unique(values: np.ndarray) -> np.ndarray:
+def sorted_unique(values: np.ndarray) -> np.ndarray:
     """``np.unique`` of a 1-d array; several times faster than it for these sizes (numpy 2)."""
     values = np.sort(values)
     keep = np.empty(len(values), dtype=bool)
@@ -182,21 +194,21 @@ def _sorted_unique(values: np.ndarray) -> np.ndarray:
 
 
 def text_shingles(
-    texts: Sequence[str], words: Sequence[list[str]], shingle_size: int
+    texts: Sequence[str], sources: Sequence, shingle_size: int
 ) -> list[tuple[ShingleUnit, np.ndarray]]:
-    """Each text's unit and its sorted unique shingle hashes (``words``: each text's normalised words),
-    the texts of each unit in one numpy pass (compiled: text by text, from the text itself)."""
+    """Each text's unit and its sorted unique shingle hashes (``sources``: their ``token_sources``), the
+    texts of each unit in one numpy pass (compiled: text by text)."""
     units = [shingle_unit(text) for text in texts]
     if native.speedups is not None:
         return [
-            (unit, window_hashes(text_token_hashes(text, unit), unit.width(shingle_size), unit))
-            for text, unit in zip(texts, units, strict=True)
+            (unit, window_hashes(_compiled_token_hashes(folded, unit), unit.width(shingle_size), unit))
+            for folded, unit in zip(sources, units, strict=True)
         ]
     result: list = [None] * len(texts)
     for unit in UNITS.values():
         rows = [i for i, chosen in enumerate(units) if chosen is unit]
         if rows:
-            token_lists = [unit_tokens(words[i], unit) for i in rows]
+            token_lists = [unit_tokens(sources[i], unit) for i in rows]
             for i, shingles in zip(
                 rows, shingle_hash_sets(token_lists, unit.width(shingle_size), unit), strict=True
             ):
@@ -230,7 +242,7 @@ def shingle_hash_sets(
     window_starts = np.cumsum(counts) - counts
     inside = np.arange(int(counts.sum())) + np.repeat(token_starts - window_starts, counts)
     owner = np.repeat(np.arange(len(rows), dtype=np.uint64), counts)
-    keys = _sorted_unique((owner << np.uint64(32)) | fmix32(windows[inside]).astype(np.uint64))
+    keys = sorted_unique((owner << np.uint64(32)) | fmix32(windows[inside]).astype(np.uint64))
     bounds = np.searchsorted(keys >> np.uint64(32), np.arange(len(rows) + 1, dtype=np.uint64))
     values = keys.astype(np.uint32)  # the low 32 bits: the shingle hash
     for position, row in enumerate(rows):
