@@ -125,3 +125,10 @@ def test_a_photo_caption_above_a_body_below_the_headline_stays_out():
     body = article("harbour", 6)
     _, paragraphs, _ = clean_text(page(f"{photo_captions(1)[0]}\n{body}"), RULES)
     assert paragraphs == body.split("\n\n")
+
+
+def test_a_page_of_one_boilerplate_sentence_has_no_article():
+    rules = load_rules()
+    assert clean_text("We use cookies to improve your experience on our website.", rules)[1] == []
+    sentence = "Pasukan Korea Utara tiba di Rusia pada hari Senin, kata badan intelijen Korea Selatan."
+    assert clean_text(sentence, rules)[1] == [sentence]

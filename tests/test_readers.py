@@ -111,3 +111,19 @@ def test_an_unreadable_directory_is_reported_and_the_walk_goes_on(tmp_path, monk
     items = list(iter_sources([str(tmp_path)]))
     assert items[0] == str(tmp_path / "a.txt") and items[2] == str(tmp_path / "z.txt")
     assert isinstance(items[1], DocumentError) and items[1].reason == "permission denied"
+
+
+def test_a_typed_date_column_of_a_parquet_file_is_read_as_its_iso_form(tmp_path):
+    pyarrow = pytest.importorskip("pyarrow")
+    import datetime
+
+    from pyarrow import parquet
+
+    from newsdedup.read.jsonl import field_map
+    from newsdedup.read.parquet import parquet_file_documents
+
+    path = tmp_path / "rows.parquet"
+    day = datetime.datetime(2024, 11, 18, 7, 30)
+    parquet.write_table(pyarrow.table({"id": ["a"], "text": ["Pasukan tiba di Rusia."], "date": [day]}), path)
+    [doc] = parquet_file_documents(str(path), None, field_map(), 1 << 20)
+    assert doc.date == "2024-11-18T07:30:00"

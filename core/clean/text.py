@@ -58,7 +58,12 @@ def clean_text(raw: str, rules: Rules, title: str = "") -> tuple[str, list[str],
     then those captions are its content and are kept.
     """
     lines = split_lines(raw)
-    if len(lines) == 1 and is_prose(lines[0]) and ends_sentence(lines[0]):
+    if (
+        len(lines) == 1
+        and is_prose(lines[0])
+        and ends_sentence(lines[0])
+        and boilerplate_reason(lines[0], rules) is None
+    ):
         return title, lines, detect_language(lines[0])  # a page of one sentence has no headline
     title = title or find_title(lines, rules)
     body = _body(lines, title, rules, keep_captions=False)

@@ -9,6 +9,7 @@ distributed engine reads the row groups of one file in several tasks
 
 from __future__ import annotations
 
+import datetime
 import io
 from collections.abc import Iterator
 from contextlib import nullcontext
@@ -63,6 +64,11 @@ def parquet_row_groups(source: str) -> list[int]:
 def _row_document(
     record: dict, where: str, source: str, fields: dict[str, str], max_bytes: int
 ) -> Document | DocumentError:
+    date = record.get(fields["date"])
+    if isinstance(
+        date, datetime.date
+    ):  # a typed date or timestamp column: its ISO form, as JSON Lines hold it
+        record = {**record, fields["date"]: date.isoformat()}
     try:
         doc = record_document(record, where, source, fields)
     except DocumentError as error:
