@@ -276,8 +276,9 @@ Templates = Annotated[
     typer.Option(
         "--templates/--no-templates",
         envvar="NEWSDEDUP_TEMPLATES",
-        help="Strip the lines that stand on most pages of a site (its template) before clustering "
-        "(default on; with --db, the index's).",
+        help="Strip the lines that stand on most pages of a site (its template) before clustering, "
+        "learned from the run's pages and, with --db, the latest 100 pages of each site the index "
+        "has seen (default on; with --db, the index's setting).",
         show_default=False,
     ),
 ]

@@ -34,6 +34,7 @@ from .fingerprint import Fingerprint
 from .settings import DedupSettings
 from .store import Store
 from .store.types import ContentKey, StoredDocument
+from .templates import SiteTemplates
 from .verify import similarity, too_short
 
 NEW, DUPLICATE, SEEN = "new", "duplicate", "seen"
@@ -107,6 +108,13 @@ class IndexedRun:
             self._position[stored.key] = position
             self._stored[position] = stored
         return [self._position[key] for key in sorted(keys) if key in self._position]
+
+    def site_templates(self, pages: dict) -> SiteTemplates:
+        """The templates of the batch's sites, learned from its pages (:func:`newsdedup.templates.site_pages`)
+        and those the index remembers of the same sites; the index remembers the batch's pages too."""
+        earlier = self.store.site_pages(pages)
+        self.store.add_site_pages(pages)
+        return SiteTemplates.learn(earlier, pages)
 
     def joined(self) -> list[tuple[int, int]]:
         """Load the stored clusters the run reached; pairs of positions that are together already."""

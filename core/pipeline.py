@@ -148,7 +148,7 @@ def _clustered(
     edges = EdgeColumns(verified_edges(chain(pairs, _contained(batch, settings)), batch.prints, settings))
     emptied: list[int] = []
     if settings.templates:
-        edges, emptied = strip_templates(batch, edges, settings)
+        edges, emptied = strip_templates(batch, edges, settings, index)
         for position in emptied:
             on_error(TemplateOnly.of(batch.docs[position].id))
     groups = cluster_groups(batch.prints, batch.keys, edges, index.joined() if index is not None else ())

@@ -1,4 +1,5 @@
-"""Site templates learned across a batch: lines that repeat on many pages of one site are boilerplate.
+"""Site templates learned across a batch, and across runs: lines that repeat on many pages of one site
+are boilerplate.
 
 The cleaner judges each page alone, so a site's fixed blurb ("Portal Kita is an
 online medium that ..."), its fixed lists and the like can survive it, most of
@@ -14,12 +15,20 @@ address, a signature of its first line below the headline and its last line
 pages of its site and on at least ``SHARE`` of them. The batch's texts are
 stripped of their site's template lines before they are clustered; a page left
 with nothing had no article.
+
+A cron job's batch may hold only a page or two of a site. A persistent index
+therefore remembers the lines of each site's latest pages
+(:meth:`newsdedup.store.Store.add_site_pages`, as 64-bit digests, never the
+text), and a run against it learns from those pages and its own together.
+Documents indexed before a line was learned keep their fingerprints; a new
+document stripped of the line shares none of it with them.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 
 from .clean.rules import phrase_key
 from .document import Document
@@ -28,6 +37,8 @@ from .errors import DocumentError
 MIN_PAGES = 4
 SHARE = 0.5
 PARAGRAPH_SEPARATOR = "\n\n"
+
+LineDigest = int  # a line's phrase key, as a 64-bit digest (collisions among one site's lines: ~n²/2⁶⁵)
 
 
 class TemplateOnly(DocumentError):
@@ -38,9 +49,20 @@ class TemplateOnly(DocumentError):
         return cls(doc_id, "no article text besides its site's template")
 
 
-def line_keys(text: str) -> set[str]:
-    """The lines (paragraphs) of a clean text as templates are learned and stripped: by phrase key."""
-    return {phrase_key(p) for p in text.split(PARAGRAPH_SEPARATOR)}
+def line_digests(paragraphs: Iterable[str]) -> list[LineDigest]:
+    """The digest of each line (paragraph) of a clean text, by its phrase key (stable across processes
+    and runs, unlike ``hash``)."""
+    return [
+        int.from_bytes(
+            hashlib.blake2b(phrase_key(p).encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little"
+        )
+        for p in paragraphs
+    ]
+
+
+def page_lines(text: str) -> frozenset[LineDigest]:
+    """The lines of one page as templates are learned: the set of their digests."""
+    return frozenset(line_digests(text.split(PARAGRAPH_SEPARATOR)))
 
 
 def is_template(on_pages, site_pages):
@@ -48,24 +70,36 @@ def is_template(on_pages, site_pages):
     return (on_pages >= MIN_PAGES) & (on_pages >= SHARE * site_pages)
 
 
-class SiteTemplates:
-    """The template lines of each site of a batch."""
+def site_pages(docs: Iterable[Document]) -> dict[str, list[frozenset[LineDigest]]]:
+    """The lines of each page, by site, in the documents' order (pages without a site left out)."""
+    pages: dict[str, list[frozenset[LineDigest]]] = {}
+    for doc in docs:
+        if doc.template:
+            pages.setdefault(doc.template, []).append(page_lines(doc.text))
+    return pages
 
-    def __init__(self, lines: dict[str, frozenset[str]]):
-        self._lines = lines
+
+class SiteTemplates:
+    """The template lines of each site (as line digests)."""
+
+    def __init__(self, lines: Mapping[str, frozenset[LineDigest]]):
+        self._lines = dict(lines)
 
     @classmethod
-    def learn(cls, docs: Iterable[Document]) -> SiteTemplates:
+    def learn(cls, *page_sets: Mapping[str, Sequence[Iterable[LineDigest]]]) -> SiteTemplates:
+        """From the pages of each site (:func:`site_pages`); several sets of them (this batch's, and those
+        an index remembers) count together."""
         pages: Counter[str] = Counter()
-        counts: dict[str, Counter[str]] = defaultdict(Counter)
-        for doc in docs:
-            if doc.template:
-                pages[doc.template] += 1
-                counts[doc.template].update(line_keys(doc.text))
+        counts: dict[str, Counter[LineDigest]] = {}
+        for page_set in page_sets:
+            for site, site_lines in page_set.items():
+                pages[site] += len(site_lines)
+                for lines in site_lines:
+                    counts.setdefault(site, Counter()).update(lines)
         return cls(
             {
                 site: frozenset(line for line, n in counts[site].items() if is_template(n, pages[site]))
-                for site in counts
+                for site in sorted(counts)
                 if pages[site] >= MIN_PAGES
             }
         )
@@ -76,7 +110,7 @@ class SiteTemplates:
         if not lines:
             return None
         paragraphs = doc.text.split(PARAGRAPH_SEPARATOR)
-        kept = [p for p in paragraphs if phrase_key(p) not in lines]
+        kept = [p for p, line in zip(paragraphs, line_digests(paragraphs), strict=True) if line not in lines]
         return None if len(kept) == len(paragraphs) else PARAGRAPH_SEPARATOR.join(kept)
 
     def strip(self, docs: Iterable[tuple[int, Document]]) -> tuple[dict[int, str], list[int]]:
@@ -94,14 +128,19 @@ class SiteTemplates:
         return kept, emptied
 
 
-def strip_templates(batch, edges, settings) -> tuple[object, list[int]]:
+def strip_templates(batch, edges, settings, index=None) -> tuple[object, list[int]]:
     """Strip the batch's texts of their sites' template lines, fingerprint the changed ones again and
-    verify their pairs again; the edges that still hold, and the positions left with no text."""
+    verify their pairs again; the edges that still hold, and the positions left with no text.
+
+    With an ``index`` (:class:`~newsdedup.indexed.IndexedRun`) the templates are learned from the pages
+    it remembers of each site as well, and it remembers this batch's pages for later runs.
+    """
     from .cluster import EdgeColumns
     from .fingerprint import fingerprints
     from .verify import verified_edges
 
-    templates = SiteTemplates.learn(doc for doc in batch.docs if doc.template)
+    pages = site_pages(batch.docs)
+    templates = index.site_templates(pages) if index is not None else SiteTemplates.learn(pages)
     kept, emptied = templates.strip(enumerate(batch.docs))
     if not kept and not emptied:
         return edges, []

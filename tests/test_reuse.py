@@ -16,7 +16,7 @@ from newsdedup.pipeline import dedup_documents
 from newsdedup.settings import DedupSettings
 from newsdedup.shingles import normalise
 from newsdedup.store.codec import decode_fingerprint, encode_fingerprint
-from newsdedup.templates import SiteTemplates
+from newsdedup.templates import SiteTemplates, site_pages
 from newsdedup.verify import other_edition, shared_needed
 from tests.conftest import article
 from tools import reuse_texts as texts
@@ -128,7 +128,7 @@ def test_lines_on_most_pages_of_a_site_are_its_template():
     )
     pages = [doc(f"p{i}", f"Caption number {i} of the day.\n\n{blurb}", template="portal") for i in range(4)]
     pages.append(doc("other", f"Another site's page.\n\n{blurb}", template="elsewhere"))
-    templates = SiteTemplates.learn(pages)
+    templates = SiteTemplates.learn(site_pages(pages))
     assert templates.stripped(pages[0]) == "Caption number 0 of the day."
     assert templates.stripped(pages[-1]) is None  # one page of its site: nothing learned
 
@@ -144,6 +144,62 @@ def test_template_only_pages_fail_and_photo_pages_keep_their_captions(tmp_path):
     ]
     assert len({row["cluster"] for row in rows}) == 4
     assert result.stderr.count("no article text besides its site's template") == 2 and result.exit_code == 2
+
+
+PORTAL_RUBRIC = (  # a fixed paragraph that reads like prose, so that only the site's pages tell it apart
+    "Rubrik Foto Pilihan menampilkan karya jurnalis foto kami dari berbagai daerah di Indonesia, dipilih "
+    "setiap hari oleh redaktur foto berdasarkan nilai berita dan kekuatan visualnya bagi para pembaca setia."
+)
+
+
+PHOTO_CAPTIONS = [  # without dates: pages of different days would be told apart by those alone
+    "Petani memanen padi di sawah yang sempat terendam banjir di pinggiran kota, sementara harga gabah "
+    "kering panen di tingkat petani mulai naik.",
+    "Nelayan menurunkan hasil tangkapan ikan tongkol di dermaga pelabuhan setelah cuaca buruk membuat "
+    "mereka tidak melaut selama sepekan.",
+    "Pekerja menyelesaikan pemasangan rangka baja jembatan penghubung dua kecamatan yang ditargetkan "
+    "rampung sebelum musim mudik tiba.",
+    "Siswa sekolah dasar mengikuti simulasi evakuasi gempa bumi di halaman sekolah yang digelar oleh "
+    "badan penanggulangan bencana daerah.",
+]
+
+
+def portal_page(number: int) -> str:
+    """A photo page of one portal: a caption, then the rubric's and the portal's blurbs (on every page)."""
+    return (
+        f"Foto {number + 1} - Portal Kita\n\n{texts.PORTAL_NAV}\nHome > Foto\n{PHOTO_CAPTIONS[number]}\n"
+        f"{PORTAL_RUBRIC}\n{texts.PORTAL_FOOTER}\n"
+    )
+
+
+def test_an_index_learns_a_sites_template_across_runs_of_a_few_pages(tmp_path):
+    for number in range(4):
+        (tmp_path / f"photo-{number}.txt").write_text(portal_page(number))
+    (tmp_path / "index-page.txt").write_text(f"{texts.PORTAL_NAV}\nHome > Indeks\n{texts.PORTAL_FOOTER}\n")
+
+    def run(names: list[str], db: str, *options: str):
+        paths = [str(tmp_path / name) for name in names]
+        result = CliRunner().invoke(
+            app, ["dedup", *paths, "--db", db, "--by", "doc", "-f", "jsonl", *options]
+        )
+        return result, {
+            json.loads(line)["id"].rsplit("/", 1)[-1]: json.loads(line) for line in result.stdout.splitlines()
+        }
+
+    learning, batch_only = str(tmp_path / "learning.db"), str(tmp_path / "batch-only.db")
+    run(["photo-0.txt", "photo-1.txt"], learning)
+    run(["photo-0.txt", "photo-1.txt"], batch_only, "--no-templates")
+    # two pages a run: too few to learn the portal's template from one batch; with the index's memory
+    # of the two pages before them, its lines are on all four, and these two pages share only those
+    _, kept_apart = run(["photo-2.txt", "photo-3.txt"], learning)
+    _, merged = run(["photo-2.txt", "photo-3.txt"], batch_only, "--no-templates")
+    assert merged["photo-2.txt"]["cluster"] == merged["photo-3.txt"]["cluster"]
+    assert kept_apart["photo-2.txt"]["cluster"] != kept_apart["photo-3.txt"]["cluster"]
+    assert {row["status"] for row in kept_apart.values()} == {"new"}
+    # a page of nothing but the template, alone in its run
+    result, rows = run(["index-page.txt"], learning)
+    assert rows == {} and result.exit_code == 2
+    assert "index-page.txt: no article text besides its site's template" in result.stderr
 
 
 def test_every_reuse_class_is_found_without_false_merges(tmp_path):

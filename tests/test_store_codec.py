@@ -17,7 +17,9 @@ from newsdedup.store.codec import (
     band_buckets,
     choose_representatives,
     decode_shingles,
+    decode_site_pages,
     encode_shingles,
+    encode_site_pages,
 )
 
 uint32_sets = st.sets(st.integers(0, 2**32 - 1), max_size=300).map(
@@ -64,6 +66,27 @@ def test_every_damaged_byte_and_truncation_is_detected():
             decode_shingles(blob[:length])
     with pytest.raises(CorruptData):
         decode_shingles(blob + b"\0")
+
+
+digest_pages = st.lists(st.frozensets(st.integers(0, 2**64 - 1), max_size=30), max_size=12)
+
+
+@settings(max_examples=200)
+@given(digest_pages)
+def test_site_pages_round_trip_in_order(pages):
+    assert decode_site_pages(encode_site_pages(pages)) == pages
+
+
+def test_damaged_or_truncated_site_pages_are_detected():
+    blob = encode_site_pages([frozenset({1, 2, 3}), frozenset(), frozenset({2**64 - 1, 0})])
+    for position in range(len(blob)):
+        damaged = bytearray(blob)
+        damaged[position] ^= 0x10
+        with pytest.raises(CorruptData):
+            decode_site_pages(bytes(damaged))
+    for length in range(len(blob)):
+        with pytest.raises(CorruptData):
+            decode_site_pages(blob[:length])
 
 
 def test_only_sorted_unique_uint32_shingles_are_encoded():

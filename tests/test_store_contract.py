@@ -14,6 +14,7 @@ from newsdedup.errors import StoreError
 from newsdedup.fingerprint import Fingerprint
 from newsdedup.records import iso_time
 from newsdedup.store import NoIndex, StoredDocument, open_store
+from newsdedup.store.base import SITE_WINDOW
 from tests.conftest import REPO
 from tests.store_helpers import SETTINGS, ReferenceLSH, batch_document, indexed_ids, text_document
 
@@ -144,6 +145,27 @@ def test_an_exception_inside_a_batch_applies_none_of_it(store):
     with store.transaction(now=T0 + 200):
         assert store.add_document(*batch_document("after", 0, 60)) == kept[-1] + 1
     store.integrity_check()
+
+
+def test_a_site_keeps_the_lines_of_its_latest_pages_and_a_failed_batch_adds_none(location, store):
+    def page(number: int) -> frozenset:
+        return frozenset({number, 2**64 - 1})
+
+    store.add_site_pages({"portal.example": [page(0), page(1)], "other.example": [page(9)]})
+    with store.transaction():
+        store.add_site_pages({"portal.example": [page(n) for n in range(2, SITE_WINDOW + 5)]})
+        assert store.site_pages(["portal.example"])["portal.example"][-1] == page(SITE_WINDOW + 4)
+    with pytest.raises(RuntimeError), store.transaction():
+        store.add_site_pages({"portal.example": [page(10**6)]})
+        raise RuntimeError("the run failed")
+    store.close()
+    reopened = open_store(location, SETTINGS)
+    found = reopened.site_pages(["portal.example", "other.example", "unknown.example"])
+    reopened.close()
+    assert found == {
+        "portal.example": [page(n) for n in range(5, SITE_WINDOW + 5)],
+        "other.example": [page(9)],
+    }
 
 
 def test_batches_do_not_nest(store):

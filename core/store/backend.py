@@ -119,6 +119,14 @@ class Backend(ABC):
     def _all_cluster_ids(self) -> list[int]: ...
 
     @abstractmethod
+    def _load_site_pages(self, sites: Sequence[str]) -> dict[str, bytes]:
+        """The remembered pages of those ``sites`` that have some, as :func:`~.codec.encode_site_pages` blobs."""
+
+    @abstractmethod
+    def _write_site_pages(self, blobs: dict[str, bytes]) -> None:
+        """Replace the remembered pages of each site by its blob."""
+
+    @abstractmethod
     def _insert_document(self, doc: StoredDocument, shingle_blob: bytes, buckets: np.ndarray) -> None: ...
 
     @abstractmethod

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 
@@ -24,13 +24,22 @@ from ..errors import StoreError
 from ..fingerprint import Fingerprint, signature
 from ..settings import DedupSettings
 from .backend import Backend, chunked, mask_location, store_errors
-from .codec import CorruptData, band_buckets, choose_representatives, decode_fingerprint, encode_fingerprint
+from .codec import (
+    CorruptData,
+    band_buckets,
+    choose_representatives,
+    decode_fingerprint,
+    decode_site_pages,
+    encode_fingerprint,
+    encode_site_pages,
+)
 from .maintenance import Maintenance
 from .types import ContentKey, StoredCluster, StoredDocument
 
 # Layout of the stored data; another one cannot be read. 2: documents known by id and content digest.
 STORE_FORMAT = "2"
 _FIRST = 1  # first document key and cluster id
+SITE_WINDOW = 100  # pages of each site whose lines the index remembers, for learning site templates
 
 
 class NoIndex(StoreError):
@@ -219,7 +228,34 @@ class Store(Maintenance, Backend):
         """The documents of a cluster, by key; without shingles and signature unless ``fingerprints``."""
         return list(self.documents(self._member_keys(int(cluster_id)), fingerprints=fingerprints).values())
 
+    @store_errors
+    def site_pages(self, sites: Iterable[str]) -> dict[str, list[frozenset[int]]]:
+        """The lines (64-bit digests) of the latest pages the index remembers of each of ``sites``,
+        oldest first: what site templates are learned from across runs (:mod:`newsdedup.templates`)."""
+        found: dict[str, list[frozenset[int]]] = {}
+        for chunk in chunked(sorted(set(sites))):
+            for site, blob in self._load_site_pages(chunk).items():
+                try:
+                    found[site] = decode_site_pages(blob)
+                except CorruptData as error:
+                    raise CorruptData(f"site {site!r}: {error}") from error
+        return found
+
     # --- writes -------------------------------------------------------------------------------
+
+    @store_errors
+    def add_site_pages(self, pages: Mapping[str, Sequence[Iterable[int]]]) -> None:
+        """Remember the lines of these pages of each site, after those remembered already; of each
+        site the latest ``SITE_WINDOW`` pages are kept (templates change when a site is redesigned)."""
+        with self._writing():
+            earlier = self.site_pages(pages)
+            self._write_site_pages(
+                {
+                    site: encode_site_pages([*earlier.get(site, []), *site_pages][-SITE_WINDOW:])
+                    for site, site_pages in sorted(pages.items())
+                    if site_pages
+                }
+            )
 
     @store_errors
     def add_document(

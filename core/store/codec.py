@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import struct
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from itertools import pairwise
 
 import numpy as np
 
@@ -115,6 +116,38 @@ def decode_fingerprint(blob: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     if offset != len(blob):
         raise CorruptData("fingerprint data is damaged")
     return parts[0], parts[1], parts[2]
+
+
+_COUNT = struct.Struct("<I")
+
+
+def encode_site_pages(pages: Sequence[Iterable[int]]) -> bytes:
+    """The lines (64-bit digests) of a site's latest pages, oldest first: the page count, each page's
+    line count, then every digest as a little-endian u64, then a CRC-32 of all before it."""
+    sorted_pages = [sorted(lines) for lines in pages]
+    digests = np.array([digest for lines in sorted_pages for digest in lines], dtype="<u8")
+    counts = np.array([len(lines) for lines in sorted_pages], dtype="<u4")
+    body = _COUNT.pack(len(sorted_pages)) + counts.tobytes() + digests.tobytes()
+    return body + _COUNT.pack(zlib.crc32(body))
+
+
+def decode_site_pages(blob: bytes) -> list[frozenset[int]]:
+    """The pages of :func:`encode_site_pages`, each the set of its lines' digests."""
+    if (
+        len(blob) < 2 * _COUNT.size
+        or zlib.crc32(blob[: -_COUNT.size]) != _COUNT.unpack_from(blob, len(blob) - _COUNT.size)[0]
+    ):
+        raise CorruptData("site template data fails its checksum")
+    (pages,) = _COUNT.unpack_from(blob)
+    start = _COUNT.size * (1 + pages)
+    if len(blob) < start + _COUNT.size:
+        raise CorruptData("site template data is damaged")
+    counts = np.frombuffer(blob, dtype="<u4", count=pages, offset=_COUNT.size).tolist()
+    if len(blob) - start - _COUNT.size != 8 * sum(counts):
+        raise CorruptData("site template data is damaged")
+    digests = np.frombuffer(blob, dtype="<u8", offset=start, count=sum(counts)).tolist()
+    bounds = np.cumsum([0, *counts]).tolist()
+    return [frozenset(digests[low:high]) for low, high in pairwise(bounds)]
 
 
 def _best_rice_parameter(gaps: np.ndarray) -> int:

@@ -25,6 +25,7 @@ IDS = f"{PREFIX}:ids"  # JSON [document id, digest] -> key
 FIRST_SEEN = f"{PREFIX}:first_seen"  # sorted set of keys by first_seen
 CLUSTERS = f"{PREFIX}:cluster"  # id -> JSON [canonical_key, title, size, representatives, updated]
 TEXTS = f"{PREFIX}:text"  # cluster id -> canonical text
+SITES = f"{PREFIX}:site"  # site -> its latest pages' lines (codec.encode_site_pages)
 LOCK = f"{PREFIX}:lock"
 LSH_BASENAME = f"{PREFIX}:lsh".encode()
 
@@ -85,6 +86,7 @@ class Pending:
     clusters: dict[int, StoredCluster] = field(default_factory=dict)
     deleted_clusters: set[int] = field(default_factory=set)
     meta: dict[str, str] = field(default_factory=dict)
+    sites: dict[str, bytes] = field(default_factory=dict)
 
     def gone(self, key: int) -> bool:
         return key in self.deleted

@@ -40,6 +40,7 @@ from .redis_layout import (
     LSH_BASENAME,
     META,
     SHINGLES,
+    SITES,
     TEXTS,
     Pending,
     client_options,
@@ -170,6 +171,8 @@ class RedisStore(Store):
                 pipe.sadd(members_key(cluster_id), key)
             if pending.meta:
                 pipe.hset(META, mapping=pending.meta)
+            if pending.sites:
+                pipe.hset(SITES, mapping=pending.sites)
             try:
                 pipe.execute()
             except redis.WatchError:
@@ -274,6 +277,16 @@ class RedisStore(Store):
                 )
         return found
 
+    def _load_site_pages(self, sites: Sequence[str]) -> dict[str, bytes]:
+        pending = self._pending
+        stored = [site for site in sites if site not in pending.sites]
+        found = dict(zip(stored, self._client.hmget(SITES, stored), strict=True)) if stored else {}
+        found.update((site, pending.sites[site]) for site in sites if site in pending.sites)
+        return {site: blob for site, blob in found.items() if blob is not None}
+
+    def _write_site_pages(self, blobs: dict[str, bytes]) -> None:
+        self._pending.sites.update(blobs)
+
     def _member_keys(self, cluster_id: int) -> list[int]:
         pending = self._pending
         stored = {int(key) for key in self._client.smembers(members_key(cluster_id))}
@@ -371,6 +384,7 @@ class RedisStore(Store):
         parts = {
             "documents": [DOCUMENTS, SHINGLES, CLUSTER_OF, IDS, FIRST_SEEN],
             "clusters": [CLUSTERS, META],
+            "site_templates": [SITES],
             "canonical_texts": [TEXTS],
         }
         parts["clusters"] += list(self._client.scan_iter(match=members_key("*"), count=1000))

@@ -65,6 +65,11 @@ _SCHEMA = (
     )""",
     "CREATE TABLE canonical_texts (cluster INTEGER PRIMARY KEY, text TEXT NOT NULL)",
 )
+# Tables a newer release added: an index of an earlier one gets them when it is next opened for writing.
+_ADDED_TABLES = (
+    # the lines of each site's latest pages (codec.encode_site_pages), for learning site templates
+    "CREATE TABLE IF NOT EXISTS site_pages (site TEXT PRIMARY KEY, pages BLOB NOT NULL)",
+)
 _ISO = "'%Y-%m-%dT%H:%M:%SZ'"  # times in the views: ISO 8601, UTC, like the export records
 # Views for people and tools (sqlite3, sqlite-utils, Datasette), documented in docs/records.md. They hold
 # no data, so an index of the previous release gets them when it is next opened for writing.
@@ -185,7 +190,7 @@ class SQLiteStore(Store):
                 )
             for statement in _SCHEMA:
                 self._db.execute(statement)
-        for statement in _VIEWS:
+        for statement in (*_ADDED_TABLES, *_VIEWS):
             self._db.execute(statement)
 
     def _read_meta(self) -> dict[str, str]:
@@ -255,7 +260,16 @@ class SQLiteStore(Store):
     def _all_cluster_ids(self) -> list[int]:
         return [cluster_id for (cluster_id,) in self._db.execute("SELECT id FROM clusters ORDER BY id")]
 
+    def _load_site_pages(self, sites: Sequence[str]) -> dict[str, bytes]:
+        rows = self._db.execute(
+            f"SELECT site, pages FROM site_pages WHERE site IN ({_marks(len(sites))})", list(sites)
+        )
+        return dict(rows)
+
     # --- writes -------------------------------------------------------------------------------
+
+    def _write_site_pages(self, blobs: dict[str, bytes]) -> None:
+        self._db.executemany("INSERT OR REPLACE INTO site_pages (site, pages) VALUES (?, ?)", blobs.items())
 
     def _insert_document(self, doc: StoredDocument, shingle_blob: bytes, buckets: np.ndarray) -> None:
         self._db.execute(
