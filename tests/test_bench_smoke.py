@@ -94,6 +94,8 @@ def test_bench_runs_and_reports_every_figure(tmp_path, monkeypatch, capsys):
         "1",
         "--dask-sizes",
         "60",
+        "--skew-versions",
+        "100",
     ]
     assert bench.main([*args, "--in-process", "--json", str(out)]) == 0
     results = json.loads(out.read_text(encoding="utf-8"))
@@ -129,6 +131,9 @@ def test_bench_runs_and_reports_every_figure(tmp_path, monkeypatch, capsys):
     [dask] = results["dask"]["rows"]
     assert dask["documents"] == 60 and dask["same_output"] and dask["workers"] == 2
     assert dask["dask_seconds"] > 0 and dask["peak_memory_per_worker_gb"] > 0 and dask["shuffled_mb"] >= 0
+    [skewed] = results["skewed_buckets"]["rows"]
+    assert skewed["versions"] == 100 and skewed["all_pairs"] == 4950 and skewed["same_candidates"]
+    assert 99 <= skewed["head_pairs"] < skewed["all_pairs"]
     index = results["index"]
     assert index["backend"] == "sqlite" and index["documents"] == 2000
     assert index["shingle_set_entropy_bytes"] < index["bytes_per_document"]

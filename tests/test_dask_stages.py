@@ -41,6 +41,34 @@ def test_bucket_pairs_are_every_pair_of_a_bucket_earlier_first():
     assert len(found) == len(expected) and (found["q"] < found["r"]).all()
 
 
+def test_a_large_bucket_links_each_head_to_the_earlier_representatives_only():
+    import pandas as pd
+
+    from newsdedup.dask_engine.candidates import representative_links
+
+    rng = np.random.default_rng(2)
+    base = rng.integers(0, 2**32, 128, dtype=np.uint32)
+    other = rng.integers(0, 2**32, 128, dtype=np.uint32)
+    twin = base.copy()
+    twin[:5] = 7  # agrees on 123 of 128 values: a twin of the base
+    # positions 10 (base), 11 (another story), 12 (a twin of the base), 13 (a twin of the other story)
+    other_twin = other.copy()
+    other_twin[-3:] = 9
+    rows = pd.DataFrame(
+        {
+            "band": 0,
+            "key": np.uint64(2**64 - 5),  # a key above int64: kept exact
+            "pos": [12, 10, 13, 11],
+            "signature": [twin.tobytes(), base.tobytes(), other_twin.tobytes(), other.tobytes()],
+        }
+    )
+    links = representative_links(rows, 128)
+    found = set(zip(links["q"].tolist(), links["r"].tolist(), links["twin"].tolist(), strict=True))
+    # 12 and 13 are not representatives: no pair (12, 13)
+    assert found == {(10, 11, False), (10, 12, True), (11, 12, False), (10, 13, False), (11, 13, True)}
+    assert links["key"].dtype == np.uint64 and set(links["key"].tolist()) == {2**64 - 5}
+
+
 def test_component_labels_are_each_components_smallest_node():
     from newsdedup.dask_engine.components import component_labels
 
@@ -146,8 +174,11 @@ def test_dask_candidates_are_the_local_ones_in_the_local_order(dask_engine):
     frame = pd.DataFrame(
         {"pos": np.arange(len(matrix), dtype=np.int64), "id": ids, "signature": [r.tobytes() for r in matrix]}
     )
-    for client_edges in (10**9, 0):  # twins labelled on the client, then on the cluster
-        layout = Layout(3, 24, client_edges)
+    # twins labelled on the client, then on the cluster; every bucket of more than 64, then of more
+    # than 4 or 3 heads, giving its representatives' pairs only (4 and 3: along the chains of twins, some
+    # buckets are found unsafe, and give all their pairs in a second pass)
+    for client_edges, bucket_heads in ((10**9, 64), (0, 64), (10**9, 4), (0, 3)):
+        layout = Layout(3, 24, client_edges, bucket_heads=bucket_heads)
         found = candidate_pairs(dd.from_pandas(frame, npartitions=4), settings, dask_engine.persist, layout)
         rows = found.compute().sort_values(["p", "order"])
         got = {p: group["q"].tolist() for p, group in rows.groupby("p")}

@@ -1,7 +1,7 @@
 """``make bench``: speed figures of newsdedup on this machine, on realistic pages when they are there.
 
     python -m tools.bench [--sizes 10000,100000] [--quick] [--html-n N] [--command-n N]
-                          [--peers-n N] [--startup-runs N] [--dask-sizes 20000,100000]
+                          [--peers-n N] [--startup-runs N] [--dask-sizes 20000,100000] [--skew-versions 1000,5000]
                           [--parts text,speed,html,crawl,peers,...,dask]
                           [--json bench-results/bench.json] [--profile] [--seed 0]
 
@@ -43,7 +43,8 @@ Index size per document: ``tools.store_size`` fills a fresh SQLite index and
 reports its bytes per document beyond the canonical texts.
 
 Dask engine: ``dedup --engine dask -j 2`` against the local default on 20,000
-and 100,000 documents (:mod:`tools.dask_bench`).
+and 100,000 documents, and the candidate stage on a story in 1,000 and 5,000
+near-identical versions (skewed buckets) (:mod:`tools.dask_bench`).
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ from pathlib import Path
 
 from tools.corpus import generate_corpus, write_corpus
 from tools.crawl_bench import SPEED_CORPUS, bench_crawl, print_crawl, speed_corpus
-from tools.dask_bench import bench_dask, print_dask
+from tools.dask_bench import bench_dask, bench_skewed_buckets, print_dask, print_skewed_buckets
 from tools.scoring import adjusted_rand_index
 from tools.speed_bench import bench_speed, print_speed, print_targets, targets
 
@@ -690,6 +691,8 @@ def print_report(results: dict) -> None:
         )
     if "dask" in results:
         print_dask(results["dask"])
+    if "skewed_buckets" in results:
+        print_skewed_buckets(results["skewed_buckets"])
     if "index" in results:
         i = results["index"]
         print(
@@ -738,6 +741,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--startup-runs", type=int, default=5)
     parser.add_argument(
         "--dask-sizes", default="20000,100000", help="documents for the Dask engine rows, comma-separated"
+    )
+    parser.add_argument(
+        "--skew-versions",
+        default="1000,5000",
+        help="versions of one story for the Dask skewed-bucket rows, comma-separated",
     )
     parser.add_argument("--parts", default=",".join(DEFAULT_PARTS), help=f"which of {','.join(PARTS)} to run")
     parser.add_argument("--quick", action="store_true", help="a tiny run: " + str(QUICK))
@@ -799,6 +807,7 @@ def main(argv: list[str] | None = None) -> int:
         results["index"] = measure()
     if "dask" in parts:
         results["dask"] = bench_dask(_installed_command()[0], _sizes(args.dask_sizes), args.seed, args.jobs)
+        results["skewed_buckets"] = bench_skewed_buckets(_sizes(args.skew_versions))
     results["seconds"] = time.perf_counter() - started
     print_report(results)
     json_path.parent.mkdir(parents=True, exist_ok=True)

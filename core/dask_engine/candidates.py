@@ -23,8 +23,20 @@ of its signature. "Earlier" is position order (the input order), here as there:
    neighbours (and its head, for a later copy), those earlier than itself, with
    their agreement; :func:`newsdedup.candidates.closest_candidates` caps it.
 
-The pairs a bucket gives grow with the square of its *distinct* signatures;
-docs/scale-out.md says what that costs on skewed buckets.
+**Skewed buckets.** A bucket of k distinct heads gives k(k-1)/2 pairs; a story
+reprinted 10,000 times with small differences would give 50 million in every
+band its versions share. A bucket of more than ``Layout.bucket_heads`` heads
+therefore gives linear pairs (:func:`representative_links`): in position order,
+a head is a *representative* unless it is a twin of an earlier representative,
+and each head is paired with the earlier representatives only. The pairs left
+out are those of a non-representative with later heads. A pair with a head that
+is not indexed changes nothing (not its partner's twin rule, not its found set),
+and a non-representative is a twin of an earlier head, so it is almost never
+indexed. That is checked once the twins are settled (:func:`unsafe_buckets`: by
+induction in position order, the twin rule then gives every head the status it
+has with all pairs); a bucket where a non-representative is indexed gives all
+its pairs, and the stages run again until none does, so the result is always the
+local one.
 """
 
 from __future__ import annotations
@@ -56,6 +68,8 @@ AGREEING = _meta(q=_I64, r=_I64, agreement=_I64, id_q=_STR, id_r=_STR)
 FOUND = _meta(q=_I64, p=_I64, agreement=_I64, id_q=_STR)
 CANDIDATES = _meta(q=_I64, p=_I64, order=_I64)
 LOSERS = _meta(pos=_I64)
+LINKS = _meta(band=_I64, key=_U64, q=_I64, r=_I64, twin="bool")
+Buckets = frozenset[tuple[int, int]]  # (band, key) of buckets
 
 
 def candidate_pairs(signatures, settings: DedupSettings, persist: Callable, layout: Layout):
@@ -72,10 +86,16 @@ def candidate_pairs(signatures, settings: DedupSettings, persist: Callable, layo
         .map_partitions(with_heads, meta=HEADED)
     )
     heads = headed[headed["pos"] == headed["head"]][["pos", "id", "signature"]]
-    pairs = head_pairs(heads, settings, persist, layout)
-    pairs = persist(agreeing_pairs(pairs, heads, settings.num_perm, parts))
-    twins = pairs[pairs["agreement"] >= TWIN_AGREEMENT * settings.num_perm]
-    losers = twin_losers_of(twins, persist, layout)
+    in_full: Buckets = frozenset()
+    while True:  # until every bucket that gave its representatives' pairs only was safe to
+        pairs, links = head_pairs(heads, settings, persist, layout, in_full)
+        pairs = persist(agreeing_pairs(pairs, heads, settings.num_perm, parts))
+        twins = pairs[pairs["agreement"] >= TWIN_AGREEMENT * settings.num_perm]
+        losers = twin_losers_of(twins, persist, layout)
+        unsafe = unsafe_buckets(links, losers, parts) if links is not None else frozenset()
+        if not unsafe:
+            break
+        in_full |= unsafe
     found = found_pairs(headed, pairs, losers, settings.num_perm, parts)
     return found.shuffle(on="p", npartitions=parts).map_partitions(capped, meta=CANDIDATES)
 
@@ -102,16 +122,30 @@ def with_heads(part: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def head_pairs(heads, settings: DedupSettings, persist: Callable, layout: Layout):
-    """``q``, ``r``: the pairs of heads (``q`` earlier) that share at least one band, each once."""
-    rounds, parts, per_round = [], layout.partitions, layout.bands_per_round
+def head_pairs(heads, settings: DedupSettings, persist: Callable, layout: Layout, in_full: Buckets):
+    """``q``, ``r``: the pairs of heads (``q`` earlier) that share at least one band, each once, those of
+    large buckets (unless ``in_full``) with their representatives only; and those buckets' links (None:
+    there were none)."""
+    pair_rounds, link_rounds, parts, per_round = [], [], layout.partitions, layout.bands_per_round
+    signed_heads = heads[["pos", "signature"]]
     for first in range(0, settings.bands, per_round):
         bands = range(first, min(first + per_round, settings.bands))
         rows = heads.map_partitions(band_rows, bands, settings, meta=BAND_ROWS)
-        buckets = rows.shuffle(on=["band", "key"], npartitions=parts)
-        rounds.append(persist(buckets.map_partitions(bucket_pairs, meta=PAIRS)))
-    pairs = dd.concat(rounds, ignore_index=True).shuffle(on="r", npartitions=parts)
-    return pairs.map_partitions(pd.DataFrame.drop_duplicates, meta=PAIRS)
+        buckets = persist(rows.shuffle(on=["band", "key"], npartitions=parts))
+        limits = (layout.bucket_heads, in_full)
+        pair_rounds.append(persist(buckets.map_partitions(full_bucket_pairs, *limits, meta=PAIRS)))
+        large = persist(buckets.map_partitions(large_bucket_rows, *limits, meta=BAND_ROWS))
+        if len(large):
+            signed = large.merge(signed_heads, on="pos", npartitions=parts)
+            shuffled = signed.shuffle(on=["band", "key"], npartitions=parts)
+            link_rounds.append(
+                persist(shuffled.map_partitions(representative_links, settings.num_perm, meta=LINKS))
+            )
+    links = dd.concat(link_rounds, ignore_index=True) if link_rounds else None
+    if links is not None:
+        pair_rounds.append(links[["q", "r"]])
+    pairs = dd.concat(pair_rounds, ignore_index=True).shuffle(on="r", npartitions=parts)
+    return pairs.map_partitions(pd.DataFrame.drop_duplicates, meta=PAIRS), links
 
 
 def band_rows(part: pd.DataFrame, bands: range, settings: DedupSettings) -> pd.DataFrame:
@@ -141,6 +175,67 @@ def bucket_pairs(part: pd.DataFrame) -> pd.DataFrame:
     later = np.repeat(np.arange(len(order)), earlier)
     within = np.arange(len(later)) - np.repeat(np.cumsum(earlier) - earlier, earlier)
     return pd.DataFrame({"q": positions[first[later] + within], "r": positions[later]}).drop_duplicates()
+
+
+def _large(part: pd.DataFrame, bucket_heads: int, in_full: Buckets) -> np.ndarray:
+    """Which rows of a partition of whole buckets belong to a bucket of more than ``bucket_heads``
+    heads that is not ``in_full``."""
+    sizes = part.groupby(["band", "key"], sort=False)["pos"].transform("size").to_numpy()
+    large = sizes > bucket_heads
+    if in_full and large.any():
+        rows = np.flatnonzero(large)
+        bands, keys = part["band"].to_numpy()[rows].tolist(), part["key"].to_numpy()[rows].tolist()
+        large[rows[[bucket in in_full for bucket in zip(bands, keys, strict=True)]]] = False
+    return large
+
+
+def full_bucket_pairs(part: pd.DataFrame, bucket_heads: int, in_full: Buckets) -> pd.DataFrame:
+    """Every pair of the buckets that give all their pairs."""
+    return bucket_pairs(part[~_large(part, bucket_heads, in_full)])
+
+
+def large_bucket_rows(part: pd.DataFrame, bucket_heads: int, in_full: Buckets) -> pd.DataFrame:
+    """The rows of the buckets that give their representatives' pairs only."""
+    return part[_large(part, bucket_heads, in_full)]
+
+
+def representative_links(part: pd.DataFrame, num_perm: int) -> pd.DataFrame:
+    """Per bucket (rows with the head's ``signature``), in position order: a head is a representative
+    unless it is a twin of an earlier one; each head is linked to every earlier representative (``q``),
+    and ``twin`` says whether the two are twins."""
+    found = []
+    for (band, key), bucket in part.groupby(["band", "key"], sort=False):
+        bucket = bucket.sort_values("pos")
+        positions = bucket["pos"].to_numpy()
+        matrix = uint32_rows(bucket["signature"], num_perm)
+        representatives: list[int] = []
+        for row in range(len(bucket)):
+            agreement = (matrix[representatives] == matrix[row]).sum(axis=1)
+            twin = agreement >= TWIN_AGREEMENT * num_perm
+            found.append((band, key, positions[representatives], positions[row], twin))
+            if not twin.any():
+                representatives.append(row)
+    if not found:
+        return LINKS.copy()
+    sizes = [len(q) for _, _, q, _, _ in found]
+    return pd.DataFrame(
+        {
+            "band": np.repeat(np.array([band for band, *_ in found], dtype=np.int64), sizes),
+            "key": np.repeat(np.array([key for _, key, *_ in found], dtype=np.uint64), sizes),
+            "q": np.concatenate([q for _, _, q, _, _ in found]).astype(np.int64),
+            "r": np.repeat(np.array([r for *_, r, _ in found], dtype=np.int64), sizes),
+            "twin": np.concatenate([twin for *_, twin in found]).astype(bool),
+        }
+    )
+
+
+def unsafe_buckets(links, losers, parts: int) -> Buckets:
+    """The buckets that gave their representatives' pairs only where a head that is not a representative
+    (one with a twin link) is indexed: the pairs left out there may count (see the module)."""
+    twins = links[links["twin"]][["band", "key", "r"]]
+    marked = _with_lost(twins, "r", losers, parts)
+    unsafe = marked[~marked["lost"]][["band", "key"]].drop_duplicates().compute()
+    return frozenset(zip(unsafe["band"].tolist(), unsafe["key"].tolist(), strict=True))
 
 
 def agreeing_pairs(pairs, heads, num_perm: int, parts: int):
@@ -207,15 +302,21 @@ def found_pairs(headed, pairs, losers, num_perm: int, parts: int):
 
 def _indexed(frame, column: str, losers, parts: int):
     """The rows whose ``column`` is an indexed head (not among the ``losers``, an array or a frame)."""
+    marked = _with_lost(frame, column, losers, parts)
+    return marked[~marked["lost"]].drop(columns="lost")
+
+
+def _with_lost(frame, column: str, losers, parts: int):
+    """``frame`` with a column ``lost``: whether its ``column`` is among the ``losers`` (an array or a frame)."""
     if isinstance(losers, np.ndarray):
-        return frame.map_partitions(_without, column, losers, meta=frame._meta)
+        return frame.map_partitions(_marked, column, losers, meta=frame._meta.assign(lost=False))
     lost = losers.rename(columns={"pos": column}).assign(lost=True)
     marked = frame.merge(lost, on=column, how="left", npartitions=parts)
-    return marked[marked["lost"].isna()].drop(columns="lost")
+    return marked.assign(lost=~marked["lost"].isna())
 
 
-def _without(part: pd.DataFrame, column: str, positions: np.ndarray) -> pd.DataFrame:
-    return part[~np.isin(part[column].to_numpy(), positions)]
+def _marked(part: pd.DataFrame, column: str, positions: np.ndarray) -> pd.DataFrame:
+    return part.assign(lost=np.isin(part[column].to_numpy(), positions))
 
 
 def capped(part: pd.DataFrame) -> pd.DataFrame:
