@@ -160,6 +160,6 @@ def test_stats_report_redis_memory_by_part(redis_url):
     store = open_store(redis_url, SETTINGS)
     add_batch(store, "mem", 20)
     stats = store.stats()
-    assert set(stats["breakdown"]) == {"documents", "clusters", "canonical_texts", "lsh"}
+    assert set(stats["breakdown"]) == {"documents", "clusters", "canonical_texts", "site_templates", "lsh"}
     assert stats["bytes"] == sum(stats["breakdown"].values())
     assert stats["breakdown"]["lsh"] > stats["breakdown"]["documents"] > 0

@@ -174,6 +174,10 @@ def flip_a_shingle_bit(connection: sqlite3.Connection) -> None:
         ("UPDATE clusters SET size = 7 WHERE id = 3", "records size 7 but has 1"),
         ("UPDATE clusters SET representatives = '[1]' WHERE id = 3", "stale representatives"),
         (flip_a_shingle_bit, "document key 4: shingle data"),
+        (
+            "INSERT INTO site_pages VALUES ('portal.example', x'0100000002000000')",
+            "site 'portal.example': site template data fails its checksum",
+        ),
     ],
 )
 def test_the_integrity_check_finds_broken_references(tmp_path, damage, problem):

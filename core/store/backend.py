@@ -123,6 +123,10 @@ class Backend(ABC):
         """The remembered pages of those ``sites`` that have some, as :func:`~.codec.encode_site_pages` blobs."""
 
     @abstractmethod
+    def _all_sites(self) -> list[str]:
+        """The sites whose pages are remembered, sorted."""
+
+    @abstractmethod
     def _write_site_pages(self, blobs: dict[str, bytes]) -> None:
         """Replace the remembered pages of each site by its blob."""
 

@@ -39,6 +39,11 @@ def _reference_problems(store) -> list[str]:
             band_entries += len(np.unique(band_buckets(doc.signature, store.bands)))
         problems.extend(store._lsh_problems(docs))
     problems.extend(store._lsh_total_problems(len(keys), band_entries))
+    for chunk in chunked(store._all_sites()):
+        try:
+            store.site_pages(chunk)
+        except StoreError as error:
+            problems.append(str(error).removeprefix(f"{store.location}: "))
     existing = set(keys)
     for cluster in clusters.values():
         own = members.get(cluster.id, [])
@@ -86,7 +91,7 @@ class Maintenance:
         """Raise StoreError unless the storage is sound and every reference in it holds.
 
         Checks the storage itself (SQLite: ``PRAGMA integrity_check``), every
-        shingle blob's checksum, that each document is in an existing cluster
+        shingle blob's and remembered site's checksum, that each document is in an existing cluster
         and findable by id and by every band of its signature, and that each
         cluster's size, representatives and canonical agree with its members.
         """

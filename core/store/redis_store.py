@@ -284,6 +284,10 @@ class RedisStore(Store):
         found.update((site, pending.sites[site]) for site in sites if site in pending.sites)
         return {site: blob for site, blob in found.items() if blob is not None}
 
+    def _all_sites(self) -> list[str]:
+        stored = {site.decode() for site in self._client.hkeys(SITES)}
+        return sorted(stored | self._pending.sites.keys())
+
     def _write_site_pages(self, blobs: dict[str, bytes]) -> None:
         self._pending.sites.update(blobs)
 

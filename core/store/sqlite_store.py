@@ -266,6 +266,11 @@ class SQLiteStore(Store):
         )
         return dict(rows)
 
+    def _all_sites(self) -> list[str]:
+        if not self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'site_pages'").fetchone():
+            return []  # an index of an earlier release, not yet opened for writing by this one
+        return [site for (site,) in self._db.execute("SELECT site FROM site_pages ORDER BY site")]
+
     # --- writes -------------------------------------------------------------------------------
 
     def _write_site_pages(self, blobs: dict[str, bytes]) -> None:
