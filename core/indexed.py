@@ -114,6 +114,9 @@ class IndexedRun:
         and those the index remembers of the same sites; the index remembers the batch's pages too."""
         earlier = self.store.site_pages(pages)
         self.store.add_site_pages(pages)
+        for site, site_pages in earlier.items():  # a page read again counts once, as this run's version
+            now = {page_id for page_id, _ in pages[site]}
+            earlier[site] = [page for page in site_pages if page[0] not in now]
         return SiteTemplates.learn(earlier, pages)
 
     def joined(self) -> list[tuple[int, int]]:

@@ -19,7 +19,10 @@ with nothing had no article.
 A cron job's batch may hold only a page or two of a site. A persistent index
 therefore remembers the lines of each site's latest pages
 (:meth:`newsdedup.store.Store.add_site_pages`, as 64-bit digests, never the
-text), and a run against it learns from those pages and its own together.
+text), and a run against it learns from those pages and its own together. A
+page is known by its document's id: a page fetched again (its ad or its time
+changed) replaces its earlier version and counts once, or a site whose few
+pages are read again and again would learn its own articles as template.
 Documents indexed before a line was learned keep their fingerprints; a new
 document stripped of the line shares none of it with them.
 """
@@ -39,6 +42,7 @@ SHARE = 0.5
 PARAGRAPH_SEPARATOR = "\n\n"
 
 LineDigest = int  # a line's phrase key, as a 64-bit digest (collisions among one site's lines: ~n²/2⁶⁵)
+Page = tuple[int, frozenset[LineDigest]]  # a page of a site: the digest of its document's id, its lines
 
 
 class TemplateOnly(DocumentError):
@@ -50,14 +54,8 @@ class TemplateOnly(DocumentError):
 
 
 def line_digests(paragraphs: Iterable[str]) -> list[LineDigest]:
-    """The digest of each line (paragraph) of a clean text, by its phrase key (stable across processes
-    and runs, unlike ``hash``)."""
-    return [
-        int.from_bytes(
-            hashlib.blake2b(phrase_key(p).encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little"
-        )
-        for p in paragraphs
-    ]
+    """The digest of each line (paragraph) of a clean text, by its phrase key."""
+    return [digest(phrase_key(p)) for p in paragraphs]
 
 
 def page_lines(text: str) -> frozenset[LineDigest]:
@@ -70,12 +68,20 @@ def is_template(on_pages, site_pages):
     return (on_pages >= MIN_PAGES) & (on_pages >= SHARE * site_pages)
 
 
-def site_pages(docs: Iterable[Document]) -> dict[str, list[frozenset[LineDigest]]]:
-    """The lines of each page, by site, in the documents' order (pages without a site left out)."""
-    pages: dict[str, list[frozenset[LineDigest]]] = {}
+def digest(text: str) -> int:
+    """A 64-bit BLAKE2b digest of ``text`` (stable across processes and runs, unlike ``hash``)."""
+    return int.from_bytes(
+        hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little"
+    )
+
+
+def site_pages(docs: Iterable[Document]) -> dict[str, list[Page]]:
+    """The pages of each site, in the documents' order (those without a site left out): each the digest
+    of its document's id and the set of its lines."""
+    pages: dict[str, list[Page]] = {}
     for doc in docs:
         if doc.template:
-            pages.setdefault(doc.template, []).append(page_lines(doc.text))
+            pages.setdefault(doc.template, []).append((digest(doc.id), page_lines(doc.text)))
     return pages
 
 
@@ -86,15 +92,15 @@ class SiteTemplates:
         self._lines = dict(lines)
 
     @classmethod
-    def learn(cls, *page_sets: Mapping[str, Sequence[Iterable[LineDigest]]]) -> SiteTemplates:
+    def learn(cls, *page_sets: Mapping[str, Sequence[Page]]) -> SiteTemplates:
         """From the pages of each site (:func:`site_pages`); several sets of them (this batch's, and those
         an index remembers) count together."""
         pages: Counter[str] = Counter()
         counts: dict[str, Counter[LineDigest]] = {}
         for page_set in page_sets:
-            for site, site_lines in page_set.items():
-                pages[site] += len(site_lines)
-                for lines in site_lines:
+            for site, site_pages in page_set.items():
+                pages[site] += len(site_pages)
+                for _, lines in site_pages:
                     counts.setdefault(site, Counter()).update(lines)
         return cls(
             {

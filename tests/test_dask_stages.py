@@ -60,13 +60,19 @@ def test_a_large_bucket_links_each_head_to_the_earlier_representatives_only():
             "key": np.uint64(2**64 - 5),  # a key above int64: kept exact
             "pos": [12, 10, 13, 11],
             "signature": [twin.tobytes(), base.tobytes(), other_twin.tobytes(), other.tobytes()],
+            "copied": False,
         }
     )
     links = representative_links(rows, 128)
-    found = set(zip(links["q"].tolist(), links["r"].tolist(), links["twin"].tolist(), strict=True))
+    found = set(zip(links["q"].tolist(), links["r"].tolist(), links["follows"].tolist(), strict=True))
     # 12 and 13 are not representatives: no pair (12, 13)
     assert found == {(10, 11, False), (10, 12, True), (11, 12, False), (10, 13, False), (11, 13, True)}
     assert links["key"].dtype == np.uint64 and set(links["key"].tolist()) == {2**64 - 5}
+    # a head with word-for-word copies is a representative even when it is a twin: its copies take its
+    # pairs with later heads
+    links = representative_links(rows.assign(copied=rows["pos"] == 12), 128)
+    found = set(zip(links["q"].tolist(), links["r"].tolist(), links["follows"].tolist(), strict=True))
+    assert (12, 13, False) in found and (10, 12, False) in found
 
 
 def test_component_labels_are_each_components_smallest_node():
@@ -152,37 +158,64 @@ def _signatures(seed: int = 0, stories: int = 40, num_perm: int = 128) -> np.nda
     return matrix[rng.permutation(len(matrix))]
 
 
-def test_dask_candidates_are_the_local_ones_in_the_local_order(dask_engine):
+def _local_and_dask_candidates(dask_engine, matrix: np.ndarray, layouts) -> tuple[dict, list[dict]]:
+    """Each document's candidates in the local engine's order, and as the Dask engine finds them with
+    each of the ``layouts``."""
     import dask.dataframe as dd
     import pandas as pd
 
     from newsdedup.candidates import candidate_pairs as local_candidate_pairs
     from newsdedup.dask_engine.candidates import candidate_pairs
-    from newsdedup.dask_engine.layout import Layout
     from newsdedup.settings import DedupSettings
 
     settings = DedupSettings()
-    matrix = _signatures()
     rng = random.Random(1)
     ids = [f"doc-{rng.randrange(10**6):06d}" for _ in range(len(matrix))]  # ties by id, not by position
     chunks = [range(start, min(start + 97, len(matrix))) for start in range(0, len(matrix), 97)]
     expected: dict[int, list[int]] = {}
     for q, p in local_candidate_pairs(chunks, lambda: matrix, ids, settings.bands):
         expected.setdefault(p, []).append(q)
-    assert max(len(found) for found in expected.values()) == 32  # the cap was reached
-
     frame = pd.DataFrame(
         {"pos": np.arange(len(matrix), dtype=np.int64), "id": ids, "signature": [r.tobytes() for r in matrix]}
     )
+    found = []
+    for layout in layouts:
+        pairs = candidate_pairs(dd.from_pandas(frame, npartitions=4), settings, dask_engine.persist, layout)
+        rows = pairs.compute().sort_values(["p", "order"])
+        found.append({p: group["q"].tolist() for p, group in rows.groupby("p")})
+    return expected, found
+
+
+def test_dask_candidates_are_the_local_ones_in_the_local_order(dask_engine):
+    from newsdedup.dask_engine.layout import Layout
+
     # twins labelled on the client, then on the cluster; every bucket of more than 64, then of more
     # than 4 or 3 heads, giving its representatives' pairs only (4 and 3: along the chains of twins, some
     # buckets are found unsafe, and give all their pairs in a second pass)
-    for client_edges, bucket_heads in ((10**9, 64), (0, 64), (10**9, 4), (0, 3)):
-        layout = Layout(3, 24, client_edges, bucket_heads=bucket_heads)
-        found = candidate_pairs(dd.from_pandas(frame, npartitions=4), settings, dask_engine.persist, layout)
-        rows = found.compute().sort_values(["p", "order"])
-        got = {p: group["q"].tolist() for p, group in rows.groupby("p")}
+    layouts = [
+        Layout(3, 24, client_edges, bucket_heads=bucket_heads)
+        for client_edges, bucket_heads in ((10**9, 64), (0, 64), (10**9, 4), (0, 3))
+    ]
+    expected, found = _local_and_dask_candidates(dask_engine, _signatures(), layouts)
+    assert max(len(candidates) for candidates in expected.values()) == 32  # the cap was reached
+    for got in found:
         assert got == expected
+
+
+def test_a_copy_of_a_version_takes_the_later_versions_of_a_large_bucket_as_candidates(dask_engine):
+    from newsdedup.dask_engine.layout import Layout
+
+    rng = np.random.default_rng(11)
+    story = rng.integers(0, 2**32, 128, dtype=np.uint32)
+    rows = [story]
+    for changed in [5] * 80 + [40]:  # 80 twins of the story, then a version that is no twin (indexed)
+        version = story.copy()
+        version[rng.choice(128, changed, replace=False)] = rng.integers(0, 2**32, changed, dtype=np.uint32)
+        rows.append(version)
+    rows.append(rows[1].copy())  # a word-for-word copy of the first twin, after the indexed version
+    expected, [got] = _local_and_dask_candidates(dask_engine, np.stack(rows), [Layout(3, 64)])
+    assert 81 in expected[82]  # the copy's candidates hold the later indexed version
+    assert got == expected
 
 
 def test_components_on_the_cluster_match_the_clients(dask_engine):

@@ -202,6 +202,22 @@ def test_an_index_learns_a_sites_template_across_runs_of_a_few_pages(tmp_path):
     assert "index-page.txt: no article text besides its site's template" in result.stderr
 
 
+def test_a_page_read_again_and_again_is_one_page_of_its_site(tmp_path):
+    page, db = tmp_path / "latest.txt", str(tmp_path / "index.db")
+    for version in range(6):  # a cron job reads the same page, its clock line changed, six times
+        page.write_text(portal_page(0).replace("Home > Foto", f"Home > Foto > Diperbarui 0{version}.00 WIB"))
+        result = CliRunner().invoke(app, ["dedup", str(page), "--db", db, "--by", "doc", "-f", "jsonl"])
+        assert result.exit_code == 0, result.stderr
+        # counted once a version, from the fourth on its own lines would be "on every page of the site":
+        # stripped, the page would fail as all template
+    from newsdedup.store import open_store
+
+    store = open_store(db)
+    [remembered] = store.site_pages(store._all_sites()).values()
+    store.close()
+    assert len(remembered) == 1
+
+
 def test_every_reuse_class_is_found_without_false_merges(tmp_path):
     from tools.evaluate import _newsdedup_clusters
 

@@ -68,7 +68,8 @@ def test_every_damaged_byte_and_truncation_is_detected():
         decode_shingles(blob + b"\0")
 
 
-digest_pages = st.lists(st.frozensets(st.integers(0, 2**64 - 1), max_size=30), max_size=12)
+digests64 = st.integers(0, 2**64 - 1)
+digest_pages = st.lists(st.tuples(digests64, st.frozensets(digests64, max_size=30)), max_size=12)
 
 
 @settings(max_examples=200)
@@ -78,7 +79,9 @@ def test_site_pages_round_trip_in_order(pages):
 
 
 def test_damaged_or_truncated_site_pages_are_detected():
-    blob = encode_site_pages([frozenset({1, 2, 3}), frozenset(), frozenset({2**64 - 1, 0})])
+    blob = encode_site_pages(
+        [(7, frozenset({1, 2, 3})), (8, frozenset()), (2**64 - 1, frozenset({2**64 - 1, 0}))]
+    )
     for position in range(len(blob)):
         damaged = bytearray(blob)
         damaged[position] ^= 0x10

@@ -148,8 +148,8 @@ def test_an_exception_inside_a_batch_applies_none_of_it(store):
 
 
 def test_a_site_keeps_the_lines_of_its_latest_pages_and_a_failed_batch_adds_none(location, store):
-    def page(number: int) -> frozenset:
-        return frozenset({number, 2**64 - 1})
+    def page(number: int, version: int = 0) -> tuple[int, frozenset]:
+        return number, frozenset({version, 2**64 - 1})
 
     store.add_site_pages({"portal.example": [page(0), page(1)], "other.example": [page(9)]})
     with store.transaction():
@@ -158,13 +158,16 @@ def test_a_site_keeps_the_lines_of_its_latest_pages_and_a_failed_batch_adds_none
     with pytest.raises(RuntimeError), store.transaction():
         store.add_site_pages({"portal.example": [page(10**6)]})
         raise RuntimeError("the run failed")
+    # a page read again replaces its earlier version, which moves to the end
+    store.add_site_pages({"other.example": [page(9, version=1)]})
+    store.add_site_pages({"portal.example": [page(50, version=2)]})
     store.close()
     reopened = open_store(location, SETTINGS)
     found = reopened.site_pages(["portal.example", "other.example", "unknown.example"])
     reopened.close()
     assert found == {
-        "portal.example": [page(n) for n in range(5, SITE_WINDOW + 5)],
-        "other.example": [page(9)],
+        "portal.example": [page(n) for n in range(5, SITE_WINDOW + 5) if n != 50] + [page(50, version=2)],
+        "other.example": [page(9, version=1)],
     }
 
 

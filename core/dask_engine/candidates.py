@@ -27,12 +27,14 @@ of its signature. "Earlier" is position order (the input order), here as there:
 reprinted 10,000 times with small differences would give 50 million in every
 band its versions share. A bucket of more than ``Layout.bucket_heads`` heads
 therefore gives linear pairs (:func:`representative_links`): in position order,
-a head is a *representative* unless it is a twin of an earlier representative,
-and each head is paired with the earlier representatives only. The pairs left
-out are those of a non-representative with later heads. A pair with a head that
-is not indexed changes nothing (not its partner's twin rule, not its found set),
-and a non-representative is a twin of an earlier head, so it is almost never
-indexed. That is checked once the twins are settled (:func:`unsafe_buckets`: by
+a head is a *representative* unless it is a twin of an earlier representative
+and has no word-for-word copies, and each head is paired with the earlier
+representatives only. The pairs left out are those of a non-representative
+with later heads. A pair with a head that is not indexed changes nothing (not
+its partner's twin rule, not its partner's found set); a head's own found set
+only holds earlier heads, and the only documents that take a head's pairs with
+*later* heads are its copies, which a non-representative has none of. A
+non-representative is a twin of an earlier head, so it is almost never indexed. That is checked once the twins are settled (:func:`unsafe_buckets`: by
 induction in position order, the twin rule then gives every head the status it
 has with all pairs); a bucket where a non-representative is indexed gives all
 its pairs, and the stages run again until none does, so the result is always the
@@ -61,14 +63,14 @@ def _meta(**columns: str) -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
 
 
-HEADED = _meta(pos=_I64, id=_STR, signature=_STR, head=_I64, head_id=_STR)
+HEADED = _meta(pos=_I64, id=_STR, signature=_STR, head=_I64, head_id=_STR, copied="bool")
 BAND_ROWS = _meta(band=_I64, key=_U64, pos=_I64)
 PAIRS = _meta(q=_I64, r=_I64)
 AGREEING = _meta(q=_I64, r=_I64, agreement=_I64, id_q=_STR, id_r=_STR)
 FOUND = _meta(q=_I64, p=_I64, agreement=_I64, id_q=_STR)
 CANDIDATES = _meta(q=_I64, p=_I64, order=_I64)
 LOSERS = _meta(pos=_I64)
-LINKS = _meta(band=_I64, key=_U64, q=_I64, r=_I64, twin="bool")
+LINKS = _meta(band=_I64, key=_U64, q=_I64, r=_I64, follows="bool")
 Buckets = frozenset[tuple[int, int]]  # (band, key) of buckets
 
 
@@ -85,7 +87,7 @@ def candidate_pairs(signatures, settings: DedupSettings, persist: Callable, layo
         .shuffle(on=["d0", "d1"], npartitions=parts)
         .map_partitions(with_heads, meta=HEADED)
     )
-    heads = headed[headed["pos"] == headed["head"]][["pos", "id", "signature"]]
+    heads = headed[headed["pos"] == headed["head"]][["pos", "id", "signature", "copied"]]
     in_full: Buckets = frozenset()
     while True:  # until every bucket that gave its representatives' pairs only was safe to
         pairs, links = head_pairs(heads, settings, persist, layout, in_full)
@@ -108,9 +110,11 @@ def with_digest(part: pd.DataFrame) -> pd.DataFrame:
 
 
 def with_heads(part: pd.DataFrame) -> pd.DataFrame:
-    """Each document's head, the first document with the same signature, and the head's id."""
+    """Each document's head, the first document with the same signature, the head's id, and whether the
+    signature has copies."""
     part = part.sort_values(["d0", "d1", "pos"])
-    first = part.groupby(["d0", "d1"], sort=False)[["pos", "id"]].transform("first")
+    groups = part.groupby(["d0", "d1"], sort=False)
+    first = groups[["pos", "id"]].transform("first")
     return pd.DataFrame(
         {
             "pos": part["pos"],
@@ -118,6 +122,7 @@ def with_heads(part: pd.DataFrame) -> pd.DataFrame:
             "signature": part["signature"],
             "head": first["pos"],
             "head_id": first["id"],
+            "copied": groups["pos"].transform("size") > 1,
         }
     )
 
@@ -127,7 +132,7 @@ def head_pairs(heads, settings: DedupSettings, persist: Callable, layout: Layout
     large buckets (unless ``in_full``) with their representatives only; and those buckets' links (None:
     there were none)."""
     pair_rounds, link_rounds, parts, per_round = [], [], layout.partitions, layout.bands_per_round
-    signed_heads = heads[["pos", "signature"]]
+    signed_heads = heads[["pos", "signature", "copied"]]
     for first in range(0, settings.bands, per_round):
         bands = range(first, min(first + per_round, settings.bands))
         rows = heads.map_partitions(band_rows, bands, settings, meta=BAND_ROWS)
@@ -200,20 +205,21 @@ def large_bucket_rows(part: pd.DataFrame, bucket_heads: int, in_full: Buckets) -
 
 
 def representative_links(part: pd.DataFrame, num_perm: int) -> pd.DataFrame:
-    """Per bucket (rows with the head's ``signature``), in position order: a head is a representative
-    unless it is a twin of an earlier one; each head is linked to every earlier representative (``q``),
-    and ``twin`` says whether the two are twins."""
+    """Per bucket (rows with the head's ``signature`` and ``copied``), in position order: a head is a
+    representative unless it is a twin of an earlier one and has no copies; each head is linked to every
+    earlier representative (``q``), and ``follows`` says the head is no representative and ``q`` one of
+    the representatives it is a twin of."""
     found = []
     for (band, key), bucket in part.groupby(["band", "key"], sort=False):
         bucket = bucket.sort_values("pos")
-        positions = bucket["pos"].to_numpy()
+        positions, copied = bucket["pos"].to_numpy(), bucket["copied"].to_numpy()
         matrix = uint32_rows(bucket["signature"], num_perm)
         representatives: list[int] = []
         for row in range(len(bucket)):
-            agreement = (matrix[representatives] == matrix[row]).sum(axis=1)
-            twin = agreement >= TWIN_AGREEMENT * num_perm
-            found.append((band, key, positions[representatives], positions[row], twin))
-            if not twin.any():
+            twin = (matrix[representatives] == matrix[row]).sum(axis=1) >= TWIN_AGREEMENT * num_perm
+            follows = twin & ~copied[row]
+            found.append((band, key, positions[representatives], positions[row], follows))
+            if not follows.any():
                 representatives.append(row)
     if not found:
         return LINKS.copy()
@@ -224,22 +230,23 @@ def representative_links(part: pd.DataFrame, num_perm: int) -> pd.DataFrame:
             "key": np.repeat(np.array([key for _, key, *_ in found], dtype=np.uint64), sizes),
             "q": np.concatenate([q for _, _, q, _, _ in found]).astype(np.int64),
             "r": np.repeat(np.array([r for *_, r, _ in found], dtype=np.int64), sizes),
-            "twin": np.concatenate([twin for *_, twin in found]).astype(bool),
+            "follows": np.concatenate([follows for *_, follows in found]).astype(bool),
         }
     )
 
 
 def unsafe_buckets(links, losers, parts: int) -> Buckets:
     """The buckets that gave their representatives' pairs only where a head that is not a representative
-    (one with a twin link) is indexed: the pairs left out there may count (see the module)."""
-    twins = links[links["twin"]][["band", "key", "r"]]
-    marked = _with_lost(twins, "r", losers, parts)
+    is indexed: the pairs left out there may count (see the module)."""
+    followers = links[links["follows"]][["band", "key", "r"]]
+    marked = _with_lost(followers, "r", losers, parts)
     unsafe = marked[~marked["lost"]][["band", "key"]].drop_duplicates().compute()
     return frozenset(zip(unsafe["band"].tolist(), unsafe["key"].tolist(), strict=True))
 
 
 def agreeing_pairs(pairs, heads, num_perm: int, parts: int):
     """The pairs with both heads' ids and the number of signature values they agree on."""
+    heads = heads[["pos", "id", "signature"]]
     left = heads.rename(columns={"pos": "q", "id": "id_q", "signature": "sig_q"})
     right = heads.rename(columns={"pos": "r", "id": "id_r", "signature": "sig_r"})
     joined = pairs.merge(left, on="q", npartitions=parts).merge(right, on="r", npartitions=parts)

@@ -229,10 +229,11 @@ class Store(Maintenance, Backend):
         return list(self.documents(self._member_keys(int(cluster_id)), fingerprints=fingerprints).values())
 
     @store_errors
-    def site_pages(self, sites: Iterable[str]) -> dict[str, list[frozenset[int]]]:
-        """The lines (64-bit digests) of the latest pages the index remembers of each of ``sites``,
-        oldest first: what site templates are learned from across runs (:mod:`newsdedup.templates`)."""
-        found: dict[str, list[frozenset[int]]] = {}
+    def site_pages(self, sites: Iterable[str]) -> dict[str, list[tuple[int, frozenset[int]]]]:
+        """The latest pages the index remembers of each of ``sites``, oldest first, each the 64-bit digest
+        of its document's id and those of its lines: what site templates are learned from across runs
+        (:mod:`newsdedup.templates`)."""
+        found: dict[str, list[tuple[int, frozenset[int]]]] = {}
         for chunk in chunked(sorted(set(sites))):
             for site, blob in self._load_site_pages(chunk).items():
                 try:
@@ -244,18 +245,20 @@ class Store(Maintenance, Backend):
     # --- writes -------------------------------------------------------------------------------
 
     @store_errors
-    def add_site_pages(self, pages: Mapping[str, Sequence[Iterable[int]]]) -> None:
-        """Remember the lines of these pages of each site, after those remembered already; of each
-        site the latest ``SITE_WINDOW`` pages are kept (templates change when a site is redesigned)."""
+    def add_site_pages(self, pages: Mapping[str, Sequence[tuple[int, Iterable[int]]]]) -> None:
+        """Remember these pages (id digest, line digests) of each site after those remembered already; a
+        page remembered before under the same id is replaced. Of each site the latest ``SITE_WINDOW`` pages
+        are kept (templates change when a site is redesigned)."""
         with self._writing():
             earlier = self.site_pages(pages)
-            self._write_site_pages(
-                {
-                    site: encode_site_pages([*earlier.get(site, []), *site_pages][-SITE_WINDOW:])
-                    for site, site_pages in sorted(pages.items())
-                    if site_pages
-                }
-            )
+            blobs = {}
+            for site, site_pages in sorted(pages.items()):
+                kept = {page_id: lines for page_id, lines in earlier.get(site, [])}
+                for page_id, lines in site_pages:
+                    kept.pop(page_id, None)  # so that the new version stands last
+                    kept[page_id] = frozenset(lines)
+                blobs[site] = encode_site_pages(list(kept.items())[-SITE_WINDOW:])
+            self._write_site_pages(blobs)
 
     @store_errors
     def add_document(

@@ -121,33 +121,39 @@ def decode_fingerprint(blob: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 _COUNT = struct.Struct("<I")
 
 
-def encode_site_pages(pages: Sequence[Iterable[int]]) -> bytes:
-    """The lines (64-bit digests) of a site's latest pages, oldest first: the page count, each page's
-    line count, then every digest as a little-endian u64, then a CRC-32 of all before it."""
-    sorted_pages = [sorted(lines) for lines in pages]
-    digests = np.array([digest for lines in sorted_pages for digest in lines], dtype="<u8")
-    counts = np.array([len(lines) for lines in sorted_pages], dtype="<u4")
-    body = _COUNT.pack(len(sorted_pages)) + counts.tobytes() + digests.tobytes()
+def encode_site_pages(pages: Sequence[tuple[int, Iterable[int]]]) -> bytes:
+    """A site's latest pages, oldest first, each the 64-bit digest of its document's id and those of its
+    lines: the page count, the pages' ids (u64) and line counts (u32), every line digest (u64), then a
+    CRC-32 of all before it (all little-endian)."""
+    ids = np.array([page_id for page_id, _ in pages], dtype="<u8")
+    sorted_lines = [sorted(lines) for _, lines in pages]
+    counts = np.array([len(lines) for lines in sorted_lines], dtype="<u4")
+    digests = np.array([line for lines in sorted_lines for line in lines], dtype="<u8")
+    body = b"".join((_COUNT.pack(len(pages)), ids.tobytes(), counts.tobytes(), digests.tobytes()))
     return body + _COUNT.pack(zlib.crc32(body))
 
 
-def decode_site_pages(blob: bytes) -> list[frozenset[int]]:
-    """The pages of :func:`encode_site_pages`, each the set of its lines' digests."""
+def decode_site_pages(blob: bytes) -> list[tuple[int, frozenset[int]]]:
+    """The pages of :func:`encode_site_pages`."""
     if (
         len(blob) < 2 * _COUNT.size
         or zlib.crc32(blob[: -_COUNT.size]) != _COUNT.unpack_from(blob, len(blob) - _COUNT.size)[0]
     ):
         raise CorruptData("site template data fails its checksum")
     (pages,) = _COUNT.unpack_from(blob)
-    start = _COUNT.size * (1 + pages)
+    start = _COUNT.size + 12 * pages
     if len(blob) < start + _COUNT.size:
         raise CorruptData("site template data is damaged")
-    counts = np.frombuffer(blob, dtype="<u4", count=pages, offset=_COUNT.size).tolist()
+    ids = np.frombuffer(blob, dtype="<u8", count=pages, offset=_COUNT.size).tolist()
+    counts = np.frombuffer(blob, dtype="<u4", count=pages, offset=_COUNT.size + 8 * pages).tolist()
     if len(blob) - start - _COUNT.size != 8 * sum(counts):
         raise CorruptData("site template data is damaged")
     digests = np.frombuffer(blob, dtype="<u8", offset=start, count=sum(counts)).tolist()
     bounds = np.cumsum([0, *counts]).tolist()
-    return [frozenset(digests[low:high]) for low, high in pairwise(bounds)]
+    return [
+        (page_id, frozenset(digests[low:high]))
+        for page_id, (low, high) in zip(ids, pairwise(bounds), strict=True)
+    ]
 
 
 def _best_rice_parameter(gaps: np.ndarray) -> int:

@@ -39,9 +39,9 @@ def _reference_problems(store) -> list[str]:
             band_entries += len(np.unique(band_buckets(doc.signature, store.bands)))
         problems.extend(store._lsh_problems(docs))
     problems.extend(store._lsh_total_problems(len(keys), band_entries))
-    for chunk in chunked(store._all_sites()):
+    for site in store._all_sites():  # one at a time: a damaged site's pages fail only its own read
         try:
-            store.site_pages(chunk)
+            store.site_pages([site])
         except StoreError as error:
             problems.append(str(error).removeprefix(f"{store.location}: "))
     existing = set(keys)

@@ -65,7 +65,7 @@ _SCHEMA = (
     )""",
     "CREATE TABLE canonical_texts (cluster INTEGER PRIMARY KEY, text TEXT NOT NULL)",
 )
-# Tables a newer release added: an index of an earlier one gets them when it is next opened for writing.
+# Tables a newer release added: an index of an earlier one gets them when a dedup --db run next opens it.
 _ADDED_TABLES = (
     # the lines of each site's latest pages (codec.encode_site_pages), for learning site templates
     "CREATE TABLE IF NOT EXISTS site_pages (site TEXT PRIMARY KEY, pages BLOB NOT NULL)",
@@ -268,7 +268,7 @@ class SQLiteStore(Store):
 
     def _all_sites(self) -> list[str]:
         if not self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'site_pages'").fetchone():
-            return []  # an index of an earlier release, not yet opened for writing by this one
+            return []  # an index of an earlier release that no dedup --db run of this one has opened
         return [site for (site,) in self._db.execute("SELECT site FROM site_pages ORDER BY site")]
 
     # --- writes -------------------------------------------------------------------------------
