@@ -128,11 +128,16 @@ def bench_skewed_buckets(copies: list[int]) -> dict:
             for q, p in local_candidate_pairs(chunks, lambda m=matrix: m, ids, settings.bands):
                 expected.setdefault(p, []).append(q)
             frame = pd.DataFrame(
-                {"pos": np.arange(len(matrix)), "id": ids, "signature": [row.tobytes() for row in matrix]}
+                {
+                    "pos": np.arange(len(matrix)),
+                    "id": ids,
+                    "signature": [row.tobytes() for row in matrix],
+                    "copied": False,  # every signature distinct: each document is its own head
+                }
             )
             signatures = dd.from_pandas(frame, npartitions=4)
             layout = Layout.of(len(matrix), 2, settings.bands)
-            pairs, _ = head_pairs(signatures, settings, engine.persist, layout, frozenset())  # all distinct
+            pairs, _ = head_pairs(signatures, settings, engine.persist, layout, frozenset())
             started = time.perf_counter()
             found = candidate_pairs(signatures, settings, engine.persist, layout).compute()
             seconds = time.perf_counter() - started
