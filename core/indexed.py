@@ -111,13 +111,9 @@ class IndexedRun:
 
     def site_templates(self, pages: dict) -> SiteTemplates:
         """The templates of the batch's sites, learned from its pages (:func:`newsdedup.templates.site_pages`)
-        and those the index remembers of the same sites; the index remembers the batch's pages too."""
-        earlier = self.store.site_pages(pages)
-        self.store.add_site_pages(pages)
-        for site, site_pages in earlier.items():  # a page read again counts once, as this run's version
-            now = {page_id for page_id, _ in pages[site]}
-            earlier[site] = [page for page in site_pages if page[0] not in now]
-        return SiteTemplates.learn(earlier, pages)
+        and those the index remembers of the same sites; the index remembers the batch's pages too (a page
+        read again counts once, as this run's version)."""
+        return SiteTemplates.learn(self.store.add_site_pages(pages), pages)
 
     def joined(self) -> list[tuple[int, int]]:
         """Load the stored clusters the run reached; pairs of positions that are together already."""

@@ -161,29 +161,12 @@ def _signatures(seed: int = 0, stories: int = 40, num_perm: int = 128) -> np.nda
 def _local_and_dask_candidates(dask_engine, matrix: np.ndarray, layouts) -> tuple[dict, list[dict]]:
     """Each document's candidates in the local engine's order, and as the Dask engine finds them with
     each of the ``layouts``."""
-    import dask.dataframe as dd
-    import pandas as pd
+    from tools.dask_bench import dask_candidates, local_candidates
 
-    from newsdedup.candidates import candidate_pairs as local_candidate_pairs
-    from newsdedup.dask_engine.candidates import candidate_pairs
-    from newsdedup.settings import DedupSettings
-
-    settings = DedupSettings()
     rng = random.Random(1)
     ids = [f"doc-{rng.randrange(10**6):06d}" for _ in range(len(matrix))]  # ties by id, not by position
-    chunks = [range(start, min(start + 97, len(matrix))) for start in range(0, len(matrix), 97)]
-    expected: dict[int, list[int]] = {}
-    for q, p in local_candidate_pairs(chunks, lambda: matrix, ids, settings.bands):
-        expected.setdefault(p, []).append(q)
-    frame = pd.DataFrame(
-        {"pos": np.arange(len(matrix), dtype=np.int64), "id": ids, "signature": [r.tobytes() for r in matrix]}
-    )
-    found = []
-    for layout in layouts:
-        pairs = candidate_pairs(dd.from_pandas(frame, npartitions=4), settings, dask_engine.persist, layout)
-        rows = pairs.compute().sort_values(["p", "order"])
-        found.append({p: group["q"].tolist() for p, group in rows.groupby("p")})
-    return expected, found
+    found = [dask_candidates(dask_engine.persist, matrix, ids, layout) for layout in layouts]
+    return local_candidates(matrix, ids), found
 
 
 def test_dask_candidates_are_the_local_ones_in_the_local_order(dask_engine):

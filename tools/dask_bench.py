@@ -106,14 +106,48 @@ def skewed_signatures(copies: int, strays: int = 2000, seed: int = 0) -> np.ndar
     return matrix[rng.permutation(len(matrix))]
 
 
-def bench_skewed_buckets(copies: list[int]) -> dict:
-    if not dask_installed():
-        return {"skipped": "the dask extra is not installed (pip install -e '.[dask]')"}
+def signature_frame(matrix: np.ndarray, ids: list[str]):
+    """The Dask engine's candidate input for these signatures: ``pos``, ``id``, ``signature`` (bytes),
+    four partitions."""
     import dask.dataframe as dd
     import pandas as pd
 
-    from newsdedup.candidates import candidate_pairs as local_candidate_pairs
-    from newsdedup.dask_engine.candidates import candidate_pairs, head_pairs
+    frame = pd.DataFrame(
+        {
+            "pos": np.arange(len(matrix), dtype=np.int64),
+            "id": ids,
+            "signature": [row.tobytes() for row in matrix],
+        }
+    )
+    return dd.from_pandas(frame, npartitions=4)
+
+
+def local_candidates(matrix: np.ndarray, ids: list[str]) -> dict[int, list[int]]:
+    """Each document's candidates as the local engine yields them (gathered in chunks of 97)."""
+    from newsdedup.candidates import candidate_pairs
+    from newsdedup.settings import DedupSettings
+
+    chunks = [range(start, min(start + 97, len(matrix))) for start in range(0, len(matrix), 97)]
+    found: dict[int, list[int]] = {}
+    for q, p in candidate_pairs(chunks, lambda: matrix, ids, DedupSettings().bands):
+        found.setdefault(p, []).append(q)
+    return found
+
+
+def dask_candidates(persist, matrix: np.ndarray, ids: list[str], layout) -> dict[int, list[int]]:
+    """Each document's candidates as the Dask engine finds them with ``layout``, in its order."""
+    from newsdedup.dask_engine.candidates import candidate_pairs
+    from newsdedup.settings import DedupSettings
+
+    pairs = candidate_pairs(signature_frame(matrix, ids), DedupSettings(), persist, layout)
+    rows = pairs.compute().sort_values(["p", "order"])
+    return {p: group["q"].tolist() for p, group in rows.groupby("p")}
+
+
+def bench_skewed_buckets(copies: list[int]) -> dict:
+    if not dask_installed():
+        return {"skipped": "the dask extra is not installed (pip install -e '.[dask]')"}
+    from newsdedup.dask_engine.candidates import head_pairs
     from newsdedup.dask_engine.layout import Layout
     from newsdedup.dask_engine.run import DaskEngine
     from newsdedup.settings import DedupSettings
@@ -123,33 +157,19 @@ def bench_skewed_buckets(copies: list[int]) -> dict:
         for k in copies:
             matrix = skewed_signatures(k)
             ids = [f"doc-{i:07d}" for i in range(len(matrix))]
-            chunks = [range(start, min(start + 500, len(matrix))) for start in range(0, len(matrix), 500)]
-            expected: dict[int, list[int]] = {}
-            for q, p in local_candidate_pairs(chunks, lambda m=matrix: m, ids, settings.bands):
-                expected.setdefault(p, []).append(q)
-            frame = pd.DataFrame(
-                {
-                    "pos": np.arange(len(matrix)),
-                    "id": ids,
-                    "signature": [row.tobytes() for row in matrix],
-                    "copied": False,  # every signature distinct: each document is its own head
-                }
-            )
-            signatures = dd.from_pandas(frame, npartitions=4)
             layout = Layout.of(len(matrix), 2, settings.bands)
-            pairs, _ = head_pairs(signatures, settings, engine.persist, layout, frozenset())
+            heads = signature_frame(matrix, ids).assign(copied=False)  # every signature distinct: all heads
+            pairs, _ = head_pairs(heads, settings, engine.persist, layout, frozenset())
             started = time.perf_counter()
-            found = candidate_pairs(signatures, settings, engine.persist, layout).compute()
+            found = dask_candidates(engine.persist, matrix, ids, layout)
             seconds = time.perf_counter() - started
-            found = found.sort_values(["p", "order"])
-            got = {p: group["q"].tolist() for p, group in found.groupby("p")}
             rows.append(
                 {
                     "versions": k,
                     "head_pairs": len(pairs),
                     "all_pairs": k * (k - 1) // 2,
                     "seconds": seconds,
-                    "same_candidates": got == expected,
+                    "same_candidates": found == local_candidates(matrix, ids),
                 }
             )
     return {"rows": rows}

@@ -65,9 +65,7 @@ def _row_document(
     record: dict, where: str, source: str, fields: dict[str, str], max_bytes: int
 ) -> Document | DocumentError:
     date = record.get(fields["date"])
-    if isinstance(
-        date, datetime.date
-    ):  # a typed date or timestamp column: its ISO form, as JSON Lines hold it
+    if isinstance(date, datetime.date):  # a typed date or timestamp column: its ISO form, as in JSON Lines
         record = {**record, fields["date"]: date.isoformat()}
     try:
         doc = record_document(record, where, source, fields)

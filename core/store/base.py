@@ -245,20 +245,25 @@ class Store(Maintenance, Backend):
     # --- writes -------------------------------------------------------------------------------
 
     @store_errors
-    def add_site_pages(self, pages: Mapping[str, Sequence[tuple[int, Iterable[int]]]]) -> None:
+    def add_site_pages(
+        self, pages: Mapping[str, Sequence[tuple[int, Iterable[int]]]]
+    ) -> dict[str, list[tuple[int, frozenset[int]]]]:
         """Remember these pages (id digest, line digests) of each site after those remembered already; a
         page remembered before under the same id is replaced. Of each site the latest ``SITE_WINDOW`` pages
-        are kept (templates change when a site is redesigned)."""
+        are kept (templates change when a site is redesigned). Returns the pages remembered before, less
+        those replaced, by site."""
         with self._writing():
             earlier = self.site_pages(pages)
             blobs = {}
             for site, site_pages in sorted(pages.items()):
-                kept = {page_id: lines for page_id, lines in earlier.get(site, [])}
+                new: dict[int, frozenset[int]] = {}
                 for page_id, lines in site_pages:
-                    kept.pop(page_id, None)  # so that the new version stands last
-                    kept[page_id] = frozenset(lines)
-                blobs[site] = encode_site_pages(list(kept.items())[-SITE_WINDOW:])
+                    new.pop(page_id, None)  # the last version of a page, where it stands
+                    new[page_id] = frozenset(lines)
+                earlier[site] = [page for page in earlier.get(site, []) if page[0] not in new]
+                blobs[site] = encode_site_pages([*earlier[site], *new.items()][-SITE_WINDOW:])
             self._write_site_pages(blobs)
+            return earlier
 
     @store_errors
     def add_document(
