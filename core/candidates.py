@@ -26,6 +26,9 @@ TWIN_AGREEMENT = 0.9  # share of signature values a near-identical copy agrees o
 SHORT_TEXT_SHINGLES = 150
 PROBE_COMMON = 64
 PROBE_CHUNK = 1024
+PROBE_FILTER_BITS = (
+    22  # a 4 MB table of which low bits the short texts' shingles have: most lookups end there
+)
 
 
 def candidate_pairs(
@@ -115,6 +118,8 @@ class ShortTexts:
         _, counts = np.unique(values, return_counts=True)  # per distinct value, in the sorted order
         keep = np.repeat(counts <= PROBE_COMMON, counts)
         self.values, self.owners = values[keep], owners[keep]
+        self.low_bits = np.zeros(1 << PROBE_FILTER_BITS, dtype=bool)
+        self.low_bits[self.values & _PROBE_MASK] = True
 
     def contained(
         self, positions: np.ndarray, shingle_sets: Sequence[np.ndarray]
@@ -126,6 +131,9 @@ class ShortTexts:
             return
         query_values = np.concatenate(shingle_sets)
         query_owner = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+        # a binary search per shingle costs ten times a look at the table, which rules most of them out
+        maybe = self.low_bits[query_values & _PROBE_MASK]
+        query_values, query_owner = query_values[maybe], query_owner[maybe]
         low = np.searchsorted(self.values, query_values, side="left")
         high = np.searchsorted(self.values, query_values, side="right")
         spans = high - low
@@ -140,6 +148,9 @@ class ShortTexts:
         count_a, count_b = self.counts[short_of], counts[doc_of]
         longer = (count_b > count_a) | ((count_b == count_a) & (b > a))
         yield from zip(a[longer].tolist(), b[longer].tolist(), strict=True)
+
+
+_PROBE_MASK = (1 << PROBE_FILTER_BITS) - 1
 
 
 def _ramp(spans: np.ndarray) -> np.ndarray:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -56,6 +56,14 @@ _DATE_FORMS = (
     (r"(\d{4})-(\d{1,2})-(\d{1,2})\b", ("year", "month", "day")),
 )
 _DATES = re.compile(rf"(?=[\d{_MONTH_START}])\b(?:{'|'.join(form for form, _ in _DATE_FORMS)})")
+# Every date names a year: a run of exactly four digits, which a date ends with or (ISO) starts with.
+# Runs of four or more are found, longer ones skipped (spelt out, the pattern scans twice as fast as \d{4,}).
+_DIGIT_RUN = re.compile(r"\d\d\d\d+")
+# Before its year a date has at most 14 characters other than white space ("24. september, ", "sept. 24, ",
+# "24/10/"), all of them digits, ASCII letters (month names) or ".,/-"; after it at most 6 ("-10-24").
+_LEAD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz.,/-")
+_LEAD_SOLID = 16
+_TRAIL = 6
 _KANJI_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _DIGIT = re.compile(r"\d")
 
@@ -85,7 +93,7 @@ def stated_dates(text: str) -> np.ndarray:
     """Sorted unique dates written out in ``text``, as ``year * 10000 + month * 100 + day``."""
     lowered = text.casefold()
     found = set()
-    for match in _DATES.finditer(lowered):
+    for match in _date_matches(lowered):
         form = (
             match.lastindex - 1
         ) // 3  # each form has three groups; the last one matched is its year or day
@@ -94,6 +102,40 @@ def stated_dates(text: str) -> np.ndarray:
     if "年" in lowered:
         found.update(_date_number(*match.groups()) for match in _KANJI_DATE.finditer(lowered))
     return np.array(sorted(found), dtype=np.uint32)
+
+
+def _date_matches(text: str) -> Iterator[re.Match]:
+    """``_DATES.finditer(text)``, read only around the years: the few places a date can be.
+
+    Each stretch from a year's possible date start to its possible end is read with the whole
+    text behind it (``\\b`` looks at the character before), stretches that overlap as one, so
+    the matches are finditer's own.
+    """
+    start = end = -1
+    for year in _DIGIT_RUN.finditer(text):
+        if year.end() - year.start() != 4:
+            continue
+        lead = _lead_start(text, year.start())
+        if lead >= end:  # apart from the stretch so far: read that one
+            if end > start:
+                yield from _DATES.finditer(text, start, end)
+            start = lead
+        end = min(len(text), year.end() + _TRAIL + 1)  # + 1: the character a closing \b looks at
+    if end > start:
+        yield from _DATES.finditer(text, start, end)
+
+
+def _lead_start(text: str, year: int) -> int:
+    """The earliest place a date whose year starts at ``year`` can start."""
+    place, solid = year, 0
+    while place > 0:
+        char = text[place - 1]
+        if not char.isspace():
+            if solid == _LEAD_SOLID or not (char.isdecimal() or char in _LEAD_CHARS):
+                break
+            solid += 1
+        place -= 1
+    return place
 
 
 def _date_number(year: str, month: str, day: str) -> int:

@@ -20,7 +20,7 @@ from .lines import (
     word_count,
 )
 from .rules import Rules, load_rules, phrase_key
-from .text import clean_text, line_score
+from .text import _line_role, clean_lines, line_score
 
 PARAGRAPH_SEPARATOR = "\n\n"
 TEMPLATE_HEADER_LINES = 10  # where a page's navigation menu is looked for
@@ -30,10 +30,11 @@ def clean_document(doc: Document, rules: Rules | None = None) -> Document:
     """Return a copy of ``doc`` with title, clean text, language and metadata, and no raw content."""
     rules = rules or load_rules()
     raw = doc.raw or ""
+    lines = split_lines(raw) if doc.kind != HTML else []
     if doc.kind == HTML:
         title, paragraphs, language, meta = clean_html(raw, rules, url=doc.url)
     else:
-        title, paragraphs, language = clean_text(raw, rules)
+        title, paragraphs, language = clean_lines(lines, rules)
         meta = {}
     if not paragraphs:
         raise DocumentError(doc.id, "no article text found")
@@ -47,7 +48,7 @@ def clean_document(doc: Document, rules: Rules | None = None) -> Document:
         url=url,
         date=doc.date or meta.get("date"),
         site=site,
-        template=template_key(split_lines(raw) if doc.kind != HTML else [], url, site),
+        template=template_key(lines, url, site),
     )
 
 
@@ -78,6 +79,7 @@ def clear_caches() -> None:
         is_comments_start,
         phrase_key,
         line_score,
+        _line_role,
         sample_language,
     ):
         cached.cache_clear()

@@ -31,7 +31,7 @@ from .lines import (
 )
 from .metadata import page_metadata
 from .rules import Rules, phrase_key
-from .text import clean_text, line_score
+from .text import clean_lines, line_score
 
 MIN_BODY_WORDS = 25  # below this, trafilatura most likely missed the body
 SHORT_BODY_WORDS = 80  # below this, it may have taken a caption: the plain-text path gets a say
@@ -63,7 +63,7 @@ def clean_html(raw: str, rules: Rules, url: str | None = None) -> tuple[str, lis
         paragraphs = drop_link_lists(paragraphs, link_texts(tree))
     extracted_words = sum(map(word_count, paragraphs))
     if extracted_words < SHORT_BODY_WORDS:
-        title, fallback, language = clean_text("\n".join(page_lines), rules, title)
+        title, fallback, language = clean_lines(page_lines, rules, title)
         if extracted_words < MIN_BODY_WORDS or sum(map(word_count, fallback)) > 2 * extracted_words:
             return title, fallback, language, meta
     language = detect_language("\n".join(paragraphs))

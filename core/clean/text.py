@@ -52,12 +52,16 @@ TEASER_HEADLINE_WORDS = 4  # this many label-like lines in a row inside the body
 
 
 def clean_text(raw: str, rules: Rules, title: str = "") -> tuple[str, list[str], str | None]:
-    """Return ``(title, paragraphs, language)`` of plain text (``title``: when known already).
+    """Return ``(title, paragraphs, language)`` of plain text (``title``: when known already)."""
+    return clean_lines(split_lines(raw), rules, title)
+
+
+def clean_lines(lines: list[str], rules: Rules, title: str = "") -> tuple[str, list[str], str | None]:
+    """``clean_text`` of a page already split by ``split_lines``.
 
     A page whose running text below the headline is photo captions is a gallery:
     then those captions are its content and are kept.
     """
-    lines = split_lines(raw)
     if (
         len(lines) == 1
         and is_prose(lines[0])
@@ -106,12 +110,12 @@ def _body(lines: list[str], title: str, rules: Rules, keep_captions: bool) -> _B
     # A "more headlines" marker only ends the article once the body has begun, and on a
     # whole-page scrape the body is known only after the densest block is found: until
     # then each marker stays in place as a unique stand-in line.
-    lines = [_stand_in(i, line, rules) for i, line in enumerate(lines)]
     lines = [
-        line
-        for line in lines
-        if line.startswith(_TAIL_MARK) or boilerplate_reason(line, rules, keep_captions) is None
+        line if role is _KEEP else _stand_in(i, role, rules, keep_captions)
+        for i, line in enumerate(lines)
+        if (role := _line_role(line, rules, keep_captions)) is not _DROP
     ]
+    lines = [line for line in lines if line is not None]
     lines = _mark_headline(drop_repeats(_stand_in_headlines(drop_headline_bullets(lines), title), title))
     # The page template may be in another language than the article (an English story on an
     # Indonesian portal): find the body by shape first, then read its language from the body.
@@ -121,10 +125,25 @@ def _body(lines: list[str], title: str, rules: Rules, keep_captions: bool) -> _B
     return _Body(paragraphs, language, anchored)
 
 
-def _stand_in(position: int, line: str, rules: Rules) -> str:
+_KEEP, _DROP, _TAIL, _COMMENTS = "keep", "drop", "tail", "comments"
+
+
+@lru_cache(maxsize=1 << 16)  # one verdict a line: pages of a site repeat their template lines
+def _line_role(line: str, rules: Rules, keep_captions: bool) -> str:
+    """What ``_body`` does with a line: keeps it, drops it, or puts a marker's stand-in in its place."""
     if is_comments_start(line, rules):
-        return f"{_COMMENTS_MARK}{position}"
-    return f"{_TAIL_MARK}{position}" if is_tail_marker(line, rules) else line
+        return _COMMENTS
+    if is_tail_marker(line, rules):
+        return _TAIL
+    return _KEEP if boilerplate_reason(line, rules, keep_captions) is None else _DROP
+
+
+def _stand_in(position: int, role: str, rules: Rules, keep_captions: bool) -> str | None:
+    """A marker's unique stand-in line; a comments stand-in passes the line filter like any line."""
+    if role is _TAIL:
+        return f"{_TAIL_MARK}{position}"
+    stand_in = f"{_COMMENTS_MARK}{position}"
+    return stand_in if boilerplate_reason(stand_in, rules, keep_captions) is None else None
 
 
 def _stand_in_headlines(lines: list[str], title: str) -> list[str]:
