@@ -591,6 +591,59 @@ done:
     return result;
 }
 
+/* ------------------------------------------------------------------ lines */
+
+PyDoc_STRVAR(split_lines_doc,
+             "split_lines(text) -> list of str\n\n"
+             "lines.split_lines: [\" \".join(words) for line in text.splitlines() if (words := line.split())].\n"
+             "Every line break of splitlines is white space to split, so a line ends at a break and its words\n"
+             "end at any white space; a line without words is left out (as an empty line between \\r and \\n).");
+
+static PyObject *split_lines(PyObject *self, PyObject *args)
+{
+    PyObject *text;
+    if (!PyArg_ParseTuple(args, "U:split_lines", &text))
+        return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    PyObject *lines = PyList_New(0);
+    Py_UCS4 *line = PyMem_Malloc((length + 1) * sizeof(Py_UCS4)); /* a line is never longer than the text */
+    if (lines == NULL || line == NULL) {
+        Py_XDECREF(lines);
+        PyMem_Free(line);
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t used = 0;
+    int in_word = 0;
+    for (Py_ssize_t i = 0; i <= length; i++) {
+        Py_UCS4 ch = i < length ? PyUnicode_READ(kind, data, i) : '\n';
+        if (Py_UNICODE_ISLINEBREAK(ch)) {
+            if (used > 0) {
+                PyObject *joined = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, line, used);
+                if (joined == NULL || PyList_Append(lines, joined) < 0) {
+                    Py_XDECREF(joined);
+                    Py_DECREF(lines);
+                    PyMem_Free(line);
+                    return NULL;
+                }
+                Py_DECREF(joined);
+            }
+            used = 0;
+            in_word = 0;
+        } else if (Py_UNICODE_ISSPACE(ch)) {
+            in_word = 0;
+        } else {
+            if (!in_word && used > 0)
+                line[used++] = ' ';
+            line[used++] = ch;
+            in_word = 1;
+        }
+    }
+    PyMem_Free(line);
+    return lines;
+}
+
 /* ------------------------------------------------------------------ module */
 
 static PyMethodDef methods[] = {
@@ -602,6 +655,7 @@ static PyMethodDef methods[] = {
     {"stopword_hits", stopword_hits, METH_VARARGS, stopword_hits_doc},
     {"langid_visits", langid_visits, METH_VARARGS, langid_visits_doc},
     {"half_rows", half_rows, METH_VARARGS, half_rows_doc},
+    {"split_lines", split_lines, METH_VARARGS, split_lines_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from newsdedup import native
 from newsdedup.clean import clean_document, clear_caches, load_rules
 from newsdedup.clean.language import classify
+from newsdedup.clean.lines import split_lines
 from newsdedup.clean.text import line_score
 from newsdedup.document import Document
 from newsdedup.errors import DocumentError
@@ -98,6 +99,17 @@ texts = st.one_of(
     st.text(max_size=300),
     st.text(alphabet="0123456789.,'’\u00a0\u202f_ aé١", max_size=60),
 )
+
+
+line_breaks = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+paged = st.text(alphabet=line_breaks + " \t\x1f\u00a0\u3000\u200bab é😀", max_size=80)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(texts, paged, st.lists(st.sampled_from(MIXED), max_size=6).map(line_breaks.join)))
+def test_split_lines(both_paths, text):
+    python, fast = both_paths(split_lines, text)
+    assert python == fast
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

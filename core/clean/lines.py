@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from .. import native
 from .rules import Rules, phrase_key
 
 _SUFFIX_SEPARATORS = set("|-–—:·»")
@@ -295,4 +296,6 @@ def filter_lines(lines: list[str], rules: Rules) -> list[str]:
 
 def split_lines(text: str) -> list[str]:
     """Non-empty lines with runs of white space collapsed."""
+    if native.speedups is not None:
+        return native.speedups.split_lines(text)
     return [" ".join(words) for line in text.splitlines() if (words := line.split())]
