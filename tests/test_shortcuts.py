@@ -44,15 +44,17 @@ def test_the_letter_count_of_a_language_sample_stops_at_twenty(sample):
 
 line_atoms = st.sampled_from(
     ["Home", "|", "·", "»", ">", "/", " / ", " ", "\u00a0/\t", "www.", "WwW.", "://", "x.y"]
+    + ["2024", "12", "7", ":", ".", "-", "WIB", "Oktober", ",", "١٢", "06:52", "24.10.2024"]
 )
 shortcut_lines = st.one_of(st.lists(line_atoms, max_size=12).map("".join), st.text(max_size=80))
 
 
 @settings(max_examples=800, deadline=None)
 @given(shortcut_lines)
-def test_the_menu_and_link_prefilters_only_skip_lines_the_regexes_reject(line):
+def test_the_menu_link_and_date_prefilters_only_skip_lines_the_regexes_reject(line):
     assert lines._has_menu_mark(line) == bool(re.search(r"[|·•»›>]|\s/\s", line))
     assert lines._has_link(line) == bool(lines._URL_INSIDE.search(line))
+    assert lines._has_date(line) == bool(lines._DATE.search(line))
 
 
 @settings(max_examples=150, deadline=None)

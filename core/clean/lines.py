@@ -53,7 +53,8 @@ _DATE = re.compile(
     r"|\b\d{1,2}[:.]\d{2}\s*(?:WIB|WITA|WIT|UTC|GMT|Uhr|[AaPp]\.?[Mm]\.?)\b"  # 06:52 WIB
     r"|\b\d{1,2}:\d{2}\b"
 )
-_DIGIT = re.compile(r"\d")
+# every form of _DATE holds a four-digit year or a time ("06:52"): a scan that starts with \d is fast
+_DATE_HINT = re.compile(r"\d\d\d\d|\d[:.]\d\d")
 
 SHORT_LINE_WORDS = 40  # prompts, credits, bylines and copyright lines are never longer
 PROSE_WORDS = 10  # a line this long or longer reads as running text, not a label
@@ -132,9 +133,10 @@ def _short_line_reason(line: str, words: int, rules: Rules) -> str | None:
     return None
 
 
-# Cheap tests first: a whole-line search is costly, and most short lines have no digit, "." or "@".
+# Cheap tests first: a whole-line search is costly, and most short lines have no year or time, no
+# "://" or "www." and no "@".
 def _has_date(line: str) -> bool:
-    return _DIGIT.search(line) is not None and _DATE.search(line) is not None
+    return _DATE_HINT.search(line) is not None and _DATE.search(line) is not None
 
 
 def _has_link(line: str) -> bool:
