@@ -20,7 +20,7 @@ from .lines import (
     word_count,
 )
 from .rules import Rules, load_rules, phrase_key
-from .text import _line_role, clean_lines, line_score
+from .text import clean_lines, line_role, line_score
 
 PARAGRAPH_SEPARATOR = "\n\n"
 TEMPLATE_HEADER_LINES = 10  # where a page's navigation menu is looked for
@@ -79,7 +79,7 @@ def clear_caches() -> None:
         is_comments_start,
         phrase_key,
         line_score,
-        _line_role,
+        line_role,
         sample_language,
     ):
         cached.cache_clear()

@@ -10,7 +10,6 @@ product, so the answer is py3langid's to the last bit.
 from __future__ import annotations
 
 import re
-import threading
 from array import array
 from functools import cache, lru_cache
 
@@ -145,7 +144,6 @@ class _CompiledModel:
         self.identifier = identifier
         self.rows = identifier.tk_row
         self.output = array("i", identifier.tk_output)  # a list in the model: one buffer for C
-        self._local = threading.local()  # a row buffer per thread (Dask workers run threads)
 
     def classify(self, sample: str) -> tuple[str, float]:
         identifier = self.identifier
@@ -168,21 +166,9 @@ class _CompiledModel:
         table = self.identifier.nb_ptc
         if table.dtype != np.float16 or not table.flags.c_contiguous:
             return table[features]
-        rows = self._row_buffer(len(features), table.shape[1])
+        rows = np.empty((len(features), table.shape[1]), dtype=np.float32)
         native.speedups.half_rows(table, table.shape[1], features, rows)
         return rows
-
-    def _row_buffer(self, count: int, columns: int) -> np.ndarray:
-        """The first ``count`` rows of this thread's float32 buffer (grown as needed, by doubling).
-
-        A fresh array of a sample's rows (about 160 KB) is memory the allocator maps and unmaps on
-        every call; a view of the buffer's first rows is C-contiguous, so the product is the same.
-        """
-        buffer = getattr(self._local, "rows", None)
-        held = 0 if buffer is None else len(buffer)
-        if held < count:
-            buffer = self._local.rows = np.empty((max(count, 2 * held, 512), columns), dtype=np.float32)
-        return buffer[:count]
 
 
 _RAW_FLOOR = float(np.finfo(np.float32).min)  # py3langid's score of a sample without features

@@ -113,7 +113,7 @@ def _body(lines: list[str], title: str, rules: Rules, keep_captions: bool) -> _B
     lines = [
         line if role is _KEEP else _stand_in(i, role, rules, keep_captions)
         for i, line in enumerate(lines)
-        if (role := _line_role(line, rules, keep_captions)) is not _DROP
+        if (role := line_role(line, rules, keep_captions)) is not _DROP
     ]
     lines = [line for line in lines if line is not None]
     lines = _mark_headline(drop_repeats(_stand_in_headlines(drop_headline_bullets(lines), title), title))
@@ -129,7 +129,7 @@ _KEEP, _DROP, _TAIL, _COMMENTS = "keep", "drop", "tail", "comments"
 
 
 @lru_cache(maxsize=1 << 16)  # one verdict a line: pages of a site repeat their template lines
-def _line_role(line: str, rules: Rules, keep_captions: bool) -> str:
+def line_role(line: str, rules: Rules, keep_captions: bool) -> str:
     """What ``_body`` does with a line: keeps it, drops it, or puts a marker's stand-in in its place."""
     if is_comments_start(line, rules):
         return _COMMENTS
