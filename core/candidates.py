@@ -26,9 +26,9 @@ TWIN_AGREEMENT = 0.9  # share of signature values a near-identical copy agrees o
 SHORT_TEXT_SHINGLES = 150
 PROBE_COMMON = 64
 PROBE_CHUNK = 1024
-PROBE_FILTER_BITS = (
-    22  # a 4 MB table of which low bits the short texts' shingles have: most lookups end there
-)
+# a 4 MB table of which low bits the short texts' shingles have: most lookups end there
+PROBE_FILTER_BITS = 22
+_PROBE_MASK = (1 << PROBE_FILTER_BITS) - 1
 
 
 def candidate_pairs(
@@ -148,9 +148,6 @@ class ShortTexts:
         count_a, count_b = self.counts[short_of], counts[doc_of]
         longer = (count_b > count_a) | ((count_b == count_a) & (b > a))
         yield from zip(a[longer].tolist(), b[longer].tolist(), strict=True)
-
-
-_PROBE_MASK = (1 << PROBE_FILTER_BITS) - 1
 
 
 def _ramp(spans: np.ndarray) -> np.ndarray:
