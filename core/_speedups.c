@@ -453,18 +453,110 @@ PyDoc_STRVAR(langid_visits_doc,
              "features (intp) and their counts (float32), in order of first visit (a Counter's order).\n"
              "nextmove: uint32 buffer, rows: uint16 buffer, output: int32 buffer.");
 
+/* The table is tens of megabytes, so each step of one walk waits for memory. The text is walked as
+ * WALKS pieces at once, whose waits overlap: each piece after the first starts WARM_UP bytes early
+ * from the start state, and counts only from its own first byte. langid's automaton recognises
+ * byte n-grams of a few bytes, so its state depends only on the last few bytes read and the early
+ * start catches up with the true state; the walk checks that it did (the state each piece reached
+ * before its first byte equals the state the piece before it ended in) and otherwise walks the
+ * text again in one piece. Same states, same positions: the same counts in the same order. */
+#define WALKS 8
+#define WARM_UP 16
+#define MIN_PIECE 32
+
+typedef struct {
+    const uint32_t *next;
+    const uint16_t *row;
+    const int32_t *out;
+    Py_ssize_t states, moves;
+} Automaton;
+
+/* One step from `state` on `byte`; -1 (and an exception) when the tables do not hold it. */
+static inline int64_t dfa_step(const Automaton *dfa, uint32_t state, unsigned char byte)
+{
+    if (state >= (uint32_t)dfa->states) {
+        PyErr_SetString(PyExc_ValueError, "DFA state out of range");
+        return -1;
+    }
+    Py_ssize_t move = ((Py_ssize_t)dfa->row[state] << 8) + byte;
+    if (move >= dfa->moves) {
+        PyErr_SetString(PyExc_ValueError, "DFA move out of range");
+        return -1;
+    }
+    return dfa->next[move];
+}
+
+static inline int32_t dfa_feature(const Automaton *dfa, uint32_t state)
+{
+    return state < (uint32_t)dfa->states ? dfa->out[state] : -1;
+}
+
+/* feature_at[i]: the feature counted after byte i (-1: none), walked as one piece. */
+static int walk_whole(const Automaton *dfa, const unsigned char *bytes, Py_ssize_t length, int32_t *feature_at)
+{
+    uint32_t state = 0;
+    for (Py_ssize_t i = 0; i < length; i++) {
+        int64_t moved = dfa_step(dfa, state, bytes[i]);
+        if (moved < 0)
+            return -1;
+        state = (uint32_t)moved;
+        feature_at[i] = dfa_feature(dfa, state);
+    }
+    return 0;
+}
+
+/* walk_whole's feature_at, walked as WALKS interleaved pieces (see above). */
+static int walk_pieces(const Automaton *dfa, const unsigned char *bytes, Py_ssize_t length, int32_t *feature_at)
+{
+    int walks = length / MIN_PIECE < WALKS ? (int)(length / MIN_PIECE) : WALKS;
+    if (walks < 2)
+        return walk_whole(dfa, bytes, length, feature_at);
+    Py_ssize_t first[WALKS], at[WALKS], end[WALKS];
+    uint32_t state[WALKS], entry[WALKS];
+    for (int k = 0; k < walks; k++) {
+        first[k] = length * k / walks;
+        at[k] = k == 0 ? 0 : first[k] - WARM_UP;
+        state[k] = entry[k] = 0;
+    }
+    for (int k = 0; k < walks; k++)
+        end[k] = k + 1 < walks ? first[k + 1] : length;
+    Py_ssize_t steps = 0;
+    for (int k = 0; k < walks; k++)
+        if (end[k] - at[k] > steps)
+            steps = end[k] - at[k];
+    for (Py_ssize_t step = 0; step < steps; step++) {
+        for (int k = 0; k < walks; k++) {
+            Py_ssize_t i = at[k];
+            if (i >= end[k])
+                continue;
+            if (i == first[k])
+                entry[k] = state[k];
+            int64_t moved = dfa_step(dfa, state[k], bytes[i]);
+            if (moved < 0) { /* where the one walk fails, it says so */
+                PyErr_Clear();
+                return walk_whole(dfa, bytes, length, feature_at);
+            }
+            state[k] = (uint32_t)moved;
+            if (i >= first[k])
+                feature_at[i] = dfa_feature(dfa, state[k]);
+            at[k] = i + 1;
+        }
+    }
+    for (int k = 1; k < walks; k++)
+        if (entry[k] != state[k - 1])
+            return walk_whole(dfa, bytes, length, feature_at);
+    return 0;
+}
+
 static PyObject *langid_visits(PyObject *self, PyObject *args)
 {
     Py_buffer nextmove, rows, output, text;
     if (!PyArg_ParseTuple(args, "y*y*y*y*:langid_visits", &nextmove, &rows, &output, &text))
         return NULL;
     PyObject *result = NULL, *features = NULL, *counts = NULL;
-    const uint32_t *next = nextmove.buf;
-    const uint16_t *row = rows.buf;
-    const int32_t *out = output.buf;
+    Automaton dfa = {nextmove.buf, rows.buf, output.buf, rows.len / 2, nextmove.len / 4};
     const unsigned char *bytes = text.buf;
-    Py_ssize_t states = rows.len / 2, moves = nextmove.len / 4;
-    if (output.len / 4 != states) {
+    if (output.len / 4 != dfa.states) {
         PyErr_SetString(PyExc_ValueError, "rows and output differ in length");
         goto done;
     }
@@ -476,25 +568,17 @@ static PyObject *langid_visits(PyObject *self, PyObject *args)
     Py_ssize_t *slots = PyMem_Malloc(size * sizeof(Py_ssize_t));
     Py_ssize_t *order = PyMem_Malloc((text.len + 1) * sizeof(Py_ssize_t));
     float *tally = PyMem_Malloc((text.len + 1) * sizeof(float));
-    if (keys == NULL || slots == NULL || order == NULL || tally == NULL) {
+    int32_t *feature_at = PyMem_Malloc((text.len + 1) * sizeof(int32_t));
+    if (keys == NULL || slots == NULL || order == NULL || tally == NULL || feature_at == NULL) {
         PyErr_NoMemory();
         goto free_tables;
     }
+    if (walk_pieces(&dfa, bytes, text.len, feature_at) < 0)
+        goto free_tables;
     memset(keys, 0xFF, size * sizeof(int32_t)); /* -1: empty */
     Py_ssize_t distinct = 0;
-    uint32_t state = 0;
     for (Py_ssize_t i = 0; i < text.len; i++) {
-        if (state >= (uint32_t)states) {
-            PyErr_SetString(PyExc_ValueError, "DFA state out of range");
-            goto free_tables;
-        }
-        Py_ssize_t move = ((Py_ssize_t)row[state] << 8) + bytes[i];
-        if (move >= moves) {
-            PyErr_SetString(PyExc_ValueError, "DFA move out of range");
-            goto free_tables;
-        }
-        state = next[move];
-        int32_t feature = state < (uint32_t)states ? out[state] : -1;
+        int32_t feature = feature_at[i];
         if (feature < 0)
             continue;
         Py_ssize_t h = ((uint32_t)feature * 0x9E3779B1u) & (size - 1);
@@ -517,6 +601,7 @@ free_tables:
     PyMem_Free(slots);
     PyMem_Free(order);
     PyMem_Free(tally);
+    PyMem_Free(feature_at);
 done:
     Py_XDECREF(features);
     Py_XDECREF(counts);
@@ -552,6 +637,21 @@ static void make_half_table(void)
     }
 }
 
+/* The rows are scattered over a table far bigger than the caches, and each costs a trip to memory:
+ * asking for a row a few rows ahead lets those trips overlap instead of queueing. */
+#define ROWS_AHEAD 16
+
+static inline void prefetch_span(const void *start, Py_ssize_t bytes)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    for (Py_ssize_t offset = 0; offset < bytes; offset += 64)
+        __builtin_prefetch((const char *)start + offset);
+#else
+    (void)start;
+    (void)bytes;
+#endif
+}
+
 PyDoc_STRVAR(half_rows_doc,
              "half_rows(matrix, columns, rows, out) -> None\n\n"
              "matrix[rows].astype(float32) of a C-contiguous float16 matrix with `columns` columns, into the\n"
@@ -578,6 +678,8 @@ static PyObject *half_rows(PyObject *self, PyObject *args)
             PyErr_SetString(PyExc_IndexError, "row out of range");
             goto done;
         }
+        if (r + ROWS_AHEAD < count && chosen[r + ROWS_AHEAD] >= 0 && chosen[r + ROWS_AHEAD] < height)
+            prefetch_span(halves + chosen[r + ROWS_AHEAD] * columns, columns * sizeof(uint16_t));
         const uint16_t *source = halves + chosen[r] * columns;
         float *target = floats + r * columns;
         for (Py_ssize_t c = 0; c < columns; c++)

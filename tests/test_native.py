@@ -13,6 +13,8 @@ import os
 import random
 import subprocess
 import sys
+from array import array
+from collections import Counter
 from contextlib import contextmanager
 
 import numpy as np
@@ -22,7 +24,7 @@ from hypothesis import strategies as st
 
 from newsdedup import native
 from newsdedup.clean import clean_document, clear_caches, load_rules
-from newsdedup.clean.language import classify
+from newsdedup.clean.language import _compiled_model, classify
 from newsdedup.clean.lines import split_lines
 from newsdedup.clean.text import line_score
 from newsdedup.document import Document
@@ -207,6 +209,60 @@ def test_half_rows_is_numpys_cast_of_every_half():
     assert np.array_equal(out.view(np.uint32), matrix[rows].astype(np.float32).view(np.uint32))
     with pytest.raises(IndexError):
         compiled.half_rows(matrix, 16, np.array([4096], dtype=np.intp), np.empty((1, 16), dtype=np.float32))
+
+
+def _visits(nextmove, rows, output, text: bytes) -> tuple[list[int], list[float]]:
+    """py3langid's visit count, one byte after another: the definition of ``langid_visits``."""
+    state, counts = 0, Counter()
+    for byte in text:
+        state = nextmove[(rows[state] << 8) + byte]
+        if output[state] >= 0:
+            counts[output[state]] += 1
+    return list(counts), [float(count) for count in counts.values()]
+
+
+def _compiled_visits(compiled, nextmove, rows, output, text: bytes) -> tuple[list[int], list[float]]:
+    features, counts = compiled.langid_visits(
+        array("I", nextmove), array("H", rows), array("i", output), text
+    )
+    return np.frombuffer(features, dtype=np.intp).tolist(), np.frombuffer(counts, dtype=np.float32).tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=1200))
+def test_langid_visits_walks_pieces_of_the_text_as_one_walk(text):
+    """The compiled walk reads long texts as pieces at once; with langid's model (states that forget
+    all but the last few bytes), every piece's early start catches up with the true state."""
+    compiled = _compiled_module()
+    identifier = _compiled_model().identifier
+    rows, output = list(identifier.tk_row), identifier.tk_output
+    python = _visits(identifier.tk_nextmove, rows, output, text)
+    features, counts = compiled.langid_visits(
+        identifier.tk_nextmove, identifier.tk_row, array("i", output), text
+    )
+    assert python == (
+        np.frombuffer(features, dtype=np.intp).tolist(),
+        np.frombuffer(counts, dtype=np.float32).tolist(),
+    )
+
+
+def test_langid_visits_walks_again_when_a_piece_cannot_catch_up():
+    """An automaton whose state is the parity of every "x" read so far never forgets: a piece started
+    early from the start state is in the wrong state half the time, and the walk must notice."""
+    compiled = _compiled_module()
+    nextmove = [0] * 512
+    nextmove[ord("x")], nextmove[256 + ord("x")] = 1, 0  # "x" flips the state
+    for byte in range(256):
+        if byte != ord("x"):
+            nextmove[256 + byte] = 1
+    rows, output = [0, 1], [-1, 7]
+    rng = random.Random(3)
+    for size in (10, 63, 64, 65, 300, 1000, 4096):
+        for _ in range(20):
+            text = bytes(rng.choice(b"xy.") for _ in range(size))
+            assert _compiled_visits(compiled, nextmove, rows, output, text) == _visits(
+                nextmove, rows, output, text
+            )
 
 
 def test_language_classify(both_paths):
