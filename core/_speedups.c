@@ -411,37 +411,160 @@ static PyObject *shared_count(PyObject *self, PyObject *args)
 
 /* ------------------------------------------------------------------ clean/ */
 
+/* A stoplist as an open-addressing table of code-point strings: a line's words are looked up where
+ * they stand, without making a str object of each (which cost most of the lookup). */
+typedef struct {
+    Py_ssize_t mask;      /* slots - 1, slots a power of two */
+    uint64_t *hashes;     /* 0: an empty slot */
+    Py_ssize_t *starts;   /* where a slot's word starts in `pool` */
+    Py_ssize_t *lengths;
+    Py_UCS4 *pool;
+} StopwordTable;
+
+#define STOPWORD_TABLE "newsdedup._speedups.StopwordTable"
+
+static inline uint64_t word_hash_step(uint64_t hash, Py_UCS4 ch)
+{
+    return (hash ^ ch) * 0x100000001B3ull; /* FNV-1a over code points */
+}
+
+static void free_stopword_table(PyObject *capsule)
+{
+    StopwordTable *table = PyCapsule_GetPointer(capsule, STOPWORD_TABLE);
+    if (table == NULL)
+        return;
+    PyMem_Free(table->hashes);
+    PyMem_Free(table->starts);
+    PyMem_Free(table->lengths);
+    PyMem_Free(table->pool);
+    PyMem_Free(table);
+}
+
+PyDoc_STRVAR(stopword_table_doc,
+             "stopword_table(stopwords) -> capsule\n\n"
+             "The str items of the frozenset `stopwords`, as the table stopword_hits looks words up in.");
+
+static PyObject *stopword_table(PyObject *self, PyObject *args)
+{
+    PyObject *stopwords;
+    if (!PyArg_ParseTuple(args, "O!:stopword_table", &PyFrozenSet_Type, &stopwords))
+        return NULL;
+    /* a sequence of the items, read twice: once to size the table, once to fill it */
+    PyObject *items = PySequence_List(stopwords);
+    if (items == NULL)
+        return NULL;
+    Py_ssize_t count = 0, pooled = 0;
+    for (Py_ssize_t n = 0; n < PyList_GET_SIZE(items); n++) {
+        PyObject *word = PyList_GET_ITEM(items, n);
+        if (PyUnicode_Check(word)) {
+            count++;
+            pooled += PyUnicode_GET_LENGTH(word);
+        }
+    }
+    Py_ssize_t slots = 16;
+    while (slots < 2 * count)
+        slots *= 2;
+    StopwordTable *table = PyMem_Calloc(1, sizeof(StopwordTable));
+    if (table == NULL) {
+        Py_DECREF(items);
+        return PyErr_NoMemory();
+    }
+    table->mask = slots - 1;
+    table->hashes = PyMem_Calloc(slots, sizeof(uint64_t));
+    table->starts = PyMem_Calloc(slots, sizeof(Py_ssize_t));
+    table->lengths = PyMem_Calloc(slots, sizeof(Py_ssize_t));
+    table->pool = PyMem_Malloc((pooled + 1) * sizeof(Py_UCS4));
+    PyObject *capsule = PyCapsule_New(table, STOPWORD_TABLE, free_stopword_table);
+    if (capsule == NULL) {
+        PyMem_Free(table->hashes);
+        PyMem_Free(table->starts);
+        PyMem_Free(table->lengths);
+        PyMem_Free(table->pool);
+        PyMem_Free(table);
+        Py_DECREF(items);
+        return NULL;
+    }
+    if (table->hashes == NULL || table->starts == NULL || table->lengths == NULL || table->pool == NULL) {
+        Py_DECREF(capsule);
+        Py_DECREF(items);
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t used = 0;
+    for (Py_ssize_t n = 0; n < PyList_GET_SIZE(items); n++) {
+        PyObject *word = PyList_GET_ITEM(items, n);
+        if (!PyUnicode_Check(word))
+            continue; /* it can never equal a word of a line */
+        int kind = PyUnicode_KIND(word);
+        const void *data = PyUnicode_DATA(word);
+        Py_ssize_t length = PyUnicode_GET_LENGTH(word);
+        uint64_t hash = 0xCBF29CE484222325ull;
+        for (Py_ssize_t i = 0; i < length; i++) {
+            Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+            table->pool[used + i] = ch;
+            hash = word_hash_step(hash, ch);
+        }
+        hash |= 1; /* never 0, the empty slot */
+        Py_ssize_t h = (Py_ssize_t)(hash & (uint64_t)table->mask);
+        while (table->hashes[h] != 0)
+            h = (h + 1) & table->mask;
+        table->hashes[h] = hash;
+        table->starts[h] = used;
+        table->lengths[h] = length;
+        used += length;
+    }
+    Py_DECREF(items);
+    return capsule;
+}
+
+static int in_stopword_table(const StopwordTable *table, uint64_t hash, int kind, const void *data,
+                             Py_ssize_t start, Py_ssize_t length)
+{
+    hash |= 1;
+    for (Py_ssize_t h = (Py_ssize_t)(hash & (uint64_t)table->mask); table->hashes[h] != 0;
+         h = (h + 1) & table->mask) {
+        if (table->hashes[h] != hash || table->lengths[h] != length)
+            continue;
+        const Py_UCS4 *word = table->pool + table->starts[h];
+        Py_ssize_t i = 0;
+        while (i < length && word[i] == PyUnicode_READ(kind, data, start + i))
+            i++;
+        if (i == length)
+            return 1;
+    }
+    return 0;
+}
+
 PyDoc_STRVAR(stopword_hits_doc,
-             "stopword_hits(lowered, stopwords) -> (hits, words)\n\n"
+             "stopword_hits(lowered, table) -> (hits, words)\n\n"
              "clean.text._stopword_density's counts: the words ([^\\W\\d_]+) of a lower-cased line, and how\n"
-             "many of them are in the set `stopwords`.");
+             "many of them are in the stoplist `table` (made by stopword_table).");
 
 static PyObject *stopword_hits(PyObject *self, PyObject *args)
 {
-    PyObject *text, *stopwords;
-    if (!PyArg_ParseTuple(args, "UO!:stopword_hits", &text, &PyFrozenSet_Type, &stopwords))
+    PyObject *text, *capsule;
+    if (!PyArg_ParseTuple(args, "UO:stopword_hits", &text, &capsule))
+        return NULL;
+    const StopwordTable *table = PyCapsule_GetPointer(capsule, STOPWORD_TABLE);
+    if (table == NULL)
         return NULL;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t length = PyUnicode_GET_LENGTH(text), hits = 0, words = 0;
     Py_ssize_t i = 0;
     while (i < length) {
-        if (!is_letter(PyUnicode_READ(kind, data, i))) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (!is_letter(ch)) {
             i++;
             continue;
         }
         Py_ssize_t start = i;
-        while (i < length && is_letter(PyUnicode_READ(kind, data, i)))
+        uint64_t hash = 0xCBF29CE484222325ull;
+        while (i < length && is_letter(ch = PyUnicode_READ(kind, data, i))) {
+            hash = word_hash_step(hash, ch);
             i++;
+        }
         words++;
-        PyObject *word = PyUnicode_Substring(text, start, i);
-        if (word == NULL)
-            return NULL;
-        int found = PySet_Contains(stopwords, word);
-        Py_DECREF(word);
-        if (found < 0)
-            return NULL;
-        hits += found;
+        hits += in_stopword_table(table, hash, kind, data, start, i - start);
     }
     return Py_BuildValue("nn", hits, words);
 }
@@ -695,6 +818,59 @@ done:
 
 /* ------------------------------------------------------------------ lines */
 
+PyDoc_STRVAR(ascii_phrase_key_doc,
+             "ascii_phrase_key(text) -> str\n\n"
+             "rules.phrase_key of an ASCII text: lower-cased, without the non-alphanumerics at either end,\n"
+             "white space runs as one space (str.split's ASCII white space: \\t \\n \\v \\f \\r \\x1c-\\x1f and\n"
+             "space). ValueError for a text that is not ASCII.");
+
+static inline int is_ascii_space(unsigned char ch)
+{
+    return ch == ' ' || (ch >= '\t' && ch <= '\r') || (ch >= 0x1c && ch <= 0x1f);
+}
+
+static inline int is_ascii_alnum(unsigned char ch)
+{
+    return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+}
+
+static PyObject *ascii_phrase_key(PyObject *self, PyObject *args)
+{
+    PyObject *text;
+    if (!PyArg_ParseTuple(args, "U:ascii_phrase_key", &text))
+        return NULL;
+    if (!PyUnicode_IS_ASCII(text)) {
+        PyErr_SetString(PyExc_ValueError, "ascii_phrase_key takes ASCII text");
+        return NULL;
+    }
+    const unsigned char *chars = PyUnicode_1BYTE_DATA(text);
+    Py_ssize_t start = 0, end = PyUnicode_GET_LENGTH(text);
+    while (start < end && !is_ascii_alnum(chars[start]))
+        start++;
+    while (end > start && !is_ascii_alnum(chars[end - 1]))
+        end--;
+    /* both ends are alphanumeric now: every white space run lies inside and becomes one space */
+    PyObject *key = PyUnicode_New(end - start, 127);
+    if (key == NULL)
+        return NULL;
+    unsigned char *out = PyUnicode_1BYTE_DATA(key);
+    Py_ssize_t used = 0;
+    for (Py_ssize_t i = start; i < end; i++) {
+        unsigned char ch = chars[i];
+        if (is_ascii_space(ch)) {
+            if (!is_ascii_space(chars[i - 1]))
+                out[used++] = ' ';
+        } else {
+            out[used++] = (ch >= 'A' && ch <= 'Z') ? ch + 32 : ch;
+        }
+    }
+    if (used == end - start)
+        return key;
+    PyObject *shorter = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, out, used);
+    Py_DECREF(key);
+    return shorter;
+}
+
 PyDoc_STRVAR(split_lines_doc,
              "split_lines(text) -> list of str\n\n"
              "lines.split_lines: [\" \".join(words) for line in text.splitlines() if (words := line.split())].\n"
@@ -754,10 +930,12 @@ static PyMethodDef methods[] = {
     {"script_counts", script_counts, METH_VARARGS, script_counts_doc},
     {"minhash_signatures", minhash_signatures, METH_VARARGS, minhash_signatures_doc},
     {"shared_count", shared_count, METH_VARARGS, shared_count_doc},
+    {"stopword_table", stopword_table, METH_VARARGS, stopword_table_doc},
     {"stopword_hits", stopword_hits, METH_VARARGS, stopword_hits_doc},
     {"langid_visits", langid_visits, METH_VARARGS, langid_visits_doc},
     {"half_rows", half_rows, METH_VARARGS, half_rows_doc},
     {"split_lines", split_lines, METH_VARARGS, split_lines_doc},
+    {"ascii_phrase_key", ascii_phrase_key, METH_VARARGS, ascii_phrase_key_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import os
 import random
+import re
 import subprocess
 import sys
 from array import array
@@ -26,6 +27,7 @@ from newsdedup import native
 from newsdedup.clean import clean_document, clear_caches, load_rules
 from newsdedup.clean.language import _compiled_model, classify
 from newsdedup.clean.lines import split_lines
+from newsdedup.clean.rules import phrase_key
 from newsdedup.clean.text import line_score
 from newsdedup.document import Document
 from newsdedup.errors import DocumentError
@@ -178,6 +180,25 @@ def test_shared_count_of_overlapping_sets(both_paths):
         b = np.sort(rng.choice(pool, size=rng.integers(0, 500), replace=False))
         python, fast = both_paths(shared_count, a, b)
         assert python == fast
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.text(alphabet=st.characters(max_codepoint=127), max_size=60), st.sampled_from(MIXED)))
+def test_phrase_key(both_paths, text):
+    python, fast = both_paths(phrase_key, text)
+    assert python == fast
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="abé😀ж1_ .", max_size=60),
+    st.frozensets(st.one_of(st.text(alphabet="abé😀ж", min_size=1, max_size=4), st.integers()), max_size=12),
+)
+def test_stopword_hits_counts_what_the_set_holds(line, stopwords):
+    compiled = _compiled_module()
+    words = re.findall(r"[^\W\d_]+", line)
+    expected = (sum(word in stopwords for word in words), len(words))
+    assert compiled.stopword_hits(line, compiled.stopword_table(stopwords)) == expected
 
 
 STOPWORDS = frozenset("the a of to and in yang dan di itu ini untuk the для и в".split())

@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from .. import native
+
 SECTIONS = ("related", "drop", "prefix", "contains", "byline", "tail", "comments", "copyright")
 _PHRASE_END = ""  # trie key: a phrase ends at this node
 
@@ -47,6 +49,8 @@ def phrase_key(text: str) -> str:
     """
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
+    elif native.speedups is not None:
+        return native.speedups.ascii_phrase_key(text)
     return " ".join(_without_edge_punctuation(text.casefold()).split())
 
 

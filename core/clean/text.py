@@ -10,7 +10,7 @@ line (a subheading) stays. The shared line filter runs first.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from .. import native
@@ -206,10 +206,15 @@ def _stopword_density(line: str, stopwords: frozenset[str]) -> float:
     if not stopwords:
         return 0.0
     if native.speedups is not None:
-        hits, words = native.speedups.stopword_hits(line.lower(), stopwords)
+        hits, words = native.speedups.stopword_hits(line.lower(), _stopword_table(stopwords))
         return hits / words if words else 0.0
     tokens = _WORD.findall(line.lower())
     return sum(map(stopwords.__contains__, tokens)) / len(tokens) if tokens else 0.0
+
+
+@cache  # one per stoplist
+def _stopword_table(stopwords: frozenset[str]) -> object:
+    return native.speedups.stopword_table(stopwords)
 
 
 def densest_block(lines: list[str], stopwords: frozenset[str]) -> list[str]:
