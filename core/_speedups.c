@@ -818,57 +818,77 @@ done:
 
 /* ------------------------------------------------------------------ lines */
 
-PyDoc_STRVAR(ascii_phrase_key_doc,
-             "ascii_phrase_key(text) -> str\n\n"
-             "rules.phrase_key of an ASCII text: lower-cased, without the non-alphanumerics at either end,\n"
-             "white space runs as one space (str.split's ASCII white space: \\t \\n \\v \\f \\r \\x1c-\\x1f and\n"
-             "space). ValueError for a text that is not ASCII.");
+PyDoc_STRVAR(edge_trimmed_words_doc,
+             "edge_trimmed_words(text) -> str\n\n"
+             "rules.phrase_key's last step: \" \".join(_without_edge_punctuation(text).split()), the text\n"
+             "without the non-alphanumerics at either end (str.isalnum), its white space runs as one space.");
 
-static inline int is_ascii_space(unsigned char ch)
-{
-    return ch == ' ' || (ch >= '\t' && ch <= '\r') || (ch >= 0x1c && ch <= 0x1f);
-}
-
-static inline int is_ascii_alnum(unsigned char ch)
-{
-    return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
-}
-
-static PyObject *ascii_phrase_key(PyObject *self, PyObject *args)
+static PyObject *edge_trimmed_words(PyObject *self, PyObject *args)
 {
     PyObject *text;
-    if (!PyArg_ParseTuple(args, "U:ascii_phrase_key", &text))
+    if (!PyArg_ParseTuple(args, "U:edge_trimmed_words", &text))
         return NULL;
-    if (!PyUnicode_IS_ASCII(text)) {
-        PyErr_SetString(PyExc_ValueError, "ascii_phrase_key takes ASCII text");
-        return NULL;
-    }
-    const unsigned char *chars = PyUnicode_1BYTE_DATA(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
     Py_ssize_t start = 0, end = PyUnicode_GET_LENGTH(text);
-    while (start < end && !is_ascii_alnum(chars[start]))
+    while (start < end && !Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, start)))
         start++;
-    while (end > start && !is_ascii_alnum(chars[end - 1]))
+    while (end > start && !Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, end - 1)))
         end--;
     /* both ends are alphanumeric now: every white space run lies inside and becomes one space */
-    PyObject *key = PyUnicode_New(end - start, 127);
-    if (key == NULL)
-        return NULL;
-    unsigned char *out = PyUnicode_1BYTE_DATA(key);
+    Py_UCS4 *out = PyMem_Malloc((end - start + 1) * sizeof(Py_UCS4));
+    if (out == NULL)
+        return PyErr_NoMemory();
     Py_ssize_t used = 0;
+    int in_space = 0;
     for (Py_ssize_t i = start; i < end; i++) {
-        unsigned char ch = chars[i];
-        if (is_ascii_space(ch)) {
-            if (!is_ascii_space(chars[i - 1]))
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (Py_UNICODE_ISSPACE(ch)) {
+            if (!in_space)
                 out[used++] = ' ';
+            in_space = 1;
         } else {
-            out[used++] = (ch >= 'A' && ch <= 'Z') ? ch + 32 : ch;
+            out[used++] = ch;
+            in_space = 0;
         }
     }
-    if (used == end - start)
-        return key;
-    PyObject *shorter = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, out, used);
-    Py_DECREF(key);
-    return shorter;
+    PyObject *words = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, used);
+    PyMem_Free(out);
+    return words;
+}
+
+PyDoc_STRVAR(word_count_doc,
+             "word_count(line) -> int\n\n"
+             "clean.lines.word_count: len(line.split()), plus half the kana, CJK and Thai characters\n"
+             "(scripts written without spaces) of a line that is not ASCII.");
+
+/* lines.py: _UNSPACED (kana, CJK, Thai), two of which count as a word */
+static inline int is_half_word(Py_UCS4 ch)
+{
+    return (ch >= 0x3040 && ch <= 0x30FF) || (ch >= 0x3400 && ch <= 0x4DBF) || (ch >= 0x4E00 && ch <= 0x9FFF) ||
+           (ch >= 0x0E00 && ch <= 0x0E7F);
+}
+
+static PyObject *word_count(PyObject *self, PyObject *args)
+{
+    PyObject *line;
+    if (!PyArg_ParseTuple(args, "U:word_count", &line))
+        return NULL;
+    int kind = PyUnicode_KIND(line);
+    const void *data = PyUnicode_DATA(line);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(line), words = 0, unspaced = 0;
+    int in_word = 0;
+    for (Py_ssize_t i = 0; i < length; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (Py_UNICODE_ISSPACE(ch)) {
+            in_word = 0;
+        } else {
+            words += !in_word;
+            in_word = 1;
+            unspaced += is_half_word(ch);
+        }
+    }
+    return PyLong_FromSsize_t(words + unspaced / 2);
 }
 
 PyDoc_STRVAR(split_lines_doc,
@@ -935,7 +955,8 @@ static PyMethodDef methods[] = {
     {"langid_visits", langid_visits, METH_VARARGS, langid_visits_doc},
     {"half_rows", half_rows, METH_VARARGS, half_rows_doc},
     {"split_lines", split_lines, METH_VARARGS, split_lines_doc},
-    {"ascii_phrase_key", ascii_phrase_key, METH_VARARGS, ascii_phrase_key_doc},
+    {"edge_trimmed_words", edge_trimmed_words, METH_VARARGS, edge_trimmed_words_doc},
+    {"word_count", word_count, METH_VARARGS, word_count_doc},
     {NULL, NULL, 0, NULL},
 };
 

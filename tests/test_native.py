@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from newsdedup import native
 from newsdedup.clean import clean_document, clear_caches, load_rules
 from newsdedup.clean.language import _compiled_model, classify
-from newsdedup.clean.lines import split_lines
+from newsdedup.clean.lines import split_lines, word_count
 from newsdedup.clean.rules import phrase_key
 from newsdedup.clean.text import line_score
 from newsdedup.document import Document
@@ -183,9 +183,16 @@ def test_shared_count_of_overlapping_sets(both_paths):
 
 
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.one_of(st.text(alphabet=st.characters(max_codepoint=127), max_size=60), st.sampled_from(MIXED)))
+@given(st.one_of(texts, paged, st.text(alphabet=st.characters(max_codepoint=127), max_size=60)))
 def test_phrase_key(both_paths, text):
     python, fast = both_paths(phrase_key, text)
+    assert python == fast
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(texts, paged, st.text(alphabet="ぁ゠ヿ㐀䶿一鿿฀๿ 　a", max_size=30)))
+def test_word_count(both_paths, text):
+    python, fast = both_paths(word_count, text)
     assert python == fast
 
 

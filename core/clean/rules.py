@@ -49,8 +49,8 @@ def phrase_key(text: str) -> str:
     """
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
-    elif native.speedups is not None:
-        return native.speedups.ascii_phrase_key(text)
+    if native.speedups is not None:
+        return native.speedups.edge_trimmed_words(text.casefold())
     return " ".join(_without_edge_punctuation(text.casefold()).split())
 
 
