@@ -47,20 +47,26 @@ def clean_html(raw: str, rules: Rules, url: str | None = None) -> tuple[str, lis
     """Return ``(title, paragraphs, language, metadata)`` of an HTML page."""
     import trafilatura  # heavy import, deferred until an HTML page is seen
 
-    tree = parse_html(raw)
+    # trafilatura's own parse of the markup, which our passes read too (the page is parsed once); it
+    # refuses what does not look like a whole page, which our own parse still renders as lines
+    extraction_tree = trafilatura.load_html(raw)
+    tree = extraction_tree if extraction_tree is not None else parse_html(raw)
     if tree is None:
         return "", [], None, {}
     page_lines = split_lines(render_text(tree))
     page = page_metadata(tree, url)
     meta = {"date": page.date, "url": page.url, "site": page.site}
     title = page.title
-    extracted = trafilatura.bare_extraction(
-        raw, url=url, favor_precision=True, include_comments=False, deduplicate=False
-    )
+    links = link_texts(tree)
+    extracted = None
+    if extraction_tree is not None:  # it extracts from a copy of the tree it is handed
+        extracted = trafilatura.bare_extraction(
+            extraction_tree, url=url, favor_precision=True, include_comments=False, deduplicate=False
+        )
     paragraphs: list[str] = []
     if extracted is not None:
         paragraphs = drop_title_and_stutter(filter_lines(split_lines(extracted.text or ""), rules), title)
-        paragraphs = drop_link_lists(paragraphs, link_texts(tree))
+        paragraphs = drop_link_lists(paragraphs, links)
     extracted_words = sum(map(word_count, paragraphs))
     if extracted_words < SHORT_BODY_WORDS:
         title, fallback, language = clean_lines(page_lines, rules, title)
