@@ -81,13 +81,16 @@ def canonical_cluster(number: int, group: Sequence[int], docs: Sequence, prints:
     from .document import Cluster, Member
     from .verify import similarity, too_short
 
-    chosen = group[choose_canonical([docs[i] for i in group], [prints[i] for i in group], settings.canonical)]
+    # each fingerprint read once: a batch's are read back from its spool file
+    group_prints = [prints[i] for i in group]
+    place = choose_canonical([docs[i] for i in group], group_prints, settings.canonical)
+    canonical = group_prints[place].shingles
     members = [
         Member(
             docs[i],
-            1.0 if i == chosen else similarity(prints[chosen].shingles, prints[i].shingles),
-            too_short(len(prints[i].shingles)),
+            1.0 if k == place else similarity(canonical, print_.shingles),
+            too_short(len(print_.shingles)),
         )
-        for i in group
+        for k, (i, print_) in enumerate(zip(group, group_prints, strict=True))
     ]
-    return Cluster(id=number, canonical=docs[chosen], members=members)
+    return Cluster(id=number, canonical=docs[group[place]], members=members)
