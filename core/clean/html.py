@@ -1,11 +1,12 @@
 """HTML cleaner: trafilatura extraction, then the shared line filter.
 
-trafilatura runs on the markup (handing it our parsed tree instead changed its
-output for the worse) with precision-oriented settings and no cross-document
+trafilatura runs with precision-oriented settings and no cross-document
 deduplication (its cache is process-global and would make a document's text
 depend on the documents read before it), and without its metadata search (see
-``core.clean.metadata``). Our own parse of the page gives the metadata, the
-link texts and the page rendered as lines, for two repairs:
+``core.clean.metadata``). The page is parsed once, by trafilatura's own
+``load_html`` (handing trafilatura a tree parsed otherwise changed its output for
+the worse); that tree also gives the metadata, the link texts and the page
+rendered as lines, for two repairs:
 
 * trafilatura often leaves out a lead paragraph that sits in its own container
   (standfirst, dateline paragraph); running-text lines right above its first
