@@ -250,9 +250,8 @@ def _visits(nextmove, rows, output, text: bytes) -> tuple[list[int], list[float]
 
 
 def _compiled_visits(compiled, nextmove, rows, output, text: bytes) -> tuple[list[int], list[float]]:
-    features, counts = compiled.langid_visits(
-        array("I", nextmove), array("H", rows), array("i", output), text
-    )
+    """``langid_visits`` on the tables as buffers (uint32, uint16, int32), its answer as lists."""
+    features, counts = compiled.langid_visits(nextmove, rows, output, text)
     return np.frombuffer(features, dtype=np.intp).tolist(), np.frombuffer(counts, dtype=np.float32).tolist()
 
 
@@ -265,12 +264,8 @@ def test_langid_visits_walks_pieces_of_the_text_as_one_walk(text):
     identifier = _compiled_model().identifier
     rows, output = list(identifier.tk_row), identifier.tk_output
     python = _visits(identifier.tk_nextmove, rows, output, text)
-    features, counts = compiled.langid_visits(
-        identifier.tk_nextmove, identifier.tk_row, array("i", output), text
-    )
-    assert python == (
-        np.frombuffer(features, dtype=np.intp).tolist(),
-        np.frombuffer(counts, dtype=np.float32).tolist(),
+    assert python == _compiled_visits(
+        compiled, identifier.tk_nextmove, identifier.tk_row, array("i", output), text
     )
 
 
@@ -288,9 +283,8 @@ def test_langid_visits_walks_again_when_a_piece_cannot_catch_up():
     for size in (10, 63, 64, 65, 300, 1000, 4096):
         for _ in range(20):
             text = bytes(rng.choice(b"xy.") for _ in range(size))
-            assert _compiled_visits(compiled, nextmove, rows, output, text) == _visits(
-                nextmove, rows, output, text
-            )
+            buffers = array("I", nextmove), array("H", rows), array("i", output)
+            assert _compiled_visits(compiled, *buffers, text) == _visits(nextmove, rows, output, text)
 
 
 def test_language_classify(both_paths):

@@ -58,7 +58,6 @@ def clean_html(raw: str, rules: Rules, url: str | None = None) -> tuple[str, lis
     page = page_metadata(tree, url)
     meta = {"date": page.date, "url": page.url, "site": page.site}
     title = page.title
-    links = link_texts(tree)
     extracted = None
     if extraction_tree is not None:  # it extracts from a copy of the tree it is handed
         extracted = trafilatura.bare_extraction(
@@ -67,7 +66,7 @@ def clean_html(raw: str, rules: Rules, url: str | None = None) -> tuple[str, lis
     paragraphs: list[str] = []
     if extracted is not None:
         paragraphs = drop_title_and_stutter(filter_lines(split_lines(extracted.text or ""), rules), title)
-        paragraphs = drop_link_lists(paragraphs, links)
+        paragraphs = drop_link_lists(paragraphs, link_texts(tree))
     extracted_words = sum(map(word_count, paragraphs))
     if extracted_words < SHORT_BODY_WORDS:
         title, fallback, language = clean_lines(page_lines, rules, title)

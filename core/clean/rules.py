@@ -49,9 +49,10 @@ def phrase_key(text: str) -> str:
     """
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
+    folded = text.casefold()
     if native.speedups is not None:
-        return native.speedups.edge_trimmed_words(text.casefold())
-    return " ".join(_without_edge_punctuation(text.casefold()).split())
+        return native.speedups.edge_trimmed_words(folded)
+    return " ".join(_without_edge_punctuation(folded).split())
 
 
 def _without_edge_punctuation(text: str) -> str:
