@@ -19,24 +19,38 @@ import numpy as np
 
 from .fingerprint import Fingerprint
 
+WRITE_BLOCK = 1 << 20  # one write call for many documents' strings
 RECENT_SHINGLE_SETS = 4096  # read back and kept: a document is verified against a few dozen others in a row
 
 
 class Spool:
-    """An append-only temporary file of byte strings."""
+    """An append-only temporary file of byte strings, written a block at a time."""
 
     def __init__(self):
         self._file = tempfile.TemporaryFile()
-        self._end = 0
+        self._written = 0  # bytes in the file; the ones after it wait in ``_pending``
+        self._pending = bytearray()
 
     def append(self, data: bytes) -> int:
-        """Write ``data`` at the end; its offset."""
-        offset = self._end
-        os.pwrite(self._file.fileno(), data, offset)
-        self._end += len(data)
+        """Store ``data`` at the end; its offset."""
+        offset = self._written + len(self._pending)
+        self._pending += data
+        if len(self._pending) >= WRITE_BLOCK:
+            self._write_pending()
         return offset
 
+    def _write_pending(self) -> None:
+        done = 0
+        with memoryview(self._pending) as pending:
+            while done < len(pending):  # a write may take only part of it
+                done += os.pwrite(self._file.fileno(), pending[done:], self._written + done)
+        self._written += done
+        self._pending.clear()
+
     def read(self, offset: int, length: int) -> bytes:
+        if offset >= self._written:  # a string is wholly in the file or wholly still pending
+            start = offset - self._written
+            return bytes(self._pending[start : start + length])
         return os.pread(self._file.fileno(), length, offset)
 
 

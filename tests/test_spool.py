@@ -5,7 +5,7 @@ import numpy as np
 from newsdedup.document import Document
 from newsdedup.fingerprint import fingerprints
 from newsdedup.pipeline import dedup_documents
-from newsdedup.spool import SpooledFingerprints, SpooledText, TextSpool
+from newsdedup.spool import WRITE_BLOCK, Spool, SpooledFingerprints, SpooledText, TextSpool
 from tests.conftest import article
 
 
@@ -15,6 +15,19 @@ def test_spooled_texts_read_back_exactly():
     handles = [spool.store(text) for text in texts]
     assert [h.read() for h in handles] == texts
     assert [h.read() for h in reversed(handles)] == texts[::-1]
+
+
+def test_strings_read_back_before_and_after_their_block_is_written():
+    spool = Spool()
+    pieces = [bytes([n % 251]) * (n * 104729 % (WRITE_BLOCK // 2) + 1) for n in range(12)]
+    offsets = []
+    for piece in pieces:
+        offsets.append(spool.append(piece))
+        assert [
+            spool.read(o, len(p)) for o, p in zip(offsets, pieces[: len(offsets)], strict=True)
+        ] == pieces[: len(offsets)]
+    assert spool._written > 0 and spool._pending  # some strings were written, the last ones wait
+    assert offsets == [sum(map(len, pieces[:n])) for n in range(len(pieces))]
 
 
 def test_a_document_reads_its_spooled_text_as_a_string():

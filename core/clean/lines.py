@@ -120,7 +120,8 @@ def _short_line_reason(line: str, words: int, rules: Rules) -> str | None:
         return "boilerplate phrase"
     if rules.prefix.match(line):
         return "prompt"
-    if rules.contains.search(line):
+    may_hold_phrase = rules.phrase_words.may_hold(line)
+    if may_hold_phrase and rules.contains.search(line):
         return "credit or widget"
     if words <= 12 and rules.byline_colon.match(line):
         return "byline"
@@ -128,7 +129,7 @@ def _short_line_reason(line: str, words: int, rules: Rules) -> str | None:
         (words <= 8 and not ends_sentence(line)) or (words <= 16 and ("|" in line or _has_date(line)))
     ):
         return "byline"
-    if words <= 30 and rules.copyright.search(line):
+    if words <= 30 and may_hold_phrase and rules.copyright.search(line):
         return "copyright"
     if words <= 12 and not ends_sentence(line) and _has_date(line):
         return "dateline"

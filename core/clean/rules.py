@@ -36,9 +36,11 @@ from functools import lru_cache
 from importlib import resources
 
 from .. import native
+from .prefilter import PhraseWords
 
 SECTIONS = ("related", "drop", "prefix", "contains", "byline", "tail", "comments", "copyright")
 _PHRASE_END = ""  # trie key: a phrase ends at this node
+_COPYRIGHT_MARKS = ("©", "(c)")  # the copyright regex's alternatives that are not phrases
 
 
 @lru_cache(maxsize=1 << 16)
@@ -86,6 +88,8 @@ class Rules:
     comments: frozenset[str]
     copyright: re.Pattern
     languages: tuple[str, ...]
+    # which lines may hold a [contains] or [copyright] phrase: the others skip those two regexes
+    phrase_words: PhraseWords
 
 
 def parse_rules(text: str, source: str = "<rules>") -> dict[str, list[str]]:
@@ -171,4 +175,5 @@ def compile_rules(phrases: dict[str, set[str]], languages: tuple[str, ...] = ())
             rf"©|\(c\)\s*\d{{4}}|\b(?:{_alternation(phrases['copyright'])})\b", re.IGNORECASE
         ),
         languages=languages,
+        phrase_words=PhraseWords(phrases["contains"] | phrases["copyright"], marks=_COPYRIGHT_MARKS),
     )
