@@ -891,6 +891,43 @@ static PyObject *word_count(PyObject *self, PyObject *args)
     return PyLong_FromSsize_t(words + unspaced / 2);
 }
 
+PyDoc_STRVAR(year_starts_doc,
+             "year_starts(text) -> list of int\n\n"
+             "figures._date_matches' years: where each maximal run of exactly four decimal digits (\\d) starts.");
+
+static PyObject *year_starts(PyObject *self, PyObject *args)
+{
+    PyObject *text;
+    if (!PyArg_ParseTuple(args, "U:year_starts", &text))
+        return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    PyObject *starts = PyList_New(0);
+    if (starts == NULL)
+        return NULL;
+    Py_ssize_t i = 0;
+    while (i < length) {
+        if (!Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, i))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t start = i;
+        while (i < length && Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, i)))
+            i++;
+        if (i - start == 4) {
+            PyObject *number = PyLong_FromSsize_t(start);
+            if (number == NULL || PyList_Append(starts, number) < 0) {
+                Py_XDECREF(number);
+                Py_DECREF(starts);
+                return NULL;
+            }
+            Py_DECREF(number);
+        }
+    }
+    return starts;
+}
+
 PyDoc_STRVAR(split_lines_doc,
              "split_lines(text) -> list of str\n\n"
              "lines.split_lines: [\" \".join(words) for line in text.splitlines() if (words := line.split())].\n"
@@ -957,6 +994,7 @@ static PyMethodDef methods[] = {
     {"split_lines", split_lines, METH_VARARGS, split_lines_doc},
     {"edge_trimmed_words", edge_trimmed_words, METH_VARARGS, edge_trimmed_words_doc},
     {"word_count", word_count, METH_VARARGS, word_count_doc},
+    {"year_starts", year_starts, METH_VARARGS, year_starts_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -112,17 +112,22 @@ def _date_matches(text: str) -> Iterator[re.Match]:
     the matches are finditer's own.
     """
     start = end = -1
-    for year in _DIGIT_RUN.finditer(text):
-        if year.end() - year.start() != 4:
-            continue
-        lead = _lead_start(text, year.start())
+    for year in _year_starts(text):
+        lead = _lead_start(text, year)
         if lead >= end:  # apart from the stretch so far: read that one
             if end > start:
                 yield from _DATES.finditer(text, start, end)
             start = lead
-        end = min(len(text), year.end() + _TRAIL + 1)  # + 1: the character a closing \b looks at
+        end = min(len(text), year + 4 + _TRAIL + 1)  # + 1: the character a closing \b looks at
     if end > start:
         yield from _DATES.finditer(text, start, end)
+
+
+def _year_starts(text: str) -> list[int]:
+    """Where each run of exactly four digits starts: the years."""
+    if native.speedups is not None:
+        return native.speedups.year_starts(text)
+    return [year.start() for year in _DIGIT_RUN.finditer(text) if year.end() - year.start() == 4]
 
 
 def _lead_start(text: str, year: int) -> int:

@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsdedup import native
+from newsdedup import figures, native
 from newsdedup.clean import clean_document, clear_caches, load_rules
 from newsdedup.clean.language import _compiled_model, classify
 from newsdedup.clean.lines import split_lines, word_count
@@ -137,6 +137,16 @@ def test_text_figures(both_paths, text):
     python, fast = both_paths(lambda t: text_figures(token_sources([t]))[0], text)
     assert python.dtype == fast.dtype == np.uint32
     assert python.tolist() == fast.tolist()
+
+
+digit_runs = st.text(alphabet="0123456789١٢٣٤٥߀๑\u00b2½a 年-", max_size=60)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(texts, digit_runs))
+def test_year_starts(both_paths, text):
+    python, fast = both_paths(figures._year_starts, text)
+    assert python == fast
 
 
 hash_arrays = st.lists(st.integers(0, 2**32 - 1), max_size=40).map(lambda v: np.array(v, dtype=np.uint32))
