@@ -223,9 +223,11 @@ def drop_headline_bullets(lines: list[str]) -> list[str]:
 
 def is_headline(line: str, title: str) -> bool:
     """The line is the title, or the title with a site name added or removed."""
-    if not title:
-        return False
-    line_key, title_key = phrase_key(line), phrase_key(title)
+    return bool(title) and headline_key_match(phrase_key(line), phrase_key(title), line)
+
+
+def headline_key_match(line_key: str, title_key: str, line: str) -> bool:
+    """``is_headline`` of a line and a title given as their phrase keys (pages test every line)."""
     if line_key == title_key:
         return True
     shorter, longer = (line_key, title_key) if len(line_key) <= len(title_key) else (title_key, line_key)
@@ -246,10 +248,11 @@ def drop_repeats(lines: list[str], title: str = "") -> list[str]:
     """
     keys = [phrase_key(line) for line in lines]
     counts = Counter(keys)
+    title_key = phrase_key(title)
     seen: set[str] = set()
     kept = []
     for line, key in zip(lines, keys, strict=True):
-        if is_headline(line, title):
+        if title and headline_key_match(key, title_key, line):
             continue
         if counts[key] > 1 and (not ends_sentence(line) or key in seen):
             continue

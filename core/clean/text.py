@@ -20,14 +20,14 @@ from .lines import (
     drop_headline_bullets,
     drop_repeats,
     ends_sentence,
+    headline_key_match,
     is_comments_start,
-    is_headline,
     is_prose,
     is_tail_marker,
     split_lines,
     word_count,
 )
-from .rules import Rules
+from .rules import Rules, phrase_key
 from .titles import strip_site_suffix
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -148,8 +148,13 @@ def _stand_in(position: int, role: str, rules: Rules, keep_captions: bool) -> st
 
 def _stand_in_headlines(lines: list[str], title: str) -> list[str]:
     """Put a unique stand-in wherever the headline stands; ``_mark_headline`` picks the one above the body."""
+    if not title:
+        return lines
+    title_key = phrase_key(title)
     return [
-        f"{_HEADLINE_CANDIDATE}{i}" if not line.startswith(_MARK) and is_headline(line, title) else line
+        f"{_HEADLINE_CANDIDATE}{i}"
+        if not line.startswith(_MARK) and headline_key_match(phrase_key(line), title_key, line)
+        else line
         for i, line in enumerate(lines)
     ]
 
