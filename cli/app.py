@@ -19,6 +19,7 @@ from typing import Annotated
 
 import typer
 
+from ..collector import collect_less
 from ..errors import DocumentError, NewsdedupError, NotAnArticle, StoreError, UsageError
 from ..records import ClusterTally
 from ..templates import TemplateOnly
@@ -565,4 +566,5 @@ def _duration(text: str) -> float:
 
 def main() -> None:
     """Console-script entry point (Ctrl-C exits with 130, without a traceback)."""
+    collect_less()  # this process runs one batch and exits (see newsdedup.collector)
     app()

@@ -23,6 +23,7 @@ from multiprocessing import get_context
 
 from .clean import clean_document, load_rules
 from .clean.rules import Rules
+from .collector import collect_less
 from .document import Document
 from .errors import DocumentError
 from .fingerprint import Fingerprint, fingerprint_documents
@@ -89,7 +90,9 @@ def _clean_chunk(
 
 def _executor(jobs: int) -> ProcessPoolExecutor:
     # forkserver: workers start from a clean process, not a copy of one with threads running
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("forkserver"))
+    return ProcessPoolExecutor(
+        max_workers=jobs, mp_context=get_context("forkserver"), initializer=collect_less
+    )
 
 
 def clean_in_workers(

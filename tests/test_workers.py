@@ -50,3 +50,29 @@ def test_workers_fingerprint_what_they_clean_as_this_process_would():
     for (_, ours), (_, theirs) in zip(in_workers, here, strict=True):
         assert np.array_equal(ours.shingles, theirs.shingles)
         assert np.array_equal(ours.signature, theirs.signature)
+
+
+def test_worker_processes_collect_garbage_less_often():
+    import gc
+
+    from newsdedup.collector import GC_THRESHOLD
+    from newsdedup.workers import _executor
+
+    executor = _executor(1)
+    try:
+        assert executor.submit(gc.get_threshold).result()[0] == GC_THRESHOLD
+    finally:
+        executor.shutdown()
+
+
+def test_collect_less_changes_only_the_first_threshold():
+    import gc
+
+    from newsdedup.collector import GC_THRESHOLD, collect_less
+
+    before = gc.get_threshold()
+    try:
+        collect_less()
+        assert gc.get_threshold() == (GC_THRESHOLD, *before[1:])
+    finally:
+        gc.set_threshold(*before)
