@@ -209,8 +209,8 @@ class BandIndex:
     def insert(self, lookup: ChunkLookup, rows: np.ndarray) -> None:
         """Index the chunk's documents at ``rows`` (row numbers within the chunk), once it is answered.
 
-        The lookup is spent: it lets go of the arrays its answers pointed into,
-        so that the runs merged now are not held twice.
+        The lookup is spent: it lets go of its answers (copies of the indexed
+        positions), which nothing asks for once the chunk is indexed.
         """
         lookup.release()
         if not len(rows):

@@ -269,9 +269,10 @@ def drop_title_and_stutter(lines: list[str], title: str = "") -> list[str]:
     """
     kept: list[str] = []
     previous = None
+    title_key = phrase_key(title)
     for line in lines:
         key = phrase_key(line)
-        if key != previous and not is_headline(line, title):
+        if key != previous and not (title and headline_key_match(key, title_key, line)):
             kept.append(line)
         previous = key
     return kept
