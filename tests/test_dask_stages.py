@@ -296,3 +296,15 @@ def test_the_reuse_cases_on_the_cluster_are_the_local_clusters(dask_engine, tmp_
     run = dask_engine.dedup([docs], settings, on_error=lost.append, client_edges=0, probe_values=0)
     assert [cluster_record(c) for c in run.clusters()] == [cluster_record(c) for c in local]
     assert [str(error) for error in lost] == [str(error) for error in failed]
+
+
+def test_workers_of_a_cluster_the_engine_starts_collect_less_and_those_of_a_given_one_are_left(dask_engine):
+    import gc
+
+    from newsdedup.collector import GC_THRESHOLD
+    from newsdedup.dask_engine.run import DaskEngine
+
+    with DaskEngine(workers=1) as own:
+        assert [first for first, *_ in own.client.run(gc.get_threshold).values()] == [GC_THRESHOLD]
+    given = dask_engine.client.run(gc.get_threshold).values()
+    assert given and all(first != GC_THRESHOLD for first, *_ in given)
