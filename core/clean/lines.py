@@ -173,17 +173,23 @@ def _has_menu_mark(line: str) -> bool:
 def is_tail_marker(line: str, rules: Rules) -> bool:
     """A "more headlines" heading ("Terkini Lainnya", "More from The Times"), or the start of the comments."""
     key = phrase_key(line)
-    return (
-        key in rules.tail
-        or bool(_MORE_FROM.match(key) and word_count(line) <= 8)
-        or is_comments_start(line, rules)
-    )
+    return is_more_headlines(line, key, rules) or starts_comments(line, key, rules)
 
 
 @lru_cache(maxsize=1 << 16)
 def is_comments_start(line: str, rules: Rules) -> bool:
     """ "12 Comments", "34 responses to ...", "jjackwagon says:", "Leave a reply"."""
-    return phrase_key(line) in rules.comments or bool(_COMMENTS_START.match(line))
+    return starts_comments(line, phrase_key(line), rules)
+
+
+# The two tests above on a line and its phrase key, uncached: a caller that has the key (the
+# plain-text cleaner's verdict on each new line) saves a cache entry and a key lookup each.
+def is_more_headlines(line: str, key: str, rules: Rules) -> bool:
+    return key in rules.tail or bool(_MORE_FROM.match(key) and word_count(line) <= 8)
+
+
+def starts_comments(line: str, key: str, rules: Rules) -> bool:
+    return key in rules.comments or bool(_COMMENTS_START.match(line))
 
 
 def cut_tail(lines: list[str], rules: Rules) -> list[str]:

@@ -21,10 +21,10 @@ from .lines import (
     drop_repeats,
     ends_sentence,
     headline_key_match,
-    is_comments_start,
+    is_more_headlines,
     is_prose,
-    is_tail_marker,
     split_lines,
+    starts_comments,
     word_count,
 )
 from .rules import Rules, phrase_key
@@ -131,11 +131,13 @@ _KEEP, _DROP, _TAIL, _COMMENTS = "keep", "drop", "tail", "comments"
 @lru_cache(maxsize=1 << 16)  # one verdict a line: pages of a site repeat their template lines
 def line_role(line: str, rules: Rules, keep_captions: bool) -> str:
     """What ``_body`` does with a line: keeps it, drops it, or puts a marker's stand-in in its place."""
-    if is_comments_start(line, rules):
+    key = phrase_key(line)
+    if starts_comments(line, key, rules):
         return _COMMENTS
-    if is_tail_marker(line, rules):
+    if is_more_headlines(line, key, rules):  # the rest of is_tail_marker: not the comments
         return _TAIL
-    return _KEEP if boilerplate_reason(line, rules, keep_captions) is None else _DROP
+    # the line's role is cached: its reason need not be cached as well
+    return _KEEP if boilerplate_reason.__wrapped__(line, rules, keep_captions) is None else _DROP
 
 
 def _stand_in(position: int, role: str, rules: Rules, keep_captions: bool) -> str | None:
