@@ -167,26 +167,17 @@ static int removed_separator(int kind, const void *data, Py_ssize_t length, Py_s
     return i + 4 == length || !is_word(PyUnicode_READ(kind, data, i + 4));
 }
 
-PyDoc_STRVAR(unit_token_hashes_doc,
-             "unit_token_hashes(folded, mode) -> bytearray of uint32\n\n"
-             "shingles.token_hashes(shingles.unit_tokens(shingles.normalise(text), unit)) for the NFKC-normalised, case-folded text:\n"
-             "the CRC-32 of each word token (\\w+ once digit groups are joined) (mode 0), of each character of them (mode 1),\n"
-             "or of each word token that holds a decimal digit (mode 2: the figures of figures.stated_figures, unsorted).");
-
-static PyObject *unit_token_hashes(PyObject *self, PyObject *args)
+/* The tokens of normalise() in the folded text, hashed: the CRC-32 of each word token (\w+ once digit
+ * groups are joined) into `words`, or of each character of them with `per_character`; with `numbers`
+ * (word tokens only), also the CRC-32 of each word token that holds a decimal digit. Both buffers hold
+ * at least `length` values; the counts written go to `word_count` and `number_count`. */
+static void scan_tokens(PyObject *text, int per_character, uint32_t *words, Py_ssize_t *word_count,
+                        uint32_t *numbers, Py_ssize_t *number_count)
 {
-    PyObject *text;
-    int mode;
-    if (!PyArg_ParseTuple(args, "Ui:unit_token_hashes", &text, &mode))
-        return NULL;
-    int per_character = mode == 1, numbers_only = mode == 2;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t length = PyUnicode_GET_LENGTH(text);
-    uint32_t *hashes = PyMem_Malloc((length + 1) * sizeof(uint32_t));
-    if (hashes == NULL)
-        return PyErr_NoMemory();
-    Py_ssize_t count = 0;
+    Py_ssize_t count = 0, digit_tokens = 0;
     int in_token = 0, has_digit = 0;
     uint32_t crc = 0xFFFFFFFFu;
     for (Py_ssize_t i = 0; i < length; i++) {
@@ -194,13 +185,16 @@ static PyObject *unit_token_hashes(PyObject *self, PyObject *args)
         if (!is_word(ch)) {
             if (removed_separator(kind, data, length, i))
                 continue; /* "10.000" is the token "10000" */
-            if (in_token && (has_digit || !numbers_only))
-                hashes[count++] = crc ^ 0xFFFFFFFFu;
+            if (in_token) {
+                words[count++] = crc ^ 0xFFFFFFFFu;
+                if (has_digit && numbers != NULL)
+                    numbers[digit_tokens++] = crc ^ 0xFFFFFFFFu;
+            }
             in_token = 0;
             continue;
         }
         if (per_character) {
-            hashes[count++] = crc_code_point(0xFFFFFFFFu, ch) ^ 0xFFFFFFFFu;
+            words[count++] = crc_code_point(0xFFFFFFFFu, ch) ^ 0xFFFFFFFFu;
             continue;
         }
         if (!in_token) {
@@ -208,17 +202,74 @@ static PyObject *unit_token_hashes(PyObject *self, PyObject *args)
             in_token = 1;
             has_digit = 0;
         }
-        has_digit |= Py_UNICODE_ISDECIMAL(ch);
+        has_digit |= ch < 128 ? (ch >= '0' && ch <= '9') : Py_UNICODE_ISDECIMAL(ch);
         crc = crc_code_point(crc, ch);
     }
-    if (in_token && (has_digit || !numbers_only))
-        hashes[count++] = crc ^ 0xFFFFFFFFu;
-    uint32_t *out_data;
-    PyObject *out = new_uint32_bytearray(count, &out_data);
+    if (in_token) {
+        words[count++] = crc ^ 0xFFFFFFFFu;
+        if (has_digit && numbers != NULL)
+            numbers[digit_tokens++] = crc ^ 0xFFFFFFFFu;
+    }
+    *word_count = count;
+    *number_count = digit_tokens;
+}
+
+static PyObject *uint32_bytearray_of(const uint32_t *values, Py_ssize_t count)
+{
+    uint32_t *data;
+    PyObject *out = new_uint32_bytearray(count, &data);
     if (out != NULL && count)
-        memcpy(out_data, hashes, count * sizeof(uint32_t));
+        memcpy(data, values, count * sizeof(uint32_t));
+    return out;
+}
+
+PyDoc_STRVAR(unit_token_hashes_doc,
+             "unit_token_hashes(folded, per_character) -> bytearray of uint32\n\n"
+             "shingles.token_hashes(shingles.unit_tokens(shingles.normalise(text), unit)) for the NFKC-normalised, case-folded text:\n"
+             "the CRC-32 of each word token (\\w+ once digit groups are joined), or of each character of them.");
+
+static PyObject *unit_token_hashes(PyObject *self, PyObject *args)
+{
+    PyObject *text;
+    int per_character;
+    if (!PyArg_ParseTuple(args, "Up:unit_token_hashes", &text, &per_character))
+        return NULL;
+    uint32_t *hashes = PyMem_Malloc((PyUnicode_GET_LENGTH(text) + 1) * sizeof(uint32_t));
+    if (hashes == NULL)
+        return PyErr_NoMemory();
+    Py_ssize_t count, unused;
+    scan_tokens(text, per_character, hashes, &count, NULL, &unused);
+    PyObject *out = uint32_bytearray_of(hashes, count);
     PyMem_Free(hashes);
     return out;
+}
+
+PyDoc_STRVAR(word_and_number_hashes_doc,
+             "word_and_number_hashes(folded) -> (bytearray of uint32, bytearray of uint32)\n\n"
+             "In one pass over the folded text: unit_token_hashes(folded, False), and the sorted unique CRC-32 of\n"
+             "the word tokens that hold a decimal digit (figures.stated_figures).");
+
+static PyObject *word_and_number_hashes(PyObject *self, PyObject *args)
+{
+    PyObject *text;
+    if (!PyArg_ParseTuple(args, "U:word_and_number_hashes", &text))
+        return NULL;
+    Py_ssize_t room = PyUnicode_GET_LENGTH(text) + 1;
+    uint32_t *hashes = PyMem_Malloc(3 * room * sizeof(uint32_t)); /* words, numbers, sort scratch */
+    if (hashes == NULL)
+        return PyErr_NoMemory();
+    uint32_t *numbers = hashes + room;
+    Py_ssize_t count, number_count;
+    scan_tokens(text, 0, hashes, &count, numbers, &number_count);
+    number_count = sort_unique(numbers, numbers + room, number_count);
+    PyObject *words = uint32_bytearray_of(hashes, count);
+    PyObject *figures = words == NULL ? NULL : uint32_bytearray_of(numbers, number_count);
+    PyMem_Free(hashes);
+    if (figures == NULL) {
+        Py_XDECREF(words);
+        return NULL;
+    }
+    return Py_BuildValue("(NN)", words, figures);
 }
 
 PyDoc_STRVAR(shingle_set_doc,
@@ -983,6 +1034,7 @@ static PyObject *split_lines(PyObject *self, PyObject *args)
 
 static PyMethodDef methods[] = {
     {"unit_token_hashes", unit_token_hashes, METH_VARARGS, unit_token_hashes_doc},
+    {"word_and_number_hashes", word_and_number_hashes, METH_VARARGS, word_and_number_hashes_doc},
     {"shingle_set", shingle_set, METH_VARARGS, shingle_set_doc},
     {"script_counts", script_counts, METH_VARARGS, script_counts_doc},
     {"minhash_signatures", minhash_signatures, METH_VARARGS, minhash_signatures_doc},

@@ -22,7 +22,6 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 
 from . import native
-from .shingles import NUMBER_TOKENS, sorted_unique
 
 _MONTHS = {
     name: number
@@ -77,15 +76,10 @@ def stated_figures(words: list[str]) -> np.ndarray:
 
 
 def text_figures(sources: Sequence) -> list[np.ndarray]:
-    """``stated_figures`` of each text from its ``shingles.token_sources`` (the compiled tokeniser reads the
-    folded text, Python the normalised words)."""
+    """``stated_figures`` of each text from its ``shingles.token_sources`` (the compiled tokeniser read them
+    with the words, Python reads the normalised words)."""
     if native.speedups is not None:
-        return [
-            sorted_unique(
-                np.frombuffer(native.speedups.unit_token_hashes(folded, NUMBER_TOKENS), dtype=np.uint32)
-            )
-            for folded in sources
-        ]
+        return [source.numbers for source in sources]
     return [stated_figures(words) for words in sources]
 
 

@@ -28,6 +28,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
+from typing import NamedTuple
 
 import numpy as np
 
@@ -46,8 +47,6 @@ _UNSPACED_LETTERS = re.compile(
     r"\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]"  # Arabic script
 )
 _LETTER = re.compile(r"[^\W\d_]")
-# modes of the compiled tokeniser (native.speedups.unit_token_hashes)
-WORD_TOKENS, CHARACTER_TOKENS, NUMBER_TOKENS = 0, 1, 2
 SCRIPT_SAMPLE_CHARS = 2000  # the script of a document is read from its beginning
 SCRIPT_SHARE = 0.3  # of the letters sampled, for a script to decide the unit
 
@@ -138,16 +137,30 @@ def text_token_hashes(text: str, unit: ShingleUnit) -> np.ndarray:
 
 
 def _compiled_token_hashes(folded: str, unit: ShingleUnit) -> np.ndarray:
-    mode = CHARACTER_TOKENS if unit is not WORDS else WORD_TOKENS
-    return np.frombuffer(native.speedups.unit_token_hashes(folded, mode), dtype=np.uint32)
+    return np.frombuffer(native.speedups.unit_token_hashes(folded, unit is not WORDS), dtype=np.uint32)
+
+
+class FoldedText(NamedTuple):
+    """A text as the compiled tokeniser reads it: folded (``fold``), and the hashes of its word tokens
+    and (sorted, unique) of those holding a digit, the figures of ``figures.stated_figures``, both read
+    in one pass."""
+
+    folded: str
+    words: np.ndarray
+    numbers: np.ndarray
 
 
 def token_sources(texts: Sequence[str]) -> list:
-    """What each text's tokens are read from, once per text: its folded text (``fold``) for the compiled
+    """What each text's tokens are read from, once per text: its :class:`FoldedText` for the compiled
     tokeniser, its normalised words (``normalise``) in Python."""
     if native.speedups is not None:
-        return [fold(text) for text in texts]
+        return [_folded_text(fold(text)) for text in texts]
     return [normalise(text) for text in texts]
+
+
+def _folded_text(folded: str) -> FoldedText:
+    words, numbers = native.speedups.word_and_number_hashes(folded)
+    return FoldedText(folded, np.frombuffer(words, dtype=np.uint32), np.frombuffer(numbers, dtype=np.uint32))
 
 
 def _windows(token_hashes: np.ndarray, width: int, salt: int) -> np.ndarray:
@@ -201,8 +214,8 @@ def text_shingles(
     units = [shingle_unit(text) for text in texts]
     if native.speedups is not None:
         return [
-            (unit, window_hashes(_compiled_token_hashes(folded, unit), unit.width(shingle_size), unit))
-            for folded, unit in zip(sources, units, strict=True)
+            (unit, window_hashes(_unit_hashes(source, unit), unit.width(shingle_size), unit))
+            for source, unit in zip(sources, units, strict=True)
         ]
     result: list = [None] * len(texts)
     for unit in UNITS.values():
@@ -214,6 +227,10 @@ def text_shingles(
             ):
                 result[i] = (unit, shingles)
     return result
+
+
+def _unit_hashes(source: FoldedText, unit: ShingleUnit) -> np.ndarray:
+    return source.words if unit is WORDS else _compiled_token_hashes(source.folded, unit)
 
 
 def shingle_hash_sets(

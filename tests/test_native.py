@@ -41,6 +41,7 @@ from newsdedup.shingles import (
     UNITS,
     WORDS,
     script_counts,
+    text_shingles,
     text_token_hashes,
     token_sources,
     window_hashes,
@@ -129,6 +130,16 @@ def test_text_token_hashes(both_paths, text, unit):
     python, fast = both_paths(text_token_hashes, text, unit)
     assert python.dtype == fast.dtype == np.uint32
     assert python.tolist() == fast.tolist()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts, st.integers(1, 4))
+def test_text_shingles(both_paths, text, shingle_size):
+    # the compiled path reads the word tokens in the same pass as the figures
+    python, fast = both_paths(lambda t: text_shingles([t], token_sources([t]), shingle_size)[0], text)
+    assert python[0] is fast[0]
+    assert python[1].dtype == fast[1].dtype == np.uint32
+    assert python[1].tolist() == fast[1].tolist()
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
