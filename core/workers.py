@@ -89,10 +89,11 @@ def _clean_chunk(
 
 
 def _executor(jobs: int) -> ProcessPoolExecutor:
-    # forkserver: workers start from a clean process, not a copy of one with threads running
-    return ProcessPoolExecutor(
-        max_workers=jobs, mp_context=get_context("forkserver"), initializer=collect_less
-    )
+    # forkserver: workers start from a clean process, not a copy of one with threads running; one
+    # that has loaded the cleaner once for all of them (it applies when the server starts)
+    context = get_context("forkserver")
+    context.set_forkserver_preload(["newsdedup.preload"])
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=collect_less)
 
 
 def clean_in_workers(

@@ -76,3 +76,19 @@ def test_collect_less_changes_only_the_first_threshold():
         assert gc.get_threshold() == (GC_THRESHOLD, *before[1:])
     finally:
         gc.set_threshold(*before)
+
+
+def _language_model_loaded() -> bool:
+    from py3langid import langid
+
+    return langid.IDENTIFIER is not None
+
+
+def test_workers_start_with_the_language_model_loaded_once_by_their_server():
+    from newsdedup.workers import _executor
+
+    executor = _executor(1)
+    try:
+        assert executor.submit(_language_model_loaded).result()
+    finally:
+        executor.shutdown()

@@ -122,6 +122,11 @@ def sample_language(sample: str) -> str | None:
     return classify(sample)[0]
 
 
+def load_model() -> None:
+    """Load py3langid's model now rather than on the first page (see newsdedup.preload)."""
+    classify("the model is loaded by its first use")
+
+
 def classify(sample: str) -> tuple[str, float]:
     """``py3langid.classify``: the language code and its score."""
     import py3langid  # loads its model on first use; imported here to keep start-up fast
