@@ -826,6 +826,45 @@ static inline void prefetch_span(const void *start, Py_ssize_t bytes)
 #endif
 }
 
+/* Where the processor converts halves itself (x86 F16C, eight at a time), a row costs a fraction of
+ * the table lookups. Eight halves holding an infinity or a NaN go through the table: F16C quiets a
+ * signalling NaN, numpy's cast keeps its bits. */
+#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
+#include <immintrin.h>
+#define HALF_CONVERSION_INSTRUCTIONS 1
+static int has_f16c;
+
+__attribute__((target("avx,f16c"))) static void convert_halves_f16c(const uint16_t *source, float *target,
+                                                                       Py_ssize_t count)
+{
+    const __m128i exponent = _mm_set1_epi16(0x7C00);
+    Py_ssize_t c = 0;
+    for (; c + 8 <= count; c += 8) {
+        __m128i halves = _mm_loadu_si128((const __m128i *)(source + c));
+        if (_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_and_si128(halves, exponent), exponent))) {
+            for (int k = 0; k < 8; k++)
+                target[c + k] = half_to_float[source[c + k]];
+        } else {
+            _mm256_storeu_ps(target + c, _mm256_cvtph_ps(halves));
+        }
+    }
+    for (; c < count; c++)
+        target[c] = half_to_float[source[c]];
+}
+#endif
+
+static void convert_halves(const uint16_t *source, float *target, Py_ssize_t count)
+{
+#ifdef HALF_CONVERSION_INSTRUCTIONS
+    if (has_f16c) {
+        convert_halves_f16c(source, target, count);
+        return;
+    }
+#endif
+    for (Py_ssize_t c = 0; c < count; c++)
+        target[c] = half_to_float[source[c]];
+}
+
 PyDoc_STRVAR(half_rows_doc,
              "half_rows(matrix, columns, rows, out) -> None\n\n"
              "matrix[rows].astype(float32) of a C-contiguous float16 matrix with `columns` columns, into the\n"
@@ -854,10 +893,7 @@ static PyObject *half_rows(PyObject *self, PyObject *args)
         }
         if (r + ROWS_AHEAD < count && chosen[r + ROWS_AHEAD] >= 0 && chosen[r + ROWS_AHEAD] < height)
             prefetch_span(halves + chosen[r + ROWS_AHEAD] * columns, columns * sizeof(uint16_t));
-        const uint16_t *source = halves + chosen[r] * columns;
-        float *target = floats + r * columns;
-        for (Py_ssize_t c = 0; c < columns; c++)
-            target[c] = half_to_float[source[c]];
+        convert_halves(halves + chosen[r] * columns, floats + r * columns, columns);
     }
     result = Py_NewRef(Py_None);
 done:
@@ -1059,6 +1095,10 @@ PyMODINIT_FUNC PyInit__speedups(void)
 {
     make_crc_table();
     make_half_table();
+#ifdef HALF_CONVERSION_INSTRUCTIONS
+    __builtin_cpu_init();
+    has_f16c = __builtin_cpu_supports("avx") && __builtin_cpu_supports("f16c");
+#endif
     make_ascii_tables();
     return PyModule_Create(&module);
 }

@@ -249,15 +249,19 @@ def _samples() -> list[str]:
     return cuts + MIXED + [article("harbour", 3), "ÀÉÎÕÜ " * 10, "\udcff broken surrogate escape"]
 
 
-def test_half_rows_is_numpys_cast_of_every_half():
+@pytest.mark.parametrize("columns", [16, 13])  # 13: rows that end in fewer than eight halves
+def test_half_rows_is_numpys_cast_of_every_half(columns):
     compiled = _compiled_module()
-    matrix = np.arange(65536, dtype=np.uint16).view(np.float16).reshape(4096, 16)
-    rows = np.arange(4096, dtype=np.intp)[::-3].copy()
-    out = np.empty((len(rows), 16), dtype=np.float32)
-    compiled.half_rows(matrix, 16, rows, out)
+    height = 65536 // columns
+    matrix = np.arange(height * columns, dtype=np.uint16).view(np.float16).reshape(height, columns)
+    rows = np.arange(height, dtype=np.intp)[::-3].copy()
+    out = np.empty((len(rows), columns), dtype=np.float32)
+    compiled.half_rows(matrix, columns, rows, out)
     assert np.array_equal(out.view(np.uint32), matrix[rows].astype(np.float32).view(np.uint32))
     with pytest.raises(IndexError):
-        compiled.half_rows(matrix, 16, np.array([4096], dtype=np.intp), np.empty((1, 16), dtype=np.float32))
+        compiled.half_rows(
+            matrix, columns, np.array([height], dtype=np.intp), np.empty((1, columns), dtype=np.float32)
+        )
 
 
 def _visits(nextmove, rows, output, text: bytes) -> tuple[list[int], list[float]]:
