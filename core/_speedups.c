@@ -978,6 +978,39 @@ static PyObject *word_count(PyObject *self, PyObject *args)
     return PyLong_FromSsize_t(words + unspaced / 2);
 }
 
+PyDoc_STRVAR(digit_words_doc,
+             "digit_words(line) -> (with_digit, words)\n\n"
+             "text._figure_share's counts: the words of line.split(), and how many of them hold a character c\n"
+             "with c.isdigit().");
+
+static PyObject *digit_words(PyObject *self, PyObject *args)
+{
+    PyObject *line;
+    if (!PyArg_ParseTuple(args, "U:digit_words", &line))
+        return NULL;
+    int kind = PyUnicode_KIND(line);
+    const void *data = PyUnicode_DATA(line);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(line), words = 0, with_digit = 0;
+    int in_word = 0, counted = 0;
+    for (Py_ssize_t i = 0; i < length; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (Py_UNICODE_ISSPACE(ch)) {
+            in_word = 0;
+            continue;
+        }
+        if (!in_word) {
+            words++;
+            in_word = 1;
+            counted = 0;
+        }
+        if (!counted && (ch < 128 ? (ch >= '0' && ch <= '9') : Py_UNICODE_ISDIGIT(ch))) {
+            with_digit++;
+            counted = 1;
+        }
+    }
+    return Py_BuildValue("(nn)", with_digit, words);
+}
+
 PyDoc_STRVAR(year_starts_doc,
              "year_starts(text) -> list of int\n\n"
              "figures._date_matches' years: where each maximal run of exactly four decimal digits (\\d) starts.");
@@ -1083,6 +1116,7 @@ static PyMethodDef methods[] = {
     {"edge_trimmed_words", edge_trimmed_words, METH_VARARGS, edge_trimmed_words_doc},
     {"word_count", word_count, METH_VARARGS, word_count_doc},
     {"year_starts", year_starts, METH_VARARGS, year_starts_doc},
+    {"digit_words", digit_words, METH_VARARGS, digit_words_doc},
     {NULL, NULL, 0, NULL},
 };
 

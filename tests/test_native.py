@@ -28,7 +28,7 @@ from newsdedup.clean import clean_document, clear_caches, load_rules
 from newsdedup.clean.language import _compiled_model, classify
 from newsdedup.clean.lines import split_lines, word_count
 from newsdedup.clean.rules import phrase_key
-from newsdedup.clean.text import line_score
+from newsdedup.clean.text import _figure_share, line_score
 from newsdedup.document import Document
 from newsdedup.errors import DocumentError
 from newsdedup.figures import text_figures
@@ -140,6 +140,13 @@ def test_text_shingles(both_paths, text, shingle_size):
     assert python[0] is fast[0]
     assert python[1].dtype == fast[1].dtype == np.uint32
     assert python[1].tolist() == fast[1].tolist()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(texts, paged, st.text(alphabet="0١²①½Ⅻx \t\u00a0\u3000", max_size=40)))
+def test_figure_share(both_paths, line):
+    python, fast = both_paths(_figure_share, line)
+    assert python == fast
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

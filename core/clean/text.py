@@ -205,6 +205,9 @@ def line_score(line: str, stopwords: frozenset[str]) -> float:
 
 
 def _figure_share(line: str) -> float:
+    if native.speedups is not None:
+        with_digit, words = native.speedups.digit_words(line)
+        return with_digit / words if words else 0.0
     tokens = line.split()
     return sum(any(c.isdigit() for c in token) for token in tokens) / len(tokens) if tokens else 0.0
 
