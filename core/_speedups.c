@@ -830,9 +830,22 @@ static inline void prefetch_span(const void *start, Py_ssize_t bytes)
  * the table lookups. Eight halves holding an infinity or a NaN go through the table: F16C quiets a
  * signalling NaN, numpy's cast keeps its bits. */
 #if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
+#include <cpuid.h>
 #include <immintrin.h>
 #define HALF_CONVERSION_INSTRUCTIONS 1
 static int has_f16c;
+
+/* F16C and AVX on the processor, and the AVX registers saved by the system (XCR0 bits 1 and 2). */
+static int cpu_has_f16c(void)
+{
+    unsigned int eax, ebx, ecx, edx;
+    const unsigned int needed = (1u << 27) | (1u << 28) | (1u << 29); /* OSXSAVE, AVX, F16C */
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || (ecx & needed) != needed)
+        return 0;
+    unsigned int xcr0, xcr0_high;
+    __asm__ volatile("xgetbv" : "=a"(xcr0), "=d"(xcr0_high) : "c"(0));
+    return (xcr0 & 6) == 6;
+}
 
 __attribute__((target("avx,f16c"))) static void convert_halves_f16c(const uint16_t *source, float *target,
                                                                        Py_ssize_t count)
@@ -1130,8 +1143,7 @@ PyMODINIT_FUNC PyInit__speedups(void)
     make_crc_table();
     make_half_table();
 #ifdef HALF_CONVERSION_INSTRUCTIONS
-    __builtin_cpu_init();
-    has_f16c = __builtin_cpu_supports("avx") && __builtin_cpu_supports("f16c");
+    has_f16c = cpu_has_f16c();
 #endif
     make_ascii_tables();
     return PyModule_Create(&module);
