@@ -31,6 +31,17 @@ static inline int is_letter(Py_UCS4 ch)
     return ch < 128 ? ascii_letter[ch] : Py_UNICODE_ISALNUM(ch) && !Py_UNICODE_ISDECIMAL(ch);
 }
 
+/* str.isdecimal and str.isdigit of one character: in the ASCII range both are exactly 0-9. */
+static inline int is_decimal(Py_UCS4 ch)
+{
+    return ch < 128 ? ch >= '0' && ch <= '9' : Py_UNICODE_ISDECIMAL(ch);
+}
+
+static inline int is_digit(Py_UCS4 ch)
+{
+    return ch < 128 ? ch >= '0' && ch <= '9' : Py_UNICODE_ISDIGIT(ch);
+}
+
 static void make_ascii_tables(void)
 {
     for (Py_UCS4 ch = 0; ch < 128; ch++) {
@@ -202,7 +213,7 @@ static void scan_tokens(PyObject *text, int per_character, uint32_t *words, Py_s
             in_token = 1;
             has_digit = 0;
         }
-        has_digit |= ch < 128 ? (ch >= '0' && ch <= '9') : Py_UNICODE_ISDECIMAL(ch);
+        has_digit |= is_decimal(ch);
         crc = crc_code_point(crc, ch);
     }
     if (in_token) {
@@ -1016,7 +1027,7 @@ static PyObject *digit_words(PyObject *self, PyObject *args)
             in_word = 1;
             counted = 0;
         }
-        if (!counted && (ch < 128 ? (ch >= '0' && ch <= '9') : Py_UNICODE_ISDIGIT(ch))) {
+        if (!counted && is_digit(ch)) {
             with_digit++;
             counted = 1;
         }
