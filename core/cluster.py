@@ -16,7 +16,8 @@ from collections.abc import Iterable, Iterator, Sequence
 import numpy as np
 
 from .fingerprint import Fingerprint
-from .verify import Edge, linked
+from .spool import SpooledFingerprints
+from .verify import LINK_FLOOR, Edge, linked
 
 REPRESENTATIVES = 4
 
@@ -41,8 +42,9 @@ class EdgeColumns:
             self.strength.append(edge.strength)
 
 
-def kruskal_order(edges: EdgeColumns, keys: Sequence[str]) -> Iterator[tuple[int, int]]:
-    """The pairs strongest first, ties by their document ids (so input order does not matter)."""
+def kruskal_order(edges: EdgeColumns, keys: Sequence[str]) -> Iterator[tuple[int, int, float]]:
+    """The pairs and their strengths, strongest first, ties by their document ids (so input order does
+    not matter)."""
     if not len(edges):
         return
     a, b = edges.a, edges.b
@@ -50,7 +52,7 @@ def kruskal_order(edges: EdgeColumns, keys: Sequence[str]) -> Iterator[tuple[int
     rank_a, rank_b = rank[np.frombuffer(a, dtype=np.int64)], rank[np.frombuffer(b, dtype=np.int64)]
     low, high = np.minimum(rank_a, rank_b), np.maximum(rank_a, rank_b)
     for k in np.lexsort((high, low, -np.frombuffer(edges.strength))).tolist():
-        yield a[k], b[k]
+        yield a[k], b[k], edges.strength[k]
 
 
 def _dense_rank(keys: Sequence[str]) -> np.ndarray:
@@ -90,9 +92,24 @@ class _Groups:
         return self._representatives.get(root, [root])
 
 
-def compatible(left: list[int], right: list[int], prints: Sequence[Fingerprint]) -> bool:
-    """Most representative pairs across the two groups share some text."""
-    pairs = sum(linked(prints[a].shingles, prints[b].shingles) for a in left for b in right)
+def _shingle_counts(prints: Sequence[Fingerprint]) -> list[int]:
+    # a batch's spool knows its counts without reading each fingerprint back
+    if isinstance(prints, SpooledFingerprints):
+        return prints.shingle_counts().tolist()
+    return [len(p.shingles) for p in prints]
+
+
+def compatible(
+    left: list[int],
+    right: list[int],
+    prints: Sequence[Fingerprint],
+    linked_pair: tuple[int, int] | None = None,
+) -> bool:
+    """Most representative pairs across the two groups share some text (``linked_pair``, one of those
+    pairs, is known to: its shingles are not read)."""
+    pairs = sum(
+        (a, b) == linked_pair or linked(prints[a].shingles, prints[b].shingles) for a in left for b in right
+    )
     return pairs * 2 > len(left) * len(right)
 
 
@@ -108,16 +125,19 @@ def cluster_groups(
     on the order documents arrived in. ``joined`` pairs are together already (the
     members of a cluster a persistent index remembers) and are joined first.
     """
-    groups = _Groups([len(p.shingles) for p in prints], keys)
+    groups = _Groups(_shingle_counts(prints), keys)
     for a, b in joined:
         ra, rb = groups.find(a), groups.find(b)
         if ra != rb:
             groups.union(ra, rb)
-    for a, b in kruskal_order(edges, keys):
+    for a, b, strength in kruskal_order(edges, keys):
         ra, rb = groups.find(a), groups.find(b)
         if ra == rb:
             continue
-        if compatible(groups.representatives(ra), groups.representatives(rb), prints):
+        # An edge's strength is a lower bound of its pair's containment: at LINK_FLOOR or more, the
+        # pair is linked without reading its shingles again (two singletons: the whole test).
+        known = (a, b) if strength >= LINK_FLOOR else None
+        if compatible(groups.representatives(ra), groups.representatives(rb), prints, known):
             groups.union(ra, rb)
     members: dict[int, list[int]] = {}
     for i in range(len(prints)):

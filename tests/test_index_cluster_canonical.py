@@ -77,6 +77,25 @@ def test_a_roundup_quoting_two_stories_does_not_chain_them():
     assert [0, 2] not in groups and len(groups) == 2
 
 
+class _CountingReads(list):
+    reads = 0
+
+    def __getitem__(self, position):
+        self.reads += 1
+        return super().__getitem__(position)
+
+
+def test_a_pair_joined_on_its_own_edge_is_not_read_again():
+    story = " ".join(f"w{i}" for i in range(100))
+    prints = _CountingReads(prints_of(story, story + " x", "other text entirely here"))
+    # the verified edge's strength (its containment's lower bound) already says the two share text
+    assert cluster_groups(prints, ["a", "b", "c"], EdgeColumns([Edge(0.9, 0, 1)])) == [[0, 1], [2]]
+    assert prints.reads == 0
+    # under LINK_FLOOR the strength says nothing: the texts are read and compared
+    assert cluster_groups(prints, ["a", "b", "c"], EdgeColumns([Edge(0.01, 0, 1)])) == [[0, 1], [2]]
+    assert prints.reads == 2
+
+
 def test_copies_of_copies_stay_one_cluster():
     words = [f"w{i}" for i in range(300)]
     chain = []
