@@ -471,6 +471,157 @@ static PyObject *shared_count(PyObject *self, PyObject *args)
     return PyLong_FromSsize_t(shared);
 }
 
+/* ------------------------------------------------------------------ candidates.py */
+
+PyDoc_STRVAR(enough_shared_doc,
+             "enough_shared(values, owners, owner_positions, wanted, filter, buckets, shingle_sets, positions)\n"
+             "-> list\n\n"
+             "ShortTexts.contained's pairs: for each set r of shingle_sets (sorted unique uint32), each short\n"
+             "text s (owner_positions[s] != positions[r]) whose values (the sorted uint32 `values` owned by\n"
+             "`owners`, int64) it holds `wanted[s]` (int64) times or more, as the key s << 32 | r, by set.\n"
+             "A value v is looked for only where bit v % (8 * len(filter)) of `filter` (bytes, a power of two\n"
+             "long, bits in little-endian order: np.packbits(..., bitorder='little')) is set, and only in\n"
+             "values[buckets[v >> shift] : buckets[(v >> shift) + 1]] (int64, 2**k + 1 long, shift 32 - k).");
+
+/* The first index in values[0, n) holding v or more. */
+static inline Py_ssize_t lower_bound(const uint32_t *values, Py_ssize_t n, uint32_t v)
+{
+    Py_ssize_t low = 0;
+    while (n > 0) {
+        Py_ssize_t half = n / 2;
+        if (values[low + half] < v) {
+            low += half + 1;
+            n -= half + 1;
+        } else {
+            n = half;
+        }
+    }
+    return low;
+}
+
+typedef struct {
+    const uint32_t *values;
+    const int64_t *owners, *owner_positions, *buckets;
+    const unsigned char *filter;
+    uint32_t mask;
+    int shift;
+} ShortTable;
+
+static int count_set(PyObject *set_object, const ShortTable *table, int64_t position, int64_t *counts,
+                     Py_ssize_t *touched, Py_ssize_t *n_touched)
+{
+    Py_buffer set;
+    if (PyObject_GetBuffer(set_object, &set, PyBUF_C_CONTIGUOUS) < 0)
+        return -1;
+    const uint32_t *shingles = set.buf;
+    Py_ssize_t n = set.len / (Py_ssize_t)sizeof(uint32_t);
+    for (Py_ssize_t k = 0; k < n; k++) {
+        uint32_t v = shingles[k];
+        uint32_t bit = v & table->mask;
+        if (!(table->filter[bit >> 3] >> (bit & 7) & 1)) /* most values are held by no short text */
+            continue;
+        /* a bucket of the sorted values, by their high bits: a search over a few, not all of them */
+        Py_ssize_t start = table->buckets[v >> table->shift], end = table->buckets[(v >> table->shift) + 1];
+        for (Py_ssize_t i = start + lower_bound(table->values + start, end - start, v);
+             i < end && table->values[i] == v; i++) {
+            int64_t s = table->owners[i];
+            if (table->owner_positions[s] == position)
+                continue;
+            if (counts[s]++ == 0)
+                touched[(*n_touched)++] = (Py_ssize_t)s;
+        }
+    }
+    PyBuffer_Release(&set);
+    return 0;
+}
+
+static PyObject *enough_shared(PyObject *self, PyObject *args)
+{
+    Py_buffer values, owners, owner_positions, wanted, filter, buckets, positions;
+    PyObject *sets, *seq = NULL, *result = NULL;
+    int64_t *counts = NULL;
+    Py_ssize_t *touched = NULL;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*Oy*:enough_shared", &values, &owners, &owner_positions, &wanted,
+                          &filter, &buckets, &sets, &positions))
+        return NULL;
+    Py_ssize_t n_values = values.len / (Py_ssize_t)sizeof(uint32_t);
+    Py_ssize_t n_short = owner_positions.len / (Py_ssize_t)sizeof(int64_t);
+    Py_ssize_t n_buckets = buckets.len / (Py_ssize_t)sizeof(int64_t) - 1;
+    int shift = 32;
+    while (shift > 0 && ((Py_ssize_t)1 << (32 - shift)) < n_buckets)
+        shift--;
+    ShortTable table = {values.buf, owners.buf, owner_positions.buf, buckets.buf, filter.buf,
+                        (uint32_t)(filter.len * 8 - 1), shift};
+    if (owners.len != n_values * (Py_ssize_t)sizeof(int64_t) || wanted.len != owner_positions.len ||
+        filter.len == 0 || (filter.len & (filter.len - 1)) != 0 || filter.len > ((Py_ssize_t)1 << 29) ||
+        n_buckets < 1 || ((Py_ssize_t)1 << (32 - shift)) != n_buckets) {
+        PyErr_SetString(PyExc_ValueError, "enough_shared: the table's arrays do not fit together");
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n_values; i++) {
+        if (table.owners[i] < 0 || table.owners[i] >= n_short) {
+            PyErr_SetString(PyExc_ValueError, "enough_shared: an owner is not a short text");
+            goto done;
+        }
+    }
+    for (Py_ssize_t b = 0; b < n_buckets; b++) {
+        if (table.buckets[b] < 0 || table.buckets[b] > table.buckets[b + 1] || table.buckets[b + 1] > n_values) {
+            PyErr_SetString(PyExc_ValueError, "enough_shared: the buckets do not cover the values");
+            goto done;
+        }
+    }
+    seq = PySequence_Fast(sets, "shingle_sets must be a sequence");
+    if (seq == NULL)
+        goto done;
+    Py_ssize_t rows = PySequence_Fast_GET_SIZE(seq);
+    if (positions.len != rows * (Py_ssize_t)sizeof(int64_t)) {
+        PyErr_SetString(PyExc_ValueError, "enough_shared: one position per shingle set");
+        goto done;
+    }
+    counts = PyMem_Calloc(n_short ? n_short : 1, sizeof(int64_t));
+    touched = PyMem_Malloc((n_short ? n_short : 1) * sizeof(Py_ssize_t));
+    result = PyList_New(0);
+    if (counts == NULL || touched == NULL || result == NULL) {
+        Py_CLEAR(result);
+        if (!PyErr_Occurred())
+            PyErr_NoMemory();
+        goto done;
+    }
+    const int64_t *want = wanted.buf, *at = positions.buf;
+    for (Py_ssize_t r = 0; r < rows; r++) {
+        Py_ssize_t n_touched = 0;
+        if (count_set(PySequence_Fast_GET_ITEM(seq, r), &table, at[r], counts, touched, &n_touched) < 0) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        for (Py_ssize_t t = 0; t < n_touched; t++) {
+            Py_ssize_t s = touched[t];
+            if (counts[s] >= want[s]) {
+                PyObject *key = PyLong_FromLongLong(((long long)s << 32) | (long long)r);
+                if (key == NULL || PyList_Append(result, key) < 0) {
+                    Py_XDECREF(key);
+                    Py_CLEAR(result);
+                    goto done;
+                }
+                Py_DECREF(key);
+            }
+            counts[s] = 0;
+        }
+    }
+done:
+    PyMem_Free(counts);
+    PyMem_Free(touched);
+    Py_XDECREF(seq);
+    PyBuffer_Release(&values);
+    PyBuffer_Release(&owners);
+    PyBuffer_Release(&owner_positions);
+    PyBuffer_Release(&wanted);
+    PyBuffer_Release(&filter);
+    PyBuffer_Release(&buckets);
+    PyBuffer_Release(&positions);
+    return result;
+}
+
 /* ------------------------------------------------------------------ clean/ */
 
 /* A stoplist as an open-addressing table of code-point strings: a line's words are looked up where
@@ -1132,6 +1283,7 @@ static PyMethodDef methods[] = {
     {"script_counts", script_counts, METH_VARARGS, script_counts_doc},
     {"minhash_signatures", minhash_signatures, METH_VARARGS, minhash_signatures_doc},
     {"shared_count", shared_count, METH_VARARGS, shared_count_doc},
+    {"enough_shared", enough_shared, METH_VARARGS, enough_shared_doc},
     {"stopword_table", stopword_table, METH_VARARGS, stopword_table_doc},
     {"stopword_hits", stopword_hits, METH_VARARGS, stopword_hits_doc},
     {"langid_visits", langid_visits, METH_VARARGS, langid_visits_doc},

@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
+from . import native
+
 MAX_VERIFIED = 32
 TWIN_AGREEMENT = 0.9  # share of signature values a near-identical copy agrees on
 # The containment probe: a text with at most this many shingles is looked for in every other text,
@@ -29,6 +31,7 @@ PROBE_CHUNK = 1024
 # a 4 MB table of which low bits the short texts' shingles have: most lookups end there
 PROBE_FILTER_BITS = 22
 _PROBE_MASK = (1 << PROBE_FILTER_BITS) - 1
+PROBE_BUCKET_BITS = 18
 
 
 def candidate_pairs(
@@ -120,6 +123,11 @@ class ShortTexts:
         self.values, self.owners = values[keep], owners[keep]
         self.low_bits = np.zeros(1 << PROBE_FILTER_BITS, dtype=bool)
         self.low_bits[self.values & _PROBE_MASK] = True
+        # the compiled twin's: the same filter as bits (512 KB), and where the values of each high-bits
+        # bucket start (a binary search over the whole table cost it more than all else)
+        self._filter = np.packbits(self.low_bits, bitorder="little")
+        high = np.bincount(self.values >> np.uint32(32 - PROBE_BUCKET_BITS), minlength=1 << PROBE_BUCKET_BITS)
+        self._buckets = np.concatenate(([0], np.cumsum(high))).astype(np.int64)
 
     def contained(
         self, positions: np.ndarray, shingle_sets: Sequence[np.ndarray]
@@ -129,6 +137,25 @@ class ShortTexts:
         counts = np.array([len(s) for s in shingle_sets], dtype=np.int64)
         if not counts.sum():
             return
+        found = self._enough_shared(positions, shingle_sets, counts)
+        short_of, doc_of = found >> 32, found & 0xFFFFFFFF
+        a, b = self.positions[short_of], positions[doc_of]
+        count_a, count_b = self.counts[short_of], counts[doc_of]
+        longer = (count_b > count_a) | ((count_b == count_a) & (b > a))
+        yield from zip(a[longer].tolist(), b[longer].tolist(), strict=True)
+
+    def _enough_shared(
+        self, positions: np.ndarray, shingle_sets: Sequence[np.ndarray], counts: np.ndarray
+    ) -> np.ndarray:
+        """The pairs (short text, text) where the text holds enough of the short text's shingles (not the
+        short text itself), as keys ``short << 32 | text`` (indices into the table and the sets), ascending."""
+        if native.speedups is not None:
+            sets = [np.ascontiguousarray(s, dtype=np.uint32) for s in shingle_sets]
+            table = (self.values, self.owners, self.positions, self.wanted, self._filter, self._buckets)
+            keys = native.speedups.enough_shared(
+                *table, sets, np.ascontiguousarray(positions, dtype=np.int64)
+            )
+            return np.sort(np.array(keys, dtype=np.int64))
         query_values = np.concatenate(shingle_sets)
         query_owner = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
         # a binary search per shingle costs ten times a look at the table, which rules most of them out
@@ -141,13 +168,7 @@ class ShortTexts:
         hit_short = self.owners[np.repeat(low, spans) + _ramp(spans)]
         itself = self.positions[hit_short] == positions[hit_doc]
         found, shared = np.unique((hit_short << 32 | hit_doc)[~itself], return_counts=True)
-        short_of, doc_of = found >> 32, found & 0xFFFFFFFF
-        enough = shared >= self.wanted[short_of]
-        short_of, doc_of = short_of[enough], doc_of[enough]
-        a, b = self.positions[short_of], positions[doc_of]
-        count_a, count_b = self.counts[short_of], counts[doc_of]
-        longer = (count_b > count_a) | ((count_b == count_a) & (b > a))
-        yield from zip(a[longer].tolist(), b[longer].tolist(), strict=True)
+        return found[shared >= self.wanted[found >> 32]]
 
 
 def _ramp(spans: np.ndarray) -> np.ndarray:

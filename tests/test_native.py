@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsdedup import figures, native
+from newsdedup.candidates import containment_pairs
 from newsdedup.clean import clean_document, clear_caches, load_rules
 from newsdedup.clean.language import _compiled_model, classify
 from newsdedup.clean.lines import split_lines, word_count
@@ -32,7 +33,7 @@ from newsdedup.clean.text import _figure_share, line_score
 from newsdedup.document import Document
 from newsdedup.errors import DocumentError
 from newsdedup.figures import text_figures
-from newsdedup.fingerprint import fingerprints, signature, signatures
+from newsdedup.fingerprint import Fingerprint, fingerprints, signature, signatures
 from newsdedup.pipeline import cluster_documents, fingerprint_documents
 from newsdedup.settings import DedupSettings
 from newsdedup.shingles import (
@@ -197,6 +198,21 @@ def test_signatures(both_paths, sets, num_perm):
 @given(shingle_sets, shingle_sets)
 def test_shared_count(both_paths, a, b):
     python, fast = both_paths(shared_count, a, b)
+    assert python == fast
+
+
+# A few values shared among the texts, spread over the whole 32-bit range (the probe's table buckets
+# values by their high bits and filters them by their low bits).
+probe_pools = st.lists(st.integers(0, 2**32 - 1), min_size=1, max_size=40, unique=True)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(probe_pools, st.lists(st.lists(st.integers(0, 39), max_size=60), max_size=12), st.integers(1, 8))
+def test_containment_pairs(both_paths, pool, picks, needed):
+    sets = [np.array(sorted({pool[i % len(pool)] for i in pick}), dtype=np.uint32) for pick in picks]
+    prints = [Fingerprint(shingles, np.empty(0, dtype=np.uint32)) for shingles in sets]
+    counts = np.array([len(s) for s in sets], dtype=np.int64)
+    python, fast = both_paths(lambda: list(containment_pairs(prints, counts, lambda n: min(n, needed))))
     assert python == fast
 
 
