@@ -17,9 +17,9 @@
 
 /* ------------------------------------------------------------------ character classes */
 
-/* The two classes below for the ASCII range, filled at import from the same predicates: most
+/* The classes below for the ASCII range, filled at import from the same predicates: most
  * characters of news text are ASCII, and a table lookup is several times cheaper. */
-static unsigned char ascii_word[128], ascii_letter[128];
+static unsigned char ascii_word[128], ascii_letter[128], ascii_linebreak[128];
 
 static inline int is_word(Py_UCS4 ch)
 {
@@ -29,6 +29,12 @@ static inline int is_word(Py_UCS4 ch)
 static inline int is_letter(Py_UCS4 ch)
 {
     return ch < 128 ? ascii_letter[ch] : Py_UNICODE_ISALNUM(ch) && !Py_UNICODE_ISDECIMAL(ch);
+}
+
+/* str.splitlines' line boundaries */
+static inline int is_linebreak(Py_UCS4 ch)
+{
+    return ch < 128 ? ascii_linebreak[ch] : Py_UNICODE_ISLINEBREAK(ch);
 }
 
 /* str.isdecimal and str.isdigit of one character: in the ASCII range both are exactly 0-9. */
@@ -47,6 +53,7 @@ static void make_ascii_tables(void)
     for (Py_UCS4 ch = 0; ch < 128; ch++) {
         ascii_word[ch] = Py_UNICODE_ISALNUM(ch) || ch == '_';
         ascii_letter[ch] = Py_UNICODE_ISALNUM(ch) && !Py_UNICODE_ISDECIMAL(ch);
+        ascii_linebreak[ch] = Py_UNICODE_ISLINEBREAK(ch);
     }
 }
 
@@ -170,10 +177,10 @@ static int removed_separator(int kind, const void *data, Py_ssize_t length, Py_s
 {
     if (!is_group_separator(PyUnicode_READ(kind, data, i)) || i < 1 || i + 3 >= length)
         return 0;
-    if (!Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, i - 1)))
+    if (!is_decimal(PyUnicode_READ(kind, data, i - 1)))
         return 0;
     for (Py_ssize_t k = i + 1; k <= i + 3; k++)
-        if (!Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, k)))
+        if (!is_decimal(PyUnicode_READ(kind, data, k)))
             return 0;
     return i + 4 == length || !is_word(PyUnicode_READ(kind, data, i + 4));
 }
@@ -1203,12 +1210,12 @@ static PyObject *year_starts(PyObject *self, PyObject *args)
         return NULL;
     Py_ssize_t i = 0;
     while (i < length) {
-        if (!Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, i))) {
+        if (!is_decimal(PyUnicode_READ(kind, data, i))) {
             i++;
             continue;
         }
         Py_ssize_t start = i;
-        while (i < length && Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, i)))
+        while (i < length && is_decimal(PyUnicode_READ(kind, data, i)))
             i++;
         if (i - start == 4) {
             PyObject *number = PyLong_FromSsize_t(start);
@@ -1248,7 +1255,7 @@ static PyObject *split_lines(PyObject *self, PyObject *args)
     int in_word = 0;
     for (Py_ssize_t i = 0; i <= length; i++) {
         Py_UCS4 ch = i < length ? PyUnicode_READ(kind, data, i) : '\n';
-        if (Py_UNICODE_ISLINEBREAK(ch)) {
+        if (is_linebreak(ch)) {
             if (used > 0) {
                 PyObject *joined = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, line, used);
                 if (joined == NULL || PyList_Append(lines, joined) < 0) {
