@@ -75,12 +75,14 @@ def digest(text: str) -> int:
     )
 
 
-def site_pages(docs: Iterable[Document]) -> dict[str, list[Page]]:
+def site_pages(docs: Sequence[Document], min_pages: int = 1) -> dict[str, list[Page]]:
     """The pages of each site, in the documents' order (those without a site left out): each the digest
-    of its document's id and the set of its lines."""
+    of its document's id and the set of its lines; only of the sites with ``min_pages`` pages or more
+    (reading a page's lines is most of the cost, and a site with fewer can have no template)."""
+    sized = Counter(doc.template for doc in docs if doc.template)
     pages: dict[str, list[Page]] = {}
     for doc in docs:
-        if doc.template:
+        if doc.template and sized[doc.template] >= min_pages:
             pages.setdefault(doc.template, []).append((digest(doc.id), page_lines(doc.text)))
     return pages
 
@@ -145,8 +147,10 @@ def strip_templates(batch, edges, settings, index=None) -> tuple[object, list[in
     from .fingerprint import fingerprints
     from .verify import verified_edges
 
-    pages = site_pages(batch.docs)
-    templates = index.site_templates(pages) if index is not None else SiteTemplates.learn(pages)
+    if index is None:
+        templates = SiteTemplates.learn(site_pages(batch.docs, MIN_PAGES))
+    else:  # an index learns from the pages it remembers too, and remembers every site's pages
+        templates = index.site_templates(site_pages(batch.docs))
     kept, emptied = templates.strip(enumerate(batch.docs))
     if not kept and not emptied:
         return edges, []

@@ -16,7 +16,7 @@ from newsdedup.pipeline import dedup_documents
 from newsdedup.settings import DedupSettings
 from newsdedup.shingles import normalise
 from newsdedup.store.codec import decode_fingerprint, encode_fingerprint
-from newsdedup.templates import SiteTemplates, site_pages
+from newsdedup.templates import MIN_PAGES, SiteTemplates, site_pages
 from newsdedup.verify import other_edition, shared_needed
 from tests.conftest import article
 from tools import reuse_texts as texts
@@ -131,6 +131,12 @@ def test_lines_on_most_pages_of_a_site_are_its_template():
     templates = SiteTemplates.learn(site_pages(pages))
     assert templates.stripped(pages[0]) == "Caption number 0 of the day."
     assert templates.stripped(pages[-1]) is None  # one page of its site: nothing learned
+    # a site with fewer pages than a template needs is left out, and learns the same (nothing)
+    assert set(site_pages(pages)) == {"portal", "elsewhere"}
+    assert set(site_pages(pages, MIN_PAGES)) == {"portal"}
+    assert SiteTemplates.learn(site_pages(pages, MIN_PAGES)).stripped(pages[0]) == templates.stripped(
+        pages[0]
+    )
 
 
 def test_template_only_pages_fail_and_photo_pages_keep_their_captions(tmp_path):
