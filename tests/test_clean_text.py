@@ -1,6 +1,14 @@
-from newsdedup.clean import clean_document
+from newsdedup.clean import clean_document, clear_caches
+from newsdedup.clean.memo import LineMemo
 from newsdedup.clean.rules import load_rules
-from newsdedup.clean.text import clean_text, densest_block, find_title, strip_site_suffix
+from newsdedup.clean.text import (
+    clean_text,
+    densest_block,
+    find_title,
+    line_score,
+    score_memo,
+    strip_site_suffix,
+)
 from newsdedup.document import Document
 from tests.conftest import article, photo_captions
 
@@ -132,3 +140,22 @@ def test_a_page_of_one_boilerplate_sentence_has_no_article():
     assert clean_text("We use cookies to improve your experience on our website.", rules)[1] == []
     sentence = "Pasukan Korea Utara tiba di Rusia pada hari Senin, kata badan intelijen Korea Selatan."
     assert clean_text(sentence, rules)[1] == [sentence]
+
+
+def test_a_line_memo_computes_each_line_once_and_empties_when_full():
+    seen = []
+    memo = LineMemo(lambda line: seen.append(line) or len(line), limit=2)
+    assert memo["ab"] == memo["ab"] == 2
+    assert seen == ["ab"]
+    assert memo["abc"] == 3 and memo["x"] == 1  # the third line finds the memo full: it is emptied first
+    assert dict(memo) == {"x": 1}
+    assert seen == ["ab", "abc", "x"]
+
+
+def test_clear_caches_forgets_the_remembered_line_scores():
+    stopwords = frozenset({"the", "of"})
+    line = "The mayor of the city opened the new bridge over the river on Monday morning."
+    score = line_score(line, stopwords)
+    assert score_memo(stopwords)[line] == score
+    clear_caches()
+    assert line not in score_memo(stopwords)

@@ -20,7 +20,7 @@ from .lines import (
     word_count,
 )
 from .rules import Rules, load_rules, phrase_key
-from .text import clean_lines, line_role, line_score
+from .text import clean_lines, role_memo, score_memo
 
 PARAGRAPH_SEPARATOR = "\n\n"
 TEMPLATE_HEADER_LINES = 10  # where a page's navigation menu is looked for
@@ -78,8 +78,8 @@ def clear_caches() -> None:
         is_tail_marker,
         is_comments_start,
         phrase_key,
-        line_score,
-        line_role,
+        role_memo,
+        score_memo,
         sample_language,
     ):
         cached.cache_clear()

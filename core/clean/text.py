@@ -10,7 +10,7 @@ line (a subheading) stays. The shared line filter runs first.
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from functools import cache, partial
 from typing import NamedTuple
 
 from .. import native
@@ -27,6 +27,7 @@ from .lines import (
     starts_comments,
     word_count,
 )
+from .memo import LineMemo
 from .rules import Rules, phrase_key
 from .titles import strip_site_suffix
 
@@ -110,10 +111,11 @@ def _body(lines: list[str], title: str, rules: Rules, keep_captions: bool) -> _B
     # A "more headlines" marker only ends the article once the body has begun, and on a
     # whole-page scrape the body is known only after the densest block is found: until
     # then each marker stays in place as a unique stand-in line.
+    roles = role_memo(rules, keep_captions)
     lines = [
         line if role is _KEEP else _stand_in(i, role, rules, keep_captions)
         for i, line in enumerate(lines)
-        if (role := line_role(line, rules, keep_captions)) is not _DROP
+        if (role := roles[line]) is not _DROP
     ]
     lines = [line for line in lines if line is not None]
     lines = _mark_headline(drop_repeats(_stand_in_headlines(drop_headline_bullets(lines), title), title))
@@ -128,9 +130,18 @@ def _body(lines: list[str], title: str, rules: Rules, keep_captions: bool) -> _B
 _KEEP, _DROP, _TAIL, _COMMENTS = "keep", "drop", "tail", "comments"
 
 
-@lru_cache(maxsize=1 << 16)  # one verdict a line: pages of a site repeat their template lines
 def line_role(line: str, rules: Rules, keep_captions: bool) -> str:
     """What ``_body`` does with a line: keeps it, drops it, or puts a marker's stand-in in its place."""
+    return role_memo(rules, keep_captions)[line]
+
+
+@cache  # one memo per setting: pages of a site repeat their template lines
+def role_memo(rules: Rules, keep_captions: bool) -> LineMemo:
+    """``line_role`` by line, remembered (see :mod:`newsdedup.clean.memo`)."""
+    return LineMemo(partial(_line_role, rules=rules, keep_captions=keep_captions))
+
+
+def _line_role(line: str, rules: Rules, keep_captions: bool) -> str:
     key = phrase_key(line)
     if starts_comments(line, key, rules):
         return _COMMENTS
@@ -177,7 +188,8 @@ def _mark_headline(lines: list[str]) -> list[str]:
 
 def _text_below(lines: list[str], place: int) -> float:
     below = lines[place + 1 : place + 1 + HEADLINE_REACH]
-    return sum(max(0.0, line_score(line, frozenset())) for line in below if not line.startswith(_MARK))
+    scores = score_memo(frozenset())
+    return sum(max(0.0, scores[line]) for line in below if not line.startswith(_MARK))
 
 
 def find_title(lines: list[str], rules: Rules) -> str:
@@ -190,9 +202,18 @@ def find_title(lines: list[str], rules: Rules) -> str:
     return ""
 
 
-@lru_cache(maxsize=1 << 16)  # the body is scored twice: before and after its language is known
 def line_score(line: str, stopwords: frozenset[str]) -> float:
     """Positive for running text, negative for labels, links and headlines."""
+    return score_memo(stopwords)[line]
+
+
+@cache  # one memo per stoplist (and the empty one: the body is scored before its language is known)
+def score_memo(stopwords: frozenset[str]) -> LineMemo:
+    """``line_score`` by line, remembered (see :mod:`newsdedup.clean.memo`)."""
+    return LineMemo(partial(_line_score, stopwords=stopwords))
+
+
+def _line_score(line: str, stopwords: frozenset[str]) -> float:
     words = word_count(line)
     density = _stopword_density(line, stopwords)
     # a sentence of figures (prayer times, prices by weight) has few stopwords and is still content
@@ -239,7 +260,8 @@ def _densest_block(
 
     ``from_headline``: the span must start there (when the page has a headline with text below it).
     """
-    scores, first_below = _after_headline_bonus(lines, [line_score(line, stopwords) for line in lines])
+    memo = score_memo(stopwords)
+    scores, first_below = _after_headline_bonus(lines, [memo[line] for line in lines])
     weighted = _separators_weighted(scores)
     if from_headline and first_below is not None:
         start, end = first_below, _best_end(weighted, first_below)
