@@ -31,7 +31,7 @@ STDIN_NAME = "-"
 
 def path_documents(path: str, max_bytes: int) -> Iterator[Document | DocumentError]:
     """The documents of the file at ``path``: one page, or the HTML responses of a WARC archive."""
-    if not os.path.lexists(path) and has_magic(path):
+    if has_magic(path) and not os.path.lexists(path):  # the cheap test first
         yield DocumentError(path, "no file matches this pattern")
         return
     try:

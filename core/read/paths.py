@@ -37,7 +37,7 @@ def iter_sources(
             yield from iter_sources(_split_path_list(stdin.read(), null_separated))
         elif os.path.isdir(item):
             yield from _walk(item)
-        elif not os.path.lexists(item) and has_magic(item):
+        elif has_magic(item) and not os.path.lexists(item):  # the cheap test first
             matches = sorted(glob(item, recursive=True))
             if not matches:
                 yield DocumentError(item, "no file matches this pattern")
