@@ -72,6 +72,15 @@ def test_comments_after_the_body_are_cut():
     assert paragraphs == body.split("\n\n")
 
 
+def test_comments_are_cut_under_a_title_that_names_a_marker():
+    # a title given by the page (an HTML <title>) once matched the comments marker's stand-in line
+    body = article("harbour")
+    comments = "Leave a reply\nreader1 says:\nThis is a long comment about how the harbour plan is a waste of money for everyone."
+    for title in ("Comments", "Tail", "Headline"):
+        _, paragraphs, _ = clean_text(page(f"{title}\n{body}\n{comments}"), RULES, title)
+        assert paragraphs == body.split("\n\n"), title
+
+
 def test_a_gallery_keeps_itsphoto_captions():
     captions = "\n".join(
         f"Photo {i}: the harbour crowd gathered near the pier to watch the ships arrive at dawn. (Reuters/Jane Doe)"

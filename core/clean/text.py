@@ -118,7 +118,9 @@ def _body(lines: list[str], title: str, rules: Rules, keep_captions: bool) -> _B
         if (role := roles[line]) is not _DROP
     ]
     lines = [line for line in lines if line is not None]
-    lines = _mark_headline(drop_repeats(_stand_in_headlines(drop_headline_bullets(lines), title), title))
+    # Every line that is the headline stands in as a candidate by now: told the title as well,
+    # drop_repeats would take a marker's stand-in for it under a title such as "Comments".
+    lines = _mark_headline(drop_repeats(_stand_in_headlines(drop_headline_bullets(lines), title)))
     # The page template may be in another language than the article (an English story on an
     # Indonesian portal): find the body by shape first, then read its language from the body.
     language = detect_language("\n".join(densest_block(lines, frozenset())))
