@@ -16,6 +16,7 @@ its own candidates (:mod:`newsdedup.store`); both kinds are capped together.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import cached_property
 
 import numpy as np
 
@@ -31,7 +32,7 @@ PROBE_CHUNK = 1024
 # a 4 MB table of which low bits the short texts' shingles have: most lookups end there
 PROBE_FILTER_BITS = 22
 _PROBE_MASK = (1 << PROBE_FILTER_BITS) - 1
-PROBE_BUCKET_BITS = 18
+PROBE_BUCKET_BITS = 18  # the compiled probe searches the values that share their top 18 bits
 
 
 def candidate_pairs(
@@ -123,11 +124,15 @@ class ShortTexts:
         self.values, self.owners = values[keep], owners[keep]
         self.low_bits = np.zeros(1 << PROBE_FILTER_BITS, dtype=bool)
         self.low_bits[self.values & _PROBE_MASK] = True
-        # the compiled twin's: the same filter as bits (512 KB), and where the values of each high-bits
-        # bucket start (a binary search over the whole table cost it more than all else)
-        self._filter = np.packbits(self.low_bits, bitorder="little")
+
+    @cached_property
+    def _compiled_table(self) -> tuple:
+        """The table as the compiled twin reads it: with the same filter as bits (512 KB), and where the
+        values of each high-bits bucket start (a binary search over the whole table cost it more than all else)."""
         high = np.bincount(self.values >> np.uint32(32 - PROBE_BUCKET_BITS), minlength=1 << PROBE_BUCKET_BITS)
-        self._buckets = np.concatenate(([0], np.cumsum(high))).astype(np.int64)
+        buckets = np.concatenate(([0], np.cumsum(high))).astype(np.int64)
+        bits = np.packbits(self.low_bits, bitorder="little")
+        return self.values, self.owners, self.positions, self.wanted, bits, buckets
 
     def contained(
         self, positions: np.ndarray, shingle_sets: Sequence[np.ndarray]
@@ -151,9 +156,8 @@ class ShortTexts:
         short text itself), as keys ``short << 32 | text`` (indices into the table and the sets), ascending."""
         if native.speedups is not None:
             sets = [np.ascontiguousarray(s, dtype=np.uint32) for s in shingle_sets]
-            table = (self.values, self.owners, self.positions, self.wanted, self._filter, self._buckets)
             keys = native.speedups.enough_shared(
-                *table, sets, np.ascontiguousarray(positions, dtype=np.int64)
+                *self._compiled_table, sets, np.ascontiguousarray(positions, dtype=np.int64)
             )
             return np.sort(np.array(keys, dtype=np.int64))
         query_values = np.concatenate(shingle_sets)
