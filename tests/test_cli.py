@@ -152,6 +152,20 @@ def test_jsonl_input_from_stdin_with_field_names(tmp_path):
     ]
 
 
+def test_jsonl_record_with_half_an_emoji_is_kept_with_a_replacement_character():
+    # "\\ud83d" without its low half: what a scraper writes when it cuts a string inside an emoji
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SAMPLES.glob("00[02]_*.txt"))]
+    lines = [
+        json.dumps({"id": "cut\ud83d", "text": texts[0] + " \ud83d", "title": "Judul \udc00"}),
+        json.dumps({"id": "whole", "text": texts[1]}),
+    ]
+    for command in (["dedup", "--by", "doc"], ["clean"]):
+        result = invoke(*command, "-", "-i", "jsonl", input="\n".join(lines))
+        assert result.exit_code == 0, result.stderr
+        assert sorted(r["id"] for r in records(result.stdout)) == ["cut\ufffd", "whole"]
+        assert "\ufffd" in result.stdout and "\ud83d" not in result.stdout
+
+
 def test_explain_reports_figures_and_shared_passages():
     first, second = sorted(SAMPLES.glob("00[02]_*.txt"))
     result = invoke("explain", first, second, "-f", "json")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from typing import IO
@@ -22,6 +23,8 @@ from .paths import os_reason
 from .urls import open_input
 
 JSONL_FIELDS = ("id", "text", "html", "url", "title", "date")
+# json.loads joins an escaped surrogate pair into one character: what is left is half a character
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 FIELD_HINT = "map record keys to fields with --field NAME=KEY (e.g. --field text=body --field id=uuid)"
 
 
@@ -91,9 +94,10 @@ def record_document(record: object, where: str, source: str, fields: dict[str, s
     html, text = record.get(fields["html"]), record.get(fields["text"])
     body, kind = (html, HTML) if isinstance(html, str) and html.strip() else (text, TEXT)
     if not isinstance(body, str) or not body.strip():
-        raise MissingFields(str(doc_id), f"{where}: no {fields['html']!r} or {fields['text']!r} text")
+        raise MissingFields(_utf8(str(doc_id)), f"{where}: no {fields['html']!r} or {fields['text']!r} text")
+    body = _utf8(body)
     return Document(
-        id=str(doc_id),
+        id=_utf8(str(doc_id)),
         path=source,
         raw=body,
         kind=kind,
@@ -106,4 +110,10 @@ def record_document(record: object, where: str, source: str, fields: dict[str, s
 
 def _optional(record: dict, key: str) -> str | None:
     value = record.get(key)
-    return value if isinstance(value, str) and value else None
+    return _utf8(value) if isinstance(value, str) and value else None
+
+
+def _utf8(value: str) -> str:
+    """The string with each lone surrogate ("\\ud83d": an emoji cut in half by the scraper) as U+FFFD,
+    as a decoder replaces bytes that are not UTF-8: such a string cannot be stored or written out."""
+    return value if value.isascii() else _LONE_SURROGATE.sub("\ufffd", value)
