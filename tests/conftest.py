@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,21 @@ from tests.redis_server import redis_server_url, redis_url  # noqa: F401  (fixtu
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "sample_docs"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cache_dir():
+    """The run's own cache directory (the language model's unpacked tables), inherited by every process
+    a test starts: tests never write to the user's cache, and start from an empty one."""
+    directory = tempfile.mkdtemp(prefix="newsdedup-test-cache-")
+    previous = os.environ.get("NEWSDEDUP_CACHE_DIR")
+    os.environ["NEWSDEDUP_CACHE_DIR"] = directory
+    yield Path(directory)
+    if previous is None:
+        del os.environ["NEWSDEDUP_CACHE_DIR"]
+    else:
+        os.environ["NEWSDEDUP_CACHE_DIR"] = previous
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 def shared_path(*parts: str) -> Path:

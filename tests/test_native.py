@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from newsdedup import figures, native
 from newsdedup.candidates import containment_pairs
 from newsdedup.clean import clean_document, clear_caches, load_rules
-from newsdedup.clean.language import _compiled_model, classify
+from newsdedup.clean.language import classify
 from newsdedup.clean.lines import split_lines, word_count
 from newsdedup.clean.rules import phrase_key
 from newsdedup.clean.text import _figure_share, line_score
@@ -309,7 +309,9 @@ def test_langid_visits_walks_pieces_of_the_text_as_one_walk(text):
     """The compiled walk reads long texts as pieces at once; with langid's model (states that forget
     all but the last few bytes), every piece's early start catches up with the true state."""
     compiled = _compiled_module()
-    identifier = _compiled_model().identifier
+    from py3langid import langid
+
+    identifier = langid._get_identifier()
     rows, output = list(identifier.tk_row), identifier.tk_output
     python = _visits(identifier.tk_nextmove, rows, output, text)
     assert python == _compiled_visits(

@@ -10,12 +10,13 @@ product, so the answer is py3langid's to the last bit.
 from __future__ import annotations
 
 import re
-from array import array
 from functools import cache, lru_cache
 
 import numpy as np
 
 from .. import native
+from . import langid_tables
+from .langid_tables import ModelTables
 
 MIN_LETTERS = 20  # a sample with fewer letters has no language to tell
 # matches where a sample holds MIN_LETTERS letters, and stops reading there
@@ -138,39 +139,37 @@ def classify(sample: str) -> tuple[str, float]:
 
 
 class _CompiledModel:
-    """py3langid's default identifier with its automaton walk compiled; otherwise its own code.
+    """py3langid's default identifier with its automaton walk compiled, over its model's tables.
 
     This mirrors ``LanguageIdentifier._decide`` and ``classify`` of py3langid 0.4
-    (raw scores, no restricted languages); :func:`_compiled_model` uses it only on
+    (raw scores, no restricted languages); :func:`_compiled_model` uses it only for
     an identifier of that shape, and the parity tests compare the two answers.
     """
 
-    def __init__(self, identifier):
-        self.identifier = identifier
-        self.rows = identifier.tk_row
-        self.output = array("i", identifier.tk_output)  # a list in the model: one buffer for C
+    def __init__(self, tables: ModelTables):
+        self.tables = tables
 
     def classify(self, sample: str) -> tuple[str, float]:
-        identifier = self.identifier
-        text = identifier._encode(sample)
-        features, counts = native.speedups.langid_visits(identifier.tk_nextmove, self.rows, self.output, text)
+        from py3langid.langid import LanguageIdentifier
+
+        tables = self.tables
+        text = LanguageIdentifier._encode(sample)
+        features, counts = native.speedups.langid_visits(tables.nextmove, tables.rows, tables.output, text)
         if not features:
-            scores = np.full(len(identifier.nb_classes), _RAW_FLOOR, dtype=np.float32)
+            scores = np.full(len(tables.classes), _RAW_FLOOR, dtype=np.float32)
         else:
             counts = np.frombuffer(counts, dtype=np.float32)
             scores = np.log1p(counts) @ self.model_rows(np.frombuffer(features, dtype=np.intp))
-            scores += identifier.nb_pc
-        for first, alias in identifier._alias_pairs:
+            scores += tables.pc
+        for first, alias in tables.alias_pairs:
             scores[first] = max(scores[first], scores[alias])
             scores[alias] = _RAW_FLOOR
         best = int(scores.argmax())
-        return identifier.nb_classes[best], float(scores[best])
+        return tables.classes[best], float(scores[best])
 
     def model_rows(self, features: np.ndarray) -> np.ndarray:
         """``nb_ptc[features]`` as float32, as numpy's product casts it."""
-        table = self.identifier.nb_ptc
-        if table.dtype != np.float16 or not table.flags.c_contiguous:
-            return table[features]
+        table = self.tables.ptc
         rows = np.empty((len(features), table.shape[1]), dtype=np.float32)
         native.speedups.half_rows(table, table.shape[1], features, rows)
         return rows
@@ -181,10 +180,26 @@ _RAW_FLOOR = float(np.finfo(np.float32).min)  # py3langid's score of a sample wi
 
 @cache
 def _compiled_model() -> _CompiledModel | None:
-    """The compiled walk over py3langid's default model, when the model has the known shape."""
+    """The compiled walk over py3langid's default model, when the model has the known shape: its tables
+    from the cache directory (see :mod:`newsdedup.clean.langid_tables`), unpacked there on first use."""
+    import py3langid
     from py3langid import langid
 
-    identifier = langid._get_identifier()
+    if getattr(langid, "RAW_FLOOR", None) != _RAW_FLOOR:
+        return None
+    model_file = langid.MODEL_DIR / langid.MODEL_FILE
+    directory = langid_tables.cache_dir()
+    entry = directory / langid_tables.entry_name(model_file, py3langid.__version__) if directory else None
+    tables = langid_tables.load_tables(entry) if entry else None
+    if tables is None:
+        tables = _tables_of_default_identifier(langid._get_identifier())
+        if tables is not None and entry is not None:
+            langid_tables.store_tables(entry, tables)
+    return _CompiledModel(tables) if tables is not None else None
+
+
+def _tables_of_default_identifier(identifier) -> ModelTables | None:
+    """The identifier's tables, when it is py3langid's default one of the known shape."""
     known_shape = all(
         hasattr(identifier, name)
         for name in ("tk_nextmove", "tk_row", "tk_output", "nb_ptc", "nb_pc", "nb_classes", "_alias_pairs")
@@ -195,9 +210,13 @@ def _compiled_model() -> _CompiledModel | None:
         and getattr(identifier, "min_confidence", 0) is None
         and getattr(identifier.tk_nextmove, "typecode", "") == "I"
         and getattr(identifier.tk_row, "typecode", "") == "H"
-        and getattr(langid, "RAW_FLOOR", None) == _RAW_FLOOR
+        and getattr(identifier.nb_ptc, "dtype", None) == np.float16
     )
-    return _CompiledModel(identifier) if usable else None
+    if not usable:
+        return None
+    tables = ModelTables.of(identifier)
+    tables.check()
+    return tables
 
 
 @cache
