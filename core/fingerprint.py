@@ -46,6 +46,31 @@ class Fingerprint:
     figures: np.ndarray = field(default_factory=lambda: _NONE)  # uint32 hashes, sorted, unique
     dates: np.ndarray = field(default_factory=lambda: _NONE)  # uint32 yyyymmdd, sorted, unique
 
+    def to_bytes(self) -> PackedFingerprint:
+        """The four arrays as bytes, and the unit: what a worker process sends back (pickled as numpy
+        arrays, they cost the two sides 12-19 us more a document, about 2% of a run's CPU)."""
+        arrays = (self.shingles, self.signature, self.figures, self.dates)
+        if not all(array.dtype == _UINT32 and array.ndim == 1 for array in arrays):
+            raise TypeError("a fingerprint's arrays are one-dimensional uint32 arrays")
+        return (*(array.tobytes() for array in arrays), self.unit)
+
+    @classmethod
+    def from_bytes(
+        cls, shingles: bytes, signature: bytes, figures: bytes, dates: bytes, unit: str
+    ) -> Fingerprint:
+        """The fingerprint ``to_bytes`` gave, its arrays read-only (as the batch's spool gives them)."""
+        return cls(
+            np.frombuffer(shingles, _UINT32),
+            np.frombuffer(signature, _UINT32),
+            unit,
+            np.frombuffer(figures, _UINT32),
+            np.frombuffer(dates, _UINT32),
+        )
+
+
+_UINT32 = _NONE.dtype
+PackedFingerprint = tuple[bytes, bytes, bytes, bytes, str]
+
 
 @lru_cache(maxsize=8)
 def permutations(num_perm: int, seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:

@@ -26,7 +26,7 @@ from .clean.rules import Rules
 from .collector import collect_less
 from .document import Document
 from .errors import DocumentError
-from .fingerprint import Fingerprint, fingerprint_documents
+from .fingerprint import Fingerprint, PackedFingerprint, fingerprint_documents
 from .settings import DedupSettings
 
 # A task is CHUNK documents or CHUNK_CHARACTERS of input, whichever comes first: plain text cleans in
@@ -85,7 +85,19 @@ def _clean_chunk(
     if settings is None:
         return results
     printed = fingerprint_documents([r for r in results if isinstance(r, Document)], settings)
-    return [r if isinstance(r, DocumentError) else next(printed) for r in results]
+    return [r if isinstance(r, DocumentError) else _packed(*next(printed)) for r in results]
+
+
+def _packed(doc: Document, print_: Fingerprint) -> tuple[Document, PackedFingerprint]:
+    return doc, print_.to_bytes()
+
+
+def _unpacked(result: Result | tuple[Document, PackedFingerprint]) -> Result:
+    """A worker's result as the pipeline takes it: a fingerprint sent as bytes made whole again."""
+    if isinstance(result, tuple):
+        doc, packed = result
+        return doc, Fingerprint.from_bytes(*packed)
+    return result
 
 
 def _executor(jobs: int) -> ProcessPoolExecutor:
@@ -123,7 +135,7 @@ def clean_in_workers(
 def _settle(pending: deque, executor: ProcessPoolExecutor, jobs: int, task: Callable):
     chunk, future = pending.popleft()
     try:
-        return executor, future.result()
+        return executor, list(map(_unpacked, future.result()))
     except BrokenProcessPool:
         # Every task still queued died with the pool: redo them, one document at a time.
         redo = [doc for c in [chunk] + [c for c, _ in pending] for doc in c]
@@ -139,7 +151,7 @@ def _one_by_one(docs: list[Document], task: Callable) -> list[Result]:
     try:
         for doc in docs:
             try:
-                results.extend(single.submit(task, [doc]).result())
+                results.extend(map(_unpacked, single.submit(task, [doc]).result()))
             except BrokenProcessPool:
                 results.append(DocumentError(doc.id, "cleaning crashed the worker process"))
                 single.shutdown(wait=False, cancel_futures=True)

@@ -1,6 +1,7 @@
 import zlib
 
 import numpy as np
+import pytest
 from datasketch import MinHash
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -171,3 +172,21 @@ def test_identical_unspaced_pages_get_a_shingle_per_character_window():
     page = "東京都は十九日、新しい防災計画を発表した。都内の避難所を増やし、備蓄品を見直す。" * 2
     fp = fingerprint(page, 3, 64)
     assert fp.unit == "ideograph" and len(fp.shingles) > 30
+
+
+def test_a_fingerprint_sent_as_bytes_comes_back_the_same(samples):
+    from newsdedup.document import Document
+    from newsdedup.fingerprint import Fingerprint, fingerprint_documents
+    from newsdedup.settings import DedupSettings
+
+    doc = Document("000", text=next(samples.glob("000_*.txt")).read_text(encoding="utf-8"))
+    [(_, original)] = fingerprint_documents([doc], DedupSettings())
+    back = Fingerprint.from_bytes(*original.to_bytes())
+    for name in ("shingles", "signature", "figures", "dates"):
+        assert np.array_equal(getattr(back, name), getattr(original, name))
+        assert getattr(back, name).dtype == np.uint32
+    assert back.unit == original.unit and len(back.figures) > 0
+    # bytes would lose any other type: such a fingerprint is refused, not sent as wrong numbers
+    wide = Fingerprint(original.shingles.astype(np.int64), original.signature)
+    with pytest.raises(TypeError, match="uint32"):
+        wide.to_bytes()
