@@ -114,6 +114,21 @@ def test_the_default_directory_follows_xdg(monkeypatch, tmp_path):
     assert langid_tables.cache_dir() == tmp_path / "home" / ".cache" / "newsdedup"
 
 
+def test_without_a_home_directory_there_is_no_cache_and_the_model_still_loads(monkeypatch):
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv(langid_tables.CACHE_VARIABLE)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(langid_tables.Path, "home", staticmethod(no_home))
+    assert langid_tables.cache_dir() is None
+    language._compiled_model.cache_clear()
+    try:
+        assert language._compiled_model().tables.classes == _default_tables().classes
+    finally:
+        language._compiled_model.cache_clear()
+
+
 def test_two_runs_at_once_on_an_empty_cache_both_answer_and_leave_one_entry(tmp_path):
     """Real processes: each unpacks the model, both rename an entry into place, one copy stays."""
     if native.speedups is None:

@@ -84,7 +84,12 @@ def cache_dir() -> Path | None:
     if given:
         return Path(given)
     base = os.environ.get("XDG_CACHE_HOME", "").strip()
-    return (Path(base) if base else Path.home() / ".cache") / "newsdedup"
+    if base:
+        return Path(base) / "newsdedup"
+    try:
+        return Path.home() / ".cache" / "newsdedup"
+    except RuntimeError:  # no HOME and no passwd entry (a container run under an arbitrary uid)
+        return None
 
 
 def entry_name(model_file: Path, version: str) -> str:
