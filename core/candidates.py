@@ -21,6 +21,7 @@ from functools import cached_property
 import numpy as np
 
 from . import native
+from .spool import SpooledFingerprints
 
 MAX_VERIFIED = 32
 TWIN_AGREEMENT = 0.9  # share of signature values a near-identical copy agrees on
@@ -95,8 +96,17 @@ def containment_pairs(
         return
     table = ShortTexts(short, [prints[int(i)].shingles for i in short], needed)
     for first in range(0, len(shingle_counts), PROBE_CHUNK):
-        rows = np.arange(first, min(first + PROBE_CHUNK, len(shingle_counts)), dtype=np.int64)
-        yield from table.contained(rows, [prints[int(i)].shingles for i in rows])
+        rows = range(first, min(first + PROBE_CHUNK, len(shingle_counts)))
+        yield from table.contained(
+            np.arange(rows.start, rows.stop, dtype=np.int64), _shingle_sets(prints, rows)
+        )
+
+
+def _shingle_sets(prints: Sequence, rows: range) -> list[np.ndarray]:
+    # a batch's spool reads a run of documents at once
+    if isinstance(prints, SpooledFingerprints):
+        return prints.shingle_sets(rows)
+    return [prints[i].shingles for i in rows]
 
 
 def is_short(shingle_counts: np.ndarray) -> np.ndarray:

@@ -48,10 +48,13 @@ class Spool:
         self._pending.clear()
 
     def read(self, offset: int, length: int) -> bytes:
-        if offset >= self._written:  # a string is wholly in the file or wholly still pending
-            start = offset - self._written
-            return bytes(self._pending[start : start + length])
-        return os.pread(self._file.fileno(), length, offset)
+        """``length`` bytes from ``offset``: from the file, the block still pending, or both."""
+        in_file = max(0, min(length, self._written - offset))
+        data = os.pread(self._file.fileno(), in_file, offset) if in_file else b""
+        if in_file == length:
+            return data
+        start = offset + in_file - self._written
+        return data + bytes(self._pending[start : start + length - in_file])
 
 
 class TextSpool(Spool):
@@ -123,6 +126,22 @@ class SpooledFingerprints(Sequence[Fingerprint]):
     def shingle_counts(self) -> np.ndarray:
         """How many shingles each document has, by position (read without touching the spool)."""
         return np.frombuffer(self._counts, dtype=np.int64).copy()
+
+    def shingle_sets(self, positions: range) -> list[np.ndarray]:
+        """The shingles of the documents at ``positions``, read in one call when they lie together in
+        the spool (the containment probe reads every document's in order: one read each cost it half)."""
+        offsets = [self._offsets[p] for p in positions]
+        sizes = [4 * (self._counts[p] + self._figure_counts[p] + self._date_counts[p]) for p in positions]
+        if not offsets:
+            return []
+        start, end = min(offsets), max(o + n for o, n in zip(offsets, sizes, strict=True))
+        if end - start > 2 * sum(sizes):  # documents given another fingerprint lie elsewhere
+            return [self[p].shingles for p in positions]
+        values = np.frombuffer(self._spool.read(start, end - start), dtype=np.uint32)
+        return [
+            values[(o - start) // 4 : (o - start) // 4 + self._counts[p]]
+            for o, p in zip(offsets, positions, strict=True)
+        ]
 
     def __getitem__(self, position):  # an int: the Sequence protocol's slices are not needed here
         shingles, figures, dates = self._arrays(position)

@@ -2,6 +2,7 @@ from dataclasses import replace
 
 import numpy as np
 
+import newsdedup.spool as spool_module
 from newsdedup.document import Document
 from newsdedup.fingerprint import fingerprints
 from newsdedup.pipeline import dedup_documents
@@ -28,6 +29,28 @@ def test_strings_read_back_before_and_after_their_block_is_written():
         ] == pieces[: len(offsets)]
     assert spool._written > 0 and spool._pending  # some strings were written, the last ones wait
     assert offsets == [sum(map(len, pieces[:n])) for n in range(len(pieces))]
+    # a span that starts in the file and ends in the block still pending reads as one
+    everything = b"".join(pieces)
+    for start, end in ((0, len(everything)), (spool._written - 5, spool._written + 7), (3, spool._written)):
+        assert spool.read(start, end - start) == everything[start:end]
+
+
+def test_shingle_sets_of_a_run_of_documents_are_read_at_once_and_equal_one_by_one(monkeypatch):
+    monkeypatch.setattr(spool_module, "WRITE_BLOCK", 1 << 14)
+    texts = [article(f"topic{i}", 2 + i % 5) for i in range(300)] + [""]
+    prints = fingerprints(texts, 3, 128)
+    spooled = SpooledFingerprints(128)
+    for print_ in prints:
+        spooled.append(print_)
+    assert spooled._spool._written > 0 and spooled._spool._pending  # runs over both
+    runs = [range(0, 301), range(17, 40), range(300, 301), range(5, 5)]
+    for run in runs:
+        assert [s.tolist() for s in spooled.shingle_sets(run)] == [prints[i].shingles.tolist() for i in run]
+    # a document given another fingerprint lies far from its neighbours (its run is read one by one)
+    spooled.replace(20, prints[3])
+    assert [s.tolist() for s in spooled.shingle_sets(range(18, 23))] == [
+        prints[i].shingles.tolist() for i in (18, 19, 3, 21, 22)
+    ]
 
 
 def test_a_document_reads_its_spooled_text_as_a_string():
