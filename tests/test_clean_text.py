@@ -1,10 +1,12 @@
 from newsdedup.clean import clean_document, clear_caches
+from newsdedup.clean.lines import boilerplate_reason, is_more_headlines, starts_comments
 from newsdedup.clean.memo import LineMemo
-from newsdedup.clean.rules import load_rules
+from newsdedup.clean.rules import load_rules, phrase_key
 from newsdedup.clean.text import (
     clean_text,
     densest_block,
     find_title,
+    line_role,
     line_score,
     score_memo,
     strip_site_suffix,
@@ -168,3 +170,38 @@ def test_clear_caches_forgets_the_remembered_line_scores():
     assert score_memo(stopwords)[line] == score
     clear_caches()
     assert line not in score_memo(stopwords)
+
+
+def test_keeping_captions_judges_again_only_the_lines_dropped_without_them():
+    """The gallery pass reuses the first pass's verdicts: a line dropped there is judged again, since
+    it may be a caption; every verdict is the one the rules give."""
+    rules = load_rules()
+
+    def judged(line: str, keep_captions: bool) -> str:  # the rules' verdict, from scratch
+        key = phrase_key(line)
+        if starts_comments(line, key, rules):
+            return "comments"
+        if is_more_headlines(line, key, rules):
+            return "tail"
+        return "keep" if boilerplate_reason.__wrapped__(line, rules, keep_captions) is None else "drop"
+
+    captions = photo_captions(3)
+    lines = [
+        *captions,
+        article("harbour", 2).replace("\n\n", " "),
+        "Baca Juga: Harga beras naik lagi",
+        "12 Comments",
+        "Terkini Lainnya",
+        "Home | News | Sport | Video",
+        "© 2024 Harbour Times. All rights reserved.",
+    ]
+    clear_caches()
+    for seen_first in (True, False):  # the gallery pass after the first one, and alone
+        for line in lines:
+            if seen_first:
+                assert line_role(line, rules, keep_captions=False) == judged(line, False)
+            assert line_role(line, rules, keep_captions=True) == judged(line, True)
+        clear_caches()
+    assert [judged(c, False) for c in captions] == ["drop"] * 3
+    assert [line_role(c, rules, keep_captions=True) for c in captions] == ["keep"] * 3
+    assert {judged(line, False) for line in lines} == {"keep", "drop", "comments", "tail"}

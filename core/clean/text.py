@@ -144,6 +144,12 @@ def role_memo(rules: Rules, keep_captions: bool) -> LineMemo:
 
 
 def _line_role(line: str, rules: Rules, keep_captions: bool) -> str:
+    if keep_captions:
+        # Keeping captions only spares lines the caption rule drops, and the gallery pass reads the
+        # lines the first pass has judged: any other verdict of that pass stands.
+        role = role_memo(rules, False)[line]
+        if role is not _DROP:
+            return role
     key = phrase_key(line)
     if starts_comments(line, key, rules):
         return _COMMENTS
