@@ -4,7 +4,9 @@ py3langid walks a sample's bytes through its model's automaton in a Python
 loop, and reads its float16 model rows through numpy's slow half-precision
 cast; with the compiled twins of the walk and of the cast
 (:mod:`newsdedup.native`), the same float32 numbers meet in the same numpy
-product, so the answer is py3langid's to the last bit.
+product, so the answer is py3langid's to the last bit. The compiled path reads
+the model's tables from the cache directory (:mod:`newsdedup.clean.langid_tables`)
+instead of unpacking py3langid's compressed model at every start.
 """
 
 from __future__ import annotations
