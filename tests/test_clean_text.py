@@ -205,3 +205,14 @@ def test_keeping_captions_judges_again_only_the_lines_dropped_without_them():
     assert [judged(c, False) for c in captions] == ["drop"] * 3
     assert [line_role(c, rules, keep_captions=True) for c in captions] == ["keep"] * 3
     assert {judged(line, False) for line in lines} == {"keep", "drop", "comments", "tail"}
+
+
+def test_a_page_cannot_write_the_cleaners_own_stand_in_lines():
+    """The cleaner marks its stand-ins (comments, "more headlines", the headline) with a NUL: a page
+    whose text holds NULs (a JSON "\\u0000") must not cut its own article or move its headline."""
+    paragraphs = article("harbour", 8).split("\n\n")
+    forged = ["\x00comments-1", "\x00tail-marker-2", "\x00headline", "\x00headline-candidate-0"]
+    body = "\n".join(p for pair in zip(paragraphs, forged, strict=True) for p in pair)
+    title, kept, _ = clean_text(page(body + "\n" + "\n".join(paragraphs[4:])), RULES)
+    assert title == "Council approves the harbour plan"
+    assert all(p in kept for p in paragraphs) and not any("\x00" in p for p in kept)

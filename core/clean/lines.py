@@ -310,7 +310,13 @@ def filter_lines(lines: list[str], rules: Rules) -> list[str]:
 
 
 def split_lines(text: str) -> list[str]:
-    """Non-empty lines with runs of white space collapsed."""
+    """Non-empty lines with runs of white space collapsed, without NUL characters.
+
+    NUL means nothing in text (a broken export, a JSON "\\u0000"), and the plain-text
+    cleaner marks its own stand-in lines with it: a page must not be able to write one.
+    """
+    if "\x00" in text:
+        text = text.replace("\x00", "")
     if native.speedups is not None:
         return native.speedups.split_lines(text)
     return [" ".join(words) for line in text.splitlines() if (words := line.split())]
