@@ -307,8 +307,29 @@ def closed_stdout_ends_quietly():
         raise typer.Exit(0) from None
 
 
+# Characters a message must not pass on to a terminal or a log: control characters (a record id with
+# a line break would forge an error line, an escape sequence would drive the terminal), line and
+# paragraph separators, and the bidirectional overrides that reorder what is shown. Shown as escapes.
+_UNPRINTABLE = {
+    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    for code in (
+        *range(0x20),
+        *range(0x7F, 0xA0),
+        0x2028,
+        0x2029,
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    )
+}
+
+
+def one_line(text: str) -> str:
+    """The text as one line of plain characters: what page content holds besides is shown escaped."""
+    return text.translate(_UNPRINTABLE)
+
+
 class Messages:
-    """Human messages, warnings, errors and progress, all on stderr."""
+    """Human messages, warnings, errors and progress, all on stderr (each one line, escaped)."""
 
     def __init__(self, quiet: bool = False, no_color: bool = False, stderr: IO[str] | None = None):
         from rich.console import Console
@@ -318,14 +339,14 @@ class Messages:
 
     def info(self, text: str) -> None:
         if not self.quiet:
-            self.console.print(text, markup=False, soft_wrap=True, style="dim")
+            self.console.print(one_line(text), markup=False, soft_wrap=True, style="dim")
 
     def warning(self, text: str) -> None:
         if not self.quiet:
-            self.console.print(f"newsdedup: {text}", markup=False, soft_wrap=True, style="yellow")
+            self.console.print(f"newsdedup: {one_line(text)}", markup=False, soft_wrap=True, style="yellow")
 
     def error(self, text: str) -> None:
-        self.console.print(f"newsdedup: {text}", markup=False, soft_wrap=True, style="red")
+        self.console.print(f"newsdedup: {one_line(text)}", markup=False, soft_wrap=True, style="red")
 
     @contextmanager
     def _live(self):

@@ -166,6 +166,22 @@ def test_jsonl_record_with_half_an_emoji_is_kept_with_a_replacement_character():
         assert "\ufffd" in result.stdout and "\ud83d" not in result.stdout
 
 
+def test_an_id_from_the_page_cannot_forge_error_lines_or_drive_the_terminal(tmp_path):
+    forged = "evil\nnewsdedup: other.txt: forged line"
+    ids = [forged, "x\x1b[31mred\x1b]0;title\x07", "rtl\u202eexe.txt"]
+    lines = [json.dumps({"id": doc_id, "text": ""}) for doc_id in ids]
+    errors = tmp_path / "errors.jsonl"
+    result = invoke("dedup", "-", "-i", "jsonl", "--errors", errors, input="\n".join(lines))
+    assert result.exit_code == 2 and result.stdout == ""
+    shown = result.stderr.splitlines()
+    assert len(shown) == 4 and shown[-1].startswith("3 documents read")  # one line each, then the summary
+    assert shown[0].startswith("newsdedup: evil\\x0anewsdedup: other.txt: forged line: -:1: ")
+    assert "\x1b" not in result.stderr and "\\x1b[31mred\\x1b]0;title\\x07" in shown[1]
+    assert "rtl\\u202eexe.txt" in shown[2]
+    # the file for a retry keeps each id as it is
+    assert [r["source"] for r in records(errors.read_text(encoding="utf-8"))] == ids
+
+
 def test_explain_reports_figures_and_shared_passages():
     first, second = sorted(SAMPLES.glob("00[02]_*.txt"))
     result = invoke("explain", first, second, "-f", "json")
