@@ -28,7 +28,15 @@ from ..records import (
     write_json_lines,
 )
 from ..settings import DedupSettings
-from .overview import cluster_lines, figures, largest_first, readable_fields, short_names, singletons_line
+from .overview import (
+    cluster_lines,
+    figures,
+    largest_first,
+    one_line,
+    readable_fields,
+    short_names,
+    singletons_line,
+)
 
 
 @dataclass(frozen=True)
@@ -305,27 +313,6 @@ def closed_stdout_ends_quietly():
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # later flushes (interpreter exit) go nowhere
         raise typer.Exit(0) from None
-
-
-# Characters a message must not pass on to a terminal or a log: control characters (a record id with
-# a line break would forge an error line, an escape sequence would drive the terminal), line and
-# paragraph separators, and the bidirectional overrides that reorder what is shown. Shown as escapes.
-_UNPRINTABLE = {
-    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-    for code in (
-        *range(0x20),
-        *range(0x7F, 0xA0),
-        0x2028,
-        0x2029,
-        *range(0x202A, 0x202F),
-        *range(0x2066, 0x206A),
-    )
-}
-
-
-def one_line(text: str) -> str:
-    """The text as one line of plain characters: what page content holds besides is shown escaped."""
-    return text.translate(_UNPRINTABLE)
 
 
 class Messages:

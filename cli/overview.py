@@ -40,6 +40,32 @@ class Figures:
         )
 
 
+# Characters that page content must not pass on to a terminal or a log: control characters (a record
+# id with a line break would forge an error line, an escape sequence would drive the terminal), line
+# and paragraph separators, and the bidirectional overrides that reorder what is shown.
+_UNPRINTABLE = (
+    *range(0x20),
+    *range(0x7F, 0xA0),
+    0x2028,
+    0x2029,
+    *range(0x202A, 0x202F),
+    *range(0x2066, 0x206A),
+)
+_ESCAPED = {code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" for code in _UNPRINTABLE}
+_REPLACED = {code: "\ufffd" for code in _UNPRINTABLE if code != 0x0A}
+
+
+def one_line(text: str) -> str:
+    """A message as one line of plain characters: what page content holds besides is shown escaped."""
+    return text.translate(_ESCAPED)
+
+
+def shown(text: str) -> str:
+    """Page content for a rich view: its line breaks kept, any other such character as U+FFFD (one
+    character for one, so that positions in the text still hold)."""
+    return text.translate(_REPLACED)
+
+
 def count(number: int, noun: str) -> str:
     """``1 document``, ``2,000 documents``."""
     return f"{number:,} {noun}{'' if number == 1 else 's'}"

@@ -1,7 +1,8 @@
 """Rich views for people at a terminal (``--format table``).
 
 Article text goes in as ``rich.text.Text`` objects, never as markup strings, so
-brackets in a headline cannot be read as styles.
+brackets in a headline cannot be read as styles; its control characters (an
+escape sequence would drive the terminal) show as U+FFFD.
 """
 
 from __future__ import annotations
@@ -22,10 +23,16 @@ from .overview import (
     largest_first,
     readable_fields,
     short_names,
+    shown,
     singletons_line,
 )
 
 SOURCE_WIDTH = 32  # characters of the overview's site · date column, at most
+
+
+def _text(value: str, style: str = "") -> Text:
+    """Rich text of a string that may hold page content (see :func:`overview.shown`)."""
+    return Text(shown(value), style=style)
 
 
 def stdout_console(stream: IO[str], no_color: bool) -> Console:
@@ -36,7 +43,7 @@ def _headed(doc: Document, name: str) -> Group:
     """A document's title, a line of where it is from, and its text. In the body, not in the panel's
     title: a panel cuts a long title short, the body wraps it."""
     byline = " · ".join(part for part in (name, doc.site, doc.language, doc.date, doc.url) if part)
-    return Group(Text(doc.title, style="bold"), Text(byline, style="dim"), Text(""), Text(doc.text))
+    return Group(_text(doc.title, style="bold"), _text(byline, style="dim"), _text(""), _text(doc.text))
 
 
 def render_documents(docs: Iterable[Document], console: Console) -> None:
@@ -58,16 +65,18 @@ def render_overview(clusters: list[Cluster], console: Console) -> None:
             "site · date, or file", max_width=SOURCE_WIDTH, no_wrap=True, overflow="ellipsis", style="dim"
         )
         for line in cluster_lines(copies, names):
-            title = Text(line.title) if line.title else Text("(no title)", style="dim")
-            table.add_row(Text(str(line.cluster.size)), Text(str(line.cluster.id)), title, Text(line.source))
+            title = _text(line.title) if line.title else _text("(no title)", style="dim")
+            table.add_row(
+                _text(str(line.cluster.size)), _text(str(line.cluster.id)), title, _text(line.source)
+            )
             if line.excerpt:
-                table.add_row(Text(""), Text(""), Text(f"“{line.excerpt}”", style="dim italic"), Text(""))
+                table.add_row(_text(""), _text(""), _text(f"“{line.excerpt}”", style="dim italic"), _text(""))
         console.print(table)
     else:
-        console.print(Text("No duplicates: every document is a story of its own."))
+        console.print(_text("No duplicates: every document is a story of its own."))
     if run.singletons:
-        console.print(Text(singletons_line(run), style="dim"))
-    console.print(Text(run.sentence(), style="bold"))
+        console.print(_text(singletons_line(run), style="dim"))
+    console.print(_text(run.sentence(), style="bold"))
 
 
 def render_clusters(clusters: Iterable[Cluster], console: Console) -> None:
@@ -83,16 +92,16 @@ def render_clusters(clusters: Iterable[Cluster], console: Console) -> None:
         for member in cluster.members:
             is_canonical = member.document is cluster.canonical
             members.add_row(
-                Text("*" if is_canonical else ""),
-                Text(f"{member.similarity:.3f}"),
-                Text(names[member.document.id], style="bold" if is_canonical else ""),
-                Text(member.document.title),
+                _text("*" if is_canonical else ""),
+                _text(f"{member.similarity:.3f}"),
+                _text(names[member.document.id], style="bold" if is_canonical else ""),
+                _text(member.document.title),
             )
-        body = Group(members, Text(""), _headed(cluster.canonical, names[cluster.canonical.id]))
+        body = Group(members, _text(""), _headed(cluster.canonical, names[cluster.canonical.id]))
         style = "cyan" if cluster.size > 1 else "dim"
-        title = Text(f"cluster {cluster.id} · {count(cluster.size, 'document')}")
+        title = _text(f"cluster {cluster.id} · {count(cluster.size, 'document')}")
         console.print(Panel(body, title=title, title_align="left", border_style=style))
-    console.print(Text(figures(clusters).sentence(), style="bold"))
+    console.print(_text(figures(clusters).sentence(), style="bold"))
 
 
 def render_doc_table(clusters: Iterable[Cluster], console: Console) -> None:
@@ -111,37 +120,39 @@ def render_doc_table(clusters: Iterable[Cluster], console: Console) -> None:
     for cluster in clusters:
         for record in doc_records(cluster):
             table.add_row(
-                Text(str(record["cluster"])),
-                Text(f"{record['similarity']:.3f}"),
-                Text(record["status"]),
-                Text(names[record["id"]], style="bold" if record["canonical"] else ""),
-                Text(record["title"] or ""),
+                _text(str(record["cluster"])),
+                _text(f"{record['similarity']:.3f}"),
+                _text(record["status"]),
+                _text(names[record["id"]], style="bold" if record["canonical"] else ""),
+                _text(record["title"] or ""),
             )
     console.print(table)
-    console.print(Text(figures(clusters).sentence(), style="bold"))
+    console.print(_text(figures(clusters).sentence(), style="bold"))
 
 
 def render_explanation(result, console: Console) -> None:
     """The figures, then the first document's text with the passages both carry highlighted."""
     table = Table(show_header=False, box=None)
     table.add_column(style="bold")
-    verdict = Text("copies", style="green bold") if result.copies else Text("not copies", style="yellow bold")
+    verdict = (
+        _text("copies", style="green bold") if result.copies else _text("not copies", style="yellow bold")
+    )
     table.add_column(overflow="fold")  # the file names are shown whole, however long
     verdict.append(f" ({result.reason})", style="")
     for label, value in (
-        ("first", Text(result.first.id)),
-        ("second", Text(result.second.id)),
+        ("first", _text(result.first.id)),
+        ("second", _text(result.second.id)),
         ("verdict", verdict),
-        ("shared shingles", Text(f"{result.shared} of {result.first_shingles} / {result.second_shingles}")),
-        ("containment", Text(f"{result.containment:.3f}")),
-        ("99% lower bound", Text(f"{result.containment_lower_bound:.3f}")),
-        ("jaccard", Text(f"{result.jaccard:.3f}")),
+        ("shared shingles", _text(f"{result.shared} of {result.first_shingles} / {result.second_shingles}")),
+        ("containment", _text(f"{result.containment:.3f}")),
+        ("99% lower bound", _text(f"{result.containment_lower_bound:.3f}")),
+        ("jaccard", _text(f"{result.jaccard:.3f}")),
     ):
         table.add_row(label, value)
-    body = Text(result.first.text)
+    body = _text(result.first.text)
     for passage in result.passages:
         body.stylize("reverse", passage.start, passage.end)
-    console.print(Panel(Group(table, Text(""), body), title=Text("explain"), title_align="left"))
+    console.print(Panel(Group(table, _text(""), body), title=_text("explain"), title_align="left"))
 
 
 def render_records(records: list[dict], console: Console) -> None:
@@ -151,12 +162,12 @@ def render_records(records: list[dict], console: Console) -> None:
         table.add_column(style="bold")
         table.add_column(overflow="fold")
         for label, value in readable_fields(records[0]):
-            table.add_row(Text(label), Text(value))
+            table.add_row(_text(label), _text(value))
     else:
         rows = [readable_fields(record) for record in records]
         table = Table(header_style="bold")
         for label, _ in rows[0] if rows else ():
             table.add_column(label)
         for row in rows:
-            table.add_row(*(Text(value) for _, value in row))
+            table.add_row(*(_text(value) for _, value in row))
     console.print(table)

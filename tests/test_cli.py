@@ -182,6 +182,20 @@ def test_an_id_from_the_page_cannot_forge_error_lines_or_drive_the_terminal(tmp_
     assert [r["source"] for r in records(errors.read_text(encoding="utf-8"))] == ids
 
 
+def test_page_content_cannot_drive_the_terminal_in_the_views_for_people():
+    text = next(SAMPLES.glob("000_*.txt")).read_text(encoding="utf-8")
+    record = {
+        "id": "a\x1b]0;pwned\x07",
+        "title": "Judul \x1b[2J\u202etxt.exe",
+        "text": text + "\n\x1b[31m merah",
+    }
+    for command in (["clean"], ["dedup", "--full"], ["dedup", "--by", "doc"]):
+        result = invoke(*command, "-", "-i", "jsonl", "-f", "table", input=json.dumps(record))
+        assert result.exit_code == 0, result.stderr
+        assert "\x1b" not in result.stdout and "\u202e" not in result.stdout and "\x07" not in result.stdout
+        assert "Judul \ufffd[2J\ufffdtxt.exe" in result.stdout.replace("\n", "")
+
+
 def test_explain_reports_figures_and_shared_passages():
     first, second = sorted(SAMPLES.glob("00[02]_*.txt"))
     result = invoke("explain", first, second, "-f", "json")
