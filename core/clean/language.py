@@ -149,13 +149,14 @@ class _CompiledModel:
     """
 
     def __init__(self, tables: ModelTables):
-        self.tables = tables
-
-    def classify(self, sample: str) -> tuple[str, float]:
         from py3langid.langid import LanguageIdentifier
 
+        self.tables = tables
+        self.encode = LanguageIdentifier._encode  # NFC, lower case when all upper, UTF-8
+
+    def classify(self, sample: str) -> tuple[str, float]:
         tables = self.tables
-        text = LanguageIdentifier._encode(sample)
+        text = self.encode(sample)
         features, counts = native.speedups.langid_visits(tables.nextmove, tables.rows, tables.output, text)
         if not features:
             scores = np.full(len(tables.classes), _RAW_FLOOR, dtype=np.float32)
