@@ -10,7 +10,11 @@ BENCH_ARGS ?=
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml core/_speedups.c
+# The compiled parts (setup.py) are rebuilt when their sources change: the C twins, and the cleaning
+# modules mypyc compiles with what they import (until then those run from source, core/clean/compiled.py).
+COMPILED_SOURCES := setup.py core/_speedups.c core/native.py $(wildcard core/clean/*.py)
+
+$(STAMP): pyproject.toml $(COMPILED_SOURCES)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev,dask]'  # the Dask engine's tests run in CI too

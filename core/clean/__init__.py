@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from ..document import HTML, Document
 from ..errors import DocumentError
+from . import compiled  # noqa: F401  first: its finder decides how the modules below load
 from .html import clean_html
 from .language import sample_language
 from .lines import (

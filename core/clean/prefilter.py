@@ -31,10 +31,11 @@ class PhraseWords:
 
     def __init__(self, phrases: Iterable[str], marks: Iterable[str] = ()):
         phrases = list(phrases)
+        self._given = (tuple(phrases), tuple(marks))
         longest = [max(_LETTERS.findall(phrase), key=len, default="") for phrase in phrases]
         self.words = frozenset(word.lower() for word in longest)
-        self.marks = tuple(mark.lower() for mark in marks)
-        self._alphabet = "".join(sorted(set("".join(phrases + list(marks)))))
+        self.marks = tuple(mark.lower() for mark in self._given[1])
+        self._alphabet = "".join(sorted(set("".join(phrases + list(self._given[1])))))
         # a phrase without letters has no word to look for: every line may hold it
         self._always = "" in self.words
 
@@ -48,13 +49,14 @@ class PhraseWords:
             any(mark in lowered for mark in self.marks) or speedups.stopword_hits(lowered, self._table)[0] > 0
         )
 
-    def __getstate__(self) -> dict:
-        # the compiled table is a capsule, which does not pickle: a copy builds its own
-        return {key: value for key, value in self.__dict__.items() if key not in ("_table", "_unsafe")}
+    def __reduce__(self) -> tuple:
+        # a copy is built again from the phrases: the compiled table is a capsule, which does not
+        # pickle, and compiled with mypyc the object has no __dict__ to copy
+        return (PhraseWords, self._given)
 
     @cached_property
     def _table(self) -> object:
-        return native.speedups.stopword_table(self.words)
+        return native.speedups.stopword_table(self.words)  # type: ignore[union-attr]  # used only when built
 
     @cached_property
     def _unsafe(self) -> re.Pattern:

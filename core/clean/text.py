@@ -112,12 +112,12 @@ def _body(lines: list[str], title: str, rules: Rules, keep_captions: bool) -> _B
     # whole-page scrape the body is known only after the densest block is found: until
     # then each marker stays in place as a unique stand-in line.
     roles = role_memo(rules, keep_captions)
-    lines = [
+    kept: list[str | None] = [
         line if role is _KEEP else _stand_in(i, role, rules, keep_captions)
         for i, line in enumerate(lines)
         if (role := roles[line]) is not _DROP
     ]
-    lines = [line for line in lines if line is not None]
+    lines = [line for line in kept if line is not None]
     # Every line that is the headline stands in as a candidate by now: told the title as well,
     # drop_repeats would take a marker's stand-in for it under a title such as "Comments".
     lines = _mark_headline(drop_repeats(_stand_in_headlines(drop_headline_bullets(lines), title)))
@@ -253,7 +253,7 @@ def _stopword_density(line: str, stopwords: frozenset[str]) -> float:
 
 @cache  # one per stoplist
 def _stopword_table(stopwords: frozenset[str]) -> object:
-    return native.speedups.stopword_table(stopwords)
+    return native.speedups.stopword_table(stopwords)  # type: ignore[union-attr]  # called only when built
 
 
 def densest_block(lines: list[str], stopwords: frozenset[str]) -> list[str]:
