@@ -6,8 +6,10 @@ import pytest
 
 from newsdedup.document import HTML, TEXT
 from newsdedup.errors import DocumentError
+from newsdedup.read import decode as decode_module
 from newsdedup.read import read_document
-from newsdedup.read.decode import decode, document_from_bytes, looks_like_html
+from newsdedup.read.decode import decode, document_from_bytes, looks_like_html, read_capped
+from newsdedup.read.files import stream_documents
 from newsdedup.read.paths import iter_sources
 
 
@@ -73,6 +75,23 @@ def test_gzip_is_read_transparently_and_capped():
 def test_size_cap_applies_before_decoding():
     with pytest.raises(DocumentError, match="larger than"):
         document_from_bytes("big.txt", b"x" * 2000, max_bytes=1000)
+
+
+@pytest.mark.parametrize("size", [0, 1, 999, 1000, 1001, 2500])
+def test_a_file_is_read_up_to_one_byte_past_the_cap_in_blocks(tmp_path, monkeypatch, size):
+    monkeypatch.setattr(decode_module, "READ_BLOCK", 7)  # many blocks, and a head read before them
+    data = b"Berita hari ini. " * 200
+    path = tmp_path / "page.txt"
+    path.write_bytes(data[:size])
+    with open(path, "rb") as handle:
+        assert read_capped(handle, 1000) == data[: min(size, 1001)]
+    (result,) = stream_documents(io.BufferedReader(io.FileIO(path)), "page.txt", 1000)
+    if size > 1000:
+        assert isinstance(result, DocumentError) and "larger than" in result.reason
+    elif size:
+        assert result.raw == data[:size].decode()
+    else:
+        assert isinstance(result, DocumentError) and result.reason == "empty file"
 
 
 def test_decoding_utf8_bom_declared_and_detected_charsets():

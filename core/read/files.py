@@ -19,7 +19,7 @@ from typing import IO
 
 from ..document import Document
 from ..errors import DocumentError, printable
-from .decode import document_from_bytes
+from .decode import document_from_bytes, read_capped
 from .paths import os_reason
 from .urls import open_input
 from .warc import WARC_MAGIC, warc_documents
@@ -46,13 +46,13 @@ def path_documents(path: str, max_bytes: int) -> Iterator[Document | DocumentErr
 def stream_documents(handle: IO[bytes], name: str, max_bytes: int) -> Iterator[Document | DocumentError]:
     """The documents of an open binary stream read once: a WARC archive's pages, else one page."""
     try:
-        head, stream = read_head(handle, HEAD_BYTES)
+        head = handle.read(HEAD_BYTES)  # a buffered read waits for this much, or the end
         if head[:2] == GZIP_MAGIC and _gunzipped_head(head).startswith(WARC_MAGIC):
-            yield from warc_documents(gzip.GzipFile(fileobj=stream), name, max_bytes)
+            yield from warc_documents(gzip.GzipFile(fileobj=rejoined(head, handle)), name, max_bytes)
         elif head.startswith(WARC_MAGIC):
-            yield from warc_documents(stream, name, max_bytes)
+            yield from warc_documents(rejoined(head, handle), name, max_bytes)
         else:
-            data = stream.read(max_bytes + 1)
+            data = head + read_capped(handle, max_bytes - len(head))
             yield document_from_bytes(name, data, path=name, max_bytes=max_bytes)
     except DocumentError as error:
         yield error
@@ -63,7 +63,12 @@ def stream_documents(handle: IO[bytes], name: str, max_bytes: int) -> Iterator[D
 def read_head(handle: IO[bytes], size: int) -> tuple[bytes, IO[bytes]]:
     """The first ``size`` bytes of a stream (fewer only at its end), and the stream as if unread."""
     head = handle.read(size)  # a buffered read waits for this much, or the end
-    return head, io.BufferedReader(_Rejoined(head, handle))
+    return head, rejoined(head, handle)
+
+
+def rejoined(head: bytes, rest: IO[bytes]) -> IO[bytes]:
+    """A stream of ``head``, then of what is left in ``rest``: the stream as if ``head`` was unread."""
+    return io.BufferedReader(_Rejoined(head, rest))
 
 
 class _Rejoined(io.RawIOBase):

@@ -13,7 +13,7 @@ from typing import IO
 
 from ..document import HTML, Document
 from ..errors import DocumentError, NotAnArticle
-from .decode import document_from_bytes
+from .decode import document_from_bytes, read_capped
 
 WARC_MAGIC = b"WARC/"
 
@@ -40,7 +40,7 @@ def _warc_document(source: str, record, max_bytes: int) -> Document | DocumentEr
     content_type = (record.http_headers.get_header("Content-Type") if record.http_headers else "") or ""
     if "html" not in content_type.lower():
         return NotAnArticle(where, f"not an HTML response ({content_type or 'no content type'})")
-    payload = record.content_stream().read(max_bytes + 1)
+    payload = read_capped(record.content_stream(), max_bytes)
     try:
         doc = document_from_bytes(record_id, payload, path=source, max_bytes=max_bytes)
     except DocumentError as error:
