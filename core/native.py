@@ -15,9 +15,14 @@ from types import ModuleType
 PURE_PYTHON_VARIABLE = "NEWSDEDUP_PURE_PYTHON"
 
 
+def pure_python_requested() -> bool:
+    """Whether the environment asks for pure Python (the compiled cleaning modules follow it too)."""
+    return os.environ.get(PURE_PYTHON_VARIABLE, "").strip() not in ("", "0")
+
+
 def load_speedups() -> ModuleType | None:
     """The compiled module, or None when it is missing or the environment asks for pure Python."""
-    if os.environ.get(PURE_PYTHON_VARIABLE, "").strip() not in ("", "0"):
+    if pure_python_requested():
         return None
     try:
         from . import _speedups

@@ -17,6 +17,7 @@ import pytest
 
 import newsdedup
 import newsdedup.cli
+from newsdedup import native
 from newsdedup.clean import compiled
 from tests.conftest import SAMPLES, article
 from tests.hostile.make_corpus import SIZE_CAP, build
@@ -40,7 +41,7 @@ def built():
 
 
 def _run_python(args, site: Path | None = None, pure: bool = False) -> subprocess.CompletedProcess:
-    env = {**os.environ, compiled.PURE_PYTHON_VARIABLE: "1" if pure else "0"}
+    env = {**os.environ, native.PURE_PYTHON_VARIABLE: "1" if pure else "0"}
     if site is not None:
         env["PYTHONPATH"] = str(site)
     return subprocess.run([sys.executable, *args], env=env, capture_output=True, timeout=300, check=True)
@@ -68,11 +69,11 @@ def _append(path: Path, text: str) -> None:
 
 def test_built_modules_run_compiled_unless_pure_python_is_asked_for(built):
     assert _report() == [GROUP, None, False]
-    assert _report(pure=True) == [[], f"{compiled.PURE_PYTHON_VARIABLE} is set", False]
+    assert _report(pure=True) == [[], f"{native.PURE_PYTHON_VARIABLE} is set", False]
 
 
 def test_this_test_run_uses_the_compiled_modules_unless_pure_python_is_asked_for(built):
-    if os.environ.get(compiled.PURE_PYTHON_VARIABLE, "").strip() not in ("", "0"):
+    if native.pure_python_requested():
         assert compiled.compiled_modules_loaded() == []
     else:
         assert compiled.not_compiled_reason is None and compiled.compiled_modules_loaded() == GROUP
@@ -119,7 +120,7 @@ def test_compiled_and_source_modules_give_the_same_output(built, tmp_path):
 
 
 def _cli(site: Path, command: list[str]) -> subprocess.CompletedProcess:
-    env = {**os.environ, compiled.PURE_PYTHON_VARIABLE: "0", "PYTHONPATH": str(site)}
+    env = {**os.environ, native.PURE_PYTHON_VARIABLE: "0", "PYTHONPATH": str(site)}
     return subprocess.run(
         [sys.executable, "-m", "newsdedup", *command], env=env, capture_output=True, timeout=300
     )
