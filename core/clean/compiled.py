@@ -121,4 +121,5 @@ def _first_spec(fullname: str, path: Iterable[str], loader: tuple) -> ModuleSpec
     return None
 
 
-install()
+if __name__ == f"{PACKAGE}.compiled":  # not when setup.py loads the file on its own
+    install()
