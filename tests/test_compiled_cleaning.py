@@ -124,3 +124,23 @@ def _cli(site: Path, command: list[str]) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "newsdedup", *command], env=env, capture_output=True, timeout=300
     )
+
+
+@pytest.mark.parametrize("pure", [False, True])
+def test_a_page_too_long_to_clean_is_stopped_at_the_time_limit_on_both_paths(built, tmp_path, pure):
+    # The limit is an alarm signal, which Python handles between bytecodes: compiled code must still
+    # reach a point where it is handled, long before this page (seconds of work) is cleaned.
+    words = "the minister said that the new harbour would be finished by the end of the year".split()
+    lines = (" ".join(words[i % 7 : i % 7 + 3 + i % 9]) + f" {i}." for i in range(150_000))
+    page = tmp_path / "huge.txt"
+    page.write_text("\n".join(lines), encoding="utf-8")
+    env = {**os.environ, native.PURE_PYTHON_VARIABLE: "1" if pure else "0"}
+    result = subprocess.run(
+        [sys.executable, "-m", "newsdedup", "clean", str(page), "--timeout", "0.5", "-j", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 2 and result.stdout == ""
+    assert f"newsdedup: {page}: cleaning took longer than the 0.5 s limit" in result.stderr
