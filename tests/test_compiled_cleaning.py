@@ -40,11 +40,15 @@ def built():
         pytest.skip("the compiled cleaning modules are not built")
 
 
-def _run_python(args, site: Path | None = None, pure: bool = False) -> subprocess.CompletedProcess:
+def _run_python(
+    args, site: Path | None = None, pure: bool = False, check: bool = True, text: bool = False
+) -> subprocess.CompletedProcess:
     env = {**os.environ, native.PURE_PYTHON_VARIABLE: "1" if pure else "0"}
     if site is not None:
         env["PYTHONPATH"] = str(site)
-    return subprocess.run([sys.executable, *args], env=env, capture_output=True, timeout=300, check=True)
+    return subprocess.run(
+        [sys.executable, *args], env=env, capture_output=True, timeout=300, check=check, text=text
+    )
 
 
 def _report(site: Path | None = None, pure: bool = False) -> list:
@@ -120,10 +124,7 @@ def test_compiled_and_source_modules_give_the_same_output(built, tmp_path):
 
 
 def _cli(site: Path, command: list[str]) -> subprocess.CompletedProcess:
-    env = {**os.environ, native.PURE_PYTHON_VARIABLE: "0", "PYTHONPATH": str(site)}
-    return subprocess.run(
-        [sys.executable, "-m", "newsdedup", *command], env=env, capture_output=True, timeout=300
-    )
+    return _run_python(["-m", "newsdedup", *command], site, check=False)
 
 
 @pytest.mark.parametrize("pure", [False, True])
@@ -134,13 +135,7 @@ def test_a_page_too_long_to_clean_is_stopped_at_the_time_limit_on_both_paths(bui
     lines = (" ".join(words[i % 7 : i % 7 + 3 + i % 9]) + f" {i}." for i in range(150_000))
     page = tmp_path / "huge.txt"
     page.write_text("\n".join(lines), encoding="utf-8")
-    env = {**os.environ, native.PURE_PYTHON_VARIABLE: "1" if pure else "0"}
-    result = subprocess.run(
-        [sys.executable, "-m", "newsdedup", "clean", str(page), "--timeout", "0.5", "-j", "1"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    command = ["-m", "newsdedup", "clean", str(page), "--timeout", "0.5", "-j", "1"]
+    result = _run_python(command, pure=pure, check=False, text=True)
     assert result.returncode == 2 and result.stdout == ""
     assert f"newsdedup: {page}: cleaning took longer than the 0.5 s limit" in result.stderr

@@ -30,12 +30,12 @@ class PhraseWords:
     words) or one of ``marks`` (plain substrings, matched case-insensitively)."""
 
     def __init__(self, phrases: Iterable[str], marks: Iterable[str] = ()):
-        phrases = list(phrases)
-        self._given = (tuple(phrases), tuple(marks))
+        phrases, marks = list(phrases), tuple(marks)
+        self._given = (tuple(phrases), marks)
         longest = [max(_LETTERS.findall(phrase), key=len, default="") for phrase in phrases]
         self.words = frozenset(word.lower() for word in longest)
-        self.marks = tuple(mark.lower() for mark in self._given[1])
-        self._alphabet = "".join(sorted(set("".join(phrases + list(self._given[1])))))
+        self.marks = tuple(mark.lower() for mark in marks)
+        self._alphabet = "".join(sorted(set("".join(phrases + list(marks)))))
         # a phrase without letters has no word to look for: every line may hold it
         self._always = "" in self.words
 

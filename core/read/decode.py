@@ -73,7 +73,7 @@ def read_capped(stream: IO[bytes], max_bytes: int) -> bytes:
             break
         blocks.append(block)
         wanted -= len(block)
-    return blocks[0] if len(blocks) == 1 else b"".join(blocks)
+    return b"".join(blocks)  # one block is returned as it is, not copied
 
 
 def _gunzip(doc_id: str, data: bytes, max_bytes: int) -> bytes:
