@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import os
 import sys
 from collections.abc import Iterator
@@ -557,11 +558,14 @@ def index_export(db: DbArgument, fmt: FormatOpt = None) -> None:
 def _duration(text: str) -> float:
     number, unit = text[:-1], text[-1:].lower()
     try:
-        return float(number) * DURATION_UNITS[unit]
+        seconds = float(number) * DURATION_UNITS[unit]
     except (KeyError, ValueError):
+        seconds = math.nan
+    if not 0 <= seconds < math.inf:  # a negative age would remove everything, even this hour's documents
         raise UsageError(
-            f"--older-than takes a number and s, m, h, d or w (like 30d), got {text!r}"
-        ) from None
+            f"--older-than takes a number of 0 or more and s, m, h, d or w (like 30d), got {text!r}"
+        )
+    return seconds
 
 
 def main() -> None:

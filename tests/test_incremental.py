@@ -128,8 +128,10 @@ def test_index_export_and_prune(tmp_path):
     assert len(exported) == 5 and {"id", "cluster", "first_seen"} <= set(exported[0])
     assert cli("index", "prune", db, "--older-than", "1w").exit_code == 0
     assert len(cli("index", "export", db).stdout.splitlines()) == 5
-    bad = cli("index", "prune", db, "--older-than", "soon")
-    assert bad.exit_code == 2 and "--older-than takes" in bad.stderr
+    for bad_age in ("soon", "-5d", "nand", "infd"):  # a negative age would remove everything
+        bad = cli("index", "prune", db, "--older-than", bad_age)
+        assert bad.exit_code == 2 and "--older-than takes" in bad.stderr and bad.stdout == ""
+    assert len(cli("index", "export", db).stdout.splitlines()) == 5
 
 
 def test_an_index_built_with_other_settings_is_refused(tmp_path):

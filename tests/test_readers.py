@@ -106,6 +106,33 @@ def test_decoding_utf8_bom_declared_and_detected_charsets():
     assert "café était très" in decode("d", undeclared)
 
 
+UTF8_ARTICLE = "Kepala pertahanan AS dan Korea Selatan — “Korut” harus menarik pasukannya, kata Menhan. " * 4
+
+
+def test_utf8_cut_inside_a_character_or_with_a_stray_byte_stays_utf8():
+    data = UTF8_ARTICLE.encode()
+    cut = data + "lanjutan “".encode()[:-1]  # a page truncated inside its last character
+    assert decode("d", cut) == UTF8_ARTICLE + "lanjutan \ufffd"
+    stray = data[:10] + b"\xff" + data[10:]
+    assert decode("d", stray) == UTF8_ARTICLE[:10] + "\ufffd" + UTF8_ARTICLE[10:]
+
+
+def test_legacy_text_is_not_taken_for_damaged_utf8():
+    # accented letters of a code page stand alone: no valid UTF-8 sequence, so detection decides
+    assert decode("d", b"The end of the caf\xe9") == "The end of the café"
+    french = ("Le café était très animé, près de la gare. " * 5).encode("cp1252")
+    assert "café était très" in decode("d", french)
+    # a genuine U+FFFD in the page is not counted as a bad byte
+    replacement_in_text = ("Tanda \ufffd di sini. " + UTF8_ARTICLE).encode() + b"caf\xe9"
+    assert decode("d", replacement_in_text).startswith("Tanda \ufffd di sini.")
+
+
+def test_a_utf16_declaration_in_a_page_read_as_bytes_is_ignored_as_browsers_do():
+    page = '<html><head><meta charset="utf-16"></head><body><p>Caf\xe9 au lait, s\xe9ance.</p></body></html>'
+    data = page.encode("cp1252")
+    assert "Café au lait, séance." in decode("d", data + b" " * (len(data) % 2))
+
+
 def test_kind_is_sniffed_from_content_not_extension():
     assert looks_like_html(b"<!DOCTYPE html><html><body><p>x</p></body></html>")
     assert looks_like_html(b"<div><p>one</p><p>two</p></div>")

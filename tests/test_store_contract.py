@@ -10,7 +10,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from newsdedup.errors import StoreError
+from newsdedup.errors import StoreError, UsageError
 from newsdedup.fingerprint import Fingerprint
 from newsdedup.records import iso_time
 from newsdedup.store import NoIndex, StoredDocument, open_store
@@ -267,6 +267,10 @@ def test_prune_removes_old_documents_their_lsh_entries_and_empty_clusters(store)
         new = [store.add_document(*batch_document("new", n, 80)) for n in range(3)]
         store.move_documents([new[0]], shared_cluster)
     old_clusters = {store.documents([k])[k].cluster for k in old}
+    for bad_age in (-1, float("nan"), float("inf")):  # refused before anything is removed
+        with pytest.raises(UsageError, match="0 seconds or more"):
+            store.prune(bad_age)
+    assert store.stats()["documents"] == 7
     with store.transaction(now=T0 + 1500):
         assert store.prune(older_than_seconds=1000) == 4
     assert store.documents(old) == {}

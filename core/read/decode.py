@@ -41,6 +41,11 @@ _BOMS = (
 )
 _HTML_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|article)[\s>/]", re.IGNORECASE)
 _HTML_TAG = re.compile(rb"</?(?:p|div|span|a|br|li|h[1-6]|script|table|section|img)[\s>/]", re.IGNORECASE)
+# A valid UTF-8 sequence of two bytes or more (a lead byte and its continuation bytes).
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_REPLACEMENT = "\ufffd"
+_REPLACEMENT_BYTES = _REPLACEMENT.encode()
+UTF8_VALID_PER_BAD = 4  # valid multi-byte sequences per bad byte that make damaged text UTF-8
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
@@ -107,13 +112,45 @@ def decode(doc_id: str, data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    declared = _META_CHARSET.search(data[:4096])
+    damaged = _damaged_utf8(data)
+    if damaged is not None:
+        return damaged
+    declared = _declared_charset(data)
     if declared:
         try:
-            return data.decode(declared.group(1).decode("ascii"))
+            return data.decode(declared)
         except (LookupError, UnicodeDecodeError):
             pass  # a wrong declaration is common: fall through to detection
     return _detect_and_decode(doc_id, data)
+
+
+def _damaged_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few bad bytes (a page cut inside a character, a stray byte), bad bytes as U+FFFD.
+
+    Text in a legacy code page almost never holds a valid UTF-8 sequence of two bytes or more (its
+    accented letters stand alone), so text whose valid sequences far outnumber its bad bytes is UTF-8:
+    a detector would read all of it in another code page for one bad byte.
+    """
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count(_REPLACEMENT) - data.count(_REPLACEMENT_BYTES)
+    valid = len(_UTF8_SEQUENCE.findall(data))
+    cut_inside_a_character = bad == 1 and text.endswith(_REPLACEMENT)
+    utf8 = valid >= UTF8_VALID_PER_BAD * bad or (cut_inside_a_character and valid > 0)
+    return text if utf8 else None
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The charset a ``<meta>`` declares, as browsers take it: a UTF-16 or UTF-32 declaration in a page
+    read as bytes is wrong by definition (the meta tag itself was readable as ASCII), so none."""
+    declared = _META_CHARSET.search(data[:4096])
+    if not declared:
+        return None
+    name = declared.group(1).decode("ascii")
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return None
+    return None if codec.startswith(("utf-16", "utf-32")) else name
 
 
 def _detect_and_decode(doc_id: str, data: bytes) -> str:

@@ -12,6 +12,7 @@ a file rewritten under the same name is a new document.
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ..document import Document
-from ..errors import StoreError
+from ..errors import StoreError, UsageError
 from ..fingerprint import Fingerprint, signature
 from ..settings import DedupSettings
 from .backend import Backend, chunked, mask_location, store_errors
@@ -384,6 +385,8 @@ class Store(Maintenance, Backend):
         canonical title and text even when the canonical itself was pruned.
         Returns the number of documents removed.
         """
+        if not 0 <= older_than_seconds < math.inf:
+            raise UsageError(f"the age to prune at must be 0 seconds or more, got {older_than_seconds!r}")
         with self._writing() as batch:
             keys = self._keys_first_seen_before(batch.now - float(older_than_seconds))
             for chunk in chunked(keys):
