@@ -73,18 +73,25 @@ def write_json_array(records: Iterable[dict], stream: IO[str]) -> None:
 
 
 def flat_row(record: dict) -> dict:
-    """One CSV/TSV row: nested objects become ``parent_key`` columns, member lists ``a|b|c``."""
+    """One CSV/TSV row: nested objects become ``parent_key`` columns, member lists ``a|b|c`` (their ids),
+    other lists (``explain``'s passages) one JSON array."""
     row: dict = {}
     for key, value in record.items():
         if isinstance(value, dict):
             row.update({f"{key}_{inner}": inner_value for inner, inner_value in value.items()})
         elif isinstance(value, list):
-            row[key] = "|".join(item["id"] if isinstance(item, dict) else str(item) for item in value)
+            row[key] = _flat_list(value)
         elif isinstance(value, bool):
             row[key] = "true" if value else "false"
         else:
             row[key] = value
     return row
+
+
+def _flat_list(items: list) -> str:
+    if all(isinstance(item, dict) and "id" in item for item in items):
+        return "|".join(str(item["id"]) for item in items)
+    return json.dumps(items, ensure_ascii=False)
 
 
 def _delimited(tsv: bool) -> Callable[[Iterable[dict], IO[str]], None]:

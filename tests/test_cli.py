@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -205,6 +206,23 @@ def test_explain_reports_figures_and_shared_passages():
     other = sorted(SAMPLES.glob("001_*.txt"))[0]
     assert json.loads(invoke("explain", first, other, "-f", "json").stdout)[0]["copies"] is False
     assert "copies" in invoke("explain", first, second, "-f", "table", "--no-color").stdout
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_explain_as_a_flat_table_keeps_its_passages_as_a_json_array(fmt):
+    import csv
+    import io
+
+    first, second = sorted(SAMPLES.glob("00[02]_*.txt"))
+    result = invoke("explain", first, second, "-f", fmt)
+    assert result.exit_code == 0 and result.stderr == ""
+    [row] = csv.DictReader(io.StringIO(result.stdout), delimiter="," if fmt == "csv" else "\t")
+    assert row["copies"] == "true" and row["first_id"] == str(first)
+    cell = row["passages"]
+    if fmt == "tsv":  # undo the TSV escapes
+        cell = re.sub(r"\\(.)", lambda m: {"t": "\t", "n": "\n", "r": "\r"}.get(m[1], m[1]), cell)
+    passages = json.loads(cell)
+    assert any("menarik pasukan mereka dari Rusia" in p["text"] for p in passages)
 
 
 def test_workers_give_the_same_output_as_one_process(tmp_path):
