@@ -35,8 +35,14 @@ def _text(value: str, style: str = "") -> Text:
     return Text(shown(value), style=style)
 
 
+class _StdoutConsole(Console):
+    def on_broken_pipe(self) -> None:
+        # rich exits with 1 here; a closed stdout ends the run as every other format does (exit 0)
+        raise BrokenPipeError
+
+
 def stdout_console(stream: IO[str], no_color: bool) -> Console:
-    return Console(file=stream, no_color=no_color or None, highlight=False, emoji=False)
+    return _StdoutConsole(file=stream, no_color=no_color or None, highlight=False, emoji=False)
 
 
 def _headed(doc: Document, name: str) -> Group:
