@@ -16,6 +16,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import partial
 from typing import Annotated
 
 import typer
@@ -380,22 +381,33 @@ def dedup(
     _refuse_without_dask(ctx, "scheduler", "output", "work_dir")
     run = Run(options, errors)
     raw = _raw_documents(run, paths, input_format, field, null, max_bytes)
-    if db is None:
-        from ..pipeline import cluster_documents
+    tally = ClusterTally()
 
-        settings = DedupSettings(**given)
-        clusters = cluster_documents(
-            _cleaned(run, raw, jobs, timeout, settings), settings, on_error=run.on_error
-        )
-    else:
-        clusters, settings = _cluster_with_index(run, raw, db, given, jobs, timeout)
-    tally = ClusterTally.of(clusters)
-    if dupes_only:
-        clusters = [c for c in clusters if c.size > 1]
-    if only_new:
-        clusters = _only_new(clusters)
-    with closed_stdout_ends_quietly():
+    def deliver(clusters: list, settings) -> None:
+        # with --db this runs before the index commits: output that fails (a full disk, a closed
+        # pipe) leaves the index as it was, and the next run gives these stories again
+        nonlocal tally
+        tally = ClusterTally.of(clusters)
+        if dupes_only:
+            clusters = [c for c in clusters if c.size > 1]
+        if only_new:
+            clusters = _only_new(clusters)
         options.writer().clusters(clusters, replace(view, settings=settings), sys.stdout)
+        sys.stdout.flush()
+
+    with closed_stdout_ends_quietly():
+        if db is None:
+            from ..pipeline import cluster_documents
+
+            settings = DedupSettings(**given)
+            cluster_documents(
+                _cleaned(run, raw, jobs, timeout, settings),
+                settings,
+                on_error=run.on_error,
+                deliver=partial(deliver, settings=settings),
+            )
+        else:
+            _cluster_with_index(run, raw, db, given, jobs, timeout, deliver)
     raise run.finish(summary_figures(tally), tally.duplicates > 0, check)
 
 
@@ -423,9 +435,9 @@ def _refuse_without_dask(ctx: typer.Context, *names: str) -> None:
             raise UsageError(f"{option} needs --engine dask")
 
 
-def _cluster_with_index(run: Run, raw, db: str, given: dict, jobs: int, timeout: float):
-    """Cluster against the index at ``db`` with its settings (``given`` ones must agree with them); the
-    clusters and those settings."""
+def _cluster_with_index(run: Run, raw, db: str, given: dict, jobs: int, timeout: float, deliver) -> None:
+    """Cluster against the index at ``db`` with its settings (``given`` ones must agree with them), and
+    ``deliver(clusters, settings)`` before the index commits."""
     from ..indexed import IndexedRun
     from ..pipeline import cluster_documents
 
@@ -433,9 +445,14 @@ def _cluster_with_index(run: Run, raw, db: str, given: dict, jobs: int, timeout:
         indexed = IndexedRun(store, store.settings)
         # clean everything first: the index is locked only while clustering
         printed = list(_cleaned(run, indexed.unseen(raw), jobs, timeout, store.settings))
-        clusters = cluster_documents(printed, store.settings, indexed, on_error=run.on_error)
+        cluster_documents(
+            printed,
+            store.settings,
+            indexed,
+            on_error=run.on_error,
+            deliver=partial(deliver, settings=store.settings),
+        )
         run.seen = len(indexed.seen)
-        return clusters, store.settings
 
 
 @contextmanager

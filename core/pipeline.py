@@ -11,6 +11,7 @@ goes on. A run with a persistent index is the same loop: the index
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from itertools import chain, islice
 
 from .batch import Batch
@@ -112,6 +113,7 @@ def cluster_documents(
     index: IndexedRun | None = None,
     *,
     on_error: ErrorHandler = _raise,
+    deliver: Callable[[list[Cluster]], None] | None = None,
 ) -> list[Cluster]:
     """Candidates, verification, site templates, clustering and canonicals: clusters in order of their
     first member.
@@ -122,11 +124,17 @@ def cluster_documents(
     left with no text once its site's template is stripped goes to ``on_error``.
     With an ``index``, the run is one transaction of it, and the result is the
     index's clusters the run touched.
+
+    ``deliver`` is given the clusters before the index commits (without an index, once they are
+    found): when it raises (the output could not be written), the index stays as it was, so a run
+    that did not hand its clusters on leaves them to the next run.
     """
-    if index is None:
-        return _clustered(printed, settings, None, on_error)
-    with index.store.transaction():
-        return _clustered(index.admitted(printed), settings, index, on_error)
+    with nullcontext() if index is None else index.store.transaction():
+        admitted = printed if index is None else index.admitted(printed)
+        clusters = _clustered(admitted, settings, index, on_error)
+        if deliver is not None:
+            deliver(clusters)
+        return clusters
 
 
 def _clustered(

@@ -105,6 +105,26 @@ def test_a_copy_arriving_later_joins_the_remembered_cluster_as_a_duplicate(index
     assert joined.id == first[0].id  # the remembered cluster keeps its id
 
 
+def test_clusters_that_could_not_be_delivered_leave_the_index_as_it_was(index_location):
+    docs = corpus()
+
+    def failing_output(clusters):
+        assert len(clusters) > 1  # delivered whole, before the commit
+        raise OSError(28, "No space left on device")
+
+    store = open_store(index_location, SETTINGS)
+    try:
+        printed = list(fingerprint_documents([replace(d) for d in docs], SETTINGS))
+        with pytest.raises(OSError):
+            cluster_documents(printed, SETTINGS, IndexedRun(store, SETTINGS), deliver=failing_output)
+        assert store.stats()["documents"] == 0
+        delivered = []
+        cluster_documents(printed, SETTINGS, IndexedRun(store, SETTINGS), deliver=delivered.append)
+        assert store.stats()["documents"] == len(docs) and len(delivered) == 1
+    finally:
+        store.close()
+
+
 def cli(*args):
     return CliRunner().invoke(app, [str(a) for a in args])
 
@@ -206,6 +226,20 @@ def test_a_run_killed_mid_batch_leaves_an_index_that_a_rerun_completes(tmp_path)
         assert store.stats()["documents"] == 400
     finally:
         store.close()
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_output_that_cannot_be_written_leaves_the_index_as_it_was(tmp_path):
+    # the cron recipe: new stories appended to a file; a full disk must not lose them for good
+    db = tmp_path / "index.sqlite"
+    recipe = [COMMAND, "dedup", str(SAMPLES), "--db", str(db), "--only-new", "--unique", "-q"]
+    with open("/dev/full", "w") as full:
+        failed = subprocess.run(recipe, stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert failed.returncode == 2 and failed.stderr == "newsdedup: error: No space left on device\n"
+    assert json.loads(cli("index", "stats", db, "-f", "jsonl").stdout)["documents"] == 0
+    retried = subprocess.run(recipe, capture_output=True, text=True, timeout=120)
+    assert retried.returncode == 0 and len(retried.stdout.splitlines()) == 4  # 000 and 002 are one story
+    assert json.loads(cli("index", "stats", db, "-f", "jsonl").stdout)["documents"] == 5
 
 
 def test_an_unreachable_redis_index_is_a_clear_error_without_its_password():
