@@ -124,6 +124,15 @@ def test_an_index_keeps_its_settings_and_is_read_without_being_changed(location)
             open_store(location, SETTINGS)
 
 
+def test_settings_outside_the_identity_are_the_stores_and_the_index_keeps_its_own(location):
+    open_store(location, SETTINGS).close()
+    asked = replace(SETTINGS, threshold=0.99, min_shared=40, canonical="earliest", templates=False)
+    with open_store(location, asked) as writer:
+        assert writer.settings == asked
+    with open_store(location) as reader:
+        assert reader.settings == SETTINGS
+
+
 def test_an_exception_inside_a_batch_applies_none_of_it(store):
     with store.transaction(now=T0):
         kept = [store.add_document(*batch_document("kept", n, 60)) for n in range(6)]

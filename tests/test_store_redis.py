@@ -9,8 +9,9 @@ import pytest
 import redis
 from datasketch import MinHashLSH
 
-from newsdedup.errors import StoreError
+from newsdedup.errors import StoreError, UsageError
 from newsdedup.store import open_store
+from newsdedup.store.redis_layout import client_options
 from newsdedup.store.redis_store import RedisStore
 from tests.redis_server import start_server, stop_server
 from tests.store_helpers import SETTINGS, batch_document, indexed_ids, minhash
@@ -96,6 +97,19 @@ def test_an_unreachable_server_is_reported_quickly():
         open_store(f"redis://:{PASSWORD}@127.0.0.1:1/0", SETTINGS)
     assert_masked(raised.value)
     assert time.monotonic() - began < 5
+
+
+@pytest.mark.parametrize("database", ["7x", "abc", "1/2", "-1"])
+def test_a_database_that_is_not_a_number_is_refused_before_anything_is_written(redis_url, database):
+    url = f"{redis_url.rsplit('/', 1)[0]}/{database}"
+    with pytest.raises(UsageError, match=f"/{database}: not a usable Redis URL .*must be a number"):
+        open_store(url, SETTINGS)
+    assert redis.Redis.from_url(redis_url).dbsize() == 0  # redis-py alone would have used database 0
+
+
+@pytest.mark.parametrize("path, database", [("", None), ("/", None), ("/3", 3), ("/?db=5", 5)])
+def test_a_database_given_as_a_number_or_not_at_all_is_taken(path, database):
+    assert client_options(f"redis://127.0.0.1:6379{path}").get("db") == database
 
 
 def test_a_batch_that_lost_its_lock_writes_nothing(redis_url):

@@ -37,14 +37,20 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def run_python(code: str, *, privileged: bool = True, **kwargs) -> subprocess.CompletedProcess:
-    """Run ``code`` in a child process; ``privileged=False`` makes file permissions bind even for root."""
+def python_command(code: str, *, privileged: bool = True) -> list[str]:
+    """A command running ``code``; ``privileged=False`` makes file permissions bind even for root."""
     command = [sys.executable, "-c", code]
     if not privileged and os.geteuid() == 0:
         if shutil.which("setpriv") is None:
             pytest.skip("running as root without setpriv: cannot make file permissions bind")
         # root without these capabilities is held to the permission bits like anyone else
         command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *command]
+    return command
+
+
+def run_python(code: str, *, privileged: bool = True, **kwargs) -> subprocess.CompletedProcess:
+    """Run ``code`` in a child process (see :func:`python_command`)."""
+    command = python_command(code, privileged=privileged)
     return subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=120, **kwargs)
 
 
@@ -122,6 +128,118 @@ def test_an_index_in_a_read_only_directory_is_refused_and_left_unchanged(tmp_pat
     )
     assert new_index.stdout.startswith("StoreError:"), new_index.stdout + new_index.stderr
     assert digest(path) == before and not (directory / "new.db").exists()
+
+
+READ = """
+from newsdedup.errors import StoreError
+from newsdedup.store import open_store
+from tests.store_helpers import batch_document
+store = open_store({path!r})
+print(store.stats()["documents"], len(list(store.export())))
+try:
+    store.add_document(*batch_document("extra", 0))
+except StoreError as error:
+    print("StoreError:", error)
+store.close()
+"""
+
+
+def leftovers(path: Path) -> list[str]:
+    return sorted(other.name for other in path.parent.iterdir() if other != path)
+
+
+def test_an_index_opened_to_be_read_refuses_writes_and_leaves_no_files(tmp_path):
+    path = tmp_path / "index.db"
+    make_index(path)
+    before = digest(path)
+    reader = open_store(str(path))
+    assert reader.stats()["documents"] == 30
+    with pytest.raises(StoreError, match="the index is read-only"):
+        reader.add_document(*batch_document("extra", 0))
+    reader.close()
+    assert digest(path) == before and leftovers(path) == []
+
+
+@pytest.mark.parametrize("read_only", ["directory", "file"])
+def test_someone_elses_index_is_read_without_creating_files(tmp_path, read_only):
+    directory = tmp_path / "ro"
+    directory.mkdir()
+    path = directory / "index.db"
+    make_index(path)
+    before = digest(path)
+    if read_only == "directory":
+        directory.chmod(0o555)
+    else:
+        path.chmod(0o444)
+    try:
+        result = run_python(READ.format(path=str(path)), privileged=False)
+    finally:
+        directory.chmod(0o755)
+    lines = result.stdout.splitlines()
+    assert lines[0] == "30 30", result.stdout + result.stderr
+    assert lines[1].startswith("StoreError:") and "the index is read-only" in lines[1]
+    assert digest(path) == before and leftovers(path) == []
+
+
+def test_someone_elses_index_is_read_through_the_wal_of_a_writer_that_has_it_open(tmp_path):
+    directory = tmp_path / "ro"
+    directory.mkdir()
+    path = directory / "index.db"
+    make_index(path)
+    writer = open_store(str(path), SETTINGS)
+    with writer.transaction(now=T0):  # committed to the WAL, not yet to the file
+        writer.add_document(*batch_document("in-wal", 0))
+    directory.chmod(0o555)
+    try:
+        result = run_python(READ.format(path=str(path)), privileged=False)
+    finally:
+        directory.chmod(0o755)
+        writer.close()
+    assert result.stdout.startswith("31 31\n"), result.stdout + result.stderr
+
+
+READ_WHILE_WRITTEN = """
+import sys
+from newsdedup.errors import StoreError
+from newsdedup.store import open_store
+store = open_store({path!r})
+print(store.stats()["documents"], flush=True)
+sys.stdin.readline()
+for step in (store.stats, store.close):
+    try:
+        step()
+        print("unchanged")
+    except StoreError as error:
+        print("StoreError:", error)
+"""
+
+
+def test_a_reader_without_locks_reports_a_writer_that_changed_the_file_under_it(tmp_path):
+    directory = tmp_path / "ro"
+    directory.mkdir()
+    path = directory / "index.db"
+    make_index(path)
+    directory.chmod(0o555)  # no WAL and no way to make one: the reader reads the file without locks
+    try:
+        child = subprocess.Popen(
+            python_command(READ_WHILE_WRITTEN.format(path=str(path)), privileged=False),
+            cwd=REPO,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert child.stdout.readline() == "30\n"
+            with open_store(str(path), SETTINGS) as writer:  # closing it writes its batch into the file
+                writer.add_document(*batch_document("meanwhile", 0))
+            output, _ = child.communicate("go\n", timeout=120)
+        finally:
+            child.kill()
+            child.wait(timeout=60)
+    finally:
+        directory.chmod(0o755)
+    message = f"StoreError: {path}: another run wrote to the index while it was read; read it again"
+    assert output.splitlines() == [message, message]  # by the snapshot of stats, then by close
 
 
 def test_a_missing_directory_is_named(tmp_path):

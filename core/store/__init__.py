@@ -48,7 +48,9 @@ def open_store(
 
     With ``settings``: for writing, created when missing (a SQLite file's
     directory must exist); an existing index built with another identity
-    (:meth:`DedupSettings.identity`) raises StoreError naming the differences.
+    (:meth:`DedupSettings.identity`) raises StoreError naming the differences,
+    and its other settings (threshold, canonical rule...) are replaced by
+    those of ``settings`` for this store only: the index keeps its own.
     Without: an existing index (:class:`NoIndex` if there is none), with the
     settings it was built with, for reading unless ``writable``; opened to be
     read, it is left exactly as it is. A batch waits up to ``busy_timeout``

@@ -65,7 +65,8 @@ class Store(Maintenance, Backend):
     not at all, and two processes' batches on one index run one after the
     other. Reads outside a batch see the last committed state.
 
-    ``settings`` are the settings the index was built with (stored in it).
+    ``settings``: opened to read, the settings the index was built with (stored in it); opened with
+    settings, those (their identity is the index's; the others are this store's and are not stored).
     """
 
     settings: DedupSettings
@@ -149,7 +150,7 @@ class Store(Maintenance, Backend):
 
     def _open_index(self, settings: DedupSettings | None) -> None:
         """Read an existing index's settings (``settings=None``: nothing is written), or create the
-        index, or check that it was built with the same identity (called by backends)."""
+        index, or check that it was built with the identity of ``settings`` (called by backends)."""
         if settings is None:
             with self._errors_as_store_errors():
                 self.settings = self._stored_settings(self._read_meta())
@@ -161,15 +162,13 @@ class Store(Maintenance, Backend):
             self._write_meta({"format": STORE_FORMAT})
             if not meta:
                 self._write_meta({"settings": json.dumps(settings.as_dict(), sort_keys=True)})
-                self.settings = settings
-                return
-            self.settings = self._stored_settings(meta)
-            difference = self.settings.differences(settings)
-            if difference:
+            elif difference := self._stored_settings(meta).differences(settings):
                 raise StoreError(
                     f"{self.location}: the index was built with other settings: {difference}; "
                     "signatures cannot be compared across them"
                 )
+            # the others (threshold, canonical rule...) may differ: they are this run's, the index keeps its own
+            self.settings = settings
 
     def _stored_settings(self, meta: dict[str, str]) -> DedupSettings:
         if not meta:

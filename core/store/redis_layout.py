@@ -7,8 +7,10 @@ hashes under ``newsdedup:``.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import unquote, urlparse
 
 from redis.backoff import ExponentialBackoff
 from redis.connection import SSLConnection, parse_url
@@ -39,8 +41,13 @@ def members_key(cluster_id: int) -> str:
 
 
 def client_options(url: str) -> dict:
-    """``redis.Redis`` keyword arguments for a ``redis://``, ``rediss://`` or ``unix://`` URL."""
+    """``redis.Redis`` keyword arguments for a ``redis://``, ``rediss://`` or ``unix://`` URL (ValueError
+    when it is not one)."""
     options = parse_url(url)
+    parts = urlparse(url)
+    # redis-py takes a database that is not a number (/7x) for no database, and writes to database 0
+    if parts.scheme != "unix" and not re.fullmatch(r"/?|/[0-9]+", unquote(parts.path)):
+        raise ValueError(f"the database after the port must be a number, like /0; got {parts.path[1:]!r}")
     connection_class = options.pop("connection_class", None)
     if "path" in options:
         options["unix_socket_path"] = options.pop("path")

@@ -24,7 +24,7 @@ from functools import cached_property
 import numpy as np
 import redis
 
-from ..errors import StoreError
+from ..errors import StoreError, UsageError
 from ..settings import DedupSettings
 from .backend import one_line
 from .base import Store
@@ -71,7 +71,7 @@ class RedisStore(Store):
         try:
             options = client_options(url)
         except ValueError as error:
-            raise StoreError(f"{self.location}: not a usable Redis URL ({one_line(error)})") from None
+            raise UsageError(f"{self.location}: not a usable Redis URL ({one_line(error)})") from None
         self._password = options.get("password") or ""
         self.lock_lease = float(lock_lease)
         self._pending = Pending()
@@ -79,7 +79,7 @@ class RedisStore(Store):
         try:
             self._client = redis.Redis(**options)
         except TypeError as error:  # an unknown ?option= in the URL
-            raise StoreError(f"{self.location}: not a usable Redis URL ({self._reason(error)})") from None
+            raise UsageError(f"{self.location}: not a usable Redis URL ({self._reason(error)})") from None
         self._lock = self._client.lock(LOCK, timeout=self.lock_lease, thread_local=False)
         self._lock_renewed = 0.0
         try:

@@ -6,6 +6,14 @@ process killed mid-batch leaves only uncommitted WAL frames, which SQLite
 ignores when the file is opened again. ``synchronous=FULL`` makes a committed
 batch survive a power cut too (one fsync per batch).
 
+An index opened to be read is never written. When this process may write the
+file and its directory, it reads through the WAL as a writer does, with writes
+refused (``query_only``). Someone else's index is opened read-only, creating no
+``-wal`` and ``-shm`` files (this user's, they would keep the owner from
+writing): through a writer's WAL when there is one, else as an immutable file,
+read without locks, so closing the store or ending a read snapshot raises
+StoreError if a writer changed the file meanwhile.
+
 Size per document (see ``make store-size``): the LSH band rows are a
 WITHOUT ROWID table holding only a 32-bit bucket (band number mixed in) and the
 key, so each row is ~12 bytes; shingles (with the text's figures and dates) are Rice-coded blobs
@@ -109,6 +117,12 @@ def _marks(count: int) -> str:
     return ",".join("?" * count)
 
 
+def _file_state(path: Path) -> tuple[int, int, int]:
+    """What a write to the file changes."""
+    state = os.stat(path)
+    return state.st_ino, state.st_size, state.st_mtime_ns
+
+
 class SQLiteStore(Store):
     backend = "sqlite"
     _backend_errors = (sqlite3.Error, OSError)
@@ -130,15 +144,41 @@ class SQLiteStore(Store):
         if settings is None and not self.path.is_file():
             raise NoIndex(f"{self.location}: no index here (it is created by dedup --db)")
         self._db: sqlite3.Connection | None = None
+        self._unchanged: tuple | None = None  # the file as an immutable reader found it
         try:
             with self._errors_as_store_errors():
-                self._db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
+                self._db = self._connect(writable)
                 if writable:  # an index opened to be read is left exactly as it is
                     self._set_up_for_writing()
             self._open_index(settings)
         except BaseException:
             self._close()
             raise
+
+    def _connect(self, writable: bool) -> sqlite3.Connection:
+        path = self.path.resolve()  # SQLite names the -wal and -shm files after the real file
+        if writable or (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+            db = sqlite3.connect(path, timeout=self.busy_timeout, isolation_level=None)
+            if not writable:
+                # unlike mode=ro, the last connection to close removes the -wal and -shm it created
+                db.execute("PRAGMA query_only=ON")
+            return db
+        if os.path.exists(f"{path}-wal"):
+            mode = "ro"  # a writer has the index open, or died with it: its WAL holds committed batches
+        else:
+            # no writer has it open (its WAL would exist); one that starts meanwhile is not seen (no locks)
+            mode = "ro&immutable=1"
+            self._unchanged = _file_state(path)
+        return sqlite3.connect(
+            f"{path.as_uri()}?mode={mode}", uri=True, timeout=self.busy_timeout, isolation_level=None
+        )
+
+    def _check_unchanged(self) -> None:
+        """After reads of an immutable file: StoreError if a writer changed it meanwhile."""
+        if self._unchanged is not None and _file_state(self.path) != self._unchanged:
+            raise StoreError(
+                f"{self.location}: another run wrote to the index while it was read; read it again"
+            )
 
     def _set_up_for_writing(self) -> None:
         # a new file only (fixed once WAL is on): 8 KiB pages hold the ~1.6 KB shingle blobs with
@@ -175,11 +215,13 @@ class SQLiteStore(Store):
             yield
         finally:
             self._db.execute("ROLLBACK")
+        self._check_unchanged()
 
     def _close(self) -> None:
         if self._db is not None:
             self._db.close()
             self._db = None
+            self._check_unchanged()
 
     def _prepare_schema(self) -> None:
         names = {name for (name,) in self._db.execute("SELECT name FROM sqlite_master")}
