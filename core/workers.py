@@ -1,7 +1,8 @@
 """Cleaning with a time limit, in this process or in worker processes.
 
 A pathological page must not hang the batch: each document gets ``timeout``
-seconds (an interval timer raises inside the cleaner; C code is interrupted
+seconds (an interval timer raises inside the cleaner, or outside the main
+thread, where no signal arrives, a watchdog thread does; C code is interrupted
 when it next returns to Python). Given dedup settings, the workers also
 fingerprint what they cleaned, so that the main process, which clusters, only
 gathers. A worker that dies (a crash in a C library)
@@ -11,15 +12,20 @@ it are cleaned again one by one in a fresh worker.
 
 from __future__ import annotations
 
+import ctypes
+import math
+import os
 import signal
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import partial
-from multiprocessing import get_context
+from multiprocessing import forkserver, get_context, parent_process
+from multiprocessing.connection import wait
 
 from .clean import clean_document, load_rules
 from .clean.rules import Rules
@@ -50,12 +56,18 @@ def _raise_timeout(signum, frame):
     raise _Timeout
 
 
+def _time_limit(seconds: float | None) -> AbstractContextManager:
+    """``seconds`` for the block, then _Timeout raised in it: by an alarm signal in the main thread, by the
+    watchdog in others (Dask runs its tasks in worker threads)."""
+    if not seconds:
+        return nullcontext()
+    if threading.current_thread() is threading.main_thread():
+        return _alarm(seconds)
+    return _Deadline(seconds)
+
+
 @contextmanager
-def _time_limit(seconds: float | None):
-    usable = seconds and threading.current_thread() is threading.main_thread()
-    if not usable:
-        yield
-        return
+def _alarm(seconds: float):
     previous = signal.signal(signal.SIGALRM, _raise_timeout)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
@@ -63,6 +75,78 @@ def _time_limit(seconds: float | None):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+class _Deadline:
+    """The time limit of a block in a thread other than the main one (see :class:`_Watchdog`)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+
+    def __enter__(self) -> None:
+        _WATCHDOG.watch(time.monotonic() + self.seconds)
+
+    def __exit__(self, kind, error, traceback) -> None:
+        _WATCHDOG.forget(delivered=kind is _Timeout)
+
+
+class _Watchdog:
+    """One thread that raises _Timeout in every thread whose deadline has passed, as an asynchronous
+    exception, which Python delivers between bytecodes as it runs the alarm's handler (a timer thread
+    per limit would cost as much as cleaning a page: 0.4 ms to start one).
+
+    The watchdog removes a deadline as it raises, under the lock: a thread ending its limit finds its
+    deadline gone exactly when an exception may still be on its way, and withdraws it, so none ever
+    reaches the code after the block.
+    """
+
+    def __init__(self):
+        # Cleaning threads take the lock itself, written in C: an exception arriving in Python code
+        # that holds it (a Condition's methods) could leave it held.
+        self._lock = threading.Lock()
+        self._woken = threading.Condition(self._lock)
+        self._deadlines: dict[int, float] = {}  # thread id -> time.monotonic() to stop it at
+        self._wakes_at = math.inf
+        self._thread: threading.Thread | None = None
+
+    def watch(self, deadline: float) -> None:
+        with self._lock:
+            self._deadlines[threading.get_ident()] = deadline
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="newsdedup time limits", daemon=True)
+                self._thread.start()
+            elif deadline < self._wakes_at:
+                self._woken.notify()
+
+    def forget(self, delivered: bool) -> None:
+        thread = threading.get_ident()
+        with self._lock:
+            # Only when raised and not delivered yet: withdrawing leaves Python checking for one at
+            # every call until the next is delivered (about 5% slower).
+            if self._deadlines.pop(thread, None) is None and not delivered:
+                _raise_in(thread, None)
+
+    def _run(self) -> None:
+        with self._lock:
+            while True:
+                now = time.monotonic()
+                for thread, deadline in list(self._deadlines.items()):
+                    if deadline <= now:
+                        del self._deadlines[thread]
+                        _raise_in(thread, _Timeout)
+                # Woken only for an earlier deadline than this one: a later one waits its turn.
+                self._wakes_at = min(self._deadlines.values(), default=math.inf)
+                self._woken.wait(None if self._wakes_at == math.inf else self._wakes_at - now)
+
+
+def _raise_in(thread: int, exception: type[BaseException] | None) -> None:
+    """Raise ``exception`` in ``thread`` at its next bytecode; None withdraws one not raised yet."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread), None if exception is None else ctypes.py_object(exception)
+    )
+
+
+_WATCHDOG = _Watchdog()
 
 
 def clean_with_limit(doc: Document, rules: Rules, timeout: float | None) -> Document | DocumentError:
@@ -105,7 +189,67 @@ def _executor(jobs: int) -> ProcessPoolExecutor:
     # that has loaded the cleaner once for all of them (it applies when the server starts)
     context = get_context("forkserver")
     context.set_forkserver_preload(["newsdedup.preload"])
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=collect_less)
+    _start_server_deaf_to_ctrl_c()
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker)
+
+
+def _start_server_deaf_to_ctrl_c() -> None:
+    """Start the workers' server with Ctrl-C ignored, which it and the workers it forks inherit.
+
+    Ctrl-C reaches every process of the terminal's group: a server or worker that took it would
+    die with a traceback halfway through starting, and could leave the pool waiting for it. The
+    main process alone takes it, and ends the workers (:func:`clean_in_workers`). (A Ctrl-C in the
+    few milliseconds the server takes to start is lost: an ignored signal is not kept for later.)
+    """
+    if threading.current_thread() is not threading.main_thread():
+        forkserver.ensure_running()  # signal handlers are the main thread's to set
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # an exec keeps an ignored signal ignored
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def _deferred(*signals: signal.Signals):
+    """These signals are taken when the block ends, not inside it (Python runs every handler in the
+    main thread, whichever thread the system gave the signal to)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = {
+        number: signal.signal(number, lambda number, frame: received.append(number)) for number in signals
+    }
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for number in received[:1]:
+            signal.raise_signal(number)
+
+
+def _submit(executor: ProcessPoolExecutor, task: Callable, chunk: list[Document]) -> Future:
+    # A submit may start a worker process: interrupted half-way, the worker would be left to start
+    # after the main process had gone, and fail with a traceback of its own.
+    with _deferred(signal.SIGINT, signal.SIGTERM):
+        return executor.submit(task, chunk)
+
+
+def _start_worker() -> None:
+    collect_less()
+    # A worker outlives a main process that was killed (SIGKILL, the OOM killer): it would wait on its
+    # task queue for ever, holding the server alive too. It watches the main process and ends with it.
+    main_process = parent_process()
+    if main_process is not None:
+        threading.Thread(target=_exit_with, args=(main_process.sentinel,), daemon=True).start()
+
+
+def _exit_with(sentinel: int) -> None:
+    wait([sentinel])
+    os._exit(1)
 
 
 def clean_in_workers(
@@ -121,7 +265,7 @@ def clean_in_workers(
     pending: deque[tuple[list[Document], Future]] = deque()
     try:
         for chunk in _chunks(docs, CHUNK, CHUNK_CHARACTERS):
-            pending.append((chunk, executor.submit(task, chunk)))
+            pending.append((chunk, _submit(executor, task, chunk)))
             while len(pending) >= jobs * in_flight:
                 executor, results = _settle(pending, executor, jobs, task)
                 yield from results
@@ -129,6 +273,9 @@ def clean_in_workers(
             executor, results = _settle(pending, executor, jobs, task)
             yield from results
     finally:
+        # Interrupted, terminated or stopped early, the workers finish the few chunks already handed
+        # to them and leave. Ending them instead could cut a result in half on its way back, and
+        # the executor would wait for the rest of it for ever.
         executor.shutdown(wait=False, cancel_futures=True)
 
 
@@ -151,7 +298,7 @@ def _one_by_one(docs: list[Document], task: Callable) -> list[Result]:
     try:
         for doc in docs:
             try:
-                results.extend(map(_unpacked, single.submit(task, [doc]).result()))
+                results.extend(map(_unpacked, _submit(single, task, [doc]).result()))
             except BrokenProcessPool:
                 results.append(DocumentError(doc.id, "cleaning crashed the worker process"))
                 single.shutdown(wait=False, cancel_futures=True)

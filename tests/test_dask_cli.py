@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from typer.testing import CliRunner
 from newsdedup.cli.app import app
 from tests.conftest import SAMPLES, shared_path
 from tests.dask_cluster import need_dask
+from tests.test_time_limit_threads import slow_page
 
 runner = CliRunner()
 
@@ -178,6 +181,21 @@ def test_failed_inputs_are_reported_in_input_order_and_exit_2(dask_scheduler, tm
     assert "002_broken.txt: " in dask.stderr and "6 documents read, 5 cleaned, 1 failed" in dask.stderr
 
 
+def test_a_page_over_the_time_limit_is_reported_as_the_local_engine_does(dask_scheduler, tmp_path):
+    # Dask runs tasks in worker threads, where the local engine's alarm signal never arrives.
+    for path in SAMPLES.glob("*.txt"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    (tmp_path / "huge.txt").write_text(slow_page(), encoding="utf-8")
+    # The language model's first load (0.6 s from an empty cache) counts against the page that needs it.
+    assert invoke("dedup", SAMPLES, "-q").exit_code == 0
+    local = invoke("dedup", tmp_path, "--timeout", "1", "--format", "jsonl")
+    dask = on_dask(dask_scheduler, tmp_path, "--timeout", "1", "--format", "jsonl")
+    assert local.exit_code == dask.exit_code == 2
+    assert dask.stdout == local.stdout
+    assert f"{tmp_path / 'huge.txt'}: cleaning took longer than the 1 s limit" in dask.stderr
+    assert "6 documents read, 5 cleaned, 1 failed" in dask.stderr
+
+
 def test_without_the_extra_one_line_says_how_to_install_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)
     result = invoke("dedup", SAMPLES, "--engine", "dask")
@@ -194,6 +212,37 @@ def test_an_unreachable_scheduler_is_a_clear_error():
     assert result.exit_code == 2 and result.stdout == ""
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.stderr
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_malformed_scheduler_address_is_a_usage_error():
+    need_dask()
+    result = invoke("dedup", SAMPLES, "--engine", "dask", "--scheduler", "notaurl")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (
+        "newsdedup: error: notaurl: not a Dask scheduler address such as tcp://host:8786 "
+        "(missing port number in address 'notaurl')\n"
+    )
+
+
+def test_a_server_that_never_answers_as_a_scheduler_is_a_clear_error_within_the_connect_timeout():
+    need_dask()
+    from newsdedup.dask_engine.cluster import CONNECT_TIMEOUT
+
+    # Listening, the kernel accepts connections; nothing is ever read or answered on them.
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+        command = [sys.executable, "-m", "newsdedup", "dedup", SAMPLES, "--engine", "dask"]
+        started = time.monotonic()
+        result = subprocess.run(
+            [*command, "--scheduler", address], capture_output=True, text=True, timeout=CONNECT_TIMEOUT + 30
+        )
+        elapsed = time.monotonic() - started
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == (
+        f"newsdedup: error: cannot reach the Dask scheduler at {address}: "
+        f"no Dask scheduler answered within {CONNECT_TIMEOUT} s\n"
+    )
+    assert CONNECT_TIMEOUT <= elapsed < CONNECT_TIMEOUT + 10
 
 
 def test_options_of_the_dask_engine_need_it_and_db_is_refused(tmp_path):

@@ -4,6 +4,7 @@ what goes wrong there, as the library's errors; and what the workers report of t
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import resource
 import sys
@@ -12,12 +13,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from distributed import Client, LocalCluster
+from distributed.comm import connect
 from distributed.comm.core import CommClosedError
 from distributed.diagnostics.plugin import WorkerPlugin
 from distributed.scheduler import KilledWorker
+from distributed.security import Security
 
 from ..collector import collect_less
-from ..errors import EngineError
+from ..errors import EngineError, UsageError
 
 CONNECT_TIMEOUT = 10  # seconds to reach an existing scheduler
 
@@ -26,7 +29,14 @@ def start(workers: int, scheduler: str | None) -> tuple[Client, LocalCluster | N
     """A client of the scheduler at ``scheduler``, or of a new local cluster of ``workers`` processes."""
     if scheduler:
         try:
+            # Client bounds the connection, not the handshake that follows: a server that accepts and
+            # never answers (not a Dask scheduler) would hold it for ever.
+            asyncio.run(_handshake(scheduler))
             return Client(scheduler, timeout=CONNECT_TIMEOUT), None
+        except ValueError as error:  # distributed's word for an address it cannot parse
+            raise UsageError(
+                f"{scheduler}: not a Dask scheduler address such as tcp://host:8786 ({_reason(error)})"
+            ) from None
         except (OSError, TimeoutError) as error:
             raise EngineError(f"cannot reach the Dask scheduler at {scheduler}: {_reason(error)}") from None
     # One thread per worker process: cleaning is Python code, which threads would run one at a time.
@@ -40,6 +50,16 @@ def start(workers: int, scheduler: str | None) -> tuple[Client, LocalCluster | N
     client = Client(cluster)
     client.register_plugin(CollectLess(), name=CollectLess.name)
     return client, cluster
+
+
+async def _handshake(address: str) -> None:
+    """Connect to ``address`` and exchange distributed's handshake, within CONNECT_TIMEOUT in all."""
+    args = Security().get_connection_args("client")  # what Client connects with, TLS settings included
+    try:
+        comm = await asyncio.wait_for(connect(address, timeout=CONNECT_TIMEOUT, **args), CONNECT_TIMEOUT)
+    except asyncio.TimeoutError:  # not the built-in one before Python 3.11
+        raise TimeoutError(f"no Dask scheduler answered within {CONNECT_TIMEOUT} s") from None
+    await comm.close()
 
 
 class CollectLess(WorkerPlugin):
