@@ -2,7 +2,7 @@
 
 Exit codes: 0 success; 1 with ``--check`` when duplicates were found; 2 usage
 error, or at least one input that could not be read or cleaned (the others are
-still processed and written); 130 interrupted. Library exceptions become one
+still processed and written); 130 interrupted; 143 terminated. Library exceptions become one
 line on stderr and an exit code in one place, :data:`EXIT_CODES`.
 """
 
@@ -12,9 +12,10 @@ import difflib
 import json
 import math
 import os
+import signal
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Generator, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import replace
 from functools import partial
 from typing import Annotated
@@ -67,9 +68,11 @@ EXIT_OK = 0
 EXIT_DUPLICATES = 1
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports it
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok; 1 duplicates found (only with --check); "
-    "2 usage error or some input could not be read (the rest is still written); 130 interrupted."
+    "2 usage error or some input could not be read (the rest is still written); 130 interrupted; "
+    "143 terminated (SIGTERM)."
 )
 # What a library exception means for the command: its exit code and how its one line starts.
 EXIT_CODES: tuple[tuple[type[BaseException], int, str], ...] = (
@@ -233,8 +236,13 @@ def _raw_documents(run: Run, paths, input_format, fields, null, max_bytes) -> It
     )
 
 
-def _cleaned(run: Run, raw, jobs: int, timeout: float, settings=None) -> Iterator:
-    """Clean documents; given dedup ``settings``, (document, fingerprint) pairs."""
+def _cleaned(run: Run, raw, jobs: int, timeout: float, settings=None) -> Generator:
+    """Clean documents; given dedup ``settings``, (document, fingerprint) pairs.
+
+    A caller that may stop early closes it (``contextlib.closing``): closing shuts the worker pool
+    down there and then (its workers finish the chunks already handed to them), where an interrupted
+    run would otherwise keep it going until the interpreter is torn down.
+    """
     from ..pipeline import clean_and_fingerprint, clean_documents
 
     jobs = worker_count(jobs)
@@ -265,7 +273,8 @@ def clean(
     run = Run(options, errors)
     raw = _raw_documents(run, paths, input_format, field, null, max_bytes)
     with closed_stdout_ends_quietly():
-        options.writer().documents(_cleaned(run, raw, jobs, timeout), sys.stdout)
+        with closing(_cleaned(run, raw, jobs, timeout)) as cleaned:
+            options.writer().documents(cleaned, sys.stdout)
     raise run.finish()
 
 
@@ -400,12 +409,10 @@ def dedup(
             from ..pipeline import cluster_documents
 
             settings = DedupSettings(**given)
-            cluster_documents(
-                _cleaned(run, raw, jobs, timeout, settings),
-                settings,
-                on_error=run.on_error,
-                deliver=partial(deliver, settings=settings),
-            )
+            with closing(_cleaned(run, raw, jobs, timeout, settings)) as printed:
+                cluster_documents(
+                    printed, settings, on_error=run.on_error, deliver=partial(deliver, settings=settings)
+                )
         else:
             _cluster_with_index(run, raw, db, given, jobs, timeout, deliver)
     raise run.finish(summary_figures(tally), tally.duplicates > 0, check)
@@ -436,7 +443,7 @@ def _refuse_without_dask(ctx: typer.Context, *names: str) -> None:
 
 
 def _cluster_with_index(run: Run, raw, db: str, given: dict, jobs: int, timeout: float, deliver) -> None:
-    """Cluster against the index at ``db`` with its settings (``given`` ones must agree with them), and
+    """Cluster against the index at ``db`` with its settings, ``given`` ones in their place for this run, and
     ``deliver(clusters, settings)`` before the index commits."""
     from ..indexed import IndexedRun
     from ..pipeline import cluster_documents
@@ -453,12 +460,13 @@ def _cluster_with_index(run: Run, raw, db: str, given: dict, jobs: int, timeout:
             deliver=partial(deliver, settings=store.settings),
         )
         run.seen = len(indexed.seen)
+        run.cleaned -= indexed.indexed_meanwhile  # counted as already indexed, not twice
 
 
 @contextmanager
 def _index_for_writing(db: str, given: dict):
-    """The index at ``db`` for writing: an existing one keeps its settings, a new one is built with the
-    defaults and ``given``."""
+    """The index at ``db`` for writing: an existing one with ``given`` over its settings for this run (it
+    keeps its own; those of its identity must agree), a new one built with the defaults and ``given``."""
     from ..settings import DedupSettings
     from ..store import NoIndex, open_store
 
@@ -586,6 +594,39 @@ def _duration(text: str) -> float:
 
 
 def main() -> None:
-    """Console-script entry point (Ctrl-C exits with 130, without a traceback)."""
+    """Console-script entry point (Ctrl-C exits with 130, SIGTERM with 143, without a traceback)."""
     collect_less()  # this process runs one batch and exits (see newsdedup.collector)
-    app()
+    signal.signal(signal.SIGTERM, _terminated)
+    try:
+        app()
+    except KeyboardInterrupt:  # before typer took charge of it (while it builds the command)
+        raise SystemExit(EXIT_INTERRUPTED) from None
+    except SystemExit as done:
+        if done.code != EXIT_TERMINATED:
+            raise
+        _leave_at_once(EXIT_TERMINATED)
+
+
+def _leave_at_once(code: int) -> None:
+    """Exit without waiting for the worker pool, which a signal to the whole group may have broken.
+
+    The run has unwound (its index transaction rolled back). A supervisor that sent SIGTERM to the
+    whole group killed the workers too, maybe halfway through sending a result, which the pool
+    would wait for at exit for ever. The workers still running (SIGTERM to this process alone) are
+    ended first: their work is not wanted, and they would fail on the pool's released semaphores.
+    """
+    import multiprocessing
+    from multiprocessing import util
+
+    for process in multiprocessing.active_children():
+        process.kill()
+    util._run_finalizers(0)  # what exit does first: release the pool's semaphores (no leak warnings)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def _terminated(signum, frame) -> None:
+    # As an exception, SIGTERM unwinds the run as Ctrl-C does: the index transaction rolls back, the
+    # output stops where it is.
+    raise SystemExit(EXIT_TERMINATED)

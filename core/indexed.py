@@ -48,6 +48,7 @@ class IndexedRun:
         self.store, self.settings = store, settings
         self.arrival: dict[ContentKey, int] = {}  # input order, for the order of the output
         self.seen: dict[ContentKey, int] = {}  # documents of this run the index holds: their store key
+        self.indexed_meanwhile = 0  # of those, the ones another run indexed while this one cleaned them
         self._admitted: set[ContentKey] = set()
         self._batch: Batch | None = None
         self._position: dict[int, int] = {}  # store key -> batch position, of the loaded documents
@@ -81,6 +82,7 @@ class IndexedRun:
                 self.arrival.setdefault(key, len(self.arrival))
                 if key in known:
                     self.seen[key] = known[key]
+                    self.indexed_meanwhile += 1
                     continue
                 doc.meta["status"] = NEW
                 yield doc, print_
@@ -141,8 +143,11 @@ class IndexedRun:
         unchanged = {stored.cluster for stored in seen} - clusters.keys()
         clusters.update(self._stored_clusters(unchanged))
         for stored in seen:
-            member = Member(_as_document(stored), stored.similarity, too_short(stored.shingle_count))
-            clusters[stored.cluster].members.append(member)
+            cluster = clusters[stored.cluster]
+            # the canonical read again is the cluster's canonical, the same object: output asks by identity
+            is_canonical = cluster.canonical.content_key() == (stored.id, stored.digest)
+            doc = cluster.canonical if is_canonical else _as_document(stored)
+            cluster.members.append(Member(doc, stored.similarity, too_short(stored.shingle_count)))
         for cluster in clusters.values():
             cluster.members.sort(key=self._arrived)
         return sorted(clusters.values(), key=lambda cluster: self._arrived(cluster.members[0]))

@@ -141,6 +141,20 @@ def test_only_new_reports_just_the_stories_nobody_saw_before(tmp_path):
     assert stats["documents"] == 5 and stats["clusters"] == 4
 
 
+def test_a_canonical_read_again_is_marked_canonical(tmp_path):
+    db = tmp_path / "index.sqlite"
+    assert cli("dedup", *sorted(SAMPLES.glob("00[01]_*.txt")), "--db", db).exit_code == 0
+    for _ in range(2):  # the index's clusters read again in part, then whole
+        records = [
+            json.loads(line) for line in cli("dedup", SAMPLES, "--db", db, "--by", "doc").stdout.splitlines()
+        ]
+        assert len(records) == 5
+        assert all(r["canonical"] == (r["id"] == r["canonical_id"]) for r in records)
+        assert sorted(r["cluster"] for r in records if r["canonical"]) == sorted(
+            {r["cluster"] for r in records}
+        )
+
+
 def test_index_export_and_prune(tmp_path):
     db = tmp_path / "index.sqlite"
     cli("dedup", SAMPLES, "--db", db)
@@ -159,6 +173,18 @@ def test_an_index_built_with_other_settings_is_refused(tmp_path):
     cli("dedup", SAMPLES, "--db", db)
     result = cli("dedup", SAMPLES, "--db", db, "--shingle-size", "4")
     assert result.exit_code == 2 and "other settings" in result.stderr and result.stdout == ""
+
+
+def test_settings_given_to_a_run_over_an_index_apply_to_that_run_only(tmp_path):
+    db = tmp_path / "index.sqlite"
+    original, copy = (sorted(SAMPLES.glob(f"{number}_*.txt"))[0] for number in ("000", "002"))
+    assert cli("dedup", original, "--db", db).exit_code == 0
+    strict = cli("dedup", copy, "--db", db, "--threshold", "0.99", "--by", "doc", "-f", "jsonl")
+    assert strict.exit_code == 0, strict.stderr
+    record = json.loads(strict.stdout)
+    assert (record["status"], record["similarity"]) == ("new", 1.0)  # 0.48 of the original: no copy at 0.99
+    with open_store(str(db)) as store:
+        assert store.settings == SETTINGS
 
 
 def test_a_read_only_index_is_a_clear_error_and_stays_unchanged(tmp_path):
@@ -200,6 +226,24 @@ def test_two_runs_writing_one_index_at_once_both_succeed(tmp_path):
     with sqlite3.connect(db) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert connection.execute("SELECT count(*) FROM documents").fetchone()[0] == 80
+
+
+def test_two_runs_of_the_same_documents_at_once_count_each_document_once(tmp_path):
+    db = tmp_path / "index.sqlite"
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i in range(60):
+        (folder / f"{i:03d}.txt").write_text(article(f"topic{i}", 10))
+    command = [COMMAND, "dedup", str(folder), "--db", str(db), "-j", "1"]
+    runs = [
+        subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for _ in "ab"
+    ]
+    summaries = [run.communicate(timeout=300)[1] for run in runs]
+    # the run that waited found its documents indexed by the other one: read 60, not 120
+    assert all(summary.startswith("60 documents read, ") for summary in summaries), summaries
+    assert any("60 already indexed" in summary and " 0 cleaned" in summary for summary in summaries), (
+        summaries
+    )
 
 
 def test_a_run_killed_mid_batch_leaves_an_index_that_a_rerun_completes(tmp_path):
@@ -246,6 +290,13 @@ def test_an_unreachable_redis_index_is_a_clear_error_without_its_password():
     result = cli("dedup", SAMPLES, "--db", "redis://:s3cret-pass@127.0.0.1:1/0")
     assert result.exit_code == 2 and result.stdout == ""
     assert "127.0.0.1:1" in result.stderr and "s3cret-pass" not in result.stderr
+
+
+def test_a_redis_database_that_is_not_a_number_is_a_usage_error_without_the_password():
+    result = cli("dedup", SAMPLES, "--db", "redis://:s3cret-pass@127.0.0.1:1/7x")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("newsdedup: error: redis://:***@127.0.0.1:1/7x: not a usable Redis URL")
+    assert "must be a number" in result.stderr and "s3cret-pass" not in result.stderr
 
 
 def test_redis_index_through_the_command(redis_url):

@@ -2,12 +2,13 @@
 
 import json
 import shutil
+import signal
 import subprocess
 import sys
 
 import pytest
 
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, article
 
 COMMAND = shutil.which("newsdedup") or str(__import__("pathlib").Path(sys.executable).parent / "newsdedup")
 
@@ -109,3 +110,66 @@ def test_every_package_of_the_source_tree_is_installed():
             parts = init.parent.relative_to(root).parts
             on_disk.add(".".join((name, *parts)))
     assert on_disk <= set(config["packages"])
+
+
+def _crawl(folder, pages: int = 6000):
+    folder.mkdir()
+    for i in range(pages):
+        (folder / f"{i:04d}.txt").write_text(article(f"story{i % 400}", 14, start=i % 3))
+    return folder
+
+
+def _left_running(session: int) -> list[str]:
+    """Processes of the run's session still alive (zombies, which only wait for the container's
+    init to reap them, are not running)."""
+    ps = subprocess.run(["ps", "-o", "pid=,stat=", "-s", str(session)], capture_output=True, text=True)
+    return [line for line in ps.stdout.splitlines() if "Z" not in line.split()[1]]
+
+
+def _signalled_run(folder, delay: float, signum: int, group: bool):
+    import os
+    import time
+
+    process = subprocess.Popen(
+        [COMMAND, "dedup", str(folder), "-j", "2", "-q"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group, as a terminal or a supervisor gives it
+    )
+    time.sleep(delay)
+    if group:
+        os.killpg(process.pid, signum)  # Ctrl-C and supervisors signal the whole group
+    else:
+        os.kill(process.pid, signum)
+    _, stderr = process.communicate(timeout=60)
+    deadline = time.time() + 10
+    while _left_running(process.pid) and time.time() < deadline:
+        time.sleep(0.1)
+    return process.returncode, stderr.decode(), _left_running(process.pid)
+
+
+@pytest.mark.skipif(shutil.which("ps") is None, reason="needs ps")
+@pytest.mark.parametrize(
+    ("signum", "group", "code"),
+    [
+        (signal.SIGINT, True, 130),  # Ctrl-C: the workers and their server take it too
+        (signal.SIGTERM, True, 143),  # a supervisor stopping the job's group
+        (signal.SIGTERM, False, 143),  # kill PID: the workers are not told
+    ],
+)
+def test_a_signal_while_workers_start_or_run_ends_everything_quietly(tmp_path, signum, group, code):
+    # Before: a Ctrl-C while the workers started printed their tracebacks, and now and then left
+    # the run waiting for ever at exit; SIGTERM to the main process left the workers running.
+    folder = _crawl(tmp_path / "crawl")
+    for delay in (0.5, 0.9, 1.5):  # while the workers' server starts, while they start, while they work
+        returncode, stderr, left = _signalled_run(folder, delay, signum, group)
+        assert (returncode, left) == (code, []), delay
+        # only the run's own one-line reports (a generated page or two has no article)
+        assert all(line.endswith(": no article text found") for line in stderr.splitlines()), stderr
+
+
+@pytest.mark.skipif(shutil.which("ps") is None, reason="needs ps")
+def test_workers_of_a_killed_run_end_with_it(tmp_path):
+    folder = _crawl(tmp_path / "crawl")
+    returncode, _, left = _signalled_run(folder, 1.6, signal.SIGKILL, group=False)
+    assert returncode == -signal.SIGKILL and left == []
