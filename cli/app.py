@@ -224,6 +224,7 @@ def _raw_documents(run: Run, paths, input_format, fields, null, max_bytes) -> It
     """Read the inputs (see :func:`_inputs`)."""
     from ..read import field_map, read_documents
 
+    _refuse_fields_without_records(fields, input_format)
     paths, input_format = _inputs(paths, input_format)
     return read_documents(
         paths,
@@ -276,6 +277,12 @@ def clean(
         with closing(_cleaned(run, raw, jobs, timeout)) as cleaned:
             options.writer().documents(cleaned, sys.stdout)
     raise run.finish()
+
+
+def _refuse_fields_without_records(fields, input_format: InputFormat) -> None:
+    # a .jsonl file read as one page, its --field mapping silently unused, is no run the user meant
+    if fields and input_format not in (InputFormat.jsonl, InputFormat.parquet):
+        raise UsageError("--field maps the keys of records: it needs -i jsonl or -i parquet")
 
 
 def _isatty(stream) -> bool:
@@ -379,6 +386,7 @@ def dedup(
         from .dask_run import DaskRequest, dedup_on_dask
 
         request = DaskRequest(jobs, scheduler, work_dir, output, output_format.value, view, dupes_only, check)
+        _refuse_fields_without_records(field, input_format)
         inputs, input_format = _inputs(paths, input_format)
         read = {
             "input_format": input_format.value,

@@ -55,6 +55,12 @@ class Document:
         if self.digest is None and self.raw is not None:
             self.digest = content_digest(self.raw)
 
+    @property
+    def source(self) -> str:
+        """How a failure names the document: its id, and the file it came from when that holds many
+        (``crawl.warc#<urn:uuid:...>``, ``feed.jsonl#42``), so that it can be found and retried."""
+        return self.id if self.path is None or self.path == self.id else f"{self.path}#{self.id}"
+
     def content_key(self) -> tuple[str, str]:
         """``(id, digest)``: what a persistent index knows the document by (the text's digest if none)."""
         return self.id, self.digest or content_digest(self.text)

@@ -158,7 +158,7 @@ def _clustered(
     if settings.templates:
         edges, emptied = strip_templates(batch, edges, settings, index)
         for position in emptied:
-            on_error(TemplateOnly.of(batch.docs[position].id))
+            on_error(TemplateOnly.of(batch.docs[position].source))
     groups = cluster_groups(batch.prints, batch.keys, edges, index.joined() if index is not None else ())
     if emptied:  # an emptied document kept no pair: it is a group of its own
         left_out = set(emptied)

@@ -156,9 +156,9 @@ def clean_with_limit(doc: Document, rules: Rules, timeout: float | None) -> Docu
     except DocumentError as error:
         return error
     except _Timeout:
-        return DocumentError(doc.id, f"cleaning took longer than the {timeout:g} s limit")
+        return DocumentError(doc.source, f"cleaning took longer than the {timeout:g} s limit")
     except RecursionError:
-        return DocumentError(doc.id, "markup nested too deeply to clean")
+        return DocumentError(doc.source, "markup nested too deeply to clean")
 
 
 def _clean_chunk(
@@ -300,7 +300,7 @@ def _one_by_one(docs: list[Document], task: Callable) -> list[Result]:
             try:
                 results.extend(map(_unpacked, _submit(single, task, [doc]).result()))
             except BrokenProcessPool:
-                results.append(DocumentError(doc.id, "cleaning crashed the worker process"))
+                results.append(DocumentError(doc.source, "cleaning crashed the worker process"))
                 single.shutdown(wait=False, cancel_futures=True)
                 single = _executor(1)
     finally:

@@ -231,3 +231,12 @@ def test_workers_give_the_same_output_as_one_process(tmp_path):
     serial = invoke("dedup", tmp_path, "-j", "1", "--by", "doc").stdout
     parallel = invoke("dedup", tmp_path, "-j", "2", "--by", "doc").stdout
     assert serial == parallel and len(records(serial)) == 70
+
+
+def test_field_without_record_input_is_a_usage_error():
+    result = invoke("dedup", SAMPLES, "--field", "text=body")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert (
+        result.stderr
+        == "newsdedup: error: --field maps the keys of records: it needs -i jsonl or -i parquet\n"
+    )

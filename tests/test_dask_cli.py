@@ -222,6 +222,10 @@ def test_a_malformed_scheduler_address_is_a_usage_error():
         "newsdedup: error: notaurl: not a Dask scheduler address such as tcp://host:8786 "
         "(missing port number in address 'notaurl')\n"
     )
+    tls = invoke("dedup", SAMPLES, "--engine", "dask", "--scheduler", "tls://127.0.0.1:1")  # no TLS settings
+    assert tls.exit_code == 2 and tls.stdout == ""
+    assert tls.stderr.startswith("newsdedup: error: tls://127.0.0.1:1: cannot connect with this protocol (")
+    assert len(tls.stderr.splitlines()) == 1
 
 
 def test_a_server_that_never_answers_as_a_scheduler_is_a_clear_error_within_the_connect_timeout():

@@ -51,17 +51,19 @@ def test_field_names_are_configurable_and_validated():
         field_map(["colour=red"])
 
 
-def make_warc(path):
+def make_warc(path, responses=None):
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
+    responses = responses or (
+        ("http://news.example/a", "text/html; charset=utf-8", b"<html><body><p>Hello</p></body></html>"),
+        ("http://news.example/logo.png", "image/png", b"\x89PNG...."),
+    )
     with open(path, "wb") as handle:
         writer = WARCWriter(handle, gzip=True)
-        for uri, content_type, body in (
-            ("http://news.example/a", "text/html; charset=utf-8", b"<html><body><p>Hello</p></body></html>"),
-            ("http://news.example/logo.png", "image/png", b"\x89PNG...."),
-        ):
-            headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
+        for uri, content_type, body, *status in responses:
+            status_line = status[0] if status else "200 OK"
+            headers = StatusAndHeaders(status_line, [("Content-Type", content_type)], protocol="HTTP/1.1")
             writer.write_record(
                 writer.create_warc_record(uri, "response", payload=io.BytesIO(body), http_headers=headers)
             )
@@ -77,3 +79,35 @@ def test_warc_html_responses_become_documents_with_their_url(tmp_path):
     html, image = items
     assert html.kind == HTML and html.url == "http://news.example/a" and "Hello" in html.raw
     assert isinstance(image, NotAnArticle) and "not an HTML response (image/png)" in image.reason
+
+
+def test_warc_redirects_and_missing_pages_are_passed_over_and_failures_name_the_archive(tmp_path):
+    from newsdedup.clean import clean_document
+    from newsdedup.errors import DocumentError
+
+    path = str(tmp_path / "crawl.warc.gz")
+    page = b"<html><body><h1>Moved</h1></body></html>"
+    make_warc(
+        path,
+        (
+            ("http://news.example/old", "text/html", page, "301 Moved Permanently"),
+            ("http://news.example/gone", "text/html", page, "404 Not Found"),
+            ("http://news.example/empty", "text/html", b"<html><body><nav>Home</nav></body></html>"),
+        ),
+    )
+    moved, gone, empty = path_documents(path, 1 << 20)
+    assert isinstance(moved, NotAnArticle) and "an HTTP 301 response" in moved.reason
+    assert isinstance(gone, NotAnArticle) and "an HTTP 404 response" in gone.reason
+    assert moved.source.startswith(f"{path}#<urn:uuid:")
+    with pytest.raises(DocumentError) as failure:  # a record is named by its archive too when it fails later
+        clean_document(empty)
+    assert failure.value.source == f"{path}#{empty.id}" and empty.id.startswith("<urn:uuid:")
+
+
+def test_documents_from_standard_input_have_no_path():
+    from newsdedup.read.files import stream_documents
+
+    [doc] = stream_documents(io.BytesIO(b"A page piped in."), "-", 1 << 20)
+    assert (doc.id, doc.path, doc.source) == ("-", None, "-")
+    [record] = jsonl_documents(records(json.dumps({"id": "r1", "text": "Body"})), "-", field_map(), 1 << 20)
+    assert (record.path, record.source) == (None, "r1")

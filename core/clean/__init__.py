@@ -38,7 +38,7 @@ def clean_document(doc: Document, rules: Rules | None = None) -> Document:
         title, paragraphs, language = clean_lines(lines, rules)
         meta = {}
     if not paragraphs:
-        raise DocumentError(doc.id, "no article text found")
+        raise DocumentError(doc.source, "no article text found")
     url, site = doc.url or meta.get("url"), doc.site or meta.get("site")
     return replace(
         doc,

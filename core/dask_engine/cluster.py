@@ -37,6 +37,8 @@ def start(workers: int, scheduler: str | None) -> tuple[Client, LocalCluster | N
             raise UsageError(
                 f"{scheduler}: not a Dask scheduler address such as tcp://host:8786 ({_reason(error)})"
             ) from None
+        except TypeError as error:  # a protocol without its settings: tls:// without a TLS context
+            raise UsageError(f"{scheduler}: cannot connect with this protocol ({_reason(error)})") from None
         except (OSError, TimeoutError) as error:
             raise EngineError(f"cannot reach the Dask scheduler at {scheduler}: {_reason(error)}") from None
     # One thread per worker process: cleaning is Python code, which threads would run one at a time.

@@ -236,15 +236,15 @@ class DaskRun:
             return None, edges
         stripped = engine.work / "stripped"
         stripped.make()
-        docs = prints_frame(prints, files, ("id", "template", "text"))
+        docs = prints_frame(prints, files, ("id", "path", "template", "text"))
         changed = engine.persist(
             docs.map_partitions(
                 strip_part, engine.broadcast(lines), settings, stripped, meta=CHANGED, enforce_metadata=False
             )
         )
-        emptied = changed[changed["mark"] == EMPTIED][["pos", "id"]].compute().sort_values("pos")
-        for doc_id in emptied["id"].tolist():
-            on_error(TemplateOnly.of(doc_id))
+        emptied = changed[changed["mark"] == EMPTIED][["pos", "source"]].compute().sort_values("pos")
+        for source in emptied["source"].tolist():
+            on_error(TemplateOnly.of(source))
         lost = np.bincount(part_of(emptied["pos"].to_numpy()), minlength=files)
         self.counts = [count - int(n) for count, n in zip(self.counts, lost, strict=True)]
         if not len(changed):

@@ -35,7 +35,7 @@ from .storage import Place
 LINES = _meta(site="object", line="uint64", pages="int64")
 SITES = _meta(site="object", pages="int64")
 KEPT, EMPTIED = 1, 2  # a changed document: left with text, or with none
-CHANGED = _meta(pos="int64", mark="int64", id="object")
+CHANGED = _meta(pos="int64", mark="int64", source="object")
 
 
 def template_lines(prints, broadcast: Callable, parts: int) -> dict[str, frozenset[int]]:
@@ -86,12 +86,17 @@ def strip_part(
     stripped: Place,
     partition_info: dict | None = None,
 ) -> pd.DataFrame:
-    """Strip one partition's texts (``id``, ``template``, ``text``), write its stripped file; the changes."""
+    """Strip one partition's texts (``id``, ``path``, ``template``, ``text``), write its stripped file; the
+    changes (with each document's ``source``, as a failure names it)."""
     positions = part.index.to_numpy()
     docs = [
-        Document(id=doc_id, text=text, template=site)
-        for doc_id, text, site in zip(
-            part["id"].tolist(), part["text"].tolist(), part["template"].tolist(), strict=True
+        Document(id=doc_id, path=path, text=text, template=site)
+        for doc_id, path, text, site in zip(
+            part["id"].tolist(),
+            part["path"].tolist(),
+            part["text"].tolist(),
+            part["template"].tolist(),
+            strict=True,
         )
     ]
     kept, emptied = SiteTemplates(lines).strip(enumerate(docs))
@@ -113,7 +118,7 @@ def strip_part(
         {
             "pos": positions[rows].astype(np.int64),
             "mark": np.array([KEPT] * len(kept) + [EMPTIED] * len(emptied), dtype=np.int64),
-            "id": pd.Series([docs[row].id for row in rows], dtype=object),
+            "source": pd.Series([docs[row].source for row in rows], dtype=object),
         }
     )
 

@@ -21,7 +21,8 @@ from typing import IO
 
 from ..document import Document
 from ..errors import DocumentError, UsageError
-from .files import STDIN_NAME, path_documents, stream_documents
+from .decode import STDIN_NAME
+from .files import path_documents, stream_documents
 from .jsonl import field_map, jsonl_file_documents
 from .parquet import parquet_file_documents
 from .paths import iter_sources, record_files

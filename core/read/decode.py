@@ -17,6 +17,7 @@ from ..document import HTML, TEXT, Document, content_digest
 from ..errors import DocumentError
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+STDIN_NAME = "-"  # standard input, where a file's name would be
 READ_BLOCK = 1 << 16  # below malloc's threshold for a fresh mapping
 
 _BINARY_MAGIC = {
@@ -62,6 +63,11 @@ def document_from_bytes(
         raise DocumentError(doc_id, "empty file" if not data else "no text (whitespace only)")
     kind = HTML if looks_like_html(data) else TEXT
     return Document(id=doc_id, path=path, raw=text, kind=kind, digest=content_digest(text))
+
+
+def path_of(name: str) -> str | None:
+    """A document's ``path``: the file it was read from, None for standard input."""
+    return None if name == STDIN_NAME else name
 
 
 def read_capped(stream: IO[bytes], max_bytes: int) -> bytes:

@@ -19,14 +19,13 @@ from typing import IO
 
 from ..document import Document
 from ..errors import DocumentError, printable
-from .decode import document_from_bytes, read_capped
+from .decode import document_from_bytes, path_of, read_capped
 from .paths import os_reason
 from .urls import open_input
 from .warc import WARC_MAGIC, warc_documents
 
 GZIP_MAGIC = b"\x1f\x8b"
 HEAD_BYTES = 512  # enough to tell a WARC archive from a page, through a gzip header with a file name
-STDIN_NAME = "-"
 
 
 def path_documents(path: str, max_bytes: int) -> Iterator[Document | DocumentError]:
@@ -53,7 +52,7 @@ def stream_documents(handle: IO[bytes], name: str, max_bytes: int) -> Iterator[D
             yield from warc_documents(rejoined(head, handle), name, max_bytes)
         else:
             data = head + read_capped(handle, max_bytes - len(head))
-            yield document_from_bytes(name, data, path=name, max_bytes=max_bytes)
+            yield document_from_bytes(name, data, path=path_of(name), max_bytes=max_bytes)
     except DocumentError as error:
         yield error
     except OSError as exc:

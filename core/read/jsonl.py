@@ -17,7 +17,7 @@ from typing import IO
 
 from ..document import HTML, TEXT, Document, content_digest
 from ..errors import DocumentError, UsageError
-from .decode import size_text
+from .decode import path_of, size_text
 from .files import GZIP_MAGIC, read_head
 from .paths import os_reason
 from .urls import open_input
@@ -98,7 +98,7 @@ def record_document(record: object, where: str, source: str, fields: dict[str, s
     body = _utf8(body)
     return Document(
         id=_utf8(str(doc_id)),
-        path=source,
+        path=path_of(source),
         raw=body,
         kind=kind,
         digest=content_digest(body),

@@ -1,8 +1,8 @@
 """WARC archives -> Documents: one per HTML response, the target URI as its address.
 
 Request, metadata and other records are not documents and are passed over; a
-response that is not HTML (an image, a stylesheet) is a :class:`NotAnArticle`:
-counted, not an error. A record that cannot be used is a :class:`DocumentError`
+response that is not HTML (an image, a stylesheet) or not a page (a redirect, a
+404) is a :class:`NotAnArticle`: counted, not an error. A record that cannot be used is a :class:`DocumentError`
 naming ``source#record-id``, and the archive goes on.
 """
 
@@ -13,7 +13,7 @@ from typing import IO
 
 from ..document import HTML, Document
 from ..errors import DocumentError, NotAnArticle
-from .decode import document_from_bytes, read_capped
+from .decode import document_from_bytes, path_of, read_capped
 
 WARC_MAGIC = b"WARC/"
 
@@ -37,12 +37,17 @@ def warc_documents(stream: IO[bytes], source: str, max_bytes: int) -> Iterator[D
 def _warc_document(source: str, record, max_bytes: int) -> Document | DocumentError:
     record_id = record.rec_headers.get_header("WARC-Record-ID") or "?"
     where = f"{source}#{record_id}"
+    status = (record.http_headers.get_statuscode() if record.http_headers else "") or ""
+    if status and not status.startswith(
+        "2"
+    ):  # a redirect, a missing page: a crawl holds many, none an article
+        return NotAnArticle(where, f"an HTTP {status} response, not a page")
     content_type = (record.http_headers.get_header("Content-Type") if record.http_headers else "") or ""
     if "html" not in content_type.lower():
         return NotAnArticle(where, f"not an HTML response ({content_type or 'no content type'})")
     payload = read_capped(record.content_stream(), max_bytes)
     try:
-        doc = document_from_bytes(record_id, payload, path=source, max_bytes=max_bytes)
+        doc = document_from_bytes(record_id, payload, path=path_of(source), max_bytes=max_bytes)
     except DocumentError as error:
         return DocumentError(where, error.reason)
     doc.kind = HTML
