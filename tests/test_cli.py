@@ -240,3 +240,13 @@ def test_field_without_record_input_is_a_usage_error():
         result.stderr
         == "newsdedup: error: --field maps the keys of records: it needs -i jsonl or -i parquet\n"
     )
+
+
+def test_cleaned_records_cleaned_again_keep_their_text_and_their_copies():
+    # `clean` now, `dedup -i jsonl` later: the record's title is the headline, so the first
+    # paragraph is not taken for one (it was, and 000 and 002 were no longer copies)
+    cleaned = invoke("clean", SAMPLES).stdout
+    again = invoke("clean", "-i", "jsonl", "-", input=cleaned).stdout
+    assert [r["text"] for r in records(again)] == [r["text"] for r in records(cleaned)]
+    clusters = records(invoke("dedup", "-i", "jsonl", "-", input=cleaned).stdout)
+    assert [c["size"] for c in clusters] == [2, 1, 1, 1]

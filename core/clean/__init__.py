@@ -35,7 +35,7 @@ def clean_document(doc: Document, rules: Rules | None = None) -> Document:
     if doc.kind == HTML:
         title, paragraphs, language, meta = clean_html(raw, rules, url=doc.url)
     else:
-        title, paragraphs, language = clean_lines(lines, rules)
+        title, paragraphs, language = clean_lines(lines, rules, doc.title)  # a record may know it
         meta = {}
     if not paragraphs:
         raise DocumentError(doc.source, "no article text found")
