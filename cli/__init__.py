@@ -1,11 +1,22 @@
 """newsdedup command line: argument parsing, I/O and rendering over the ``core`` library."""
 
+import signal
+
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports it
+
 
 def main() -> None:
-    """Console-script entry point: a Ctrl-C while the command is still loading ends it as quietly as
-    one later does (exit 130, no traceback)."""
+    """Console-script entry point: a Ctrl-C or a SIGTERM while the command is still loading ends it as
+    quietly as one later does (exit 130 or 143, no traceback)."""
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         from .app import main as run
     except KeyboardInterrupt:
         raise SystemExit(130) from None
     run()
+
+
+def _terminated(signum, frame) -> None:
+    # As an exception, SIGTERM unwinds the run as Ctrl-C does: the index transaction rolls back, the
+    # output stops where it is (newsdedup.cli.app.main then leaves without waiting for the workers).
+    raise SystemExit(EXIT_TERMINATED)

@@ -12,7 +12,6 @@ import difflib
 import json
 import math
 import os
-import signal
 import sys
 from collections.abc import Generator, Iterator
 from contextlib import closing, contextmanager
@@ -26,6 +25,7 @@ from ..collector import collect_less
 from ..errors import DocumentError, NewsdedupError, NotAnArticle, StoreError, UsageError
 from ..records import ClusterTally
 from ..templates import TemplateOnly
+from . import EXIT_TERMINATED
 from .commands import PlainCommand, PlainGroup
 from .options import (
     DEFAULT_MAX_SIZE,
@@ -68,7 +68,6 @@ EXIT_OK = 0
 EXIT_DUPLICATES = 1
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
-EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports it
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok; 1 duplicates found (only with --check); "
     "2 usage error or some input could not be read (the rest is still written); 130 interrupted; "
@@ -602,9 +601,9 @@ def _duration(text: str) -> float:
 
 
 def main() -> None:
-    """Console-script entry point (Ctrl-C exits with 130, SIGTERM with 143, without a traceback)."""
+    """The command, once loaded (:func:`newsdedup.cli.main`, the console script, has set SIGTERM to end
+    it with 143 as Ctrl-C does with 130, without a traceback)."""
     collect_less()  # this process runs one batch and exits (see newsdedup.collector)
-    signal.signal(signal.SIGTERM, _terminated)
     try:
         app()
     except KeyboardInterrupt:  # before typer took charge of it (while it builds the command)
@@ -632,9 +631,3 @@ def _leave_at_once(code: int) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
-
-
-def _terminated(signum, frame) -> None:
-    # As an exception, SIGTERM unwinds the run as Ctrl-C does: the index transaction rolls back, the
-    # output stops where it is.
-    raise SystemExit(EXIT_TERMINATED)
