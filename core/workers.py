@@ -198,17 +198,22 @@ def _start_server_deaf_to_ctrl_c() -> None:
 
     Ctrl-C reaches every process of the terminal's group: a server or worker that took it would
     die with a traceback halfway through starting, and could leave the pool waiting for it. The
-    main process alone takes it, and ends the workers (:func:`clean_in_workers`). (A Ctrl-C in the
-    few milliseconds the server takes to start is lost: an ignored signal is not kept for later.)
+    main process alone takes it, and ends the workers (:func:`clean_in_workers`). A Ctrl-C while the
+    server starts is kept: blocked, a signal stays pending even while ignored (Linux), and is taken
+    by the handler restored before it is unblocked.
     """
     if threading.current_thread() is not threading.main_thread():
         forkserver.ensure_running()  # signal handlers are the main thread's to set
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # an exec keeps an ignored signal ignored
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        forkserver.ensure_running()
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # an exec keeps an ignored signal ignored
+        try:
+            forkserver.ensure_running()
+        finally:
+            signal.signal(signal.SIGINT, previous)
     finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 @contextmanager
