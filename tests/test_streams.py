@@ -111,3 +111,15 @@ def test_documents_from_standard_input_have_no_path():
     assert (doc.id, doc.path, doc.source) == ("-", None, "-")
     [record] = jsonl_documents(records(json.dumps({"id": "r1", "text": "Body"})), "-", field_map(), 1 << 20)
     assert (record.path, record.source) == (None, "r1")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-8-sig"])
+def test_a_jsonl_file_saved_with_a_byte_order_mark_is_read_whole(tmp_path, encoding):
+    from newsdedup.read.jsonl import jsonl_file_documents
+
+    text = "Kepala pertahanan AS dan Korea Selatan — “Korut” harus menarik pasukannya."
+    lines = "".join(json.dumps({"id": f"r{i}", "text": text}, ensure_ascii=False) + "\n" for i in range(3))
+    path = tmp_path / "records.jsonl"
+    path.write_bytes(lines.encode(encoding))
+    docs = list(jsonl_file_documents(str(path), None, field_map(), 1 << 20))
+    assert [(d.id, d.raw) for d in docs] == [(f"r{i}", text) for i in range(3)]

@@ -65,6 +65,11 @@ def document_from_bytes(
     return Document(id=doc_id, path=path, raw=text, kind=kind, digest=content_digest(text))
 
 
+def bom_encoding(head: bytes) -> str | None:
+    """The encoding a byte-order mark at the start of ``head`` names (``head``: 4 bytes or more)."""
+    return next((encoding for bom, encoding in _BOMS if head.startswith(bom)), None)
+
+
 def path_of(name: str) -> str | None:
     """A document's ``path``: the file it was read from, None for standard input."""
     return None if name == STDIN_NAME else name
@@ -103,12 +108,12 @@ def _gunzip(doc_id: str, data: bytes, max_bytes: int) -> bytes:
 
 def decode(doc_id: str, data: bytes) -> str:
     """UTF-8 first (BOM honoured), then a declared HTML charset, then a detected one."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError:
-                raise DocumentError(doc_id, f"invalid {encoding} after a byte-order mark") from None
+    encoding = bom_encoding(data)
+    if encoding:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            raise DocumentError(doc_id, f"invalid {encoding} after a byte-order mark") from None
     for magic, what in _BINARY_MAGIC.items():
         if data.startswith(magic):
             raise DocumentError(doc_id, f"binary file ({what}), not text or HTML")

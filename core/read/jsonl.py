@@ -9,6 +9,7 @@ memory. A record that cannot be used is a :class:`DocumentError` naming
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -17,7 +18,7 @@ from typing import IO
 
 from ..document import HTML, TEXT, Document, content_digest
 from ..errors import DocumentError, UsageError
-from .decode import path_of, size_text
+from .decode import bom_encoding, path_of, size_text
 from .files import GZIP_MAGIC, read_head
 from .paths import os_reason
 from .urls import open_input
@@ -56,13 +57,23 @@ def jsonl_file_documents(
         return
     try:
         with nullcontext(stdin) if source == "-" else open_input(source) as handle:
-            head, stream = read_head(handle, 2)
-            lines = gzip.GzipFile(fileobj=stream) if head == GZIP_MAGIC else stream
+            head, stream = read_head(handle, 4)
+            lines = gzip.GzipFile(fileobj=stream) if head[:2] == GZIP_MAGIC else _as_utf8(head, stream)
             yield from jsonl_documents(lines, source, fields, max_bytes)
     except OSError as error:
         yield DocumentError(source, os_reason(error))
     except EOFError:
         yield DocumentError(source, "truncated gzip data")
+
+
+def _as_utf8(head: bytes, stream: IO[bytes]) -> Iterable[bytes]:
+    """The stream's lines in UTF-8. JSON Lines is UTF-8, but a file saved as UTF-16 or UTF-32 (with
+    its byte-order mark) splits into bytes lines that are not whole characters: it is decoded first."""
+    encoding = bom_encoding(head)
+    if encoding is None or encoding == "utf-8-sig":  # json.loads takes a UTF-8 mark as it is
+        return stream
+    text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="\n")
+    return (line.encode("utf-8", "surrogatepass") for line in text)
 
 
 def jsonl_documents(
