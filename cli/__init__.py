@@ -2,7 +2,8 @@
 
 import signal
 
-EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports it
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports it
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 
 def main() -> None:
@@ -12,7 +13,7 @@ def main() -> None:
     try:
         from .app import main as run
     except KeyboardInterrupt:
-        raise SystemExit(130) from None
+        raise SystemExit(EXIT_INTERRUPTED) from None
     run()
 
 

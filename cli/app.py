@@ -25,7 +25,7 @@ from ..collector import collect_less
 from ..errors import DocumentError, NewsdedupError, NotAnArticle, StoreError, UsageError
 from ..records import ClusterTally
 from ..templates import TemplateOnly
-from . import EXIT_TERMINATED
+from . import EXIT_INTERRUPTED, EXIT_TERMINATED
 from .commands import PlainCommand, PlainGroup
 from .options import (
     DEFAULT_MAX_SIZE,
@@ -67,7 +67,6 @@ from .values import choice
 EXIT_OK = 0
 EXIT_DUPLICATES = 1
 EXIT_ERROR = 2
-EXIT_INTERRUPTED = 130
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok; 1 duplicates found (only with --check); "
     "2 usage error or some input could not be read (the rest is still written); 130 interrupted; "

@@ -198,7 +198,7 @@ def _start_server_deaf_to_ctrl_c() -> None:
 
     Ctrl-C reaches every process of the terminal's group: a server or worker that took it would
     die with a traceback halfway through starting, and could leave the pool waiting for it. The
-    main process alone takes it, and ends the workers (:func:`clean_in_workers`). A Ctrl-C while the
+    main process alone takes it, and shuts the pool down (:func:`clean_in_workers`). A Ctrl-C while the
     server starts is kept: blocked, a signal stays pending even while ignored (Linux), and is taken
     by the handler restored before it is unblocked.
     """

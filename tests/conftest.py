@@ -72,6 +72,12 @@ def article(topic: str, sentences: int = 12, start: int = 0) -> str:
     return "\n\n".join(paragraphs)
 
 
+def slow_page() -> str:
+    """A plain-text page that takes seconds to clean (about 3 s here): for the time-limit tests."""
+    words = "the minister said that the new harbour would be finished by the end of the year".split()
+    return "\n".join(" ".join(words[i % 7 : i % 7 + 3 + i % 9]) + f" {i}." for i in range(150_000))
+
+
 def photo_captions(count: int) -> list[str]:
     """``count`` distinct photo captions, each ending with a wire credit."""
     sentences = article("harbour", count).replace("\n\n", " ").split(". ")

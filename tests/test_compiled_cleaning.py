@@ -19,7 +19,7 @@ import newsdedup
 import newsdedup.cli
 from newsdedup import native
 from newsdedup.clean import compiled
-from tests.conftest import SAMPLES, article
+from tests.conftest import SAMPLES, article, slow_page
 from tests.hostile.make_corpus import SIZE_CAP, build
 
 PACKAGE_DIRECTORY = Path(newsdedup.__file__).parent
@@ -131,10 +131,8 @@ def _cli(site: Path, command: list[str]) -> subprocess.CompletedProcess:
 def test_a_page_too_long_to_clean_is_stopped_at_the_time_limit_on_both_paths(built, tmp_path, pure):
     # The limit is an alarm signal, which Python handles between bytecodes: compiled code must still
     # reach a point where it is handled, long before this page (seconds of work) is cleaned.
-    words = "the minister said that the new harbour would be finished by the end of the year".split()
-    lines = (" ".join(words[i % 7 : i % 7 + 3 + i % 9]) + f" {i}." for i in range(150_000))
     page = tmp_path / "huge.txt"
-    page.write_text("\n".join(lines), encoding="utf-8")
+    page.write_text(slow_page(), encoding="utf-8")
     command = ["-m", "newsdedup", "clean", str(page), "--timeout", "0.5", "-j", "1"]
     result = _run_python(command, pure=pure, check=False, text=True)
     assert result.returncode == 2 and result.stdout == ""

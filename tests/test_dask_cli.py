@@ -14,9 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from newsdedup.cli.app import app
-from tests.conftest import SAMPLES, shared_path
+from tests.conftest import SAMPLES, shared_path, slow_page
 from tests.dask_cluster import need_dask
-from tests.test_time_limit_threads import slow_page
 
 runner = CliRunner()
 

@@ -12,13 +12,7 @@ from newsdedup.clean import load_rules
 from newsdedup.document import Document
 from newsdedup.errors import DocumentError
 from newsdedup.workers import _raise_in, _time_limit, _Timeout, clean_with_limit
-from tests.conftest import SAMPLES
-
-
-def slow_page() -> str:
-    """A plain-text page that takes seconds to clean (about 3 s here)."""
-    words = "the minister said that the new harbour would be finished by the end of the year".split()
-    return "\n".join(" ".join(words[i % 7 : i % 7 + 3 + i % 9]) + f" {i}." for i in range(150_000))
+from tests.conftest import SAMPLES, slow_page
 
 
 def in_a_thread(function, *args):
