@@ -19,5 +19,5 @@ def main() -> None:
 
 def _terminated(signum, frame) -> None:
     # As an exception, SIGTERM unwinds the run as Ctrl-C does: the index transaction rolls back, the
-    # output stops where it is (newsdedup.cli.app.main then leaves without waiting for the workers).
+    # output stops where it is, the workers (which ignore both) finish their chunks and leave.
     raise SystemExit(EXIT_TERMINATED)

@@ -22,10 +22,10 @@ from typing import Annotated
 import typer
 
 from ..collector import collect_less
-from ..errors import DocumentError, NewsdedupError, NotAnArticle, StoreError, UsageError
+from ..errors import DocumentError, NewsdedupError, NotAnArticle, RepeatedFile, StoreError, UsageError
 from ..records import ClusterTally
 from ..templates import TemplateOnly
-from . import EXIT_INTERRUPTED, EXIT_TERMINATED
+from . import EXIT_INTERRUPTED
 from .commands import PlainCommand, PlainGroup
 from .options import (
     DEFAULT_MAX_SIZE,
@@ -159,13 +159,18 @@ class Run:
     def __init__(self, options: OutputOptions, errors_path: str | None = None):
         self.options = options
         self.messages = Messages(options.quiet, options.no_color)
-        self.failed = self.cleaned = self.skipped = self.seen = 0
+        self.failed = self.cleaned = self.skipped = self.seen = self.repeated = 0
         self._by_reason: dict[str, int] = {}
         self._errors = open(errors_path, "w", encoding="utf-8") if errors_path else None  # noqa: SIM115
 
     def on_error(self, error: DocumentError) -> None:
         if isinstance(error, NotAnArticle):
             self.skipped += 1
+            return
+        if isinstance(error, RepeatedFile):
+            self.repeated += 1
+            if self.repeated <= FAILURES_SHOWN:
+                self.messages.warning(f"{error.source}: {error.reason}")
             return
         if isinstance(error, TemplateOnly):  # counted as cleaned when it was
             self.cleaned -= 1
@@ -202,6 +207,8 @@ class Run:
             parts.append(f"{self.seen} already indexed (not cleaned again)")
         if self.skipped:
             parts.append(f"{plural(self.skipped, 'non-article record')} skipped")
+        if self.repeated:
+            parts.append(f"{plural(self.repeated, 'file')} named again (read once)")
         self.messages.info(", ".join(parts + list(figures)))
         if self.failed:
             return typer.Exit(EXIT_ERROR)
@@ -607,26 +614,3 @@ def main() -> None:
         app()
     except KeyboardInterrupt:  # before typer took charge of it (while it builds the command)
         raise SystemExit(EXIT_INTERRUPTED) from None
-    except SystemExit as done:
-        if done.code != EXIT_TERMINATED:
-            raise
-        _leave_at_once(EXIT_TERMINATED)
-
-
-def _leave_at_once(code: int) -> None:
-    """Exit without waiting for the worker pool, which a signal to the whole group may have broken.
-
-    The run has unwound (its index transaction rolled back). A supervisor that sent SIGTERM to the
-    whole group killed the workers too, maybe halfway through sending a result, which the pool
-    would wait for at exit for ever. The workers still running (SIGTERM to this process alone) are
-    ended first: their work is not wanted, and they would fail on the pool's released semaphores.
-    """
-    import multiprocessing
-    from multiprocessing import util
-
-    for process in multiprocessing.active_children():
-        process.kill()
-    util._run_finalizers(0)  # what exit does first: release the pool's semaphores (no leak warnings)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)

@@ -45,6 +45,8 @@ CHUNK_CHARACTERS = 1 << 19
 # documents a worker keep them busy through a chunk.
 IN_FLIGHT_PER_WORKER = 4
 IN_FLIGHT_PER_WORKER_FINGERPRINTING = 16
+# Ctrl-C and a supervisor's stop: the main process alone takes them (see _start_server_deaf_to_stop_signals)
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 Result = Document | tuple[Document, Fingerprint] | DocumentError
 
 
@@ -189,30 +191,34 @@ def _executor(jobs: int) -> ProcessPoolExecutor:
     # that has loaded the cleaner once for all of them (it applies when the server starts)
     context = get_context("forkserver")
     context.set_forkserver_preload(["newsdedup.preload"])
-    _start_server_deaf_to_ctrl_c()
+    _start_server_deaf_to_stop_signals()
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker)
 
 
-def _start_server_deaf_to_ctrl_c() -> None:
-    """Start the workers' server with Ctrl-C ignored, which it and the workers it forks inherit.
+def _start_server_deaf_to_stop_signals() -> None:
+    """Start the workers' server with Ctrl-C and SIGTERM ignored, which it and the workers it forks
+    inherit.
 
-    Ctrl-C reaches every process of the terminal's group: a server or worker that took it would
-    die with a traceback halfway through starting, and could leave the pool waiting for it. The
-    main process alone takes it, and shuts the pool down (:func:`clean_in_workers`). A Ctrl-C while the
-    server starts is kept: blocked, a signal stays pending even while ignored (Linux), and is taken
-    by the handler restored before it is unblocked.
+    Ctrl-C reaches every process of the terminal's group, and a supervisor's SIGTERM often does too:
+    a server or worker that took it would die with a traceback halfway through starting, or halfway
+    through sending a result, which the pool would then wait for at exit for ever. The main process
+    alone takes them, and shuts the pool down (:func:`clean_in_workers`): the workers finish the
+    chunks already handed to them and leave, and a worker whose main process is gone ends with it
+    (:func:`_start_worker`). A signal that arrives while the server starts is kept: blocked, it
+    stays pending even while ignored (Linux), and is taken by the handler restored before it is
+    unblocked.
     """
     if threading.current_thread() is not threading.main_thread():
         forkserver.ensure_running()  # signal handlers are the main thread's to set
         return
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    # an exec keeps an ignored signal ignored
+    previous = {number: signal.signal(number, signal.SIG_IGN) for number in STOP_SIGNALS}
     try:
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # an exec keeps an ignored signal ignored
-        try:
-            forkserver.ensure_running()
-        finally:
-            signal.signal(signal.SIGINT, previous)
+        forkserver.ensure_running()
     finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
@@ -239,7 +245,7 @@ def _deferred(*signals: signal.Signals):
 def _submit(executor: ProcessPoolExecutor, task: Callable, chunk: list[Document]) -> Future:
     # A submit may start a worker process: interrupted half-way, the worker would be left to start
     # after the main process had gone, and fail with a traceback of its own.
-    with _deferred(signal.SIGINT, signal.SIGTERM):
+    with _deferred(*STOP_SIGNALS):
         return executor.submit(task, chunk)
 
 

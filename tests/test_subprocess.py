@@ -112,7 +112,7 @@ def test_every_package_of_the_source_tree_is_installed():
     assert on_disk <= set(config["packages"])
 
 
-def _crawl(folder, pages: int = 6000):
+def _crawl(folder, pages: int = 10000):
     folder.mkdir()
     for i in range(pages):
         (folder / f"{i:04d}.txt").write_text(article(f"story{i % 400}", 14, start=i % 3))
