@@ -44,6 +44,11 @@ class NotAnArticle(DocumentError):
     passed over and counted, not an error."""
 
 
+class RepeatedFile(DocumentError):
+    """An input file met a second time (named twice, reached again by an overlapping directory or
+    pattern, or a link to a file already read): read once, counted, not an error."""
+
+
 class StoreError(NewsdedupError):
     """The persistent index cannot be opened, read or written; the batch in progress was not applied.
 

@@ -75,6 +75,17 @@ def test_bad_inputs_get_one_line_each_and_the_rest_is_still_written(tmp_path, co
     assert any("missing.txt: no such file or directory" in e for e in errors)
 
 
+def test_a_file_named_twice_is_not_its_own_duplicate():
+    [lone] = SAMPLES.glob("001_*.txt")
+    result = invoke("dedup", lone, lone, SAMPLES, "--check", "-j", "1")
+    assert result.exit_code == 1  # 000 and 002 still are duplicates
+    assert [c["size"] for c in records(result.stdout)] == [1, 2, 1, 1]  # 001 comes first
+    warnings = [line for line in result.stderr.splitlines() if "read once" in line]
+    assert warnings[:2] == [f"newsdedup: {lone}: the same file as {lone}, read once"] * 2
+    assert "5 documents read, 5 cleaned, 0 failed, 2 files named again (read once)" in result.stderr
+    assert invoke("dedup", lone, lone, "--check").exit_code == 0
+
+
 def test_check_exits_1_only_when_duplicates_exist(tmp_path):
     assert invoke("dedup", SAMPLES, "--check").exit_code == 1
     [lone] = SAMPLES.glob("001_*.txt")

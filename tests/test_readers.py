@@ -1,16 +1,17 @@
 import gzip
 import io
 import os
+from pathlib import Path
 
 import pytest
 
 from newsdedup.document import HTML, TEXT
-from newsdedup.errors import DocumentError
+from newsdedup.errors import DocumentError, RepeatedFile
 from newsdedup.read import decode as decode_module
 from newsdedup.read import read_document
 from newsdedup.read.decode import decode, document_from_bytes, looks_like_html, read_capped
 from newsdedup.read.files import stream_documents
-from newsdedup.read.paths import iter_sources
+from newsdedup.read.paths import iter_sources, named_files, record_files
 
 
 def test_directory_is_walked_recursively_in_sorted_order_skipping_hidden(tmp_path):
@@ -38,6 +39,41 @@ def test_dash_reads_a_path_list_from_stdin_lines_or_nul_separated(tmp_path):
         "a.txt",
         "b\nc.txt",
     ]
+
+
+def test_a_file_met_again_is_read_once_whatever_names_it(tmp_path):
+    # Before: the same file named twice (or by overlapping patterns) was reported as its own copy.
+    (tmp_path / "d").mkdir()
+    a, b, z = (str(tmp_path / "d" / name) for name in ("a.txt", "b.txt", "z.txt"))
+    hard, soft = str(tmp_path / "hard.txt"), str(tmp_path / "soft.txt")
+    Path(a).write_text("one")
+    Path(b).write_text("two")
+    os.link(a, hard)
+    os.symlink(a, soft)
+    os.symlink(a, z)  # reached by the walk too
+    pattern, listed = str(tmp_path / "d" / "*.txt"), io.BytesIO(f"{a}\n".encode())
+    items = list(iter_sources([a, str(tmp_path / "d"), pattern, hard, soft, "-"], stdin=listed))
+    assert [i for i in items if isinstance(i, str)] == [a, b]
+    assert all(isinstance(i, RepeatedFile) for i in items if not isinstance(i, str))
+    assert [(i.source, i.reason) for i in items if not isinstance(i, str)] == [
+        (name, f"the same file as {original}, read once")
+        for name, original in [(a, a), (z, a), (a, a), (b, b), (z, a), (hard, a), (soft, a), (a, a)]
+    ]
+
+
+def test_record_files_and_whole_documents_named_again_are_read_once(tmp_path):
+    records = tmp_path / "r.jsonl"
+    records.write_text("{}\n")
+    missing = str(tmp_path / "gone.jsonl")
+    for expand in (record_files, named_files):
+        first, again, gone, gone_again, stdin = expand([str(records), str(records), missing, missing, "-"])
+        assert (first, gone, gone_again, stdin) == (
+            str(records),
+            missing,
+            missing,
+            "-",
+        )  # the reader reports the missing
+        assert isinstance(again, RepeatedFile) and again.source == str(records)
 
 
 def test_missing_file_is_a_document_error_naming_it(tmp_path):

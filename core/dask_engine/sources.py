@@ -20,7 +20,7 @@ from ..document import Document
 from ..errors import DocumentError
 from ..read import read_documents
 from ..read.parquet import parquet_file_documents, parquet_row_groups
-from ..read.paths import iter_sources, record_files
+from ..read.paths import iter_sources, named_files, record_files
 from ..read.urls import open_input
 from .storage import Place
 
@@ -88,7 +88,8 @@ def read_tasks(
         files = list(_handled(iter_sources(inputs, stdin, null_separated), on_error))
         groups = [(chunk, "document", None) for chunk in _chunks(files, workers)]
     elif input_format == "document":
-        groups = [(chunk, "document", None) for chunk in _chunks(inputs, workers)]
+        files = list(_handled(named_files(inputs), on_error))
+        groups = [(chunk, "document", None) for chunk in _chunks(files, workers)]
     else:
         groups = [
             item

@@ -25,7 +25,7 @@ from .decode import STDIN_NAME
 from .files import path_documents, stream_documents
 from .jsonl import field_map, jsonl_file_documents
 from .parquet import parquet_file_documents
-from .paths import iter_sources, record_files
+from .paths import iter_sources, named_files, record_files
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 ErrorHandler = Callable[[DocumentError], None]
@@ -60,7 +60,7 @@ def read_documents(
         names = field_map() if fields is None else fields
         items = _records(inputs, RECORD_READERS[input_format], stdin, names, max_bytes)
     elif input_format == "document":
-        items = (item for source in inputs for item in _one_document(source, stdin, max_bytes))
+        items = (item for source in named_files(inputs) for item in _one_document(source, stdin, max_bytes))
     else:
         items = (
             item
@@ -96,8 +96,12 @@ def _read(source: str | DocumentError, max_bytes: int) -> Iterator[Document | Do
         yield from path_documents(source, max_bytes)
 
 
-def _one_document(source: str, stdin: IO[bytes] | None, max_bytes: int) -> Iterator[Document | DocumentError]:
-    if source != STDIN_NAME:
+def _one_document(
+    source: str | DocumentError, stdin: IO[bytes] | None, max_bytes: int
+) -> Iterator[Document | DocumentError]:
+    if isinstance(source, DocumentError):
+        yield source
+    elif source != STDIN_NAME:
         yield from path_documents(source, max_bytes)
     elif stdin is None:
         yield DocumentError(STDIN_NAME, "no standard input to read a document from")

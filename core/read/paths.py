@@ -11,8 +11,10 @@ from collections.abc import Iterable, Iterator
 from glob import glob, has_magic
 from typing import IO
 
-from ..errors import DocumentError
+from ..errors import DocumentError, RepeatedFile, printable
 from .urls import is_url, url_file_system
+
+FileKey = tuple[int, int] | str  # (device, inode): one file, whatever its names; or a URL
 
 
 def iter_sources(
@@ -26,15 +28,40 @@ def iter_sources(
     ``stdin``, one per line or NUL-separated; a URL (``s3://...``) is expanded the
     same way by fsspec (see :func:`url_sources`). Inputs that cannot be expanded
     are yielded as :class:`DocumentError` so the caller reports them in order.
+
+    A file met again (the same path twice, overlapping directories or patterns, a link to a file
+    already met) is read once: it would be reported as a copy of itself. Each repeat is yielded as a
+    :class:`RepeatedFile`.
     """
+    return _once(_expanded(inputs, stdin, null_separated))
+
+
+def _once(items: Iterable[tuple[str, FileKey | None] | DocumentError]) -> Iterator[str | DocumentError]:
+    first_names: dict[FileKey, str] = {}
+    for item in items:
+        if isinstance(item, DocumentError):
+            yield item
+            continue
+        path, key = item
+        if key in first_names:
+            yield RepeatedFile(path, f"the same file as {printable(first_names[key])}, read once")
+            continue
+        if key is not None:
+            first_names[key] = path
+        yield path
+
+
+def _expanded(
+    inputs: Iterable[str], stdin: IO[bytes] | None, null_separated: bool
+) -> Iterator[tuple[str, FileKey | None] | DocumentError]:
     for item in inputs:
         if is_url(item):
-            yield from url_sources(item)
+            yield from _remote(url_sources(item))
         elif item == "-":
             if stdin is None:
                 yield DocumentError("-", "no standard input to read paths from")
                 continue
-            yield from iter_sources(_split_path_list(stdin.read(), null_separated))
+            yield from _expanded(_split_path_list(stdin.read(), null_separated), None, null_separated)
         elif os.path.isdir(item):
             yield from _walk(item)
         elif has_magic(item) and not os.path.lexists(item):  # the cheap test first
@@ -42,9 +69,18 @@ def iter_sources(
             if not matches:
                 yield DocumentError(item, "no file matches this pattern")
             for match in matches:
-                yield from _walk(match) if os.path.isdir(match) else iter((match,))
+                yield from _walk(match) if os.path.isdir(match) else iter(((match, _file_key(match)),))
         else:
-            yield item
+            yield item, _file_key(item)
+
+
+def _file_key(path: str) -> FileKey | None:
+    """The file a path names, whatever the name (``None`` if it cannot be read: the reader says why)."""
+    try:
+        status = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return status.st_dev, status.st_ino
 
 
 def url_sources(url: str) -> Iterator[str | DocumentError]:
@@ -67,9 +103,31 @@ def url_sources(url: str) -> Iterator[str | DocumentError]:
 
 
 def record_files(inputs: Iterable[str]) -> Iterator[str | DocumentError]:
-    """Record files (JSON Lines, Parquet) as given, a URL pattern or directory expanded (``-`` stays)."""
+    """Record files (JSON Lines, Parquet) as given, a URL pattern or directory expanded (``-`` stays);
+    a file met again is read once, as in :func:`iter_sources`."""
+    return _once(_record_items(inputs))
+
+
+def named_files(inputs: Iterable[str]) -> Iterator[str | DocumentError]:
+    """Inputs that are each one document, as given; a file named again is read once."""
+    return _once((item, item if is_url(item) else _local_key(item)) for item in inputs)
+
+
+def _record_items(inputs: Iterable[str]) -> Iterator[tuple[str, FileKey | None] | DocumentError]:
     for item in inputs:
-        yield from url_sources(item) if is_url(item) else iter((item,))
+        if is_url(item):
+            yield from _remote(url_sources(item))
+        else:
+            yield item, _local_key(item)
+
+
+def _local_key(item: str) -> FileKey | None:
+    return None if item == "-" else _file_key(item)  # stdin is read once anyway
+
+
+def _remote(sources: Iterable[str | DocumentError]) -> Iterator[tuple[str, FileKey] | DocumentError]:
+    """Remote files, which are told apart by their URLs."""
+    return ((source, source) if isinstance(source, str) else source for source in sources)
 
 
 def _split_path_list(listing: bytes, null_separated: bool) -> list[str]:
@@ -78,8 +136,9 @@ def _split_path_list(listing: bytes, null_separated: bool) -> list[str]:
     return [os.fsdecode(p) for p in (part if null_separated else part.strip() for part in parts) if p]
 
 
-def _walk(directory: str) -> Iterator[str | DocumentError]:
+def _walk(directory: str) -> Iterator[tuple[str, FileKey | None] | DocumentError]:
     try:
+        device = os.stat(directory).st_dev
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError as exc:
         yield DocumentError(directory, os_reason(exc))
@@ -96,7 +155,8 @@ def _walk(directory: str) -> Iterator[str | DocumentError]:
         if is_dir:
             yield from _walk(entry.path)
         elif is_file:
-            yield entry.path
+            # a directory entry knows its file without a stat, unless it is a link to one
+            yield entry.path, _file_key(entry.path) if entry.is_symlink() else (device, entry.inode())
         elif entry.is_symlink():
             reason = (
                 "symbolic link to a directory, not followed"
