@@ -79,12 +79,17 @@ class Maintenance:
         return {"backend": self.backend, "location": self.location, **figures}
 
     def export(self) -> Iterator[dict]:
-        """One JSON-able record per document (id, path, url, title, date, language, first_seen, cluster), by key."""
-        with self._errors_as_store_errors():
-            keys = self._all_document_keys()
-        for chunk in chunked(keys):
-            for doc in self.documents(chunk, fingerprints=False).values():
-                yield doc.record()
+        """One JSON-able record per document (id, path, url, title, date, language, first_seen, cluster), by key.
+
+        The records are of one state of the index: a run that writes meanwhile is not seen in half
+        of them (SQLite: it goes on meanwhile; Redis: it waits for the export, as for another run).
+        """
+        with self._consistent_reads():
+            with self._errors_as_store_errors():
+                keys = self._all_document_keys()
+            for chunk in chunked(keys):
+                for doc in self.documents(chunk, fingerprints=False).values():
+                    yield doc.record()
 
     @store_errors
     def integrity_check(self) -> None:
