@@ -102,6 +102,9 @@ def _handled(results: Iterable[Result], on_error: ErrorHandler) -> Iterator:
 
 
 def _clean_serially(docs: Iterable[Document], timeout: float | None) -> Iterator[Document | DocumentError]:
+    from .preload import warm_up  # (its import warms up too)
+
+    warm_up()
     rules = load_rules()
     for doc in docs:
         yield clean_with_limit(doc, rules, timeout)

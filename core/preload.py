@@ -15,6 +15,7 @@ permutations. A worker's first page took 67 ms, the next ones about 1 ms.
 """
 
 from contextlib import suppress
+from functools import cache
 
 from .clean import clean_document, load_rules
 from .clean.language import load_model
@@ -32,13 +33,24 @@ Share this article
 Copyright 2024 The News. All rights reserved.
 """
 
-# A failure here would stop the server, and with it every worker: a worker whose model or rules
-# did not load loads them itself, and a page that cannot be cleaned fails alone.
-with suppress(Exception):
-    load_model()
-with suppress(Exception):
-    load_rules()
-with suppress(Exception):
-    cleaned = clean_document(Document(id="warm-up", raw=_WARM_UP_PAGE), load_rules())
-    for _ in fingerprint_documents([cleaned], DedupSettings()):
-        pass
+
+@cache
+def warm_up() -> None:
+    """Load and build, once in this process, what the cleaning stages make on first use.
+
+    Done before the first page, so that it is not counted against that page's time limit (70 ms
+    or so: one process and the Dask engine's threads failed a first page at ``--timeout 0.1``).
+    A failure here would stop the workers' server, and with it every worker: a process whose
+    model or rules did not load loads them itself, and a page that cannot be cleaned fails alone.
+    """
+    with suppress(Exception):
+        load_model()
+    with suppress(Exception):
+        load_rules()
+    with suppress(Exception):
+        cleaned = clean_document(Document(id="warm-up", raw=_WARM_UP_PAGE), load_rules())
+        for _ in fingerprint_documents([cleaned], DedupSettings()):
+            pass
+
+
+warm_up()  # the workers' server imports this module before it forks them (newsdedup.workers)
