@@ -38,9 +38,8 @@ def _warc_document(source: str, record, max_bytes: int) -> Document | DocumentEr
     record_id = record.rec_headers.get_header("WARC-Record-ID") or "?"
     where = f"{source}#{record_id}"
     status = (record.http_headers.get_statuscode() if record.http_headers else "") or ""
-    if status and not status.startswith(
-        "2"
-    ):  # a redirect, a missing page: a crawl holds many, none an article
+    # a redirect, a missing page: a crawl holds many, none an article
+    if status and not status.startswith("2"):
         return NotAnArticle(where, f"an HTTP {status} response, not a page")
     content_type = (record.http_headers.get_header("Content-Type") if record.http_headers else "") or ""
     if "html" not in content_type.lower():
