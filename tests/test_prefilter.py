@@ -153,3 +153,13 @@ def test_the_rules_pickle_after_use():
     assert RULES.phrase_words.may_hold("Copyright 2024")
     copy = pickle.loads(pickle.dumps(RULES.phrase_words))
     assert copy.may_hold("Copyright 2024") and not copy.may_hold("The minister spoke.")
+
+
+def test_the_word_table_and_the_unsafe_pattern_are_built_once():
+    # compiled with mypyc, functools.cached_property kept nothing: both were built again per line
+    words = PhraseWords(["all rights reserved"], marks=["(c)"])
+    assert words.may_hold("All rights reserved 2024")
+    table, pattern = words._table, words._unsafe
+    assert table is not None and pattern is not None
+    assert not words.may_hold("The ministers met on Tuesday")
+    assert words._table is table and words._unsafe is pattern

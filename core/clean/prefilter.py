@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from .. import native
 
@@ -38,31 +38,34 @@ class PhraseWords:
         self._alphabet = "".join(sorted(set("".join(phrases + list(marks)))))
         # a phrase without letters has no word to look for: every line may hold it
         self._always = "" in self.words
+        # Built on first use, and kept in plain attributes: compiled with mypyc, the class has no
+        # __dict__ for functools.cached_property, which then built them again on every line.
+        self._table: object | None = None
+        self._unsafe: re.Pattern | None = None
 
     def may_hold(self, line: str) -> bool:
         """False only when no phrase and no mark can be in ``line``."""
         speedups = native.speedups
-        if speedups is None or self._always or self._unsafe.search(line) is not None:
+        if speedups is None or self._always or self._unsafe_pattern().search(line) is not None:
             return True
         lowered = line.lower()
-        return (
-            any(mark in lowered for mark in self.marks) or speedups.stopword_hits(lowered, self._table)[0] > 0
-        )
+        if any(mark in lowered for mark in self.marks):
+            return True
+        if self._table is None:
+            self._table = speedups.stopword_table(self.words)
+        return speedups.stopword_hits(lowered, self._table)[0] > 0
 
     def __reduce__(self) -> tuple:
         # a copy is built again from the phrases: the compiled table is a capsule, which does not
         # pickle, and compiled with mypyc the object has no __dict__ to copy
         return (PhraseWords, self._given)
 
-    @cached_property
-    def _table(self) -> object:
-        return native.speedups.stopword_table(self.words)  # type: ignore[union-attr]  # used only when built
-
-    @cached_property
-    def _unsafe(self) -> re.Pattern:
+    def _unsafe_pattern(self) -> re.Pattern:
         # built on first use (about 30 ms): a run that never asks pays nothing
-        unsafe = sorted(unsafe_characters(self._alphabet))
-        return re.compile(f"[{''.join(map(re.escape, unsafe))}]" if unsafe else r"(?!x)x")
+        if self._unsafe is None:
+            unsafe = sorted(unsafe_characters(self._alphabet))
+            self._unsafe = re.compile(f"[{''.join(map(re.escape, unsafe))}]" if unsafe else r"(?!x)x")
+        return self._unsafe
 
 
 @lru_cache(maxsize=8)
