@@ -13,6 +13,7 @@ import json
 import math
 import os
 import sys
+from collections import Counter
 from collections.abc import Generator, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import replace
@@ -22,7 +23,15 @@ from typing import Annotated
 import typer
 
 from ..collector import collect_less
-from ..errors import DocumentError, NewsdedupError, NotAnArticle, RepeatedFile, StoreError, UsageError
+from ..errors import (
+    DocumentError,
+    NewsdedupError,
+    NotAnArticle,
+    RepeatedFile,
+    RepeatedRecord,
+    StoreError,
+    UsageError,
+)
 from ..records import ClusterTally
 from ..templates import TemplateOnly
 from . import EXIT_INTERRUPTED
@@ -159,7 +168,8 @@ class Run:
     def __init__(self, options: OutputOptions, errors_path: str | None = None):
         self.options = options
         self.messages = Messages(options.quiet, options.no_color)
-        self.failed = self.cleaned = self.skipped = self.seen = self.repeated = 0
+        self.failed = self.cleaned = self.skipped = self.seen = 0
+        self.read_once: Counter[type] = Counter()  # files named again, records repeated
         self._by_reason: dict[str, int] = {}
         self._errors = open(errors_path, "w", encoding="utf-8") if errors_path else None  # noqa: SIM115
 
@@ -167,9 +177,9 @@ class Run:
         if isinstance(error, NotAnArticle):
             self.skipped += 1
             return
-        if isinstance(error, RepeatedFile):
-            self.repeated += 1
-            if self.repeated <= FAILURES_SHOWN:
+        if isinstance(error, RepeatedFile | RepeatedRecord):
+            self.read_once[type(error)] += 1
+            if self.read_once[type(error)] <= FAILURES_SHOWN:
                 self.messages.warning(f"{error.source}: {error.reason}")
             return
         if isinstance(error, TemplateOnly):  # counted as cleaned when it was
@@ -207,8 +217,10 @@ class Run:
             parts.append(f"{self.seen} already indexed (not cleaned again)")
         if self.skipped:
             parts.append(f"{plural(self.skipped, 'non-article record')} skipped")
-        if self.repeated:
-            parts.append(f"{plural(self.repeated, 'file')} named again (read once)")
+        if files := self.read_once[RepeatedFile]:
+            parts.append(f"{plural(files, 'file')} named again (read once)")
+        if records := self.read_once[RepeatedRecord]:
+            parts.append(f"{plural(records, 'record')} repeated (read once)")
         self.messages.info(", ".join(parts + list(figures)))
         if self.failed:
             return typer.Exit(EXIT_ERROR)
@@ -225,13 +237,14 @@ def _inputs(paths, input_format: InputFormat) -> tuple[list[str], InputFormat]:
     return ["-"], input_format if records else InputFormat.document
 
 
-def _raw_documents(run: Run, paths, input_format, fields, null, max_bytes) -> Iterator:
-    """Read the inputs (see :func:`_inputs`)."""
-    from ..read import field_map, read_documents
+def _raw_documents(run: Run, paths, input_format, fields, null, max_bytes, each_id_once=False) -> Iterator:
+    """Read the inputs (see :func:`_inputs`); with ``each_id_once``, a record's id taken once (clusters
+    name their members by id; ``clean`` passes records through as they come)."""
+    from ..read import field_map, first_of_each_id, read_documents
 
     _refuse_fields_without_records(fields, input_format)
     paths, input_format = _inputs(paths, input_format)
-    return read_documents(
+    docs = read_documents(
         paths,
         input_format=input_format.value,
         fields=field_map(fields or ()),
@@ -240,6 +253,7 @@ def _raw_documents(run: Run, paths, input_format, fields, null, max_bytes) -> It
         max_bytes=max_bytes,
         on_error=run.on_error,
     )
+    return first_of_each_id(docs, run.on_error) if each_id_once else docs
 
 
 def _cleaned(run: Run, raw, jobs: int, timeout: float, settings=None) -> Generator:
@@ -402,7 +416,7 @@ def dedup(
         raise dedup_on_dask(Run(options, errors), request, inputs, read, timeout, given, db)
     _refuse_without_dask(ctx, "scheduler", "output", "work_dir")
     run = Run(options, errors)
-    raw = _raw_documents(run, paths, input_format, field, null, max_bytes)
+    raw = _raw_documents(run, paths, input_format, field, null, max_bytes, each_id_once=True)
     tally = ClusterTally()
 
     def deliver(clusters: list, settings) -> None:

@@ -49,6 +49,11 @@ class RepeatedFile(DocumentError):
     pattern, or a link to a file already read): read once, counted, not an error."""
 
 
+class RepeatedRecord(DocumentError):
+    """An input record whose id and content were both read earlier in the run (a feed read twice, a
+    record repeated in it): read once, counted, not an error."""
+
+
 class StoreError(NewsdedupError):
     """The persistent index cannot be opened, read or written; the batch in progress was not applied.
 

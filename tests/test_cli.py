@@ -86,6 +86,25 @@ def test_a_file_named_twice_is_not_its_own_duplicate():
     assert invoke("dedup", lone, lone, "--check").exit_code == 0
 
 
+def test_a_record_id_met_again_is_read_once_or_left_out_with_its_reason(tmp_path):
+    story = article("harbour")
+    feed = tmp_path / "feed.jsonl"
+    lines = [{"id": "a", "text": story}, {"id": "b", "text": article("orchard")}, {"id": "a", "text": story}]
+    feed.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    result = invoke("dedup", feed, "-i", "jsonl", "--by", "doc")
+    assert result.exit_code == 0
+    assert [r["id"] for r in records(result.stdout)] == ["a", "b"]
+    assert f"newsdedup: {feed}#a: read before in this run, with the same content: read once" in result.stderr
+    assert "2 documents read, 2 cleaned, 0 failed, 1 record repeated (read once)" in result.stderr
+
+    lines.append({"id": "b", "text": story})  # an id taken by other content: which one is meant?
+    feed.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    result = invoke("dedup", feed, "-i", "jsonl", "--by", "doc")
+    assert result.exit_code == 2
+    assert [r["id"] for r in records(result.stdout)] == ["a", "b"]
+    assert f"newsdedup: {feed}#b: id read before in this run, with other content: left out" in result.stderr
+
+
 def test_check_exits_1_only_when_duplicates_exist(tmp_path):
     assert invoke("dedup", SAMPLES, "--check").exit_code == 1
     [lone] = SAMPLES.glob("001_*.txt")

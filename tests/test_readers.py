@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from newsdedup.document import HTML, TEXT
-from newsdedup.errors import DocumentError, RepeatedFile
+from newsdedup.document import HTML, TEXT, Document
+from newsdedup.errors import DocumentError, RepeatedFile, RepeatedRecord
 from newsdedup.read import decode as decode_module
-from newsdedup.read import read_document
+from newsdedup.read import first_of_each_id, read_document
 from newsdedup.read.decode import decode, document_from_bytes, looks_like_html, read_capped
 from newsdedup.read.files import stream_documents
 from newsdedup.read.paths import iter_sources, named_files, record_files
@@ -74,6 +74,33 @@ def test_record_files_and_whole_documents_named_again_are_read_once(tmp_path):
             "-",
         )  # the reader reports the missing
         assert isinstance(again, RepeatedFile) and again.source == str(records)
+
+
+def test_a_record_id_is_taken_once_and_a_clash_is_reported():
+    # Before: two records with one id were both clustered, and the output named two documents alike.
+    def record(doc_id, text, path="feed.jsonl"):
+        return Document(id=doc_id, path=path, raw=text)
+
+    docs = [
+        record("a", "first"),
+        record("b", "second"),
+        record("a", "first", path="again.jsonl"),  # the same record, in another file
+        record("a", "first, updated"),
+        Document(id="page.txt", path="page.txt", raw="one"),
+        Document(id="page.txt", path="page.txt", raw="two"),  # a file: its name is unique already
+    ]
+    errors = []
+    kept = list(first_of_each_id(docs, errors.append))
+    assert [(d.id, d.raw) for d in kept] == [
+        ("a", "first"),
+        ("b", "second"),
+        ("page.txt", "one"),
+        ("page.txt", "two"),
+    ]
+    repeated, clash = errors
+    assert type(repeated) is RepeatedRecord and repeated.source == "again.jsonl#a"
+    assert type(clash) is DocumentError and clash.source == "feed.jsonl#a"
+    assert clash.reason == "id read before in this run, with other content: left out"
 
 
 def test_missing_file_is_a_document_error_naming_it(tmp_path):

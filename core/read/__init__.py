@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import IO
 
 from ..document import Document
-from ..errors import DocumentError, UsageError
+from ..errors import DocumentError, RepeatedRecord, UsageError
 from .decode import STDIN_NAME
 from .files import path_documents, stream_documents
 from .jsonl import field_map, jsonl_file_documents
@@ -81,6 +81,31 @@ def read_document(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     raise DocumentError(path, "no document in this file")
 
 
+def first_of_each_id(docs: Iterable[Document], on_error: ErrorHandler = _raise) -> Iterator[Document]:
+    """The documents, each id once: a run's output and its index know a document by its id.
+
+    Only records carry ids of their own (a JSON Lines or Parquet field): a file's id is its name,
+    which names one file once (:func:`~.paths.iter_sources`). A record read again with the same
+    content is a :class:`RepeatedRecord`; one whose id an earlier record with other content has
+    taken is a failure, as only its source can tell which of the two is meant. Ids and digests are
+    remembered as 64-bit Python hashes: two ids taken for one are a chance of about n² in 2⁶⁵.
+    """
+    digests: dict[int, int] = {}  # hash of a record's id -> hash of its content digest
+    for doc in docs:
+        if doc.path is None or doc.path == doc.id:  # a whole file
+            yield doc
+            continue
+        key, digest = hash(doc.id), hash(doc.digest)
+        first = digests.get(key)
+        if first is None:
+            digests[key] = digest
+            yield doc
+        elif first == digest:
+            on_error(RepeatedRecord(doc.source, "read before in this run, with the same content: read once"))
+        else:
+            on_error(DocumentError(doc.source, "id read before in this run, with other content: left out"))
+
+
 def _records(inputs, reader, stdin, fields, max_bytes) -> Iterator[Document | DocumentError]:
     for source in record_files(inputs):
         if isinstance(source, DocumentError):
@@ -114,6 +139,7 @@ __all__ = [
     "INPUT_FORMATS",
     "RECORD_READERS",
     "field_map",
+    "first_of_each_id",
     "read_document",
     "read_documents",
 ]
