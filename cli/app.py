@@ -240,7 +240,7 @@ def _inputs(paths, input_format: InputFormat) -> tuple[list[str], InputFormat]:
 def _raw_documents(run: Run, paths, input_format, fields, null, max_bytes, each_id_once=False) -> Iterator:
     """Read the inputs (see :func:`_inputs`); with ``each_id_once``, a record's id taken once (clusters
     name their members by id; ``clean`` passes records through as they come)."""
-    from ..read import field_map, first_of_each_id, read_documents
+    from ..read import RECORD_READERS, field_map, first_of_each_id, read_documents
 
     _refuse_fields_without_records(fields, input_format)
     paths, input_format = _inputs(paths, input_format)
@@ -253,7 +253,11 @@ def _raw_documents(run: Run, paths, input_format, fields, null, max_bytes, each_
         max_bytes=max_bytes,
         on_error=run.on_error,
     )
-    return first_of_each_id(docs, run.on_error) if each_id_once else docs
+    return (
+        first_of_each_id(docs, run.on_error)
+        if each_id_once and input_format.value in RECORD_READERS
+        else docs
+    )
 
 
 def _cleaned(run: Run, raw, jobs: int, timeout: float, settings=None) -> Generator:

@@ -104,6 +104,10 @@ def test_a_record_id_met_again_is_read_once_or_left_out_with_its_reason(tmp_path
     assert [r["id"] for r in records(result.stdout)] == ["a", "b"]
     assert f"newsdedup: {feed}#b: id read before in this run, with other content: left out" in result.stderr
 
+    piped = invoke("dedup", "-i", "jsonl", "--by", "doc", input=feed.read_bytes())  # records on stdin
+    assert piped.exit_code == 2 and [r["id"] for r in records(piped.stdout)] == ["a", "b"]
+    assert "newsdedup: a: read before in this run, with the same content: read once" in piped.stderr
+
 
 def test_check_exits_1_only_when_duplicates_exist(tmp_path):
     assert invoke("dedup", SAMPLES, "--check").exit_code == 1

@@ -86,20 +86,16 @@ def test_a_record_id_is_taken_once_and_a_clash_is_reported():
         record("b", "second"),
         record("a", "first", path="again.jsonl"),  # the same record, in another file
         record("a", "first, updated"),
-        Document(id="page.txt", path="page.txt", raw="one"),
-        Document(id="page.txt", path="page.txt", raw="two"),  # a file: its name is unique already
+        record("c", "third", path=None),  # records from standard input have no path
+        record("c", "third", path=None),
     ]
     errors = []
     kept = list(first_of_each_id(docs, errors.append))
-    assert [(d.id, d.raw) for d in kept] == [
-        ("a", "first"),
-        ("b", "second"),
-        ("page.txt", "one"),
-        ("page.txt", "two"),
-    ]
-    repeated, clash = errors
+    assert [(d.id, d.raw) for d in kept] == [("a", "first"), ("b", "second"), ("c", "third")]
+    repeated, clash, from_stdin = errors
     assert type(repeated) is RepeatedRecord and repeated.source == "again.jsonl#a"
     assert type(clash) is DocumentError and clash.source == "feed.jsonl#a"
+    assert type(from_stdin) is RepeatedRecord and from_stdin.source == "c"
     assert clash.reason == "id read before in this run, with other content: left out"
 
 

@@ -84,17 +84,14 @@ def read_document(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
 def first_of_each_id(docs: Iterable[Document], on_error: ErrorHandler = _raise) -> Iterator[Document]:
     """The documents, each id once: a run's output and its index know a document by its id.
 
-    Only records carry ids of their own (a JSON Lines or Parquet field): a file's id is its name,
-    which names one file once (:func:`~.paths.iter_sources`). A record read again with the same
-    content is a :class:`RepeatedRecord`; one whose id an earlier record with other content has
-    taken is a failure, as only its source can tell which of the two is meant. Ids and digests are
-    remembered as 64-bit Python hashes: two ids taken for one are a chance of about n² in 2⁶⁵.
+    For records (:data:`RECORD_READERS`), whose ids are a field of their own: a file's id is its
+    name, which is read once already (:func:`~.paths.iter_sources`). A record read again with the
+    same content is a :class:`RepeatedRecord`; one whose id an earlier record with other content
+    has taken is a failure, as only its source can tell which of the two is meant. Ids and digests
+    are remembered as 64-bit Python hashes: two ids taken for one are a chance of about n² in 2⁶⁵.
     """
     digests: dict[int, int] = {}  # hash of a record's id -> hash of its content digest
     for doc in docs:
-        if doc.path is None or doc.path == doc.id:  # a whole file
-            yield doc
-            continue
         key, digest = hash(doc.id), hash(doc.digest)
         first = digests.get(key)
         if first is None:
