@@ -29,6 +29,7 @@ from ..errors import (
     NotAnArticle,
     RepeatedFile,
     RepeatedRecord,
+    ReusedId,
     StoreError,
     UsageError,
 )
@@ -88,6 +89,12 @@ EXIT_CODES: tuple[tuple[type[BaseException], int, str], ...] = (
     (NewsdedupError, EXIT_ERROR, "error: "),
     (OSError, EXIT_ERROR, "error: "),
 )
+# Inputs read once or kept, with a warning each (up to FAILURES_SHOWN), counted in the summary
+NOTICES = {
+    RepeatedFile: lambda n: f"{plural(n, 'file')} named again (read once)",
+    RepeatedRecord: lambda n: f"{plural(n, 'record')} repeated (read once)",
+    ReusedId: lambda n: f"{plural(n, 'record id')} used again for other text (both kept)",
+}
 FAILURES_SHOWN = 5  # failures with the same reason printed before the rest are only counted
 
 
@@ -169,7 +176,7 @@ class Run:
         self.options = options
         self.messages = Messages(options.quiet, options.no_color)
         self.failed = self.cleaned = self.skipped = self.seen = 0
-        self.read_once: Counter[type] = Counter()  # files named again, records repeated
+        self.notices: Counter[type] = Counter()  # by kind (NOTICES)
         self._by_reason: dict[str, int] = {}
         self._errors = open(errors_path, "w", encoding="utf-8") if errors_path else None  # noqa: SIM115
 
@@ -177,9 +184,10 @@ class Run:
         if isinstance(error, NotAnArticle):
             self.skipped += 1
             return
-        if isinstance(error, RepeatedFile | RepeatedRecord):
-            self.read_once[type(error)] += 1
-            if self.read_once[type(error)] <= FAILURES_SHOWN:
+        notice = next((kind for kind in NOTICES if isinstance(error, kind)), None)
+        if notice is not None:
+            self.notices[notice] += 1
+            if self.notices[notice] <= FAILURES_SHOWN:
                 self.messages.warning(f"{error.source}: {error.reason}")
             return
         if isinstance(error, TemplateOnly):  # counted as cleaned when it was
@@ -217,10 +225,7 @@ class Run:
             parts.append(f"{self.seen} already indexed (not cleaned again)")
         if self.skipped:
             parts.append(f"{plural(self.skipped, 'non-article record')} skipped")
-        if files := self.read_once[RepeatedFile]:
-            parts.append(f"{plural(files, 'file')} named again (read once)")
-        if records := self.read_once[RepeatedRecord]:
-            parts.append(f"{plural(records, 'record')} repeated (read once)")
+        parts += [summary(count) for kind, summary in NOTICES.items() if (count := self.notices[kind])]
         self.messages.info(", ".join(parts + list(figures)))
         if self.failed:
             return typer.Exit(EXIT_ERROR)
@@ -237,10 +242,10 @@ def _inputs(paths, input_format: InputFormat) -> tuple[list[str], InputFormat]:
     return ["-"], input_format if records else InputFormat.document
 
 
-def _raw_documents(run: Run, paths, input_format, fields, null, max_bytes, each_id_once=False) -> Iterator:
-    """Read the inputs (see :func:`_inputs`); with ``each_id_once``, a record's id taken once (clusters
-    name their members by id; ``clean`` passes records through as they come)."""
-    from ..read import RECORD_READERS, field_map, first_of_each_id, read_documents
+def _raw_documents(run: Run, paths, input_format, fields, null, max_bytes, records_once=False) -> Iterator:
+    """Read the inputs (see :func:`_inputs`); with ``records_once``, a record read again passed on once
+    (clusters name their members by id; ``clean`` passes records through as they come)."""
+    from ..read import each_record_once, field_map, read_documents
 
     _refuse_fields_without_records(fields, input_format)
     paths, input_format = _inputs(paths, input_format)
@@ -253,11 +258,7 @@ def _raw_documents(run: Run, paths, input_format, fields, null, max_bytes, each_
         max_bytes=max_bytes,
         on_error=run.on_error,
     )
-    return (
-        first_of_each_id(docs, run.on_error)
-        if each_id_once and input_format.value in RECORD_READERS
-        else docs
-    )
+    return each_record_once(docs, run.on_error) if records_once else docs
 
 
 def _cleaned(run: Run, raw, jobs: int, timeout: float, settings=None) -> Generator:
@@ -420,7 +421,7 @@ def dedup(
         raise dedup_on_dask(Run(options, errors), request, inputs, read, timeout, given, db)
     _refuse_without_dask(ctx, "scheduler", "output", "work_dir")
     run = Run(options, errors)
-    raw = _raw_documents(run, paths, input_format, field, null, max_bytes, each_id_once=True)
+    raw = _raw_documents(run, paths, input_format, field, null, max_bytes, records_once=True)
     tally = ClusterTally()
 
     def deliver(clusters: list, settings) -> None:

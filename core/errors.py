@@ -50,8 +50,14 @@ class RepeatedFile(DocumentError):
 
 
 class RepeatedRecord(DocumentError):
-    """An input record whose id and content were both read earlier in the run (a feed read twice, a
-    record repeated in it): read once, counted, not an error."""
+    """An input record whose id and text were both read earlier in the run (a record repeated in a
+    feed, or in a copy of the feed under another name): read once, counted, not an error."""
+
+
+class ReusedId(DocumentError):
+    """An input record whose id an earlier record of the run has, with other text (a page fetched
+    again): kept, as a persistent index keeps a page fetched again, and counted, with a warning:
+    the output names two documents alike."""
 
 
 class StoreError(NewsdedupError):

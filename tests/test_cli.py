@@ -86,7 +86,7 @@ def test_a_file_named_twice_is_not_its_own_duplicate():
     assert invoke("dedup", lone, lone, "--check").exit_code == 0
 
 
-def test_a_record_id_met_again_is_read_once_or_left_out_with_its_reason(tmp_path):
+def test_a_record_read_again_is_read_once_and_a_reused_id_is_told(tmp_path):
     story = article("harbour")
     feed = tmp_path / "feed.jsonl"
     lines = [{"id": "a", "text": story}, {"id": "b", "text": article("orchard")}, {"id": "a", "text": story}]
@@ -94,19 +94,48 @@ def test_a_record_id_met_again_is_read_once_or_left_out_with_its_reason(tmp_path
     result = invoke("dedup", feed, "-i", "jsonl", "--by", "doc")
     assert result.exit_code == 0
     assert [r["id"] for r in records(result.stdout)] == ["a", "b"]
-    assert f"newsdedup: {feed}#a: read before in this run, with the same content: read once" in result.stderr
+    assert f"newsdedup: {feed}#a: read before in this run, with the same text: read once" in result.stderr
     assert "2 documents read, 2 cleaned, 0 failed, 1 record repeated (read once)" in result.stderr
 
-    lines.append({"id": "b", "text": story})  # an id taken by other content: which one is meant?
+    lines.append({"id": "b", "text": article("harbour", 10)})  # the page fetched again, trimmed
     feed.write_text("".join(json.dumps(line) + "\n" for line in lines))
-    result = invoke("dedup", feed, "-i", "jsonl", "--by", "doc")
-    assert result.exit_code == 2
-    assert [r["id"] for r in records(result.stdout)] == ["a", "b"]
-    assert f"newsdedup: {feed}#b: id read before in this run, with other content: left out" in result.stderr
+    result = invoke("dedup", feed, "-i", "jsonl", "--by", "doc", "--check")
+    assert result.exit_code == 1  # both kept: the trimmed page is a near-duplicate of a
+    assert [r["id"] for r in records(result.stdout)] == ["a", "b", "b"]
+    assert f"newsdedup: {feed}#b: id read before in this run, with other text: both kept" in result.stderr
+    assert (
+        "3 documents read, 3 cleaned, 0 failed, 1 record repeated (read once), "
+        "1 record id used again for other text (both kept)"
+    ) in result.stderr
 
     piped = invoke("dedup", "-i", "jsonl", "--by", "doc", input=feed.read_bytes())  # records on stdin
-    assert piped.exit_code == 2 and [r["id"] for r in records(piped.stdout)] == ["a", "b"]
-    assert "newsdedup: a: read before in this run, with the same content: read once" in piped.stderr
+    assert [r["id"] for r in records(piped.stdout)] == ["a", "b", "b"]
+    assert "newsdedup: a: read before in this run, with the same text: read once" in piped.stderr
+
+    index = tmp_path / "index.db"
+    for _ in range(2):  # the index's runs take records once too, the second finding them indexed
+        indexed = invoke("dedup", feed, "-i", "jsonl", "--db", index, "--by", "doc")
+        assert indexed.exit_code == 0 and len(records(indexed.stdout)) == 3
+        assert "1 record repeated (read once)" in indexed.stderr
+
+
+def test_a_crawl_archived_twice_is_read_once(tmp_path):
+    from tests.test_streams import make_warc
+
+    pages = [
+        (
+            f"http://news.example/{topic}",
+            "text/html",
+            f"<html><body><p>{article(topic)}</p></body></html>".encode(),
+        )
+        for topic in ("harbour", "orchard")
+    ]
+    make_warc(tmp_path / "crawl.warc.gz", pages)
+    (tmp_path / "copy.warc.gz").write_bytes((tmp_path / "crawl.warc.gz").read_bytes())
+    result = invoke("dedup", tmp_path, "--by", "doc", "--check")
+    assert result.exit_code == 0  # before: each page was a duplicate of itself
+    assert len(records(result.stdout)) == 2
+    assert "2 documents read, 2 cleaned, 0 failed, 2 records repeated (read once)" in result.stderr
 
 
 def test_check_exits_1_only_when_duplicates_exist(tmp_path):

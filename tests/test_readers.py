@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from newsdedup.document import HTML, TEXT, Document
-from newsdedup.errors import DocumentError, RepeatedFile, RepeatedRecord
+from newsdedup.errors import DocumentError, RepeatedFile, RepeatedRecord, ReusedId
 from newsdedup.read import decode as decode_module
-from newsdedup.read import first_of_each_id, read_document
+from newsdedup.read import each_record_once, read_document
 from newsdedup.read.decode import decode, document_from_bytes, looks_like_html, read_capped
 from newsdedup.read.files import stream_documents
 from newsdedup.read.paths import iter_sources, named_files, record_files
@@ -76,27 +76,41 @@ def test_record_files_and_whole_documents_named_again_are_read_once(tmp_path):
         assert isinstance(again, RepeatedFile) and again.source == str(records)
 
 
-def test_a_record_id_is_taken_once_and_a_clash_is_reported():
-    # Before: two records with one id were both clustered, and the output named two documents alike.
+def test_a_record_read_again_is_passed_on_once_and_a_reused_id_is_told():
+    # Before: a repeated record was clustered as its own duplicate, and nothing said two documents
+    # of the output had one id.
     def record(doc_id, text, path="feed.jsonl"):
         return Document(id=doc_id, path=path, raw=text)
 
     docs = [
         record("a", "first"),
         record("b", "second"),
-        record("a", "first", path="again.jsonl"),  # the same record, in another file
-        record("a", "first, updated"),
-        record("c", "third", path=None),  # records from standard input have no path
+        record("a", "first", path="copy.jsonl"),  # the same record, in a copy of the feed
+        record("a", "first, updated"),  # the page fetched again
+        record("c", "third", path=None),  # records piped in have no path
         record("c", "third", path=None),
+        Document(id="d", title="cleaned already", text="fourth"),  # no raw text: its text is compared
+        Document(id="d", title="cleaned already", text="fourth"),
+        Document(id="page.txt", path="page.txt", raw="one"),  # a whole file: read once already
+        Document(id="page.txt", path="page.txt", raw="one"),
     ]
-    errors = []
-    kept = list(first_of_each_id(docs, errors.append))
-    assert [(d.id, d.raw) for d in kept] == [("a", "first"), ("b", "second"), ("c", "third")]
-    repeated, clash, from_stdin = errors
-    assert type(repeated) is RepeatedRecord and repeated.source == "again.jsonl#a"
-    assert type(clash) is DocumentError and clash.source == "feed.jsonl#a"
-    assert type(from_stdin) is RepeatedRecord and from_stdin.source == "c"
-    assert clash.reason == "id read before in this run, with other content: left out"
+    notices = []
+    kept = list(each_record_once(docs, notices.append))
+    assert [(d.id, d.raw or d.text) for d in kept] == [
+        ("a", "first"),
+        ("b", "second"),
+        ("a", "first, updated"),
+        ("c", "third"),
+        ("d", "fourth"),
+        ("page.txt", "one"),
+        ("page.txt", "one"),
+    ]
+    assert [(type(n), n.source, n.reason) for n in notices] == [
+        (RepeatedRecord, "copy.jsonl#a", "read before in this run, with the same text: read once"),
+        (ReusedId, "feed.jsonl#a", "id read before in this run, with other text: both kept"),
+        (RepeatedRecord, "c", "read before in this run, with the same text: read once"),
+        (RepeatedRecord, "d", "read before in this run, with the same text: read once"),
+    ]
 
 
 def test_missing_file_is_a_document_error_naming_it(tmp_path):

@@ -123,3 +123,22 @@ def test_a_jsonl_file_saved_with_a_byte_order_mark_is_read_whole(tmp_path, encod
     path.write_bytes(lines.encode(encoding))
     docs = list(jsonl_file_documents(str(path), None, field_map(), 1 << 20))
     assert [(d.id, d.raw) for d in docs] == [(f"r{i}", text) for i in range(3)]
+
+
+def test_warc_records_without_an_id_are_named_by_their_place(tmp_path):
+    # Before: all were "?", one id for every such record of the archive.
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "crawl.warc"
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=False)
+        for page in ("a", "b"):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            body = io.BytesIO(f"<html><body><p>Page {page}</p></body></html>".encode())
+            record = writer.create_warc_record(
+                f"http://x.example/{page}", "response", payload=body, http_headers=headers
+            )
+            record.rec_headers.remove_header("WARC-Record-ID")
+            writer.write_record(record)
+    assert [doc.id for doc in path_documents(str(path), 1 << 20)] == ["?1", "?2"]

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import IO
 
 from ..document import Document
-from ..errors import DocumentError, RepeatedRecord, UsageError
+from ..errors import DocumentError, RepeatedRecord, ReusedId, UsageError
 from .decode import STDIN_NAME
 from .files import path_documents, stream_documents
 from .jsonl import field_map, jsonl_file_documents
@@ -81,26 +81,30 @@ def read_document(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     raise DocumentError(path, "no document in this file")
 
 
-def first_of_each_id(docs: Iterable[Document], on_error: ErrorHandler = _raise) -> Iterator[Document]:
-    """The documents, each id once: a run's output and its index know a document by its id.
+def each_record_once(docs: Iterable[Document], on_error: ErrorHandler = _raise) -> Iterator[Document]:
+    """The documents, a record read again passed on once: clusters name their members by id.
 
-    For records (:data:`RECORD_READERS`), whose ids are a field of their own: a file's id is its
-    name, which is read once already (:func:`~.paths.iter_sources`). A record read again with the
-    same content is a :class:`RepeatedRecord`; one whose id an earlier record with other content
-    has taken is a failure, as only its source can tell which of the two is meant. Ids and digests
-    are remembered as 64-bit Python hashes: two ids taken for one are a chance of about n² in 2⁶⁵.
+    A record is a document with an id of its own (a JSON Lines, Parquet or WARC record, records
+    piped in); a whole file's id is its name, which is read once already (:func:`.paths.iter_sources`).
+    A record with the id and the text of one before it is a :class:`RepeatedRecord`, not passed on;
+    one with its id and other text is passed on with a :class:`ReusedId` notice, as a page fetched
+    again is a document of its own to a persistent index.
     """
-    digests: dict[int, int] = {}  # hash of a record's id -> hash of its content digest
+    digests: dict[str, str] = {}  # a record's id -> the digest of its text
     for doc in docs:
-        key, digest = hash(doc.id), hash(doc.digest)
-        first = digests.get(key)
+        if doc.path is not None and doc.path == doc.id:
+            yield doc
+            continue
+        doc_id, digest = doc.content_key()
+        first = digests.get(doc_id)
         if first is None:
-            digests[key] = digest
+            digests[doc_id] = digest
             yield doc
         elif first == digest:
-            on_error(RepeatedRecord(doc.source, "read before in this run, with the same content: read once"))
+            on_error(RepeatedRecord(doc.source, "read before in this run, with the same text: read once"))
         else:
-            on_error(DocumentError(doc.source, "id read before in this run, with other content: left out"))
+            on_error(ReusedId(doc.source, "id read before in this run, with other text: both kept"))
+            yield doc
 
 
 def _records(inputs, reader, stdin, fields, max_bytes) -> Iterator[Document | DocumentError]:
@@ -136,7 +140,7 @@ __all__ = [
     "INPUT_FORMATS",
     "RECORD_READERS",
     "field_map",
-    "first_of_each_id",
+    "each_record_once",
     "read_document",
     "read_documents",
 ]

@@ -28,14 +28,16 @@ def warc_documents(stream: IO[bytes], source: str, max_bytes: int) -> Iterator[D
         for record in ArchiveIterator(stream):
             records += 1
             if record.rec_type == "response":
-                yield _warc_document(source, record, max_bytes)
+                yield _warc_document(source, record, records, max_bytes)
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
         reason = " ".join(str(error).split())[:160] or type(error).__name__
         yield DocumentError(source, f"unreadable WARC data after {records} records ({reason})")
 
 
-def _warc_document(source: str, record, max_bytes: int) -> Document | DocumentError:
-    record_id = record.rec_headers.get_header("WARC-Record-ID") or "?"
+def _warc_document(source: str, record, number: int, max_bytes: int) -> Document | DocumentError:
+    # without its header, a record is named by its place in the archive: one id for all would
+    # make them one record read again
+    record_id = record.rec_headers.get_header("WARC-Record-ID") or f"?{number}"
     where = f"{source}#{record_id}"
     status = (record.http_headers.get_statuscode() if record.http_headers else "") or ""
     # a redirect, a missing page: a crawl holds many, none an article
