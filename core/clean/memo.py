@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .compiled import checkpoint
+
 MEMO_LINES = 1 << 16  # lines remembered per setting, as the single-argument caches keep
 
 
@@ -22,6 +24,7 @@ class LineMemo(dict):
         self.verdict, self.limit = verdict, limit
 
     def __missing__(self, line: str):
+        checkpoint()  # a time limit reaches compiled code here (see checkpoint)
         if len(self) >= self.limit:
             self.clear()
         value = self[line] = self.verdict(line)
