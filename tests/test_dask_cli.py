@@ -169,6 +169,32 @@ def test_urls_and_records_on_stdin(dask_scheduler, tmp_path):
     assert dask.exit_code == 0 and dask.stdout == local.stdout
 
 
+def test_records_read_again_are_read_once_as_the_local_engine_does(dask_scheduler, tmp_path):
+    # Records repeated in one feed and across feeds, which are read by different tasks; an id used
+    # again for other text (both kept).
+    records = _records(SAMPLES)
+    feed = records + records[:1]
+    (tmp_path / "feed.jsonl").write_text("".join(json.dumps(r) + "\n" for r in feed), encoding="utf-8")
+    again = [records[2], {"uuid": records[1]["uuid"], "body": records[3]["body"]}]
+    (tmp_path / "again.jsonl").write_text("".join(json.dumps(r) + "\n" for r in again), encoding="utf-8")
+    args = [tmp_path / "feed.jsonl", tmp_path / "again.jsonl", "-i", "jsonl"]
+    args += ["--field", "id=uuid", "--field", "text=body", "--by", "doc"]
+    local = invoke("dedup", *args)
+    dask = on_dask(dask_scheduler, *args)
+    assert local.exit_code == dask.exit_code == 0
+    assert dask.stdout == local.stdout
+    assert len(dask.stdout.splitlines()) == 6  # five samples, and the other text under a used id
+    summary = "6 documents read, 6 cleaned, 0 failed, 2 records repeated (read once), "
+    summary += "1 record id used again for other text (both kept)"
+    assert summary in local.stderr and summary in dask.stderr
+    for name, reason in [
+        (f"feed.jsonl#{records[0]['uuid']}", "read before in this run, with the same text: read once"),
+        (f"again.jsonl#{records[2]['uuid']}", "read before in this run, with the same text: read once"),
+        (f"again.jsonl#{records[1]['uuid']}", "id read before in this run, with other text: both kept"),
+    ]:
+        assert f"{tmp_path / name}: {reason}" in dask.stderr
+
+
 def test_failed_inputs_are_reported_in_input_order_and_exit_2(dask_scheduler, tmp_path):
     for path in SAMPLES.glob("*.txt"):
         (tmp_path / path.name).write_bytes(path.read_bytes())

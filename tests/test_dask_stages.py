@@ -107,6 +107,51 @@ def test_twin_losers_follow_position_order_along_a_chain():
     assert twin_losers(twins)["pos"].tolist() == [2, 4, 5]
 
 
+def test_records_read_again_follow_the_local_rule_in_position_order():
+    import pandas as pd
+
+    from newsdedup.dask_engine.repeats import notices, read_again, record_rows, repeated_positions
+    from newsdedup.errors import RepeatedRecord, ReusedId
+
+    # (pos, id, path, digest), out of order as a shuffle leaves them; f.txt is a whole file
+    rows = [
+        (9, "a", "two.jsonl", "d2"),
+        (1, "a", "one.jsonl", "d1"),
+        (3, "f.txt", "f.txt", "d9"),
+        (7, "a", "one.jsonl", "d1"),
+        (8, "b", None, "d3"),
+        (2, "b", None, "d3"),
+        (10, "a", "two.jsonl", "d2"),  # other text than the first a: used again, however often
+    ]
+    prints = pd.DataFrame(rows, columns=["pos", "id", "path", "digest"]).set_index("pos")
+    found = read_again(record_rows(prints)).sort_values("pos")
+    assert found["pos"].tolist() == [7, 8, 9, 10]
+    assert found["source"].tolist() == ["one.jsonl#a", "b", "two.jsonl#a", "two.jsonl#a"]
+    assert [type(n) for n in notices(found)] == [RepeatedRecord, RepeatedRecord, ReusedId, ReusedId]
+    assert {part: list(p) for part, p in repeated_positions(found).items()} == {0: [7, 8]}
+
+
+def test_a_part_without_its_repeats_is_numbered_anew(tmp_path):
+    from newsdedup.dask_engine.prints import SCHEMA, load_part, part_name
+    from newsdedup.dask_engine.repeats import without_rows
+    from newsdedup.dask_engine.storage import Place
+
+    prints = Place(str(tmp_path))
+    first = 3 << 32
+    rows = [{"pos": first + i, "id": f"r{i}", "text": f"text {i}"} for i in range(4)]
+    prints.write_table(part_name(3), pa_table(rows, SCHEMA))
+    assert without_rows(prints, 3, np.array([first + 1, first + 2])) == 2
+    part = load_part(prints, 3, ("id", "text"))
+    assert part.index.tolist() == [first, first + 1]
+    assert part["id"].tolist() == ["r0", "r3"] and part["text"].tolist() == ["text 0", "text 3"]
+
+
+def pa_table(rows: list[dict], schema):
+    import pyarrow as pa
+
+    return pa.Table.from_pylist([{name: row.get(name) for name in schema.names} for row in rows], schema)
+
+
 def test_layout_keeps_rounds_of_bands_bounded_and_partitions_few():
     from newsdedup.dask_engine.layout import Layout
 

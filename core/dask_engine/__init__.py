@@ -2,7 +2,8 @@
 
 Stages, each a module, each calling the local stage functions for the work itself:
 
-1. ``prints``: read, clean and fingerprint on the workers; one Parquet file per read task (``sources``).
+1. ``prints``: read, clean and fingerprint on the workers; one Parquet file per read task (``sources``);
+   ``repeats``: records read again left out, a reused id told, as the local read stage does.
 2. ``candidates``: the local engine's candidate pairs, with shuffles on LSH bands (position order kept);
    ``probe``: the containment probe's pairs of a short text and a text that holds it.
 3. ``groups``: both kinds of pairs verified by the local verification (figures and dates included).

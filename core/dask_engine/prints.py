@@ -64,10 +64,12 @@ STRIPPED_SCHEMA = pa.schema([SCHEMA.field(name) for name in ("pos", *STRIPPED)] 
 
 @dataclass(frozen=True)
 class PartSummary:
-    """What a task reports back: its documents, and the inputs that failed (in input order)."""
+    """What a task reports back: its documents, how many of them are records (not whole files, see
+    :mod:`.repeats`), and the inputs that failed (in input order)."""
 
     number: int
     documents: int
+    records: int
     failures: tuple[DocumentError, ...]
 
 
@@ -84,7 +86,9 @@ def fingerprint_part(
     printed = clean_and_fingerprint(docs, settings, jobs=1, timeout=timeout, on_error=failures.append)
     table = prints_table(task.number, printed)
     prints.write_table(part_name(task.number), table)
-    return PartSummary(task.number, table.num_rows, tuple(failures))
+    ids, paths = table["id"].to_pylist(), table["path"].to_pylist()
+    records = sum(path != doc_id for doc_id, path in zip(ids, paths, strict=True))
+    return PartSummary(task.number, table.num_rows, records, tuple(failures))
 
 
 def prints_table(number: int, printed: Iterable[tuple[Document, Fingerprint]]) -> pa.Table:

@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
+from functools import partial
 from typing import IO
 
 import dask
@@ -33,6 +34,7 @@ from .layout import CLIENT_EDGES, PROBE_VALUES, Layout
 from .output import Records, empty_output, placed_clusters, stream_clusters, write_clusters
 from .prints import DOC_FIELDS, PRINT_FIELDS, PartSummary, fingerprint_part, part_of, prints_frame
 from .probe import probe_pairs
+from .repeats import notices, records_read_again, repeated_positions, without_rows
 from .sources import read_tasks
 from .storage import Place
 from .templates import CHANGED, EMPTIED, strip_part, stripped_edges, template_lines
@@ -165,7 +167,11 @@ class DaskEngine:
             for summary in summaries:
                 for failure in summary.failures:
                     on_error(failure)
-            run = DaskRun(self, settings, summaries)
+            counts = [summary.documents for summary in summaries]
+            if sum(summary.records for summary in summaries) > 1:
+                progress("records read again", 0, None)
+                counts = self._each_record_once(counts, on_error)
+            run = DaskRun(self, settings, counts)
             if run.documents:
                 layout = Layout.of(
                     run.documents, self.worker_count(), settings.bands, client_edges, probe_values
@@ -185,13 +191,30 @@ class DaskEngine:
             progress(stage, done, len(tasks))
         return sorted(self.client.gather(futures), key=lambda summary: summary.number)
 
+    def _each_record_once(self, counts: list[int], on_error: Callable[[DocumentError], None]) -> list[int]:
+        """Records read again reported as the local engine does, and the repeats left out of the prints
+        (see :mod:`.repeats`); the documents of each partition after that."""
+        prints = self.work / "prints"
+        found = records_read_again(prints_frame(prints, len(counts), ("id", "path", "digest")), len(counts))
+        for notice in notices(found):
+            on_error(notice)
+        dropped = repeated_positions(found)
+        numbers = list(dropped)
+        futures = self.client.map(
+            partial(without_rows, prints), numbers, [dropped[n] for n in numbers], pure=False
+        )
+        counts = list(counts)
+        for number, rows in zip(numbers, self.client.gather(futures), strict=True):
+            counts[number] = rows
+        return counts
+
 
 class DaskRun:
     """The outcome of stages 1 to 5, kept on the cluster: ``clusters()`` streams it, ``write()`` stores it."""
 
-    def __init__(self, engine: DaskEngine, settings: DedupSettings, summaries: list[PartSummary]):
+    def __init__(self, engine: DaskEngine, settings: DedupSettings, counts: list[int]):
         self.engine, self.settings = engine, settings
-        self.counts = [summary.documents for summary in summaries]  # documents of each partition
+        self.counts = counts  # documents of each partition
         self.documents = sum(self.counts)
         self._members = self._placed = self._clusters = None
 

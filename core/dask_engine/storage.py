@@ -49,7 +49,7 @@ class Place:
         with self.fs.open(self.path(name), "wb") as out:
             pq.write_table(table, out)
 
-    def read_table(self, name: str, columns: list[str]) -> pa.Table:
+    def read_table(self, name: str, columns: list[str] | None = None) -> pa.Table:
         with self.fs.open(self.path(name), "rb") as handle:
             return pq.read_table(handle, columns=columns)
 
