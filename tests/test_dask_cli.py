@@ -251,6 +251,11 @@ def test_a_malformed_scheduler_address_is_a_usage_error():
     assert tls.exit_code == 2 and tls.stdout == ""
     assert tls.stderr.startswith("newsdedup: error: tls://127.0.0.1:1: cannot connect with this protocol (")
     assert len(tls.stderr.splitlines()) == 1
+    empty = invoke("dedup", SAMPLES, "--engine", "dask", "--scheduler", " ")  # before: a local cluster
+    assert empty.exit_code == 2 and empty.stdout == ""
+    assert empty.stderr == (
+        "newsdedup: error: an empty Dask scheduler address: give one such as tcp://host:8786, or no --scheduler\n"
+    )
 
 
 def test_a_server_that_never_answers_as_a_scheduler_is_a_clear_error_within_the_connect_timeout():

@@ -27,7 +27,11 @@ CONNECT_TIMEOUT = 10  # seconds to reach an existing scheduler
 
 def start(workers: int, scheduler: str | None) -> tuple[Client, LocalCluster | None]:
     """A client of the scheduler at ``scheduler``, or of a new local cluster of ``workers`` processes."""
-    if scheduler:
+    if scheduler is not None:
+        if not scheduler.strip():  # given empty on the command line: not a request for a local cluster
+            raise UsageError(
+                "an empty Dask scheduler address: give one such as tcp://host:8786, or no --scheduler"
+            )
         try:
             # Client bounds the connection, not the handshake that follows: a server that accepts and
             # never answers (not a Dask scheduler) would hold it for ever.
