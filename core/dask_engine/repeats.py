@@ -13,8 +13,9 @@ repeats are written again without them, their rows numbered anew, before any
 later stage reads them.
 
 One difference remains: the local engine checks a record before it is cleaned,
-so a repeat of a record that fails (no article, over the time limit) is counted
-as read once; here each copy fails on its own.
+here only the records cleaned take part. A record that fails (no article, over
+the time limit) is not counted as read: its repeat fails on its own, and the
+next record with its id is the first of that id.
 """
 
 from __future__ import annotations
@@ -81,12 +82,13 @@ def repeated_positions(found: pd.DataFrame) -> dict[int, np.ndarray]:
     return {int(number): positions[parts == number] for number in np.unique(parts)}
 
 
-def without_rows(prints: Place, number: int, positions: np.ndarray) -> int:
-    """Write part ``number`` again without the rows at ``positions``, its rows numbered anew (a part's
-    positions stay dense: the probe ranks documents by them); the rows left."""
+def without_rows(prints: Place, number: int, positions: np.ndarray, into: Place) -> int:
+    """Part ``number`` of ``prints`` without the rows at ``positions``, its rows numbered anew (a part's
+    positions stay dense: the probe ranks documents by them), written to ``into``; the rows left. The
+    part itself is left as it was, so that a task run again after its worker was lost does the same."""
     table = prints.read_table(part_name(number))
     table = table.filter(pa.array(~np.isin(table["pos"].to_numpy(), positions)))
     renumbered = (number << POSITION_BITS) + np.arange(table.num_rows, dtype=np.int64)
     table = table.set_column(table.schema.get_field_index("pos"), "pos", pa.array(renumbered))
-    prints.write_table(part_name(number), table)
+    into.write_table(part_name(number), table)
     return table.num_rows

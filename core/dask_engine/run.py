@@ -32,7 +32,7 @@ from .components import labels_frame
 from .groups import VERIFIED, cluster_frame, lsh_pairs, verified_edge_frame
 from .layout import CLIENT_EDGES, PROBE_VALUES, Layout
 from .output import Records, empty_output, placed_clusters, stream_clusters, write_clusters
-from .prints import DOC_FIELDS, PRINT_FIELDS, PartSummary, fingerprint_part, part_of, prints_frame
+from .prints import DOC_FIELDS, PRINT_FIELDS, PartSummary, fingerprint_part, part_name, part_of, prints_frame
 from .probe import probe_pairs
 from .repeats import notices, records_read_again, repeated_positions, without_rows
 from .sources import read_tasks
@@ -200,12 +200,15 @@ class DaskEngine:
             on_error(notice)
         dropped = repeated_positions(found)
         numbers = list(dropped)
+        once = self.work / "once"
+        once.make()
         futures = self.client.map(
-            partial(without_rows, prints), numbers, [dropped[n] for n in numbers], pure=False
+            partial(without_rows, prints, into=once), numbers, [dropped[n] for n in numbers], pure=False
         )
         counts = list(counts)
         for number, rows in zip(numbers, self.client.gather(futures), strict=True):
             counts[number] = rows
+            once.move(part_name(number), prints)  # after every task: a task run again reads the old part
         return counts
 
 
