@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -78,6 +79,7 @@ _ADDED_TABLES = (
     # the lines of each site's latest pages (codec.encode_site_pages), for learning site templates
     "CREATE TABLE IF NOT EXISTS site_pages (site TEXT PRIMARY KEY, pages BLOB NOT NULL)",
 )
+WAL_RETRY_PAUSE, WAL_RETRY_PAUSE_MAX = 0.005, 0.1  # seconds between tries to switch a new file to WAL
 _ISO = "'%Y-%m-%dT%H:%M:%SZ'"  # times in the views: ISO 8601, UTC, like the export records
 # Views for people and tools (sqlite3, sqlite-utils, Datasette), documented in docs/records.md. They hold
 # no data, so an index of the previous release gets them when it is next opened for writing.
@@ -184,10 +186,24 @@ class SQLiteStore(Store):
         # a new file only (fixed once WAL is on): 8 KiB pages hold the ~1.6 KB shingle blobs with
         # little slack, where 4 KiB pages fit two and waste a quarter (measured: 2.9 vs 3.3 KB/doc)
         self._db.execute("PRAGMA page_size=8192")
-        mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        mode = self._switch_to_wal()
         if mode != "wal":
             raise StoreError(f"{self.location}: cannot switch the index to WAL mode (it stays {mode!r})")
         self._db.execute("PRAGMA synchronous=FULL")
+
+    def _switch_to_wal(self) -> str:
+        """``PRAGMA journal_mode=WAL``, tried again while another run holds the file: on a new file that
+        several runs create at once, SQLite answers "database is locked" at once instead of waiting."""
+        deadline = time.monotonic() + self.busy_timeout
+        pause = WAL_RETRY_PAUSE
+        while True:
+            try:
+                return self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            except sqlite3.OperationalError as error:
+                if one_line(error) != "database is locked" or time.monotonic() + pause > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(2 * pause, WAL_RETRY_PAUSE_MAX)
 
     def _reason(self, error: BaseException) -> str:
         message = one_line(error)
