@@ -50,6 +50,29 @@ def test_title_is_the_first_headline_like_line_without_site_suffix():
     assert strip_site_suffix("Trump - Zelensky talks stall") == "Trump - Zelensky talks stall"
 
 
+def test_text_without_a_headline_keeps_every_paragraph():
+    # Before: the first line of 2-30 words near the top was the headline, wherever it stood, and left
+    # the text: here the middle paragraph (the lead is over 30 words).
+    lead = (
+        "The city council voted on Tuesday evening to approve a new budget that increases spending on "
+        "public transport, road repairs and school buildings by a combined twelve percent compared with "
+        "last year, officials said."
+    )
+    middle = "The mayor called the vote a historic step for the city."
+    last = article("harbour", 4)
+    title, paragraphs, _ = clean_text(f"{lead}\n\n{middle}\n\n{last}", RULES)
+    assert title == "" and paragraphs == [lead, middle, *last.split("\n\n")]
+    unspaced = [
+        "美国国防部长奥斯汀周三在五角大楼与韩国国防部长金龙显举行会谈，双方呼吁朝鲜从俄罗斯撤出军队。"
+        "华盛顿表示，大约一万名朝鲜士兵已经被部署到俄罗斯，可能用于对付乌克兰军队。",
+        "俄罗斯和朝鲜深化了政治和军事同盟。",
+    ]
+    assert find_title(unspaced, RULES) == ""
+    # A headline above the article is still found, a closed sentence included.
+    headline = "Google Stadia Red Dead Redemption 2 doesn't run at a stable 60fps."
+    assert find_title(["Home", headline, "By Jane Doe", lead], RULES) == headline
+
+
 def test_densest_block_is_empty_when_nothing_reads_as_text():
     assert densest_block(["Home", "News", "Sport"], frozenset()) == []
 

@@ -201,12 +201,19 @@ def _text_below(lines: list[str], place: int) -> float:
 
 
 def find_title(lines: list[str], rules: Rules) -> str:
-    """The first headline-like line near the top, without a " | Site" suffix."""
+    """The first headline-like line near the top, without a " | Site" suffix.
+
+    A headline stands above the article: none is looked for below a paragraph of running text (text
+    without a headline, such as a record's body, would lose a paragraph to the title).
+    """
     for line in lines[:TITLE_SEARCH_LINES]:
         words = word_count(line)
+        clean = boilerplate_reason(line, rules) is None
         # a lone token (a site name in any script) is not a headline
-        if 2 <= words <= 30 and (" " in line or words >= 4) and boilerplate_reason(line, rules) is None:
+        if 2 <= words <= 30 and (" " in line or words >= 4) and clean:
             return strip_site_suffix(line)
+        if clean and is_prose(line) and ends_sentence(line):
+            return ""
     return ""
 
 
