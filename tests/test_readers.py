@@ -12,6 +12,7 @@ from newsdedup.read import each_record_once, read_document
 from newsdedup.read.decode import decode, document_from_bytes, looks_like_html, read_capped
 from newsdedup.read.files import stream_documents
 from newsdedup.read.paths import iter_sources, named_files, record_files
+from tests.conftest import SAMPLES
 
 
 def test_directory_is_walked_recursively_in_sorted_order_skipping_hidden(tmp_path):
@@ -198,6 +199,18 @@ def test_legacy_text_is_not_taken_for_damaged_utf8():
     # a genuine U+FFFD in the page is not counted as a bad byte
     replacement_in_text = ("Tanda \ufffd di sini. " + UTF8_ARTICLE).encode() + b"caf\xe9"
     assert decode("d", replacement_in_text).startswith("Tanda \ufffd di sini.")
+
+
+def test_text_nearly_all_ascii_with_a_few_accented_letters_is_windows_1252():
+    # Before: charset_normalizer's language coherence, decided by two letters, chose a Baltic DOS code
+    # page ("Josķ dari Per·") over windows-1252, which fits as well.
+    sample = next(SAMPLES.glob("000_*.txt")).read_text(encoding="utf-8")
+    text = sample.replace("Pentagon,", "Pentagon bersama José dari Perú,", 1)
+    text = text.replace("“", '"').replace("”", '"').replace("–", "-").replace("…", "...")
+    assert decode("d", text.encode("latin-1")) == text
+    # Where the letters are many, coherence still decides: Cyrillic stays windows-1251.
+    russian = "Министр иностранных дел России встретился с коллегой в Москве. " * 5
+    assert decode("d", russian.encode("cp1251")) == russian
 
 
 def test_a_utf16_declaration_in_a_page_read_as_bytes_is_ignored_as_browsers_do():

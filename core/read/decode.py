@@ -47,6 +47,8 @@ _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|
 _REPLACEMENT = "\ufffd"
 _REPLACEMENT_BYTES = _REPLACEMENT.encode()
 UTF8_VALID_PER_BAD = 4  # valid multi-byte sequences per bad byte that make damaged text UTF-8
+FEW_NON_ASCII = 0.01  # share of bytes: text this close to ASCII is read as windows-1252 when that fits
+_ASCII_BYTES = bytes(range(0x80))
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
@@ -171,8 +173,11 @@ def _detect_and_decode(doc_id: str, data: bytes) -> str:
     best = matches.best()
     if best is None or best.encoding is None:
         raise DocumentError(doc_id, "not valid UTF-8 and no text encoding fits (binary?)")
-    # Single-byte Latin code pages often score the same; like browsers, prefer windows-1252 then.
-    tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
+    # Single-byte Latin code pages often score the same; like browsers, prefer windows-1252 then. In
+    # text that is nearly all ASCII their coherence differs by chance (a few letters), so that does not count.
+    sample = data[:1_000_000]
+    few_letters = len(sample.translate(None, _ASCII_BYTES)) <= FEW_NON_ASCII * len(sample)
+    tied = [m for m in matches if m.chaos == best.chaos and (few_letters or m.coherence == best.coherence)]
     encoding = "cp1252" if any("cp1252" in m.could_be_from_charset for m in tied) else best.encoding
     text = data.decode(encoding, errors="replace")
     controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\t\n\r\f")
