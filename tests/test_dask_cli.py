@@ -127,6 +127,10 @@ def test_output_writes_files_then_success_and_they_hold_the_stdout_records(dask_
     )
     assert result.exit_code == 0
     assert pq.read_table(sorted(parquet.glob("part-*.parquet"))).to_pylist() == expected
+    one = next(SAMPLES.glob("000_*.txt"))  # one file, one partition (it crashed, writing nothing)
+    result = on_dask(dask_scheduler, one, "--output", tmp_path / "one")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "one" / "part-000000.jsonl").read_text() == invoke("dedup", one, "-q").stdout
 
 
 def test_output_refuses_a_directory_that_holds_anything(dask_scheduler, tmp_path):

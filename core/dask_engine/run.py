@@ -299,7 +299,8 @@ class DaskRun:
         """The clusters of each partition: its lone documents, and the clusters whose first member it holds."""
         if self._clusters is None:
             return []
-        members = self._members.map_partitions(len, enforce_metadata=False)
-        placed = self._placed.map_partitions(len, enforce_metadata=False)
+        # one delayed length per partition: map_partitions(len) gives a bare int for a single partition
+        members = [dask.delayed(len)(part) for part in self._members.to_delayed()]
+        placed = [dask.delayed(len)(part) for part in self._placed.to_delayed()]
         in_components, first_here = dask.compute(members, placed)
         return [n - m + k for n, m, k in zip(self.counts, in_components, first_here, strict=True)]
