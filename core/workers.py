@@ -30,7 +30,7 @@ from multiprocessing.connection import wait
 from .clean import clean_document, load_rules
 from .clean.rules import Rules
 from .collector import collect_less
-from .document import Document
+from .document import HTML, Document
 from .errors import DocumentError
 from .fingerprint import Fingerprint, PackedFingerprint, fingerprint_documents
 from .settings import DedupSettings
@@ -152,6 +152,10 @@ _WATCHDOG = _Watchdog()
 
 
 def clean_with_limit(doc: Document, rules: Rules, timeout: float | None) -> Document | DocumentError:
+    if doc.kind == HTML and timeout is not None:
+        from .preload import warm_up_html  # (its import warms up for plain text too)
+
+        warm_up_html()  # once: not counted against the first HTML page's limit
     try:
         with _time_limit(timeout):
             return clean_document(doc, rules)

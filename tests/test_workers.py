@@ -97,3 +97,29 @@ def test_workers_start_with_the_language_model_loaded_once_by_their_server():
         assert executor.submit(_language_model_loaded).result()
     finally:
         executor.shutdown()
+
+
+_LIMIT_SEES_TRAFILATURA = """
+import sys
+from newsdedup import workers
+from newsdedup.clean import load_rules
+from newsdedup.document import HTML, Document
+
+seen, real = [], workers._time_limit
+workers._time_limit = lambda timeout: seen.append("trafilatura" in sys.modules) or real(timeout)
+assert "trafilatura" not in sys.modules
+page = "<html><body><article><h1>A headline here</h1><p>" + "Words of the story. " * 30 + "</p></article></body></html>"
+workers.clean_with_limit(Document(id="p", raw=page, kind=HTML), load_rules(), 5.0)
+print(seen)
+"""
+
+
+def test_the_first_html_page_does_not_pay_for_importing_trafilatura_within_its_time_limit():
+    # About 60 ms of a first HTML page went to importing and setting up trafilatura: Dask's workers
+    # failed their first page at --timeout 0.1. A fresh interpreter, where nothing imported it yet.
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", _LIMIT_SEES_TRAFILATURA], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[True]"
