@@ -609,7 +609,8 @@ def index_export(db: DbArgument, fmt: FormatOpt = None) -> None:
     if options.format in ("text", "table"):
         options = replace(options, format="jsonl")
     with _index_for_reading(db) as store, closed_stdout_ends_quietly():
-        options.writer().records(store.export(), sys.stdout)
+        with closing(store.export()) as records:  # ended while the index is open (a reader gone away)
+            options.writer().records(records, sys.stdout)
 
 
 def _duration(text: str) -> float:

@@ -88,6 +88,27 @@ def test_closed_stdout_ends_quietly_without_a_traceback(args):
     assert pipeline.returncode == 0 and len(pipeline.stdout) == 10
 
 
+@pytest.mark.skipif(shutil.which("head") is None, reason="needs head")
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "json"])
+def test_an_index_export_into_head_ends_quietly(tmp_path, fmt):
+    # Before: the export's generator was closed after the index, a traceback on stderr.
+    from tools.store_size import fill
+
+    fill(str(tmp_path / "index.db"), documents=1000, shingles=50, batch=500)  # ~200 KB of records
+    pipeline = subprocess.run(
+        [
+            "bash",
+            "-o",
+            "pipefail",
+            "-c",
+            f"'{COMMAND}' index export -f {fmt} '{tmp_path / 'index.db'}' | head -1",
+        ],
+        capture_output=True,
+        timeout=120,
+    )
+    assert pipeline.stderr == b"" and pipeline.returncode == 0 and len(pipeline.stdout.splitlines()) == 1
+
+
 def test_ctrl_c_exits_130_without_a_traceback():
     import signal
     import time
