@@ -257,8 +257,11 @@ def test_a_file_that_is_not_an_index_is_refused_and_left_unchanged(tmp_path):
     other = tmp_path / "other.db"
     with sqlite3.connect(other) as connection:
         connection.execute("CREATE TABLE notes (text TEXT)")
+    before = digest(other)
     with pytest.raises(StoreError, match="not a newsdedup index"):
         open_store(str(other), SETTINGS)
+    assert digest(other) == before  # before: switched to WAL mode, then refused
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["garbage.db", "other.db"]
 
 
 def test_a_damaged_index_fails_its_integrity_check(tmp_path):

@@ -182,7 +182,15 @@ class SQLiteStore(Store):
                 f"{self.location}: another run wrote to the index while it was read; read it again"
             )
 
+    def _index_tables(self) -> set[str]:
+        """The tables of the file (none when it is new); StoreError for another application's database."""
+        names = {name for (name,) in self._db.execute("SELECT name FROM sqlite_master")}
+        if names and "meta" not in names:
+            raise StoreError(f"{self.location}: not a newsdedup index (an SQLite database with other tables)")
+        return names
+
     def _set_up_for_writing(self) -> None:
+        self._index_tables()  # another application's database is refused before anything changes it
         # a new file only (fixed once WAL is on): 8 KiB pages hold the ~1.6 KB shingle blobs with
         # little slack, where 4 KiB pages fit two and waste a quarter (measured: 2.9 vs 3.3 KB/doc)
         self._db.execute("PRAGMA page_size=8192")
@@ -240,12 +248,7 @@ class SQLiteStore(Store):
             self._check_unchanged()
 
     def _prepare_schema(self) -> None:
-        names = {name for (name,) in self._db.execute("SELECT name FROM sqlite_master")}
-        if "meta" not in names:
-            if names:
-                raise StoreError(
-                    f"{self.location}: not a newsdedup index (an SQLite database with other tables)"
-                )
+        if "meta" not in self._index_tables():
             for statement in _SCHEMA:
                 self._db.execute(statement)
         for statement in (*_ADDED_TABLES, *_VIEWS):
