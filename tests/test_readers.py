@@ -1,4 +1,5 @@
 import gzip
+import html
 import io
 import os
 from pathlib import Path
@@ -208,6 +209,11 @@ def test_text_nearly_all_ascii_with_a_few_accented_letters_is_windows_1252():
     text = sample.replace("Pentagon,", "Pentagon bersama José dari Perú,", 1)
     text = text.replace("“", '"').replace("”", '"').replace("–", "-").replace("…", "...")
     assert decode("d", text.encode("latin-1")) == text
+    # The same as a page that declares UTF-8 wrongly: a DOS code page with a little more mess was taken.
+    lines = [line for line in sample.splitlines() if line.strip()]
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in lines[1:])
+    page = f'<html><head><meta charset="utf-8"><title>{lines[0]}</title></head><body><article>{body}</article></body></html>'
+    assert decode("d", page.encode("cp1252")) == page
     # Where the letters are many, coherence still decides: Cyrillic stays windows-1251.
     russian = "Министр иностранных дел России встретился с коллегой в Москве. " * 5
     assert decode("d", russian.encode("cp1251")) == russian

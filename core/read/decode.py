@@ -174,10 +174,13 @@ def _detect_and_decode(doc_id: str, data: bytes) -> str:
     if best is None or best.encoding is None:
         raise DocumentError(doc_id, "not valid UTF-8 and no text encoding fits (binary?)")
     # Single-byte Latin code pages often score the same; like browsers, prefer windows-1252 then. In
-    # text that is nearly all ASCII their coherence differs by chance (a few letters), so that does not count.
+    # text that is nearly all ASCII their coherence differs by chance (a few letters), so only the
+    # mess they make counts: windows-1252 is taken when it makes no more than the detector's pick.
     sample = data[:1_000_000]
-    few_letters = len(sample.translate(None, _ASCII_BYTES)) <= FEW_NON_ASCII * len(sample)
-    tied = [m for m in matches if m.chaos == best.chaos and (few_letters or m.coherence == best.coherence)]
+    if len(sample.translate(None, _ASCII_BYTES)) <= FEW_NON_ASCII * len(sample):
+        tied = [m for m in matches if m.chaos <= best.chaos]
+    else:
+        tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
     encoding = "cp1252" if any("cp1252" in m.could_be_from_charset for m in tied) else best.encoding
     text = data.decode(encoding, errors="replace")
     controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\t\n\r\f")
