@@ -113,6 +113,16 @@ def test_page_metadata_falls_back_to_the_page_and_the_host():
     assert found.date == "2025-03-14"  # from the address
 
 
+def test_a_copyright_year_is_no_publication_date_but_a_stated_1_january_is():
+    # Before: htmldate's search of the text ended with "© 2024" in the footer, given as 2024-01-01.
+    body = f"<article><h1>Harbour plan approved</h1><p>{article('harbour', 4)}</p></article>"
+    footer = "<footer>Copyright © 2024 Harbour News. All rights reserved.</footer>"
+    page = f"<html><head><title>Harbour plan approved</title></head><body>{body}{footer}</body></html>"
+    assert page_metadata(parse_html(page)).date is None
+    stated = page.replace("<h1>", '<time datetime="2024-01-01">1 January 2024</time><h1>')
+    assert page_metadata(parse_html(stated)).date == "2024-01-01"
+
+
 RENDER_CASES = [
     "<html><head><title>T</title></head><body><p>a<!-- c -->b<script>x</script>tail<b>bold</b>t2</p>"
     "<?pi x?>after<div>d<br>e</div><svg><text>no</text></svg>end</body></html>",

@@ -49,10 +49,24 @@ def page_metadata(tree, url: str | None = None) -> PageMetadata:
     title = " ".join((found.title or extract_title(tree) or "").split())
     return PageMetadata(
         title=strip_site_name(title, site, page_url),
-        date=find_date(tree, url=page_url, **set_date_params(True)),
+        date=_publication_date(tree, page_url, find_date, set_date_params(True)),
         url=page_url,
         site=site,
     )
+
+
+def _publication_date(tree, url: str | None, find_date, params: dict) -> str | None:
+    """htmldate's date, unless it is a year given as 1 January: its search of the page's text ends with
+    the year of a copyright line ("© 2024", on every page of a site) or a lone year, which is no
+    publication date. A 1 January the markup or the address states is kept."""
+    date = find_date(tree, url=url, **params)
+    if (
+        date
+        and date.endswith("-01-01")
+        and find_date(tree, url=url, **{**params, "extensive_search": False}) != date
+    ):
+        return None
+    return date
 
 
 def _host(url: str | None) -> str | None:
