@@ -68,9 +68,18 @@ def test_text_without_a_headline_keeps_every_paragraph():
         "俄罗斯和朝鲜深化了政治和军事同盟。",
     ]
     assert find_title(unspaced, RULES) == ""
-    # A headline above the article is still found, a closed sentence included.
+    # A headline above the article is still found, a closed sentence included, and below a long
+    # notice too when it does not read as a sentence.
     headline = "Google Stadia Red Dead Redemption 2 doesn't run at a stable 60fps."
     assert find_title(["Home", headline, "By Jane Doe", lead], RULES) == headline
+    notice = (
+        "This website stores data such as cookies to enable essential site functionality, as well as "
+        "marketing, personalisation and analytics, and you may change your settings at any time or "
+        "accept the default settings, which we recommend for the best experience of our pages."
+    )
+    assert find_title([notice, "Ministers agree on a new budget plan", lead], RULES) == (
+        "Ministers agree on a new budget plan"
+    )
 
 
 def test_densest_block_is_empty_when_nothing_reads_as_text():

@@ -82,6 +82,12 @@ def ends_sentence(line: str) -> bool:
     return bool(stripped) and stripped[-1] in _SENTENCE_END
 
 
+def ends_with_full_stop(line: str) -> bool:
+    """The line ends with a full stop (not a question, an exclamation or an ellipsis)."""
+    stripped = line.rstrip().rstrip(_CLOSERS)
+    return stripped.endswith((".", "。", "．")) and not stripped.endswith("..")
+
+
 def is_prose(line: str) -> bool:
     return word_count(line) >= PROSE_WORDS
 

@@ -20,6 +20,7 @@ from .lines import (
     drop_headline_bullets,
     drop_repeats,
     ends_sentence,
+    ends_with_full_stop,
     headline_key_match,
     is_more_headlines,
     is_prose,
@@ -203,17 +204,18 @@ def _text_below(lines: list[str], place: int) -> float:
 def find_title(lines: list[str], rules: Rules) -> str:
     """The first headline-like line near the top, without a " | Site" suffix.
 
-    A headline stands above the article: none is looked for below a paragraph of running text (text
-    without a headline, such as a record's body, would lose a paragraph to the title).
+    Below a paragraph of running text, a line that ends with a full stop is more of it, not a
+    headline: text without a headline (a record's body) would otherwise lose a paragraph to the title.
     """
+    below_text = False
     for line in lines[:TITLE_SEARCH_LINES]:
         words = word_count(line)
         clean = boilerplate_reason(line, rules) is None
         # a lone token (a site name in any script) is not a headline
         if 2 <= words <= 30 and (" " in line or words >= 4) and clean:
-            return strip_site_suffix(line)
-        if clean and is_prose(line) and ends_sentence(line):
-            return ""
+            if not (below_text and ends_with_full_stop(line)):
+                return strip_site_suffix(line)
+        below_text = below_text or (clean and is_prose(line) and ends_sentence(line))
     return ""
 
 
