@@ -121,6 +121,8 @@ def test_a_copyright_year_is_no_publication_date_but_a_stated_1_january_is():
     assert page_metadata(parse_html(page)).date is None
     stated = page.replace("<h1>", '<time datetime="2024-01-01">1 January 2024</time><h1>')
     assert page_metadata(parse_html(stated)).date == "2024-01-01"
+    in_text = page.replace(footer, "").replace("<h1>", "<p>Published 1 January 2025</p><h1>")
+    assert page_metadata(parse_html(in_text)).date == "2025-01-01"  # no copyright line: a day stated
 
 
 RENDER_CASES = [

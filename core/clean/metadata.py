@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 from .titles import strip_site_name
 
 _HANDLE = re.compile(r"^@+")
+# "© 2024", "Copyright (c) 2010-2024 ...": the last year of a copyright line
+_COPYRIGHT_YEAR = re.compile(r"(?:©|\(c\)|copyright)\D{0,99}?(?:\d{4}\s*[-–]\s*)?(\d{4})\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -56,13 +58,15 @@ def page_metadata(tree, url: str | None = None) -> PageMetadata:
 
 
 def _publication_date(tree, url: str | None, find_date, params: dict) -> str | None:
-    """htmldate's date, unless it is a year given as 1 January: its search of the page's text ends with
-    the year of a copyright line ("© 2024", on every page of a site) or a lone year, which is no
-    publication date. A 1 January the markup or the address states is kept."""
+    """htmldate's date, unless it is the year of a copyright line given as 1 January: its search of the
+    page's text ends with that year ("© 2024", on every page of a site), which is no publication date.
+    A 1 January that the markup or the address states is kept, and one in the text of a page whose
+    copyright line names another year (or that has none)."""
     date = find_date(tree, url=url, **params)
     if (
         date
         and date.endswith("-01-01")
+        and date[:4] in _COPYRIGHT_YEAR.findall(" ".join(tree.itertext()))
         and find_date(tree, url=url, **{**params, "extensive_search": False}) != date
     ):
         return None
