@@ -32,6 +32,7 @@ from ..errors import (
     ReusedId,
     StoreError,
     UsageError,
+    printable,
 )
 from ..records import ClusterTally
 from ..templates import TemplateOnly
@@ -553,6 +554,8 @@ def explain(
     from ..explain import explain as explain_pair
     from ..settings import DedupSettings
 
+    if first == second:  # a file is read once, standard input can be read once
+        raise UsageError(f"explain compares two documents: {printable(first)} was given as both")
     settings = DedupSettings(
         **_given_settings(threshold=threshold, shingle_size=shingle_size, min_shared=min_shared)
     )

@@ -271,6 +271,17 @@ def test_explain_reports_figures_and_shared_passages():
     assert "copies" in invoke("explain", first, second, "-f", "table", "--no-color").stdout
 
 
+def test_explain_of_one_document_twice_is_a_usage_error():
+    # Before: the file was read once and the command ended, exit 2, with only that warning; "- -" said
+    # that standard input was an empty file.
+    first = sorted(SAMPLES.glob("000_*.txt"))[0]
+    result = invoke("explain", first, first)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == f"newsdedup: error: explain compares two documents: {first} was given as both\n"
+    piped = invoke("explain", "-", "-", input=first.read_text(encoding="utf-8"))
+    assert piped.exit_code == 2 and "- was given as both" in piped.stderr
+
+
 @pytest.mark.parametrize("fmt", ["csv", "tsv"])
 def test_explain_as_a_flat_table_keeps_its_passages_as_a_json_array(fmt):
     import csv
