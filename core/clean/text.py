@@ -210,12 +210,18 @@ def find_title(lines: list[str], rules: Rules) -> str:
     below_text = False
     for line in lines[:TITLE_SEARCH_LINES]:
         words = word_count(line)
-        clean = boilerplate_reason(line, rules) is None
         # a lone token (a site name in any script) is not a headline
-        if 2 <= words <= 30 and (" " in line or words >= 4) and clean:
-            if not (below_text and ends_with_full_stop(line)):
-                return strip_site_suffix(line)
-        below_text = below_text or (clean and is_prose(line) and ends_sentence(line))
+        if (
+            2 <= words <= 30
+            and (" " in line or words >= 4)
+            and not (below_text and ends_with_full_stop(line))
+            and boilerplate_reason(line, rules) is None
+        ):
+            return strip_site_suffix(line)
+        # the rules are asked last: of a candidate, and of a long sentence until one is running text
+        below_text = below_text or (
+            is_prose(line) and ends_sentence(line) and boilerplate_reason(line, rules) is None
+        )
     return ""
 
 
