@@ -23,8 +23,10 @@ text), and a run against it learns from those pages and its own together. A
 page is known by its document's id: a page fetched again (its ad or its time
 changed) replaces its earlier version and counts once, or a site whose few
 pages are read again and again would learn its own articles as template.
-Documents indexed before a line was learned keep their fingerprints; a new
-document stripped of the line shares none of it with them.
+Pages of one site with the same lines count once as well: a site's copies of
+one article (its AMP, print and mobile pages, under other ids) are one article,
+not its template. Documents indexed before a line was learned keep their
+fingerprints; a new document stripped of the line shares none of it with them.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
 
 from .clean.rules import phrase_key
 from .document import Document
@@ -63,6 +67,13 @@ def page_lines(text: str) -> frozenset[LineDigest]:
     return frozenset(line_digests(text.split(PARAGRAPH_SEPARATOR)))
 
 
+def page_key(lines: frozenset[LineDigest]) -> int:
+    """A page's lines as one 64-bit digest (the same for pages with the same lines, in any order)."""
+    return int.from_bytes(
+        hashlib.blake2b(np.array(sorted(lines), dtype="<u8").tobytes(), digest_size=8).digest(), "little"
+    )
+
+
 def is_template(on_pages, site_pages):
     """A line on ``on_pages`` pages of a site of ``site_pages`` pages is template (numbers or numpy arrays)."""
     return (on_pages >= MIN_PAGES) & (on_pages >= SHARE * site_pages)
@@ -87,6 +98,12 @@ def site_pages(docs: Sequence[Document], min_pages: int = 1) -> dict[str, list[P
     return pages
 
 
+def _template_lines(pages: set[frozenset[LineDigest]]) -> frozenset[LineDigest]:
+    """The lines of a site's distinct pages that are template."""
+    counts = Counter(line for lines in pages for line in lines)
+    return frozenset(line for line, n in counts.items() if is_template(n, len(pages)))
+
+
 class SiteTemplates:
     """The template lines of each site (as line digests)."""
 
@@ -96,19 +113,16 @@ class SiteTemplates:
     @classmethod
     def learn(cls, *page_sets: Mapping[str, Sequence[Page]]) -> SiteTemplates:
         """From the pages of each site (:func:`site_pages`); several sets of them (this batch's, and those
-        an index remembers) count together."""
-        pages: Counter[str] = Counter()
-        counts: dict[str, Counter[LineDigest]] = {}
+        an index remembers) count together, and pages with the same lines count once."""
+        distinct: dict[str, set[frozenset[LineDigest]]] = {}
         for page_set in page_sets:
             for site, site_pages in page_set.items():
-                pages[site] += len(site_pages)
-                for _, lines in site_pages:
-                    counts.setdefault(site, Counter()).update(lines)
+                distinct.setdefault(site, set()).update(lines for _, lines in site_pages)
         return cls(
             {
-                site: frozenset(line for line, n in counts[site].items() if is_template(n, pages[site]))
-                for site in sorted(counts)
-                if pages[site] >= MIN_PAGES
+                site: _template_lines(distinct[site])
+                for site in sorted(distinct)
+                if len(distinct[site]) >= MIN_PAGES
             }
         )
 

@@ -87,7 +87,7 @@ def test_templates_recurring_reports_and_a_brief_give_the_local_output(dask_sche
         outputs[" ".join(view)] = dask
     with_templates = outputs["--by doc"]
     assert with_templates.exit_code == 2
-    assert "66 documents read, 64 cleaned, 2 failed, 54 clusters, 10 duplicates" in with_templates.stderr
+    assert "70 documents read, 68 cleaned, 2 failed, 55 clusters, 13 duplicates" in with_templates.stderr
     assert _failures(with_templates.stderr) == [
         f"newsdedup: {docs / f'template-index-{n}.txt'}: no article text besides its site's template"
         for n in range(2)
@@ -99,6 +99,7 @@ def test_templates_recurring_reports_and_a_brief_give_the_local_output(dask_sche
     assert len({cluster[f"recurring-market-close-id-day{day}.txt"] for day in range(5)}) == 5
     assert cluster["recurring-market-reprint-a.txt"] == cluster["recurring-market-reprint-b.txt"]
     assert len({cluster[f"template-photo-{n}.txt"] for n in range(4)}) == 4
+    assert len({cluster[f"template-copies-{v}.txt"] for v in ("page", "amp", "print", "mobile")}) == 1
     assert outputs["--by doc --no-templates"].stdout != with_templates.stdout
 
 

@@ -139,16 +139,35 @@ def test_lines_on_most_pages_of_a_site_are_its_template():
     )
 
 
-def test_template_only_pages_fail_and_photo_pages_keep_their_captions(tmp_path):
+def test_a_sites_pages_with_the_same_lines_count_once():
+    blurb = (
+        "Portal Kita adalah media daring yang menyajikan berita terkini dari seluruh Indonesia setiap hari."
+    )
+    article_ = "Warga menyambut baik halte bus listrik yang baru diresmikan di koridor selatan kota."
+    copies = [doc(f"copy{i}", f"{article_}\n\n{blurb}", template="portal") for i in range(5)]
+    assert SiteTemplates.learn(site_pages(copies)).stripped(copies[0]) is None
+    others = [doc(f"p{i}", f"Caption number {i} of the day.\n\n{blurb}", template="portal") for i in range(3)]
+    # four distinct pages: the blurb is on all of them, the copied article on one
+    templates = SiteTemplates.learn(site_pages(copies[:2]), site_pages(copies[2:] + others))
+    assert templates.stripped(copies[0]) == article_
+    assert SiteTemplates.learn(site_pages(copies + others[:2])).stripped(copies[0]) is None
+
+
+def test_template_only_pages_fail_and_photo_pages_and_copies_keep_their_text(tmp_path):
     for case in build_cases():
         if case.kind == "template":
             (tmp_path / f"{case.name}.txt").write_text(case.text)
     result = CliRunner().invoke(app, ["dedup", str(tmp_path), "--by", "doc", "-f", "jsonl"])
-    rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert sorted(row["id"].rsplit("/", 1)[-1] for row in rows) == [
-        f"template-photo-{i}.txt" for i in range(4)
-    ]
-    assert len({row["cluster"] for row in rows}) == 4
+    cluster = {
+        json.loads(line)["id"].rsplit("/", 1)[-1]: json.loads(line)["cluster"]
+        for line in result.stdout.splitlines()
+    }
+    photos = [f"template-photo-{i}.txt" for i in range(4)]
+    copies = [f"template-copies-{version}.txt" for version in ("amp", "mobile", "page", "print")]
+    assert sorted(cluster) == sorted(copies + photos)
+    assert len({cluster[name] for name in photos}) == 4
+    # a site's four identical pages are one page of it: a copied article, not its template
+    assert len({cluster[name] for name in copies}) == 1
     assert result.stderr.count("no article text besides its site's template") == 2 and result.exit_code == 2
 
 

@@ -11,7 +11,8 @@ synthetic dev set, written for this project (``make eval`` scores them; nothing 
                 event that quotes the same sentence
 ``mismatched``  a reworded copy a third as long as its source
 ``template``    photo pages of one portal whose only text besides the caption is the site's
-                template, and index pages with no article at all
+                template, index pages with no article at all, and another site's identical
+                copies of one article (its page and its AMP, print and mobile versions)
 
 Every page is plain text wrapped in a site's chrome, as scraped. ``build_cases`` gives
 ``(name, text, story, class)``; ``score_cases`` runs the whole tool on them and reports, per
@@ -56,8 +57,8 @@ class Case:
     kind: str
 
 
-def _page(title: str, paragraphs: list[str], site: int) -> str:
-    name, nav, footer = SITES[site % len(SITES)]
+def _page(title: str, paragraphs: list[str], site: int | tuple[str, str, str]) -> str:
+    name, nav, footer = SITES[site % len(SITES)] if isinstance(site, int) else site
     return "\n".join([title, "", name, nav, title, *paragraphs, "Bagikan artikel ini", footer]) + "\n"
 
 
@@ -223,6 +224,9 @@ def _template_cases() -> list[Case]:
     for number in range(2):
         page = f"{texts.PORTAL_NAV}\nHome > Indeks > Halaman {number + 1}\n{texts.PORTAL_FOOTER}\n"
         cases.append(Case(f"template-index-{number}", page, f"index-{number}", "template"))
+    copy = _page(_title(texts.COPIED_ARTICLE_ID), texts.COPIED_ARTICLE_ID, texts.COPIED_SITE)
+    for version in ("page", "amp", "print", "mobile"):  # as many pages as a site's template needs
+        cases.append(Case(f"template-copies-{version}", copy, "copies", "template"))
     return cases
 
 
@@ -247,16 +251,17 @@ def write_cases(out: Path, seed: int = 0) -> list[Case]:
 
 
 def score_cases(predicted: dict[str, int], cases: list[Case]) -> dict[str, dict]:
-    """Per class: the true same-story pairs with a page of the class that were found, and the pairs with
-    a page of the class that were put together across stories."""
+    """Per class: the true same-story pairs with a page of the class that were found (a page that failed
+    found none), and the pairs with a page of the class that were put together across stories."""
     cleaned = [c for c in cases if f"{c.name}.txt" in predicted]
     report = {}
     for kind in CLASSES:
         true_pairs = found = false_merges = 0
-        for a, b in combinations(cleaned, 2):
+        for a, b in combinations(cases, 2):
             if kind not in (a.kind, b.kind):
                 continue
-            together = predicted[f"{a.name}.txt"] == predicted[f"{b.name}.txt"]
+            cluster_a, cluster_b = predicted.get(f"{a.name}.txt"), predicted.get(f"{b.name}.txt")
+            together = cluster_a is not None and cluster_a == cluster_b
             if a.story == b.story:
                 true_pairs += 1
                 found += together

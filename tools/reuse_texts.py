@@ -272,3 +272,13 @@ PHOTO_CAPTIONS_ID = [
         "tol tersebut ditargetkan beroperasi pada awal 2025. (ANTARA FOTO/Fakhri Hermansyah)",
     ),
 ]
+# one site's page of an article, also crawled as its AMP, print and mobile versions (the same text)
+COPIED_SITE = ("Kabar Kilat", "Utama | Peristiwa | Ekonomi | Teknologi", "© 2024 Kabar Kilat")
+COPIED_ARTICLE_ID = [
+    "Pemerintah kota meresmikan tiga halte bus listrik baru di koridor selatan pada Selasa pagi, menambah "
+    "jaringan angkutan umum yang kini melayani dua belas rute setiap hari.",
+    "Kepala dinas perhubungan mengatakan armada bus listrik akan ditambah dua puluh unit hingga akhir tahun, "
+    "seiring naiknya jumlah penumpang yang mencapai empat puluh ribu orang per hari.",
+    "Warga menyambut baik halte baru itu, meski sebagian meminta jadwal keberangkatan malam diperpanjang "
+    "agar pekerja yang pulang larut tetap terlayani.",
+]

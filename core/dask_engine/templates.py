@@ -1,11 +1,13 @@
 """Site templates on the cluster: the local engine's batch-level template learning and stripping
 (:mod:`newsdedup.templates`), as passes over the partitions.
 
-1. **Learn.** Each partition counts the pages of each site (template key) and, for each of a site's lines
-   (its 64-bit digest, :func:`newsdedup.templates.page_lines`), the pages that hold it. The pages per site are few numbers, summed
-   on the client; the line counts are summed after a shuffle on the line, and a line is template by the
-   local rule (:func:`newsdedup.templates.is_template`) against its site's pages. The template lines, a few
-   per site, go to the client and from there to every worker.
+1. **Learn.** As locally, a site's pages with the same lines count once: a page is known by the digest of
+   its lines (:func:`newsdedup.templates.page_key`). Each partition gives the distinct pages of each site
+   (template key), and each line (its 64-bit digest, :func:`newsdedup.templates.page_lines`) of those
+   pages with the page it is on. The distinct pages are counted per site after a shuffle on the page, a
+   few numbers for the client; the lines' pages are counted after a shuffle on the line, and a line is
+   template by the local rule (:func:`newsdedup.templates.is_template`) against its site's pages. The
+   template lines, a few per site, go to the client and from there to every worker.
 2. **Strip.** Each partition strips its texts with the local code (:meth:`SiteTemplates.strip` over the
    lines of its sites), fingerprints the changed ones again and writes them to its stripped file (see
    :mod:`.prints`); it gives back the positions it changed and whether any text was left.
@@ -16,7 +18,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 
 import dask.dataframe as dd
@@ -26,25 +27,26 @@ import pandas as pd
 from ..document import Document
 from ..fingerprint import fingerprints
 from ..settings import DedupSettings
-from ..templates import MIN_PAGES, SiteTemplates, is_template, page_lines
+from ..templates import MIN_PAGES, SiteTemplates, is_template, page_key, page_lines
 from .candidates import _meta
 from .groups import AGAIN, EDGES, PAIR_ORDER, verified_edge_frame
 from .prints import STRIPPED_SCHEMA, add_print, part_name
 from .storage import Place
 
-LINES = _meta(site="object", line="uint64", pages="int64")
-SITES = _meta(site="object", pages="int64")
+PAGES = _meta(site="object", page="uint64")
+LINES = _meta(site="object", line="uint64", page="uint64")
+FOUND = _meta(site="object", line="uint64")
 KEPT, EMPTIED = 1, 2  # a changed document: left with text, or with none
 CHANGED = _meta(pos="int64", mark="int64", source="object")
 
 
 def template_lines(prints, broadcast: Callable, parts: int) -> dict[str, frozenset[int]]:
     """Each site's template lines as digests (``prints``: columns ``template`` and ``text``)."""
-    sites = prints[["template"]].map_partitions(site_pages, meta=SITES).compute()
-    pages = sites.groupby("site")["pages"].sum()
+    sites = prints.map_partitions(site_pages, meta=PAGES).drop_duplicates(split_out=parts)
+    pages = sites["site"].value_counts().compute()
     pages = pages[pages >= MIN_PAGES]  # no line of a smaller site is template
     lines = prints.map_partitions(line_pages, meta=LINES).shuffle(on="line", npartitions=parts)
-    found = lines.map_partitions(templates_of, broadcast(pages.to_dict()), meta=LINES).compute()
+    found = lines.map_partitions(templates_of, broadcast(pages.to_dict()), meta=FOUND).compute()
     learned: dict[str, set[int]] = {}
     for site, line in zip(found["site"].tolist(), found["line"].tolist(), strict=True):
         learned.setdefault(site, set()).add(line)
@@ -52,31 +54,41 @@ def template_lines(prints, broadcast: Callable, parts: int) -> dict[str, frozens
 
 
 def site_pages(part: pd.DataFrame) -> pd.DataFrame:
-    counts = Counter(site for site in part["template"].tolist() if site)
-    return pd.DataFrame({"site": list(counts), "pages": list(counts.values())}).astype(SITES.dtypes)
+    """The partition's distinct pages of each site."""
+    pages = {(site, page) for site, page, _ in _pages(part)}
+    return pd.DataFrame(
+        {"site": [site for site, _ in pages], "page": np.array([page for _, page in pages], dtype=np.uint64)}
+    ).astype(PAGES.dtypes)
 
 
 def line_pages(part: pd.DataFrame) -> pd.DataFrame:
-    """Per site and line of the partition's pages: on how many of them it stands."""
-    counts: Counter[tuple[str, int]] = Counter()
-    for site, text in zip(part["template"].tolist(), part["text"].tolist(), strict=True):
-        if site:
-            counts.update((site, line) for line in page_lines(text))
+    """Each line of the partition's distinct pages of each site, with the page it is on."""
+    rows = {(site, line, page) for site, page, lines in _pages(part) for line in lines}
     return pd.DataFrame(
         {
-            "site": [site for site, _ in counts],
-            "line": np.array([line for _, line in counts], dtype=np.uint64),
-            "pages": list(counts.values()),
+            "site": [site for site, _, _ in rows],
+            "line": np.array([line for _, line, _ in rows], dtype=np.uint64),
+            "page": np.array([page for _, _, page in rows], dtype=np.uint64),
         }
     ).astype(LINES.dtypes)  # an empty partition's columns too: a shuffle needs the same types everywhere
 
 
+def _pages(part: pd.DataFrame):
+    """(site, page key, lines) of each of the partition's pages that has a site."""
+    for site, text in zip(part["template"].tolist(), part["text"].tolist(), strict=True):
+        if site:
+            lines = page_lines(text)
+            yield site, page_key(lines), lines
+
+
 def templates_of(part: pd.DataFrame, pages: dict[str, int]) -> pd.DataFrame:
-    """(Every count of a line together.) The lines that are template on their site."""
-    part = part[part["site"].isin(list(pages))]
-    summed = part.groupby(["site", "line"], sort=False)["pages"].sum().reset_index()
-    site_total = summed["site"].map(pages).to_numpy()
-    return summed[is_template(summed["pages"].to_numpy(), site_total)].astype(LINES.dtypes)
+    """(Every page of a line together.) The lines that are template on their site."""
+    part = part[part["site"].isin(list(pages))].drop_duplicates()
+    counted = part.groupby(["site", "line"], sort=False).size().reset_index(name="pages")
+    site_total = counted["site"].map(pages).to_numpy()
+    return counted[is_template(counted["pages"].to_numpy(), site_total)][["site", "line"]].astype(
+        FOUND.dtypes
+    )
 
 
 def strip_part(
