@@ -113,6 +113,42 @@ def test_page_metadata_falls_back_to_the_page_and_the_host():
     assert found.date == "2025-03-14"  # from the address
 
 
+def test_a_relative_or_padded_canonical_link_gives_the_pages_own_absolute_address():
+    def address(head: str, url: str | None = None) -> str | None:
+        return page_metadata(
+            parse_html(f"<html><head>{head}</head><body><p>Text.</p></body></html>"), url
+        ).url
+
+    canonical = '<link rel="canonical" href="{}">'.format
+    base = '<base href="{}">'.format
+    fetched = "https://www.dailyplanet.example/amp/harbour?src=feed"
+    # Before: a relative link under <base href> gave no address at all (or, with a fetch address, that one)
+    assert address(base("https://www.dailyplanet.example/news/") + canonical("harbour")) == (
+        "https://www.dailyplanet.example/news/harbour"
+    )
+    assert (
+        address(base("/news/") + canonical("harbour"), fetched)
+        == "https://www.dailyplanet.example/news/harbour"
+    )
+    assert address(canonical("/news/harbour"), fetched) == "https://www.dailyplanet.example/news/harbour"
+    # before: the blanks around it were percent-encoded into the address
+    assert address(canonical(" https://www.dailyplanet.example/news/harbour ")) == (
+        "https://www.dailyplanet.example/news/harbour"
+    )
+    # before: the host of an image's CDN
+    cdn_image = '<meta property="og:image" content="https://cdn.images.example/harbour.jpg">'
+    assert address(cdn_image + canonical("/news/harbour")) is None
+    assert (
+        address(cdn_image + canonical("/news/harbour"), fetched)
+        == "https://www.dailyplanet.example/news/harbour"
+    )
+    # no page of the web: the address it was fetched from; a <base href> alone names the site at least
+    assert address(canonical("javascript:alert(1)"), fetched) == fetched
+    assert address(canonical("file:///etc/passwd")) is None
+    assert address(base("https://www.dailyplanet.example/"), fetched) == fetched
+    assert address(base("https://www.dailyplanet.example/")) == "https://www.dailyplanet.example/"
+
+
 def test_a_copyright_year_is_no_publication_date_but_a_stated_1_january_is():
     # Before: htmldate's search of the text ended with "© 2024" in the footer, given as 2024-01-01.
     body = f"<article><h1>Harbour plan approved</h1><p>{article('harbour', 4)}</p></article>"

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from .titles import strip_site_name
 
 _HANDLE = re.compile(r"^@+")
+_LINKED_URL = ('.//head//link[@rel="canonical"]', './/head//link[@rel="alternate"][@hreflang="x-default"]')
 # "© 2024", "Copyright (c) 2010-2024 ...": the last year of a copyright line
 _COPYRIGHT_YEAR = re.compile(r"(?:©|\(c\)|copyright)\D{0,99}?(?:\d{4}\s*[-–]\s*)?(\d{4})\b", re.IGNORECASE)
 
@@ -31,13 +32,7 @@ class PageMetadata:
 def page_metadata(tree, url: str | None = None) -> PageMetadata:
     """The metadata of a parsed page; ``url`` is where it was fetched from, if known."""
     from htmldate import find_date
-    from trafilatura.metadata import (
-        examine_meta,
-        extract_meta_json,
-        extract_sitename,
-        extract_title,
-        extract_url,
-    )
+    from trafilatura.metadata import examine_meta, extract_meta_json, extract_sitename, extract_title
     from trafilatura.settings import set_date_params
 
     found = examine_meta(tree)
@@ -45,7 +40,7 @@ def page_metadata(tree, url: str | None = None) -> PageMetadata:
         found = extract_meta_json(tree, found)
     except Exception:  # malformed JSON-LD is the page's problem: the meta tags still count
         pass
-    page_url = found.url or extract_url(tree, url)
+    page_url = found.url or _linked_url(tree, url)
     site = found.sitename or extract_sitename(tree)
     site = _HANDLE.sub("", site) if site else _host(page_url)
     title = " ".join((found.title or extract_title(tree) or "").split())
@@ -55,6 +50,34 @@ def page_metadata(tree, url: str | None = None) -> PageMetadata:
         url=page_url,
         site=site,
     )
+
+
+def _linked_url(tree, fetched: str | None) -> str | None:
+    """The address the page's head links to as its own (its canonical link, else its x-default
+    alternate), made absolute against its ``<base href>`` and the address it was fetched from; else
+    that address; else its ``<base href>``, which names its site at least. (trafilatura's
+    ``extract_url`` takes a relative link's host from any ``og:`` or ``twitter:`` tag, an image's CDN
+    as well, drops it when there is none, and percent-encodes the blanks around an address.)"""
+    base_element = tree.find(".//head//base[@href]")
+    base_href = base_element.get("href").strip() if base_element is not None else ""
+    base = urljoin(fetched or "", base_href)
+    for selector in _LINKED_URL:
+        element = tree.find(selector)
+        href = (element.get("href") or "").strip() if element is not None else ""
+        if href:
+            return _absolute_url(urljoin(base, href)) or fetched
+    return fetched or _absolute_url(base)
+
+
+def _absolute_url(address: str) -> str | None:
+    """``address`` normalised as trafilatura normalises a page's address, or None unless it is an
+    absolute web address."""
+    from courlan import normalize_url, validate_url
+
+    if address.startswith("//"):  # protocol-relative: only the scheme is missing
+        address = "https:" + address
+    valid, parsed = validate_url(address)
+    return normalize_url(parsed) if valid and parsed else None
 
 
 def _publication_date(tree, url: str | None, find_date, params: dict) -> str | None:
