@@ -32,6 +32,38 @@ def test_html_body_is_extracted_and_read_also_inserts_removed():
         assert paragraph in doc.text
 
 
+INSERT = '<a href="/x">Another Story Entirely</a>'
+
+
+@pytest.mark.parametrize(
+    "inline",
+    [
+        f"<strong>Baca juga: {INSERT}</strong>",
+        f"<b>Baca Juga:</b> {INSERT}",
+        f"Read also: {INSERT}",
+        f"<em><span>LIHAT JUGA</span> {INSERT}</em>",
+        f"<b>[Related – {INSERT}]</b>",
+        f"(Read more: {INSERT})",
+    ],
+)
+def test_a_related_link_insert_inside_a_paragraph_is_removed_with_its_label(inline):
+    # Before: trafilatura kept it in the paragraph's text ("… Baca juga: Another Story Entirely …")
+    paragraphs = article("harbour").split("\n\n")
+    first, second = paragraphs[:2]
+    body = f"<p>{first} {inline} {second}</p>" + "".join(f"<p>{p}</p>" for p in paragraphs[2:])
+    doc = clean_document(Document(id="p.html", raw=news_page(body), kind=HTML))
+    assert "Another" not in doc.text
+    assert doc.text.split("\n\n")[0].split() == f"{first} {second}".split()
+
+
+def test_a_link_in_running_text_after_a_related_phrase_stays():
+    paragraphs = article("harbour").split("\n\n")
+    prose = 'Visitors can see also <a href="/map">the harbour map</a> at the town hall'
+    body = f"<p>{paragraphs[0]} {prose}.</p>" + "".join(f"<p>{p}</p>" for p in paragraphs[1:])
+    doc = clean_document(Document(id="p.html", raw=news_page(body), kind=HTML))
+    assert "Visitors can see also the harbour map at the town hall." in doc.text
+
+
 def test_page_without_article_text_is_a_document_error():
     with pytest.raises(DocumentError, match="no article text"):
         clean_document(

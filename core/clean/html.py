@@ -54,6 +54,7 @@ def clean_html(raw: str, rules: Rules, url: str | None = None) -> tuple[str, lis
     tree = extraction_tree if extraction_tree is not None else parse_html(raw)
     if tree is None:
         return "", [], None, {}
+    drop_related_inserts(tree, rules)
     page_lines = split_lines(render_text(tree))
     page = page_metadata(tree, url)
     meta = {"date": page.date, "url": page.url, "site": page.site}
@@ -74,6 +75,67 @@ def clean_html(raw: str, rules: Rules, url: str | None = None) -> tuple[str, lis
             return title, fallback, language, meta
     language = detect_language("\n".join(paragraphs))
     return title, restore_lead(paragraphs, page_lines, rules, stoplist(language)), language, meta
+
+
+_INLINE_TAGS = frozenset("strong b em i u span font small mark".split())
+_LABEL_REACH = 120  # a label is looked for in the last characters of the text before a link
+_CLOSING = {"[": "]", "(": ")"}
+
+
+def drop_related_inserts(tree, rules: Rules) -> None:
+    """Remove the related-link inserts that stand inside a paragraph, label and link: "… pagi.
+    <strong>Baca juga: <a>…</a></strong> Kepala …", "… <b>Baca Juga:</b> <a>…</a>". trafilatura keeps
+    them in the paragraph's text, where the line filter cannot tell them apart; an insert on a line of
+    its own is the line filter's."""
+    for anchor in list(tree.iter("a")):
+        label = _cut_label_before(anchor, rules) if anchor.getparent() is not None else None
+        if label is not None:
+            closing = _CLOSING.get(label.lstrip()[:1])
+            if closing and (anchor.tail or "").lstrip().startswith(closing):  # "[Related: <a>…</a>]"
+                anchor.tail = anchor.tail.lstrip()[1:]
+            _remove_keeping_tail(anchor)
+
+
+def _cut_label_before(anchor, rules: Rules) -> str | None:
+    """Cut the related-link label that stands right before ``anchor`` in its paragraph, if there is
+    one; the label cut."""
+    node = anchor
+    while (previous := node.getprevious()) is not None or node.getparent() is not None:
+        if previous is not None:
+            if (previous.tail or "").strip():
+                return _cut_text_label(previous, "tail", rules)
+            label = " ".join(previous.itertext())
+            if previous.tag in _INLINE_TAGS and rules.related_alone.match(label):
+                _remove_keeping_tail(previous)
+                return label
+            return None
+        parent = node.getparent()
+        if (parent.text or "").strip():
+            return _cut_text_label(parent, "text", rules)
+        if parent.tag not in _INLINE_TAGS:
+            return None
+        node = parent  # "<strong><a>…</a></strong>": the label stands before the strong
+    return None
+
+
+def _cut_text_label(element, side: str, rules: Rules) -> str | None:
+    text = getattr(element, side)
+    found = rules.related_label.search(text, max(0, len(text) - _LABEL_REACH))
+    if found is None:
+        return None
+    setattr(element, side, text[: found.start(1)])
+    return found.group(1)
+
+
+def _remove_keeping_tail(element) -> None:
+    """Remove ``element`` from its parent; the text after it stays where it was."""
+    parent, previous = element.getparent(), element.getprevious()
+    tail = element.tail or ""
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(element)
 
 
 def restore_lead(

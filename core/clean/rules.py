@@ -79,6 +79,10 @@ class Rules:
     """
 
     related: re.Pattern
+    # a related-link label inside a paragraph, right before its link (see html.drop_related_inserts):
+    # ending a text after a sentence, with a separator; or an inline element's whole text
+    related_label: re.Pattern
+    related_alone: re.Pattern
     drop: frozenset[str]
     prefix: re.Pattern
     contains: re.Pattern
@@ -157,13 +161,18 @@ def _trie_pattern(node: dict[str, dict]) -> str:
 def compile_rules(phrases: dict[str, set[str]], languages: tuple[str, ...] = ()) -> Rules:
     separator = r"\s*[:\-–—|>»›]"
     multiword = [p for p in phrases["related"] if " " in p]
+    related_phrase = _alternation(phrases["related"])
     # the phrase, then a separator or the end of the line; or a multi-word phrase, then a capital
     related = (
-        rf"^\W*(?:(?:{_alternation(phrases['related'])})(?:{separator}|\W*$)"
+        rf"^\W*(?:(?:{related_phrase})(?:{separator}|\W*$)"
         rf"|(?:{_alternation(multiword)})\s+(?=(?-i:[A-Z0-9À-Þ\"'“‘])))"
     )
     return Rules(
         related=re.compile(related, re.IGNORECASE),
+        related_label=re.compile(
+            rf"(?:^|(?<=[.!?…\"”’)\]\n]))(\W*?(?:{related_phrase}){separator}\s*)$", re.IGNORECASE
+        ),
+        related_alone=re.compile(rf"^\W*(?:{related_phrase})(?:{separator})?\s*$", re.IGNORECASE),
         drop=frozenset(phrases["drop"]),
         prefix=re.compile(rf"^\W*(?:{_alternation(phrases['prefix'])})\b", re.IGNORECASE),
         contains=re.compile(rf"\b(?:{_alternation(phrases['contains'])})\b", re.IGNORECASE),
