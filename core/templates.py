@@ -23,10 +23,13 @@ text), and a run against it learns from those pages and its own together. A
 page is known by its document's id: a page fetched again (its ad or its time
 changed) replaces its earlier version and counts once, or a site whose few
 pages are read again and again would learn its own articles as template.
-Pages of one site with the same lines count once as well: a site's copies of
-one article (its AMP, print and mobile pages, under other ids) are one article,
-not its template. Documents indexed before a line was learned keep their
-fingerprints; a new document stripped of the line shares none of it with them.
+A line that only copies of one page hold (pages with the same lines) counts as
+on one page: a site's copies of one article (its AMP, print and mobile pages,
+under other ids) are one article, not its template; a line that other pages hold
+too counts every copy (a site's identical index pages, nothing but its
+template, still teach it). Documents indexed before a line was learned keep
+their fingerprints; a new document stripped of the line shares none of it with
+them.
 """
 
 from __future__ import annotations
@@ -98,10 +101,19 @@ def site_pages(docs: Sequence[Document], min_pages: int = 1) -> dict[str, list[P
     return pages
 
 
-def _template_lines(pages: set[frozenset[LineDigest]]) -> frozenset[LineDigest]:
-    """The lines of a site's distinct pages that are template."""
-    counts = Counter(line for lines in pages for line in lines)
-    return frozenset(line for line, n in counts.items() if is_template(n, len(pages)))
+def _template_lines(copies: Counter[frozenset[LineDigest]]) -> frozenset[LineDigest]:
+    """The template lines of a site whose pages are ``copies`` (of each distinct page, how many of the
+    site's pages have its lines). A line that only one distinct page holds counts as on one page."""
+    on_pages: Counter[LineDigest] = Counter()
+    holders: Counter[LineDigest] = Counter()
+    for lines, copies_of_page in copies.items():
+        for line in lines:
+            on_pages[line] += copies_of_page
+            holders[line] += 1
+    site_pages = copies.total()
+    return frozenset(
+        line for line, n in on_pages.items() if is_template(n if holders[line] > 1 else 1, site_pages)
+    )
 
 
 class SiteTemplates:
@@ -113,16 +125,16 @@ class SiteTemplates:
     @classmethod
     def learn(cls, *page_sets: Mapping[str, Sequence[Page]]) -> SiteTemplates:
         """From the pages of each site (:func:`site_pages`); several sets of them (this batch's, and those
-        an index remembers) count together, and pages with the same lines count once."""
-        distinct: dict[str, set[frozenset[LineDigest]]] = {}
+        an index remembers) count together."""
+        copies: dict[str, Counter[frozenset[LineDigest]]] = {}
         for page_set in page_sets:
             for site, site_pages in page_set.items():
-                distinct.setdefault(site, set()).update(lines for _, lines in site_pages)
+                copies.setdefault(site, Counter()).update(lines for _, lines in site_pages)
         return cls(
             {
-                site: _template_lines(distinct[site])
-                for site in sorted(distinct)
-                if len(distinct[site]) >= MIN_PAGES
+                site: _template_lines(copies[site])
+                for site in sorted(copies)
+                if copies[site].total() >= MIN_PAGES
             }
         )
 

@@ -324,6 +324,42 @@ def test_the_containment_probe_gives_the_local_pairs_in_the_local_order(dask_eng
         assert got == expected
 
 
+def test_template_lines_over_partitions_are_the_local_ones_with_copies_of_pages():
+    """Random sites of pages drawn from a few lines (so many pages are copies of another), cut into
+    partitions anywhere, some empty: the lines :func:`template_lines` learns are those of the local
+    ``SiteTemplates.learn``."""
+    import dask
+    import dask.dataframe as dd
+    import pandas as pd
+
+    from newsdedup.dask_engine.templates import template_lines
+    from newsdedup.document import Document
+    from newsdedup.templates import MIN_PAGES, SiteTemplates, site_pages
+
+    pool = [f"line number {i} of the pool" for i in range(10)]
+    with dask.config.set({"scheduler": "sync", "dataframe.convert-string": False}):
+        for trial in range(40):
+            rng = random.Random(trial)
+            rows = [
+                (rng.choice(["a", "b", None]), "\n\n".join(rng.sample(pool, rng.randint(1, 3))))
+                for _ in range(rng.randint(0, 40))
+            ]
+            cuts = sorted(rng.randint(0, len(rows)) for _ in range(rng.randint(0, 5)))
+            parts = [rows[start:end] for start, end in zip([0, *cuts], [*cuts, len(rows)], strict=True)]
+            frames = [
+                dd.from_pandas(
+                    pd.DataFrame(part or None, columns=["template", "text"], dtype=object), npartitions=1
+                )
+                for part in parts
+            ]
+            learned = template_lines(dd.concat(frames), lambda value: value, rng.randint(1, 4))
+            docs = [Document(id=f"d{i}", text=text, template=site) for i, (site, text) in enumerate(rows)]
+            local = SiteTemplates.learn(site_pages(docs, MIN_PAGES))._lines
+            assert {site: lines for site, lines in learned.items() if lines} == {
+                site: lines for site, lines in local.items() if lines
+            }, trial
+
+
 def test_the_reuse_cases_on_the_cluster_are_the_local_clusters(dask_engine, tmp_path):
     """Site templates learned across partitions and stripped, recurring reports, a brief inside a long
     article: the clusters and the failures of the local engine, with every stage on the cluster (twins

@@ -1,13 +1,14 @@
 """Site templates on the cluster: the local engine's batch-level template learning and stripping
 (:mod:`newsdedup.templates`), as passes over the partitions.
 
-1. **Learn.** As locally, a site's pages with the same lines count once: a page is known by the digest of
-   its lines (:func:`newsdedup.templates.page_key`). Each partition gives the distinct pages of each site
-   (template key), and each line (its 64-bit digest, :func:`newsdedup.templates.page_lines`) of those
-   pages with the page it is on. The distinct pages are counted per site after a shuffle on the page, a
-   few numbers for the client; the lines' pages are counted after a shuffle on the line, and a line is
-   template by the local rule (:func:`newsdedup.templates.is_template`) against its site's pages. The
-   template lines, a few per site, go to the client and from there to every worker.
+1. **Learn.** Each partition counts the pages of each site (template key) and, for each of a site's lines
+   (its 64-bit digest, :func:`newsdedup.templates.page_lines`), the pages that hold it and two of their
+   page keys (:func:`newsdedup.templates.page_key`, the same for pages with the same lines), different
+   when it saw two. The pages per site are few numbers, summed on the client; the line counts are
+   summed after a shuffle on the line, a line whose keys are all one counts as on one page (as the
+   local engine counts a line that only copies of one page hold), and a line is template by the local
+   rule (:func:`newsdedup.templates.is_template`) against its site's pages. The template lines, a few
+   per site, go to the client and from there to every worker.
 2. **Strip.** Each partition strips its texts with the local code (:meth:`SiteTemplates.strip` over the
    lines of its sites), fingerprints the changed ones again and writes them to its stripped file (see
    :mod:`.prints`); it gives back the positions it changed and whether any text was left.
@@ -18,6 +19,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 import dask.dataframe as dd
@@ -33,8 +35,8 @@ from .groups import AGAIN, EDGES, PAIR_ORDER, verified_edge_frame
 from .prints import STRIPPED_SCHEMA, add_print, part_name
 from .storage import Place
 
-PAGES = _meta(site="object", page="uint64")
-LINES = _meta(site="object", line="uint64", page="uint64")
+SITES = _meta(site="object", pages="int64")
+LINES = _meta(site="object", line="uint64", pages="int64", key="uint64", other="uint64")
 FOUND = _meta(site="object", line="uint64")
 KEPT, EMPTIED = 1, 2  # a changed document: left with text, or with none
 CHANGED = _meta(pos="int64", mark="int64", source="object")
@@ -42,8 +44,8 @@ CHANGED = _meta(pos="int64", mark="int64", source="object")
 
 def template_lines(prints, broadcast: Callable, parts: int) -> dict[str, frozenset[int]]:
     """Each site's template lines as digests (``prints``: columns ``template`` and ``text``)."""
-    sites = prints.map_partitions(site_pages, meta=PAGES).drop_duplicates(split_out=parts)
-    pages = sites["site"].value_counts().compute()
+    sites = prints[["template"]].map_partitions(site_pages, meta=SITES).compute()
+    pages = sites.groupby("site")["pages"].sum()
     pages = pages[pages >= MIN_PAGES]  # no line of a smaller site is template
     lines = prints.map_partitions(line_pages, meta=LINES).shuffle(on="line", npartitions=parts)
     found = lines.map_partitions(templates_of, broadcast(pages.to_dict()), meta=FOUND).compute()
@@ -54,41 +56,56 @@ def template_lines(prints, broadcast: Callable, parts: int) -> dict[str, frozens
 
 
 def site_pages(part: pd.DataFrame) -> pd.DataFrame:
-    """The partition's distinct pages of each site."""
-    pages = {(site, page) for site, page, _ in _pages(part)}
-    return pd.DataFrame(
-        {"site": [site for site, _ in pages], "page": np.array([page for _, page in pages], dtype=np.uint64)}
-    ).astype(PAGES.dtypes)
+    counts = Counter(site for site in part["template"].tolist() if site)
+    return pd.DataFrame({"site": list(counts), "pages": list(counts.values())}).astype(SITES.dtypes)
 
 
 def line_pages(part: pd.DataFrame) -> pd.DataFrame:
-    """Each line of the partition's distinct pages of each site, with the page it is on."""
-    rows = {(site, line, page) for site, page, lines in _pages(part) for line in lines}
+    """Per site and line of the partition's pages: on how many of them it stands, and the keys of two of
+    those pages (different when they are not all copies of one page)."""
+    counts: dict[tuple[str, int], list[int]] = {}  # [pages, a page's key, another page's key]
+    for site, text in zip(part["template"].tolist(), part["text"].tolist(), strict=True):
+        if site:
+            lines = page_lines(text)
+            key = page_key(lines)
+            for line in lines:
+                found = counts.get((site, line))
+                if found is None:
+                    counts[site, line] = [1, key, key]
+                else:
+                    found[0] += 1
+                    if key != found[1]:
+                        found[2] = key
+    values = list(counts.values())
     return pd.DataFrame(
         {
-            "site": [site for site, _, _ in rows],
-            "line": np.array([line for _, line, _ in rows], dtype=np.uint64),
-            "page": np.array([page for _, _, page in rows], dtype=np.uint64),
+            "site": [site for site, _ in counts],
+            "line": np.array([line for _, line in counts], dtype=np.uint64),
+            "pages": [pages for pages, _, _ in values],
+            "key": np.array([key for _, key, _ in values], dtype=np.uint64),
+            "other": np.array([other for _, _, other in values], dtype=np.uint64),
         }
     ).astype(LINES.dtypes)  # an empty partition's columns too: a shuffle needs the same types everywhere
 
 
-def _pages(part: pd.DataFrame):
-    """(site, page key, lines) of each of the partition's pages that has a site."""
-    for site, text in zip(part["template"].tolist(), part["text"].tolist(), strict=True):
-        if site:
-            lines = page_lines(text)
-            yield site, page_key(lines), lines
-
-
 def templates_of(part: pd.DataFrame, pages: dict[str, int]) -> pd.DataFrame:
-    """(Every page of a line together.) The lines that are template on their site."""
-    part = part[part["site"].isin(list(pages))].drop_duplicates()
-    counted = part.groupby(["site", "line"], sort=False).size().reset_index(name="pages")
-    site_total = counted["site"].map(pages).to_numpy()
-    return counted[is_template(counted["pages"].to_numpy(), site_total)][["site", "line"]].astype(
-        FOUND.dtypes
+    """(Every count of a line together.) The lines that are template on their site."""
+    part = part[part["site"].isin(list(pages))]
+    summed = (
+        part.groupby(["site", "line"], sort=False)
+        .agg(
+            pages=("pages", "sum"),
+            low=("key", "min"),
+            high=("key", "max"),
+            low2=("other", "min"),
+            high2=("other", "max"),
+        )
+        .reset_index()
     )
+    one_page = np.minimum(summed["low"], summed["low2"]) == np.maximum(summed["high"], summed["high2"])
+    on_pages = np.where(one_page.to_numpy(), 1, summed["pages"].to_numpy())
+    site_total = summed["site"].map(pages).to_numpy()
+    return summed[is_template(on_pages, site_total)][["site", "line"]].astype(FOUND.dtypes)
 
 
 def strip_part(
