@@ -17,6 +17,7 @@ rendered as lines, for two repairs:
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from .language import detect_language, stoplist
@@ -79,43 +80,82 @@ def clean_html(raw: str, rules: Rules, url: str | None = None) -> tuple[str, lis
 
 _INLINE_TAGS = frozenset("strong b em i u span font small mark".split())
 _LABEL_REACH = 120  # a label is looked for in the last characters of the text before a link
+_INSERTS_PER_PAGE = 100  # no news page has more; each removal copies its paragraph's text
 _CLOSING = {"[": "]", "(": ")"}
+# between the links of one insert ("Baca juga: <a>A</a> | <a>B</a>")
+_JOINER = re.compile(r"\s*(?:[,|/•·&]|dan|and|und|et|y|e|и)?\s*", re.IGNORECASE)
+_ENDS_SENTENCE = re.compile(r"(?:^|[.!?…\"”’)\]:])\s*$")
 
 
 def drop_related_inserts(tree, rules: Rules) -> None:
-    """Remove the related-link inserts that stand inside a paragraph, label and link: "… pagi.
+    """Remove the related-link inserts that stand inside a paragraph, label and links: "… pagi.
     <strong>Baca juga: <a>…</a></strong> Kepala …", "… <b>Baca Juga:</b> <a>…</a>". trafilatura keeps
     them in the paragraph's text, where the line filter cannot tell them apart; an insert on a line of
-    its own is the line filter's."""
+    its own is the line filter's. A label follows a sentence and ends with a separator."""
+    removed = 0
     for anchor in list(tree.iter("a")):
-        label = _cut_label_before(anchor, rules) if anchor.getparent() is not None else None
-        if label is not None:
-            closing = _CLOSING.get(label.lstrip()[:1])
-            if closing and (anchor.tail or "").lstrip().startswith(closing):  # "[Related: <a>…</a>]"
-                anchor.tail = anchor.tail.lstrip()[1:]
-            _remove_keeping_tail(anchor)
+        if removed == _INSERTS_PER_PAGE:
+            return
+        if anchor.getparent() is None:  # removed with an insert before it
+            continue
+        label = _cut_label_before(anchor, rules)
+        if label is None:
+            continue
+        removed += 1
+        while (
+            (following := anchor.getnext()) is not None
+            and following.tag == "a"
+            and _JOINER.fullmatch(anchor.tail or "")
+        ):
+            anchor.getparent().remove(anchor)  # with its tail, the joiner
+            anchor = following
+        closing = _CLOSING.get(label.lstrip()[:1])
+        if closing and (anchor.tail or "").lstrip().startswith(closing):  # "[Related: <a>…</a>]"
+            anchor.tail = anchor.tail.lstrip()[1:]
+        _remove_keeping_tail(anchor)
 
 
 def _cut_label_before(anchor, rules: Rules) -> str | None:
     """Cut the related-link label that stands right before ``anchor`` in its paragraph, if there is
     one; the label cut."""
     node = anchor
-    while (previous := node.getprevious()) is not None or node.getparent() is not None:
+    while True:
+        previous = _previous_sibling(node)
         if previous is not None:
             if (previous.tail or "").strip():
                 return _cut_text_label(previous, "tail", rules)
+            if previous.tag not in _INLINE_TAGS:
+                return None
             label = " ".join(previous.itertext())
-            if previous.tag in _INLINE_TAGS and rules.related_alone.match(label):
-                _remove_keeping_tail(previous)
-                return label
-            return None
+            if not (rules.related_alone.match(label) and _ENDS_SENTENCE.search(_text_before(previous))):
+                return None
+            _remove_keeping_tail(previous)
+            return label
         parent = node.getparent()
+        if parent is None:
+            return None
         if (parent.text or "").strip():
             return _cut_text_label(parent, "text", rules)
         if parent.tag not in _INLINE_TAGS:
             return None
         node = parent  # "<strong><a>…</a></strong>": the label stands before the strong
-    return None
+
+
+def _previous_sibling(node):
+    """The sibling before ``node``, passing over comments and processing instructions with no text
+    after them."""
+    previous = node.getprevious()
+    while previous is not None and not isinstance(previous.tag, str) and not (previous.tail or "").strip():
+        previous = previous.getprevious()
+    return previous
+
+
+def _text_before(element) -> str:
+    """The text right before ``element`` in its parent: "" after a line break or at the start."""
+    previous = element.getprevious()
+    if previous is None:
+        return element.getparent().text or ""
+    return previous.tail or ("x" if isinstance(previous.tag, str) and previous.tag != "br" else "")
 
 
 def _cut_text_label(element, side: str, rules: Rules) -> str | None:
@@ -128,14 +168,21 @@ def _cut_text_label(element, side: str, rules: Rules) -> str | None:
 
 
 def _remove_keeping_tail(element) -> None:
-    """Remove ``element`` from its parent; the text after it stays where it was."""
+    """Remove ``element`` from its parent; the text after it stays where it was, a word apart from the
+    text before it."""
     parent, previous = element.getparent(), element.getprevious()
     tail = element.tail or ""
     if previous is not None:
-        previous.tail = (previous.tail or "") + tail
+        previous.tail = _spaced(previous.tail or "", tail)
     else:
-        parent.text = (parent.text or "") + tail
+        parent.text = _spaced(parent.text or "", tail)
     parent.remove(element)
+
+
+def _spaced(before: str, after: str) -> str:
+    if before and after and not before[-1].isspace() and not after[0].isspace():
+        return f"{before} {after}"
+    return before + after
 
 
 def restore_lead(

@@ -60,24 +60,37 @@ def _linked_url(tree, fetched: str | None) -> str | None:
     as well, drops it when there is none, and percent-encodes the blanks around an address.)"""
     base_element = tree.find(".//head//base[@href]")
     base_href = base_element.get("href").strip() if base_element is not None else ""
-    base = urljoin(fetched or "", base_href)
+    base = _joined(fetched or "", base_href) or ""
     for selector in _LINKED_URL:
         element = tree.find(selector)
         href = (element.get("href") or "").strip() if element is not None else ""
         if href:
-            return _absolute_url(urljoin(base, href)) or fetched
+            return _absolute_url(_joined(base, href)) or fetched
     return fetched or _absolute_url(base)
 
 
-def _absolute_url(address: str) -> str | None:
+def _joined(base: str, address: str) -> str | None:
+    """``address`` read against ``base``; None when either is no address at all (``http://[::1``)."""
+    try:
+        return urljoin(base, address)
+    except ValueError:
+        return None
+
+
+def _absolute_url(address: str | None) -> str | None:
     """``address`` normalised as trafilatura normalises a page's address, or None unless it is an
     absolute web address."""
     from courlan import normalize_url, validate_url
 
+    if not address:
+        return None
     if address.startswith("//"):  # protocol-relative: only the scheme is missing
         address = "https:" + address
-    valid, parsed = validate_url(address)
-    return normalize_url(parsed) if valid and parsed else None
+    try:
+        valid, parsed = validate_url(address)
+        return normalize_url(parsed) if valid and parsed else None
+    except ValueError:  # courlan parses some broken hosts without a guard ("https://[news]/a")
+        return None
 
 
 def _publication_date(tree, url: str | None, find_date, params: dict) -> str | None:

@@ -41,6 +41,7 @@ from .prefilter import PhraseWords
 SECTIONS = ("related", "drop", "prefix", "contains", "byline", "tail", "comments", "copyright")
 _PHRASE_END = ""  # trie key: a phrase ends at this node
 _COPYRIGHT_MARKS = ("©", "(c)")  # the copyright regex's alternatives that are not phrases
+_LABEL_MARKS = r"[\s\[(»›▶►•*·–—-]"  # what may stand before a related-link label: blanks, brackets, bullets
 
 
 @lru_cache(maxsize=1 << 16)
@@ -170,9 +171,9 @@ def compile_rules(phrases: dict[str, set[str]], languages: tuple[str, ...] = ())
     return Rules(
         related=re.compile(related, re.IGNORECASE),
         related_label=re.compile(
-            rf"(?:^|(?<=[.!?…\"”’)\]\n]))(\W*?(?:{related_phrase}){separator}\s*)$", re.IGNORECASE
+            rf"(?:^|(?<=[.!?…\"”’)\]]))({_LABEL_MARKS}*?(?:{related_phrase}){separator}\s*)$", re.IGNORECASE
         ),
-        related_alone=re.compile(rf"^\W*(?:{related_phrase})(?:{separator})?\s*$", re.IGNORECASE),
+        related_alone=re.compile(rf"^{_LABEL_MARKS}*(?:{related_phrase}){separator}\s*$", re.IGNORECASE),
         drop=frozenset(phrases["drop"]),
         prefix=re.compile(rf"^\W*(?:{_alternation(phrases['prefix'])})\b", re.IGNORECASE),
         contains=re.compile(rf"\b(?:{_alternation(phrases['contains'])})\b", re.IGNORECASE),
