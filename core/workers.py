@@ -165,6 +165,11 @@ def clean_with_limit(doc: Document, rules: Rules, timeout: float | None) -> Docu
         return DocumentError(doc.source, f"cleaning took longer than the {timeout:g} s limit")
     except RecursionError:
         return DocumentError(doc.source, "markup nested too deeply to clean")
+    except Exception as error:  # a bug met on one page must not stop the batch: that page fails, named
+        detail = " ".join(str(error).split())[:200]
+        return DocumentError(
+            doc.source, f"cleaning failed ({type(error).__name__}: {detail}); please report it"
+        )
 
 
 def _clean_chunk(

@@ -67,6 +67,11 @@ def test_a_related_link_insert_inside_a_paragraph_is_removed_with_its_label(inli
         'Fans can <em>watch</em> <a href="/live">the final live</a> on Channel 5.',
         'Investors will keep a close\nwatch: <a href="/f">the updated forecasts</a> are due on Wednesday.',
         'Figures came from <a href="/bps">the statistics office</a>. <!-- c --> Retail sales fell.',
+        # the text after the link carries on the sentence: prose, not an insert
+        'Watch: <a href="/v">President Biden</a> defended his plan on Tuesday.',
+        'Prices rose. More from: <a href="/x">the BBC</a> reporters said it was bad.',
+        'Los precios subieron. Lee también: <a href="/a">Otra nota</a> y <a href="/b">el Banco</a> anunció algo.',
+        'Tonight fans can <em>finally</em> <b>watch:</b> <a href="/f">the final</a> is live.',
     ],
 )
 def test_a_link_in_running_text_after_a_related_phrase_stays(prose):
@@ -78,6 +83,16 @@ def test_a_link_in_running_text_after_a_related_phrase_stays(prose):
 
 def render(markup: str) -> str:
     return html_to_text(f"<p>{markup}</p>").strip()
+
+
+def test_a_linked_name_that_starts_the_next_sentence_stays():
+    # Before: taken as the insert's second link, the sentence lost its subject
+    paragraphs = article("harbour").split("\n\n")
+    prose = f'Read also: {INSERT} <a href="/who">The World Health Organization</a> said cases fell.'
+    body = f"<p>{paragraphs[0]} {prose}</p>" + "".join(f"<p>{p}</p>" for p in paragraphs[1:])
+    doc = clean_document(Document(id="p.html", raw=news_page(body), kind=HTML))
+    first = doc.text.split("\n\n")[0]
+    assert first.split() == f"{paragraphs[0]} The World Health Organization said cases fell.".split()
 
 
 def test_a_fragment_with_a_comment_before_a_link_is_cleaned():
@@ -97,6 +112,11 @@ def test_the_sentence_before_an_insert_keeps_its_full_stop():
         Document(id="p.html", raw=news_page(body + "".join(f"<p>{p}</p>" for p in paragraphs)), kind=HTML)
     )
     assert "Figures came from the statistics office. Sales fell." in doc.text
+    dotted = f"<p>Figures came from the office. [Read also: {INSERT}]. Sales fell.</p>"
+    doc = clean_document(
+        Document(id="p.html", raw=news_page(dotted + "".join(f"<p>{p}</p>" for p in paragraphs)), kind=HTML)
+    )
+    assert "Figures came from the office. Sales fell." in doc.text
 
 
 def test_page_without_article_text_is_a_document_error():

@@ -230,6 +230,49 @@ def test_jsonl_record_with_half_an_emoji_is_kept_with_a_replacement_character():
         assert "\ufffd" in result.stdout and "\ud83d" not in result.stdout
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_record_with_a_broken_address_is_cleaned_and_the_batch_goes_on(jobs):
+    # Before: urlsplit's ValueError ("Invalid IPv6 URL") on the record's url stopped the whole run
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SAMPLES.glob("00*.txt"))]
+    lines = [json.dumps({"id": "broken", "url": "https://[news.example/a", "text": texts[0]})]
+    lines += [
+        json.dumps({"id": f"doc{i}", "url": f"https://news.example/{i}", "text": t})
+        for i, t in enumerate(texts)
+    ]
+    result = invoke("dedup", "-", "-i", "jsonl", "--by", "doc", "-j", jobs, input="\n".join(lines))
+    assert result.exit_code == 0, result.stderr
+    rows = {r["id"]: r for r in records(result.stdout)}
+    assert set(rows) == {"broken", *(f"doc{i}" for i in range(len(texts)))}
+    assert (
+        rows["broken"]["url"] == "https://[news.example/a"
+        and rows["broken"]["cluster"] == rows["doc0"]["cluster"]
+    )
+
+
+def test_a_page_that_meets_a_bug_in_cleaning_fails_alone_with_its_name(monkeypatch):
+    import newsdedup.workers
+
+    clean_document = newsdedup.workers.clean_document
+
+    def failing(doc, rules):
+        if doc.id == "bad":
+            raise ValueError("something\nunexpected")
+        return clean_document(doc, rules)
+
+    monkeypatch.setattr(newsdedup.workers, "clean_document", failing)
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SAMPLES.glob("00*.txt"))]
+    lines = [
+        json.dumps({"id": name, "text": text}) for name, text in zip(["bad", "a", "b"], texts, strict=False)
+    ]
+    result = invoke("dedup", "-", "-i", "jsonl", "--by", "doc", "-j", "1", input="\n".join(lines))
+    assert result.exit_code == 2
+    assert sorted(r["id"] for r in records(result.stdout)) == ["a", "b"]
+    assert (
+        "newsdedup: bad: cleaning failed (ValueError: something unexpected); please report it"
+        in result.stderr
+    )
+
+
 def test_an_id_from_the_page_cannot_forge_error_lines_or_drive_the_terminal(tmp_path):
     forged = "evil\nnewsdedup: other.txt: forged line"
     ids = [forged, "x\x1b[31mred\x1b]0;title\x07", "rtl\u202eexe.txt"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
-from urllib.parse import urlsplit
 
 from ..document import HTML, Document
 from ..errors import DocumentError
@@ -22,6 +21,7 @@ from .lines import (
 )
 from .rules import Rules, load_rules, phrase_key
 from .text import clean_lines, role_memo, score_memo
+from .titles import url_host
 
 PARAGRAPH_SEPARATOR = "\n\n"
 TEMPLATE_HEADER_LINES = 10  # where a page's navigation menu is looked for
@@ -57,7 +57,7 @@ def template_key(lines: list[str], url: str | None, site: str | None) -> str | N
     """Which site template a page was made with: its host or site name; for plain text scraped without
     an address, a signature of its navigation menu (the first menu line near the top) and its last line
     (the site's footer); None when neither is there."""
-    host = urlsplit(url).hostname if url else None
+    host = url_host(url)
     if host or site:
         return (host or site or "").removeprefix("www.")
     menu = next((line for line in lines[:TEMPLATE_HEADER_LINES] if is_menu(line)), None)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any, NamedTuple
 
 from .language import detect_language, stoplist
 from .lines import (
@@ -87,58 +88,106 @@ _JOINER = re.compile(r"\s*(?:[,|/•·&]|dan|and|und|et|y|e|и)?\s*", re.IGNOREC
 _ENDS_SENTENCE = re.compile(r"(?:^|[.!?…\"”’)\]:])\s*$")
 
 
+class _Label(NamedTuple):
+    """A related-link label found before a link: in the text (``side`` "text" or "tail") of
+    ``element`` from ``start``, or (``side`` None) the whole of the inline ``element``."""
+
+    element: Any
+    side: str | None
+    start: int
+    text: str
+
+    def cut(self) -> None:
+        if self.side is None:
+            _remove_keeping_tail(self.element)
+        else:
+            setattr(self.element, self.side, getattr(self.element, self.side)[: self.start])
+
+
 def drop_related_inserts(tree, rules: Rules) -> None:
     """Remove the related-link inserts that stand inside a paragraph, label and links: "… pagi.
     <strong>Baca juga: <a>…</a></strong> Kepala …", "… <b>Baca Juga:</b> <a>…</a>". trafilatura keeps
     them in the paragraph's text, where the line filter cannot tell them apart; an insert on a line of
-    its own is the line filter's. A label follows a sentence and ends with a separator."""
+    its own is the line filter's. A label follows a sentence and ends with a separator, and the text
+    after its links does not carry on a sentence ("Watch: <a>the final</a> is live" is prose)."""
     removed = 0
     for anchor in list(tree.iter("a")):
         if removed == _INSERTS_PER_PAGE:
             return
         if anchor.getparent() is None:  # removed with an insert before it
             continue
-        label = _cut_label_before(anchor, rules)
-        if label is None:
+        label = _label_before(anchor, rules)
+        links = _insert_links(anchor) if label is not None else None
+        if label is None or links is None:
             continue
         removed += 1
-        while (
-            (following := anchor.getnext()) is not None
-            and following.tag == "a"
-            and _JOINER.fullmatch(anchor.tail or "")
-        ):
-            anchor.getparent().remove(anchor)  # with its tail, the joiner
-            anchor = following
-        closing = _CLOSING.get(label.lstrip()[:1])
-        if closing and (anchor.tail or "").lstrip().startswith(closing):  # "[Related: <a>…</a>]"
-            anchor.tail = anchor.tail.lstrip()[1:]
-        _remove_keeping_tail(anchor)
+        label.cut()
+        for link in links[:-1]:
+            link.getparent().remove(link)  # with its tail, the joiner
+        last = links[-1]
+        last.tail = _tail_after_insert(last.tail or "", label.text)
+        _remove_keeping_tail(last)
 
 
-def _cut_label_before(anchor, rules: Rules) -> str | None:
-    """Cut the related-link label that stands right before ``anchor`` in its paragraph, if there is
-    one; the label cut."""
+def _label_before(anchor, rules: Rules) -> _Label | None:
+    """The related-link label that stands right before ``anchor`` in its paragraph, if there is one."""
     node = anchor
     while True:
         previous = _previous_sibling(node)
         if previous is not None:
             if (previous.tail or "").strip():
-                return _cut_text_label(previous, "tail", rules)
+                return _text_label(previous, "tail", rules)
             if previous.tag not in _INLINE_TAGS:
                 return None
-            label = " ".join(previous.itertext())
-            if not (rules.related_alone.match(label) and _ENDS_SENTENCE.search(_text_before(previous))):
-                return None
-            _remove_keeping_tail(previous)
-            return label
+            text = " ".join(previous.itertext())
+            if rules.related_alone.match(text) and _ENDS_SENTENCE.search(_text_before(previous)):
+                return _Label(previous, None, 0, text)
+            return None
         parent = node.getparent()
         if parent is None:
             return None
         if (parent.text or "").strip():
-            return _cut_text_label(parent, "text", rules)
+            return _text_label(parent, "text", rules)
         if parent.tag not in _INLINE_TAGS:
             return None
         node = parent  # "<strong><a>…</a></strong>": the label stands before the strong
+
+
+def _text_label(element, side: str, rules: Rules) -> _Label | None:
+    text = getattr(element, side)
+    found = rules.related_label.search(text, max(0, len(text) - _LABEL_REACH))
+    return _Label(element, side, found.start(1), found.group(1)) if found else None
+
+
+def _insert_links(anchor) -> list | None:
+    """The links of the insert that ``anchor`` starts: it and those joined to it; None when the text
+    after them carries on a sentence."""
+    links = [anchor]
+    while (
+        (following := links[-1].getnext()) is not None
+        and following.tag == "a"
+        and _JOINER.fullmatch(links[-1].tail or "")
+        and not _carries_on(_text_after(following))
+    ):
+        links.append(following)
+    return None if _carries_on(_text_after(links[-1])) else links
+
+
+def _carries_on(text: str) -> bool:
+    """Whether ``text``, after a link, carries on its sentence (a lower-case word, a comma)."""
+    start = text.lstrip()[:1]
+    return start.islower() or start in (",", ";")
+
+
+def _tail_after_insert(tail: str, label: str) -> str:
+    """The text after an insert's last link without what closed the insert: the bracket its label
+    opened, a full stop (the sentence before it has one); after a blank."""
+    rest = tail.lstrip()
+    closing = _CLOSING.get(label.lstrip()[:1])
+    if closing and rest.startswith(closing):
+        rest = rest[1:].lstrip()
+    rest = rest[1:] if rest[:1] in (".", ";") else rest
+    return " " + rest.lstrip()  # a word apart from what stood before the insert
 
 
 def _previous_sibling(node):
@@ -151,20 +200,35 @@ def _previous_sibling(node):
 
 
 def _text_before(element) -> str:
-    """The text right before ``element`` in its parent: "" after a line break or at the start."""
-    previous = element.getprevious()
+    """The end of the text right before ``element`` in its paragraph: "" after a line break or at the
+    paragraph's start."""
+    previous = _previous_sibling(element)
     if previous is None:
-        return element.getparent().text or ""
-    return previous.tail or ("x" if isinstance(previous.tag, str) and previous.tag != "br" else "")
+        parent = element.getparent()
+        if not (parent.text or "").strip() and parent.tag in _INLINE_TAGS:
+            return _text_before(parent)
+        return parent.text or ""
+    if (previous.tail or "").strip():
+        return previous.tail
+    if not isinstance(previous.tag, str) or previous.tag == "br":
+        return ""
+    return "".join(previous.itertext())[-_LABEL_REACH:] + (previous.tail or "")
 
 
-def _cut_text_label(element, side: str, rules: Rules) -> str | None:
-    text = getattr(element, side)
-    found = rules.related_label.search(text, max(0, len(text) - _LABEL_REACH))
-    if found is None:
-        return None
-    setattr(element, side, text[: found.start(1)])
-    return found.group(1)
+def _text_after(element) -> str:
+    """The start of the text right after ``element`` in its paragraph ("" at its end)."""
+    node = element
+    while True:
+        if (node.tail or "").strip():
+            return node.tail
+        following = node.getnext()
+        if following is not None:
+            if not isinstance(following.tag, str) or following.tag == "br":
+                return ""
+            return "".join(following.itertext())[:_LABEL_REACH]
+        node = node.getparent()
+        if node is None or node.tag not in _INLINE_TAGS:
+            return ""
 
 
 def _remove_keeping_tail(element) -> None:

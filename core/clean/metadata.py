@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
-from .titles import strip_site_name
+from .titles import strip_site_name, url_host
 
 _HANDLE = re.compile(r"^@+")
 _LINKED_URL = ('.//head//link[@rel="canonical"]', './/head//link[@rel="alternate"][@hreflang="x-default"]')
@@ -111,5 +111,5 @@ def _publication_date(tree, url: str | None, find_date, params: dict) -> str | N
 
 def _host(url: str | None) -> str | None:
     """The host of an address, without a leading ``www.``."""
-    host = urlsplit(url).hostname if url else None
+    host = url_host(url)
     return host.removeprefix("www.") if host else None

@@ -55,10 +55,18 @@ def strip_site_suffix(title: str) -> str:
     return title
 
 
+def url_host(url: str | None) -> str | None:
+    """The host of an address; None without one, or when the address is broken (``https://[news``)."""
+    try:
+        return urlsplit(url).hostname if url else None
+    except ValueError:
+        return None
+
+
 def site_keys(site: str | None, url: str | None) -> frozenset[str]:
     """The site's name and the distinctive label of its host, letters and digits only, lower case."""
     keys = {_key(site or "")}
-    host = urlsplit(url).hostname if url else None
+    host = url_host(url)
     if host:
         labels = host.split(".")[:-1]  # the top-level domain names no site
         while labels and labels[-1] in _REGISTRY_LABELS:
