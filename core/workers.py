@@ -165,11 +165,19 @@ def clean_with_limit(doc: Document, rules: Rules, timeout: float | None) -> Docu
         return DocumentError(doc.source, f"cleaning took longer than the {timeout:g} s limit")
     except RecursionError:
         return DocumentError(doc.source, "markup nested too deeply to clean")
+    except MemoryError:
+        return DocumentError(doc.source, "ran out of memory while cleaning")
     except Exception as error:  # a bug met on one page must not stop the batch: that page fails, named
+        return DocumentError(doc.source, f"cleaning failed ({_described(error)}); please report it")
+
+
+def _described(error: Exception) -> str:
+    """The exception's type and message, on one line and short (its message may fail to render)."""
+    try:
         detail = " ".join(str(error).split())[:200]
-        return DocumentError(
-            doc.source, f"cleaning failed ({type(error).__name__}: {detail}); please report it"
-        )
+    except Exception:
+        detail = ""
+    return f"{type(error).__name__}: {detail}" if detail else type(error).__name__
 
 
 def _clean_chunk(

@@ -254,16 +254,21 @@ def test_a_page_that_meets_a_bug_in_cleaning_fails_alone_with_its_name(monkeypat
 
     clean_document = newsdedup.workers.clean_document
 
+    class Unprintable(Exception):
+        def __str__(self):
+            raise RuntimeError("no message")
+
     def failing(doc, rules):
         if doc.id == "bad":
             raise ValueError("something\nunexpected")
+        if doc.id == "worse":
+            raise Unprintable
         return clean_document(doc, rules)
 
     monkeypatch.setattr(newsdedup.workers, "clean_document", failing)
     texts = [path.read_text(encoding="utf-8") for path in sorted(SAMPLES.glob("00*.txt"))]
-    lines = [
-        json.dumps({"id": name, "text": text}) for name, text in zip(["bad", "a", "b"], texts, strict=False)
-    ]
+    names = ["bad", "a", "worse", "b"]
+    lines = [json.dumps({"id": name, "text": text}) for name, text in zip(names, texts, strict=False)]
     result = invoke("dedup", "-", "-i", "jsonl", "--by", "doc", "-j", "1", input="\n".join(lines))
     assert result.exit_code == 2
     assert sorted(r["id"] for r in records(result.stdout)) == ["a", "b"]
@@ -271,6 +276,7 @@ def test_a_page_that_meets_a_bug_in_cleaning_fails_alone_with_its_name(monkeypat
         "newsdedup: bad: cleaning failed (ValueError: something unexpected); please report it"
         in result.stderr
     )
+    assert "newsdedup: worse: cleaning failed (Unprintable); please report it" in result.stderr
 
 
 def test_an_id_from_the_page_cannot_forge_error_lines_or_drive_the_terminal(tmp_path):

@@ -90,12 +90,14 @@ _ENDS_SENTENCE = re.compile(r"(?:^|[.!?…\"”’)\]:])\s*$")
 
 class _Label(NamedTuple):
     """A related-link label found before a link: in the text (``side`` "text" or "tail") of
-    ``element`` from ``start``, or (``side`` None) the whole of the inline ``element``."""
+    ``element`` from ``start``, or (``side`` None) the whole of the inline ``element``; ``insert_only``
+    when its phrase labels nothing but inserts ("Baca juga", not "Watch")."""
 
     element: Any
     side: str | None
     start: int
     text: str
+    insert_only: bool
 
     def cut(self) -> None:
         if self.side is None:
@@ -117,7 +119,7 @@ def drop_related_inserts(tree, rules: Rules) -> None:
         if anchor.getparent() is None:  # removed with an insert before it
             continue
         label = _label_before(anchor, rules)
-        links = _insert_links(anchor) if label is not None else None
+        links = _insert_links(anchor, label.insert_only) if label is not None else None
         if label is None or links is None:
             continue
         removed += 1
@@ -140,8 +142,9 @@ def _label_before(anchor, rules: Rules) -> _Label | None:
             if previous.tag not in _INLINE_TAGS:
                 return None
             text = " ".join(previous.itertext())
-            if rules.related_alone.match(text) and _ENDS_SENTENCE.search(_text_before(previous)):
-                return _Label(previous, None, 0, text)
+            alone = rules.related_alone.match(text)
+            if alone and _ENDS_SENTENCE.search(_text_before(previous)):
+                return _Label(previous, None, 0, text, alone.group("insert") is not None)
             return None
         parent = node.getparent()
         if parent is None:
@@ -156,12 +159,15 @@ def _label_before(anchor, rules: Rules) -> _Label | None:
 def _text_label(element, side: str, rules: Rules) -> _Label | None:
     text = getattr(element, side)
     found = rules.related_label.search(text, max(0, len(text) - _LABEL_REACH))
-    return _Label(element, side, found.start(1), found.group(1)) if found else None
+    if found is None:
+        return None
+    return _Label(element, side, found.start(1), found.group(1), found.group("insert") is not None)
 
 
-def _insert_links(anchor) -> list | None:
-    """The links of the insert that ``anchor`` starts: it and those joined to it; None when the text
-    after them carries on a sentence."""
+def _insert_links(anchor, insert_only: bool) -> list | None:
+    """The links of the insert that ``anchor`` starts: it and those joined to it (a joined link that
+    the text after carries on is the next sentence's); None when the text after them carries on a
+    sentence, unless the label is ``insert_only``."""
     links = [anchor]
     while (
         (following := links[-1].getnext()) is not None
@@ -170,23 +176,32 @@ def _insert_links(anchor) -> list | None:
         and not _carries_on(_text_after(following))
     ):
         links.append(following)
-    return None if _carries_on(_text_after(links[-1])) else links
+    last = links[-1]
+    if (
+        following is not None
+        and following.tag == "a"
+        and (last.tail or "").strip()
+        and _JOINER.fullmatch(last.tail)
+    ):
+        return None  # "Lee también: <a>A</a> y <a>el Banco</a> anunció": joined to the next sentence
+    return None if not insert_only and _carries_on(_text_after(last)) else links
 
 
 def _carries_on(text: str) -> bool:
-    """Whether ``text``, after a link, carries on its sentence (a lower-case word, a comma)."""
+    """Whether ``text``, after a link, may carry on its sentence: anything but a capital letter, a
+    sentence's or a bracket's end, or the paragraph's end (a script without capitals always may)."""
     start = text.lstrip()[:1]
-    return start.islower() or start in (",", ";")
+    return bool(start) and not (start.isupper() or start in ".!?)]")
 
 
 def _tail_after_insert(tail: str, label: str) -> str:
     """The text after an insert's last link without what closed the insert: the bracket its label
-    opened, a full stop (the sentence before it has one); after a blank."""
+    opened, a full stop or a comma (the sentence before it has its end); after a blank."""
     rest = tail.lstrip()
     closing = _CLOSING.get(label.lstrip()[:1])
     if closing and rest.startswith(closing):
         rest = rest[1:].lstrip()
-    rest = rest[1:] if rest[:1] in (".", ";") else rest
+    rest = rest[1:] if rest[:1] in (".", ";", ",") else rest
     return " " + rest.lstrip()  # a word apart from what stood before the insert
 
 
@@ -222,13 +237,16 @@ def _text_after(element) -> str:
         if (node.tail or "").strip():
             return node.tail
         following = node.getnext()
-        if following is not None:
-            if not isinstance(following.tag, str) or following.tag == "br":
+        if following is None:
+            node = node.getparent()
+            if node is None or node.tag not in _INLINE_TAGS:
                 return ""
-            return "".join(following.itertext())[:_LABEL_REACH]
-        node = node.getparent()
-        if node is None or node.tag not in _INLINE_TAGS:
+        elif following.tag == "br":
             return ""
+        elif isinstance(following.tag, str) and "".join(following.itertext()).strip():
+            return "".join(following.itertext())[:_LABEL_REACH]
+        else:  # a comment, an icon, an image: what comes after it
+            node = following
 
 
 def _remove_keeping_tail(element) -> None:

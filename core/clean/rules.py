@@ -10,6 +10,9 @@ matching ignores case, punctuation at the ends and repeated spaces.
 ``[related]``   a line that starts with the phrase and then a separator (``:``
                 ``-`` ``|`` ``>``) or, for phrases of two words or more, a
                 capitalised word, is a related-link insert ("Baca juga: ...").
+``[insert]``    a [related] phrase that labels nothing but a related-link insert ("Baca juga",
+                not "Watch"): inside a paragraph, its insert is removed whatever text
+                follows the link (see ``html.drop_related_inserts``).
 ``[drop]``      a line that is exactly the phrase ("Bagikan", "ADVERTISEMENT").
 ``[prefix]``    a short line that starts with the phrase (share, newsletter,
                 app and cookie prompts).
@@ -38,7 +41,7 @@ from importlib import resources
 from .. import native
 from .prefilter import PhraseWords
 
-SECTIONS = ("related", "drop", "prefix", "contains", "byline", "tail", "comments", "copyright")
+SECTIONS = ("related", "insert", "drop", "prefix", "contains", "byline", "tail", "comments", "copyright")
 _PHRASE_END = ""  # trie key: a phrase ends at this node
 _COPYRIGHT_MARKS = ("©", "(c)")  # the copyright regex's alternatives that are not phrases
 _LABEL_MARKS = r"[\s\[(»›▶►•*·–—-]"  # what may stand before a related-link label: blanks, brackets, bullets
@@ -81,7 +84,8 @@ class Rules:
 
     related: re.Pattern
     # a related-link label inside a paragraph, right before its link (see html.drop_related_inserts):
-    # ending a text after a sentence, with a separator; or an inline element's whole text
+    # ending a text after a sentence, with a separator; or an inline element's whole text. Its group
+    # "insert" holds an [insert] phrase
     related_label: re.Pattern
     related_alone: re.Pattern
     drop: frozenset[str]
@@ -161,8 +165,11 @@ def _trie_pattern(node: dict[str, dict]) -> str:
 
 def compile_rules(phrases: dict[str, set[str]], languages: tuple[str, ...] = ()) -> Rules:
     separator = r"\s*[:\-–—|>»›]"
-    multiword = [p for p in phrases["related"] if " " in p]
-    related_phrase = _alternation(phrases["related"])
+    related_phrases = phrases["related"] | phrases["insert"]
+    multiword = [p for p in related_phrases if " " in p]
+    related_phrase = _alternation(related_phrases)
+    # a label's phrase: one that only labels inserts (group "insert"), or another related phrase
+    label_phrase = rf"(?P<insert>{_alternation(phrases['insert'])})|{related_phrase}"
     # the phrase, then a separator or the end of the line; or a multi-word phrase, then a capital
     related = (
         rf"^\W*(?:(?:{related_phrase})(?:{separator}|\W*$)"
@@ -171,9 +178,9 @@ def compile_rules(phrases: dict[str, set[str]], languages: tuple[str, ...] = ())
     return Rules(
         related=re.compile(related, re.IGNORECASE),
         related_label=re.compile(
-            rf"(?:^|(?<=[.!?…\"”’)\]]))({_LABEL_MARKS}*?(?:{related_phrase}){separator}\s*)$", re.IGNORECASE
+            rf"(?:^|(?<=[.!?…\"”’)\]]))({_LABEL_MARKS}*?(?:{label_phrase}){separator}\s*)$", re.IGNORECASE
         ),
-        related_alone=re.compile(rf"^{_LABEL_MARKS}*(?:{related_phrase}){separator}\s*$", re.IGNORECASE),
+        related_alone=re.compile(rf"^{_LABEL_MARKS}*(?:{label_phrase}){separator}\s*$", re.IGNORECASE),
         drop=frozenset(phrases["drop"]),
         prefix=re.compile(rf"^\W*(?:{_alternation(phrases['prefix'])})\b", re.IGNORECASE),
         contains=re.compile(rf"\b(?:{_alternation(phrases['contains'])})\b", re.IGNORECASE),
