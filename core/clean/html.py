@@ -85,6 +85,7 @@ _INSERTS_PER_PAGE = 100  # no news page has more; each removal copies its paragr
 _CLOSING = {"[": "]", "(": ")"}
 # between the links of one insert ("Baca juga: <a>A</a> | <a>B</a>")
 _JOINER = re.compile(r"\s*(?:[,|/•·&]|dan|and|und|et|y|e|и)?\s*", re.IGNORECASE)
+_OPENING_QUOTES = "\"“„«‘'‹"
 _ENDS_SENTENCE = re.compile(r"(?:^|[.!?…\"”’)\]:])\s*$")
 
 
@@ -127,6 +128,8 @@ def drop_related_inserts(tree, rules: Rules) -> None:
         for link in links[:-1]:
             link.getparent().remove(link)  # with its tail, the joiner
         last = links[-1]
+        if _joined_to_link(last):  # "Baca juga: <a>A</a> dan <a>B</a> detikcom …": B stays, "dan" goes
+            last.tail = " "
         last.tail = _tail_after_insert(last.tail or "", label.text)
         _remove_keeping_tail(last)
 
@@ -167,31 +170,41 @@ def _text_label(element, side: str, rules: Rules) -> _Label | None:
 def _insert_links(anchor, insert_only: bool) -> list | None:
     """The links of the insert that ``anchor`` starts: it and those joined to it (a joined link that
     the text after carries on is the next sentence's); None when the text after them carries on a
-    sentence, unless the label is ``insert_only``."""
+    sentence, unless the label is ``insert_only`` (then only a lower-case word or a comma carries on)."""
     links = [anchor]
     while (
         (following := links[-1].getnext()) is not None
         and following.tag == "a"
         and _JOINER.fullmatch(links[-1].tail or "")
-        and not _carries_on(_text_after(following))
+        and not _carries_on(_text_after(following), strict=not insert_only)
     ):
         links.append(following)
-    last = links[-1]
-    if (
+    if insert_only:
+        return links
+    if _joined_to_link(links[-1]) or _carries_on(_text_after(links[-1]), strict=True):
+        return None  # "Lee también: <a>A</a> y <a>el Banco</a> anunció": joined to the next sentence
+    return links
+
+
+def _joined_to_link(link) -> bool:
+    """Whether a joining word or mark ("dan", "|") stands between ``link`` and a link after it."""
+    following = link.getnext()
+    return (
         following is not None
         and following.tag == "a"
-        and (last.tail or "").strip()
-        and _JOINER.fullmatch(last.tail)
-    ):
-        return None  # "Lee también: <a>A</a> y <a>el Banco</a> anunció": joined to the next sentence
-    return None if not insert_only and _carries_on(_text_after(last)) else links
+        and bool((link.tail or "").strip())
+        and bool(_JOINER.fullmatch(link.tail))
+    )
 
 
-def _carries_on(text: str) -> bool:
-    """Whether ``text``, after a link, may carry on its sentence: anything but a capital letter, a
-    sentence's or a bracket's end, or the paragraph's end (a script without capitals always may)."""
-    start = text.lstrip()[:1]
-    return bool(start) and not (start.isupper() or start in ".!?)]")
+def _carries_on(text: str, strict: bool) -> bool:
+    """Whether ``text``, after a link, may carry on its sentence. ``strict``: anything but a capital
+    letter, a sentence's or a bracket's end, or the paragraph's end (a script without capitals always
+    may); else only a lower-case letter or a comma. Opening quotes are passed over."""
+    start = text.lstrip().lstrip(_OPENING_QUOTES)[:1]
+    if strict:
+        return bool(start) and not (start.isupper() or start in ".!?)]")
+    return start.islower() or start in (",", ";")
 
 
 def _tail_after_insert(tail: str, label: str) -> str:
