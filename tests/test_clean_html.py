@@ -310,34 +310,36 @@ def test_the_stylesheet_renders_what_the_walk_renders_on_real_pages():
         assert render_text(tree) == render_text_walking(tree), path.name
 
 
-markup = st.lists(
-    st.sampled_from(
-        [
-            "<p>",
-            "</p>",
-            "<div>",
-            "</div>",
-            "<b>",
-            "</b>",
-            "<br>",
-            "<script>",
-            "</script>",
-            "<!-- c -->",
-            "<?pi x?>",
-            "<li>",
-            "<head>",
-            "<title>",
-            "</title>",
-            "text",
-            " ",
-            "\n",
-            "&amp;",
-            "é",
-            "\x0c",
-        ]
-    ),
-    max_size=40,
-).map("".join)
+def markup_of(pieces: list[str]):
+    """Random markup: up to 40 of ``pieces`` in a row."""
+    return st.lists(st.sampled_from(pieces), max_size=40).map("".join)
+
+
+markup = markup_of(
+    [
+        "<p>",
+        "</p>",
+        "<div>",
+        "</div>",
+        "<b>",
+        "</b>",
+        "<br>",
+        "<script>",
+        "</script>",
+        "<!-- c -->",
+        "<?pi x?>",
+        "<li>",
+        "<head>",
+        "<title>",
+        "</title>",
+        "text",
+        " ",
+        "\n",
+        "&amp;",
+        "é",
+        "\x0c",
+    ]
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -348,37 +350,34 @@ def test_the_stylesheet_renders_what_the_walk_renders_on_any_markup(raw):
         assert render_text(tree) == render_text_walking(tree)
 
 
-insert_markup = st.lists(
-    st.sampled_from(
-        [
-            "<p>",
-            "</p>",
-            "<b>",
-            "</b>",
-            "<strong>",
-            "</strong>",
-            "<em>",
-            "</em>",
-            "<br>",
-            '<a href="/x">',
-            "</a>",
-            "<!-- c -->",
-            "<?pi x?>",
-            "Baca juga: ",
-            "Read also - ",
-            "[Related: ",
-            "]",
-            " dan ",
-            " | ",
-            "Kalimat. ",
-            "Kalimat.",
-            "words ",
-            "words",
-            "\n",
-        ]
-    ),
-    max_size=40,
-).map("".join)
+insert_markup = markup_of(
+    [
+        "<p>",
+        "</p>",
+        "<b>",
+        "</b>",
+        "<strong>",
+        "</strong>",
+        "<em>",
+        "</em>",
+        "<br>",
+        '<a href="/x">',
+        "</a>",
+        "<!-- c -->",
+        "<?pi x?>",
+        "Baca juga: ",
+        "Read also - ",
+        "[Related: ",
+        "]",
+        " dan ",
+        " | ",
+        "Kalimat. ",
+        "Kalimat.",
+        "words ",
+        "words",
+        "\n",
+    ]
+)
 
 
 @settings(max_examples=500, deadline=None)
