@@ -256,28 +256,22 @@ def _text_after(element) -> str:
                 return ""
         elif following.tag == "br":
             return ""
-        elif isinstance(following.tag, str) and "".join(following.itertext()).strip():
-            return "".join(following.itertext())[:_LABEL_REACH]
-        else:  # a comment, an icon, an image: what comes after it
-            node = following
+        else:
+            text = "".join(following.itertext()) if isinstance(following.tag, str) else ""
+            if text.strip():
+                return text[:_LABEL_REACH]
+            node = following  # a comment, an icon, an image: what comes after it
 
 
 def _remove_keeping_tail(element) -> None:
-    """Remove ``element`` from its parent; the text after it stays where it was, a word apart from the
-    text before it."""
-    parent, previous = element.getparent(), element.getprevious()
+    """Remove ``element``; the text after it stays where it was (lxml's ``drop_tree``), a word apart
+    from the text before it."""
+    previous = element.getprevious()
+    before = (previous.tail if previous is not None else element.getparent().text) or ""
     tail = element.tail or ""
-    if previous is not None:
-        previous.tail = _spaced(previous.tail or "", tail)
-    else:
-        parent.text = _spaced(parent.text or "", tail)
-    parent.remove(element)
-
-
-def _spaced(before: str, after: str) -> str:
-    if before and after and not before[-1].isspace() and not after[0].isspace():
-        return f"{before} {after}"
-    return before + after
+    if before and tail and not before[-1].isspace() and not tail[0].isspace():
+        element.tail = " " + tail
+    element.drop_tree()
 
 
 def restore_lead(

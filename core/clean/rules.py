@@ -10,9 +10,10 @@ matching ignores case, punctuation at the ends and repeated spaces.
 ``[related]``   a line that starts with the phrase and then a separator (``:``
                 ``-`` ``|`` ``>``) or, for phrases of two words or more, a
                 capitalised word, is a related-link insert ("Baca juga: ...").
-``[insert]``    a [related] phrase that labels nothing but a related-link insert ("Baca juga",
-                not "Watch"): inside a paragraph, its insert is removed whatever text
-                follows the link (see ``html.drop_related_inserts``).
+``[insert]``    a related phrase (it counts as [related] too) that labels nothing but a
+                related-link insert ("Baca juga", not "Watch"): inside a paragraph, its
+                insert is removed whatever text follows the link (see
+                ``html.drop_related_inserts``).
 ``[drop]``      a line that is exactly the phrase ("Bagikan", "ADVERTISEMENT").
 ``[prefix]``    a short line that starts with the phrase (share, newsletter,
                 app and cookie prompts).
