@@ -395,3 +395,61 @@ def test_the_insert_pass_only_takes_text_away_and_never_glues_words_on_any_marku
         assert all(char in remaining for char in "".join(after.split()))  # a subsequence
         words = before.split()
         assert all(any(word in old for old in words) for word in after.split())
+
+
+PROSE = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore."
+
+
+@pytest.mark.parametrize(
+    ("body", "kept"),
+    [
+        # an icon inside a sentence: trafilatura's precision mode dropped the words after it
+        (
+            '<p>The vote is <i class="fa fa-clock"></i> due on Friday, after the long debate in the council.</p>',
+            "The vote is due on Friday, after the long debate in the council.",
+        ),
+        (
+            '<p>The vote is due<span class="x"></span> on Friday, after the long debate in the council.</p>',
+            "The vote is due on Friday, after the long debate in the council.",
+        ),
+        # an empty ad slot between paragraphs (its script is deleted first): the paragraph after it stays
+        (
+            f'<div class="body">{PROSE}<br><br><div class="ads"><script>show()</script></div>'
+            "The council will vote again next week, its chairman told reporters on Monday.<br></div>",
+            "The council will vote again next week, its chairman told reporters on Monday.",
+        ),
+    ],
+)
+def test_text_after_an_empty_element_is_kept(body, kept):
+    page = news_page("".join(f"<p>{PROSE} {n}</p>" for n in range(3)) + body + f"<p>{PROSE} 4</p>")
+    doc = clean_document(Document(id="p.html", raw=page, kind=HTML))
+    assert kept in doc.text.split("\n\n")
+
+
+def test_only_elements_empty_once_cleaned_are_taken_out():
+    from newsdedup.clean.html import keep_text_after_empty_elements
+
+    tree = parse_html(
+        "<html><body><p>a <i></i> b <span><img src='x'></span> c <b>bold</b> d <span>\n</span> e"
+        "<em></em> </p><div>f<div><script>x()</script></div>g</div></body></html>"
+    )
+    keep_text_after_empty_elements(tree)
+    assert [e.tag for e in tree.iter("i", "span", "b", "em", "br")] == ["b", "span", "em", "br"]
+    assert render_text(tree).split() == ["a", "b", "c", "bold", "d", "e", "f", "g"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    markup_of(
+        ["<p>", "</p>", "<div>", "</div>", "<i>", "</i>", "<span>", "</span>", "<img>", "<br>"]
+        + ["<script>", "</script>", "text", "more", " ", "\n"]
+    )
+)
+def test_taking_out_empty_elements_keeps_every_word_on_any_markup(raw):
+    from newsdedup.clean.html import keep_text_after_empty_elements
+
+    tree = parse_html(f"<html><body>{raw}</body></html>")
+    if tree is not None:
+        before = render_text(tree).split()
+        keep_text_after_empty_elements(tree)
+        assert render_text(tree).split() == before

@@ -63,6 +63,7 @@ def clean_html(raw: str, rules: Rules, url: str | None = None) -> tuple[str, lis
     title = page.title
     extracted = None
     if extraction_tree is not None:  # it extracts from a copy of the tree it is handed
+        keep_text_after_empty_elements(extraction_tree)
         extracted = trafilatura.bare_extraction(
             extraction_tree, url=url, favor_precision=True, include_comments=False, deduplicate=False
         )
@@ -132,6 +133,44 @@ def drop_related_inserts(tree, rules: Rules) -> None:
             last.tail = " "
         last.tail = _tail_after_insert(last.tail or "", label.text)
         _remove_keeping_tail(last)
+
+
+def keep_text_after_empty_elements(tree) -> None:
+    """Take out the empty elements that text follows: an icon in a sentence ("is <i class="fa"></i>
+    live"), an empty ad slot between paragraphs (``<div class="ads"><script>…</script></div>``).
+    trafilatura's precision mode deletes an element left empty by its cleaning together with the text
+    after it; here an inline one goes and its text joins the sentence, a block one becomes a line
+    break."""
+    from trafilatura.settings import CUT_EMPTY_ELEMS, MANUALLY_CLEANED, MANUALLY_STRIPPED
+
+    cleaned = frozenset(MANUALLY_CLEANED) - {"form"}  # a form's fields may stay (trafilatura's _handle_forms)
+    stripped = frozenset(MANUALLY_STRIPPED)
+    for element in list(tree.iter(*CUT_EMPTY_ELEMS)):
+        if element.getparent() is None or not (element.tail or "").strip():
+            continue
+        if not _empty_once_cleaned(element, cleaned, stripped):
+            continue
+        if element.tag in _BLOCK_TAGS:
+            line_break = element.makeelement("br")
+            line_break.tail = element.tail
+            element.getparent().replace(element, line_break)
+        else:
+            _remove_keeping_tail(element)
+
+
+def _empty_once_cleaned(element, cleaned: frozenset[str], stripped: frozenset[str]) -> bool:
+    """Whether ``element`` holds no text once trafilatura has deleted its ``cleaned`` elements (their
+    tails kept) and unwrapped its ``stripped`` ones."""
+    if element.text is not None:
+        return False
+    for child in element:
+        if child.tail is not None or not isinstance(child.tag, str):
+            return False
+        if child.tag not in cleaned and not (
+            child.tag in stripped and _empty_once_cleaned(child, cleaned, stripped)
+        ):
+            return False
+    return True
 
 
 def _label_before(anchor, rules: Rules) -> _Label | None:
