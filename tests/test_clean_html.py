@@ -57,6 +57,13 @@ INSERT = '<a href="/x">Another Story Entirely</a>'
         ),
         (f"Читайте также: {INSERT} и <a href='/y'>Another Story Again</a> 5 человек.", "5 человек."),
         (f"RELATED: {INSERT} “We are ready,” he said.", "“We are ready,” he said."),
+        # the separator after the label's element, none after an [insert] phrase in one, the label
+        # inside the link
+        (f"<strong>Baca Juga</strong>: {INSERT}", ""),
+        (f"<b>BACA JUGA</b> - {INSERT}", ""),
+        (f"<strong>Baca juga</strong> {INSERT}", ""),
+        ('<a href="/x">Baca juga: Another Story Entirely</a>', ""),
+        ('<a href="/x">Related: Another Story Entirely</a>', ""),
     ],
 )
 def test_a_related_link_insert_inside_a_paragraph_is_removed_with_its_label(inline, kept):
@@ -84,6 +91,9 @@ def test_a_related_link_insert_inside_a_paragraph_is_removed_with_its_label(inli
         'Tonight fans can <em>finally</em> <b>watch:</b> <a href="/f">the final</a> is live.',
         'Watch: <a href="/v">President Biden</a>’s speech on Tuesday.',
         '世界卫生组织说. Watch: <a href="/w">世界卫生组织</a>周二表示病例下降。',
+        'Fans can <b>watch</b> <a href="/live">the final live</a> on Channel 5.',
+        'Prices rose. <b>Watch</b>: <a href="/v">President Biden</a> defended his plan on Tuesday.',
+        'Prices rose. <a href="/v">Watch: President Biden</a> defended his plan on Tuesday.',
     ],
 )
 def test_a_link_in_running_text_after_a_related_phrase_stays(prose):
@@ -101,7 +111,6 @@ def test_the_text_after_an_icon_behind_the_link_is_what_follows_it():
     from newsdedup.clean.html import drop_related_inserts
     from newsdedup.clean.rules import load_rules
 
-    # (trafilatura itself drops the text after an empty <i>: the insert pass is asked alone)
     tree = parse_html(
         '<html><body><p>Start. Watch: <a href="/f">the final</a><i class="icon"></i> is live.</p></body></html>'
     )

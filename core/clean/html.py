@@ -33,7 +33,7 @@ from .lines import (
     word_count,
 )
 from .metadata import page_metadata
-from .rules import Rules, phrase_key
+from .rules import LABEL_SEPARATOR, Rules, phrase_key
 from .text import clean_lines, line_score
 
 MIN_BODY_WORDS = 25  # below this, trafilatura most likely missed the body
@@ -88,12 +88,15 @@ _CLOSING = {"[": "]", "(": ")"}
 _JOINER = re.compile(r"\s*(?:[,|/•·&]|dan|and|und|et|y|e|и)?\s*", re.IGNORECASE)
 _OPENING_QUOTES = "\"“„«‘'‹"
 _ENDS_SENTENCE = re.compile(r"(?:^|[.!?…\"”’)\]:])\s*$")
+_SEPARATOR_ONLY = re.compile(rf"{LABEL_SEPARATOR}\s*")  # "<b>Baca Juga</b>: <a>…</a>": the label's end
 
 
 class _Label(NamedTuple):
     """A related-link label found before a link: in the text (``side`` "text" or "tail") of
-    ``element`` from ``start``, or (``side`` None) the whole of the inline ``element``; ``insert_only``
-    when its phrase labels nothing but inserts ("Baca juga", not "Watch")."""
+    ``element`` from ``start``; (``side`` None) the whole of the inline ``element``, with the
+    separator after it; or (``side`` "link") the start of the link ``element``'s own text, which goes
+    with the link. ``insert_only`` when its phrase labels nothing but inserts ("Baca juga", not
+    "Watch")."""
 
     element: Any
     side: str | None
@@ -103,8 +106,10 @@ class _Label(NamedTuple):
 
     def cut(self) -> None:
         if self.side is None:
+            if (self.element.tail or "").strip():  # the separator after it
+                self.element.tail = " "
             _remove_keeping_tail(self.element)
-        else:
+        elif self.side != "link":
             setattr(self.element, self.side, getattr(self.element, self.side)[: self.start])
 
 
@@ -120,7 +125,7 @@ def drop_related_inserts(tree, rules: Rules) -> None:
             return
         if anchor.getparent() is None:  # removed with an insert before it
             continue
-        label = _label_before(anchor, rules)
+        label = _label_before(anchor, rules) or _label_in_link(anchor, rules)
         links = _insert_links(anchor, label.insert_only) if label is not None else None
         if label is None or links is None:
             continue
@@ -179,14 +184,17 @@ def _label_before(anchor, rules: Rules) -> _Label | None:
     while True:
         previous = _previous_sibling(node)
         if previous is not None:
-            if (previous.tail or "").strip():
+            tail = previous.tail or ""
+            inline = previous.tag in _INLINE_TAGS
+            if tail.strip() and not (inline and _SEPARATOR_ONLY.fullmatch(tail)):
                 return _text_label(previous, "tail", rules)
-            if previous.tag not in _INLINE_TAGS:
+            if not inline:
                 return None
-            text = " ".join(previous.itertext())
+            text = " ".join(previous.itertext()) + tail
             alone = rules.related_alone.match(text)
             if alone and _ENDS_SENTENCE.search(_text_before(previous)):
-                return _Label(previous, None, 0, text, alone.group("insert") is not None)
+                insert_only = alone.group("insert") is not None or alone.group("bare") is not None
+                return _Label(previous, None, 0, text, insert_only)
             return None
         parent = node.getparent()
         if parent is None:
@@ -204,6 +212,14 @@ def _text_label(element, side: str, rules: Rules) -> _Label | None:
     if found is None:
         return None
     return _Label(element, side, found.start(1), found.group(1), found.group("insert") is not None)
+
+
+def _label_in_link(anchor, rules: Rules) -> _Label | None:
+    """A label that starts the link's own text after a sentence: "… pagi. <a>Baca juga: …</a>"."""
+    lead = rules.related_lead.match(" ".join(anchor.itertext()))
+    if lead is None or not _ENDS_SENTENCE.search(_text_before(anchor)):
+        return None
+    return _Label(anchor, "link", 0, lead.group(0), lead.group("insert") is not None)
 
 
 def _insert_links(anchor, insert_only: bool) -> list | None:

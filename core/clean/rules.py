@@ -46,6 +46,7 @@ SECTIONS = ("related", "insert", "drop", "prefix", "contains", "byline", "tail",
 _PHRASE_END = ""  # trie key: a phrase ends at this node
 _COPYRIGHT_MARKS = ("©", "(c)")  # the copyright regex's alternatives that are not phrases
 _LABEL_MARKS = r"[\s\[(»›▶►•*·–—-]"  # what may stand before a related-link label: blanks, brackets, bullets
+LABEL_SEPARATOR = r"\s*[:\-–—|>»›]"  # what ends a related-link label ("Baca juga:", "Read also -")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -85,10 +86,12 @@ class Rules:
 
     related: re.Pattern
     # a related-link label inside a paragraph, right before its link (see html.drop_related_inserts):
-    # ending a text after a sentence, with a separator; or an inline element's whole text. Its group
+    # ending a text after a sentence, with a separator; an inline element's whole text (an [insert]
+    # phrase needs no separator there: group "bare"); or the start of the link's own text. Group
     # "insert" holds an [insert] phrase
     related_label: re.Pattern
     related_alone: re.Pattern
+    related_lead: re.Pattern
     drop: frozenset[str]
     prefix: re.Pattern
     contains: re.Pattern
@@ -165,12 +168,13 @@ def _trie_pattern(node: dict[str, dict]) -> str:
 
 
 def compile_rules(phrases: dict[str, set[str]], languages: tuple[str, ...] = ()) -> Rules:
-    separator = r"\s*[:\-–—|>»›]"
+    separator = LABEL_SEPARATOR
     related_phrases = phrases["related"] | phrases["insert"]
     multiword = [p for p in related_phrases if " " in p]
     related_phrase = _alternation(related_phrases)
     # a label's phrase: one that only labels inserts (group "insert"), or another related phrase
-    label_phrase = rf"(?P<insert>{_alternation(phrases['insert'])})|{related_phrase}"
+    insert_phrase = _alternation(phrases["insert"])
+    label_phrase = rf"(?P<insert>{insert_phrase})|{related_phrase}"
     # the phrase, then a separator or the end of the line; or a multi-word phrase, then a capital
     related = (
         rf"^\W*(?:(?:{related_phrase})(?:{separator}|\W*$)"
@@ -181,7 +185,10 @@ def compile_rules(phrases: dict[str, set[str]], languages: tuple[str, ...] = ())
         related_label=re.compile(
             rf"(?:^|(?<=[.!?…\"”’)\]]))({_LABEL_MARKS}*?(?:{label_phrase}){separator}\s*)$", re.IGNORECASE
         ),
-        related_alone=re.compile(rf"^{_LABEL_MARKS}*(?:{label_phrase}){separator}\s*$", re.IGNORECASE),
+        related_alone=re.compile(
+            rf"^{_LABEL_MARKS}*(?:(?:{label_phrase}){separator}|(?P<bare>{insert_phrase}))\s*$", re.IGNORECASE
+        ),
+        related_lead=re.compile(rf"^{_LABEL_MARKS}*(?:{label_phrase}){separator}\s*(?=\S)", re.IGNORECASE),
         drop=frozenset(phrases["drop"]),
         prefix=re.compile(rf"^\W*(?:{_alternation(phrases['prefix'])})\b", re.IGNORECASE),
         contains=re.compile(rf"\b(?:{_alternation(phrases['contains'])})\b", re.IGNORECASE),
