@@ -94,6 +94,9 @@ def test_a_related_link_insert_inside_a_paragraph_is_removed_with_its_label(inli
         'Fans can <b>watch</b> <a href="/live">the final live</a> on Channel 5.',
         'Prices rose. <b>Watch</b>: <a href="/v">President Biden</a> defended his plan on Tuesday.',
         'Prices rose. <a href="/v">Watch: President Biden</a> defended his plan on Tuesday.',
+        # an [insert] phrase with no separator, or inside the link, may be a sentence's words
+        'Harga naik. <strong>Lihat juga</strong> <a href="/v">video berikut</a> ini untuk penjelasan.',
+        'Prices rose. <a href="/r">Read also: the council notes</a> which explain the plan.',
     ],
 )
 def test_a_link_in_running_text_after_a_related_phrase_stays(prose):
@@ -420,6 +423,11 @@ PROSE = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod
         (
             '<p>The vote is due<span class="x"></span> on Friday, after the long debate in the council.</p>',
             "The vote is due on Friday, after the long debate in the council.",
+        ),
+        # joined as a browser shows it: no blank before a comma, none inside a word
+        (
+            '<p>The vote is due on Friday<span id="more-12"></span>, after the long debate in Ber<i></i>lin.</p>',
+            "The vote is due on Friday, after the long debate in Berlin.",
         ),
         # an empty ad slot between paragraphs (its script is deleted first): the paragraph after it stays
         (

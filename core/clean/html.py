@@ -144,8 +144,8 @@ def keep_text_after_empty_elements(tree) -> None:
     """Take out the empty elements that text follows: an icon in a sentence ("is <i class="fa"></i>
     live"), an empty ad slot between paragraphs (``<div class="ads"><script>…</script></div>``).
     trafilatura's precision mode deletes an element left empty by its cleaning together with the text
-    after it; here an inline one goes and its text joins the sentence, a block one becomes a line
-    break."""
+    after it; here an inline one goes, its text joined to what stood before it, and a block one
+    becomes a line break."""
     from trafilatura.settings import CUT_EMPTY_ELEMS, MANUALLY_CLEANED, MANUALLY_STRIPPED
 
     cleaned = frozenset(MANUALLY_CLEANED) - {"form"}  # a form's fields may stay (trafilatura's _handle_forms)
@@ -159,8 +159,8 @@ def keep_text_after_empty_elements(tree) -> None:
             line_break = element.makeelement("br")
             line_break.tail = element.tail
             element.getparent().replace(element, line_break)
-        else:
-            _remove_keeping_tail(element)
+        else:  # as a browser shows it: "Ber<span></span>lin" is one word, "Friday<i></i>," no blank
+            element.drop_tree()
 
 
 def _empty_once_cleaned(element, cleaned: frozenset[str], stripped: frozenset[str]) -> bool:
@@ -193,8 +193,9 @@ def _label_before(anchor, rules: Rules) -> _Label | None:
             text = " ".join(previous.itertext()) + tail
             alone = rules.related_alone.match(text)
             if alone and _ENDS_SENTENCE.search(_text_before(previous)):
-                insert_only = alone.group("insert") is not None or alone.group("bare") is not None
-                return _Label(previous, None, 0, text, insert_only)
+                # with no separator, an [insert] phrase may be words of a sentence ("<b>Lihat juga</b>
+                # <a>video berikut</a> ini …"): the text after the links must start a new one
+                return _Label(previous, None, 0, text, alone.group("insert") is not None)
             return None
         parent = node.getparent()
         if parent is None:
@@ -219,7 +220,8 @@ def _label_in_link(anchor, rules: Rules) -> _Label | None:
     lead = rules.related_lead.match(" ".join(anchor.itertext()))
     if lead is None or not _ENDS_SENTENCE.search(_text_before(anchor)):
         return None
-    return _Label(anchor, "link", 0, lead.group(0), lead.group("insert") is not None)
+    # not insert-only: a link's text may be a sentence's words ("<a>Read also: the notes</a> which …")
+    return _Label(anchor, "link", 0, lead.group(0), False)
 
 
 def _insert_links(anchor, insert_only: bool) -> list | None:
