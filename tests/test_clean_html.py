@@ -470,3 +470,16 @@ def test_taking_out_empty_elements_keeps_every_word_on_any_markup(raw):
         before = render_text(tree).split()
         keep_text_after_empty_elements(tree)
         assert render_text(tree).split() == before
+
+
+def test_a_list_of_icon_widgets_stays_out():
+    # the icons taken out (text after an empty element is kept), their labels are the line filter's
+    widgets = (
+        '<ul class="tools"><li><i class="fa fa-print"></i> Print</li><li><i class="fa fa-envelope"></i>'
+        ' Email this article</li><li><i class="fa fa-comment"></i> Comments (12)</li>'
+        '<li><i class="fa fa-eye"></i> 1,234 views</li><li><i></i> Listen to this article</li></ul>'
+    )
+    paragraphs = article("harbour").split("\n\n")
+    body = f"<p>{paragraphs[0]}</p>{widgets}" + "".join(f"<p>{p}</p>" for p in paragraphs[1:])
+    doc = clean_document(Document(id="p.html", raw=news_page(body), kind=HTML))
+    assert doc.text.split("\n\n") == paragraphs

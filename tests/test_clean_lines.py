@@ -152,3 +152,22 @@ def test_link_lists_go_but_a_list_of_plain_lines_stays():
     links = frozenset({"other story one", "other story two", "read more"})
     lines = [BODY[0], "Other story one", "Other story two", BODY[1], "Oct. 3 -- Phoenix, AZ", "Read more"]
     assert drop_link_lists(lines, links) == [BODY[0], BODY[1], "Oct. 3 -- Phoenix, AZ"]
+
+
+def test_counters_are_taken_out_of_the_article():
+    from newsdedup.clean.lines import drop_counters
+
+    counters = ["1,234 Views", "3 min read", "120 likes 30 shares", "Dilihat 1.234 kali", "Comments (12)"]
+    counters += ["2.5K views", "1H ago", "Baca 3 menit", "Read time: 4 min", "Vor 3 Stunden", "il y a 2 h"]
+    kept = ["Views", "5 things to know", "The 3 views of the mayor", "Dilihat dari sisi lain"]
+    assert drop_counters(BODY + counters + kept, RULES) == BODY + kept
+
+
+def test_a_title_in_a_script_without_spaces_is_no_menu():
+    # Before: each item counted as one word, so a Japanese headline with its site's name was a menu
+    # and the page's title became a share button's label
+    from newsdedup.clean.lines import is_menu
+
+    assert not is_menu("商品の改造が商標法違反に！？ | 特許業務法人ライトハウス国際特許事務所 | MetroWire")
+    assert is_menu("ホーム | ニュース | スポーツ | 経済")
+    assert is_menu("首页 | 新闻 | 体育 | 财经")

@@ -12,6 +12,7 @@ from .html import clean_html
 from .language import sample_language
 from .lines import (
     boilerplate_reason,
+    drop_counters,
     ends_sentence,
     is_comments_start,
     is_menu,
@@ -37,6 +38,7 @@ def clean_document(doc: Document, rules: Rules | None = None) -> Document:
     else:
         title, paragraphs, language = clean_lines(lines, rules, doc.title)  # a record may know it
         meta = {}
+    paragraphs = drop_counters(paragraphs, rules)
     if not paragraphs:
         raise DocumentError(doc.source, "no article text found")
     url, site = doc.url or meta.get("url"), doc.site or meta.get("site")

@@ -44,6 +44,8 @@ _MENU_MARKS = tuple("|·•»›>")
 _SPACED_SLASH = re.compile(r"\s/\s")
 _MENU_SEPARATOR = re.compile(r"\s*(?:[|·•»›]|(?<=\s)[>/](?=\s))\s*")
 _LETTER = re.compile(r"[^\W\d_]")
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
+_DIGIT = re.compile(r"\d")
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")  # kana, CJK, Thai
 _DATE = re.compile(
     r"\b\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}\b"  # 24.10.2024, 24/10/2024
@@ -59,6 +61,7 @@ _DATE_HINT = re.compile(r"\d\d\d\d|\d[:.]\d\d")
 SHORT_LINE_WORDS = 40  # prompts, credits, bylines and copyright lines are never longer
 PROSE_WORDS = 10  # a line this long or longer reads as running text, not a label
 MIN_BODY_LINES = 2  # prose lines that must precede a "more headlines" marker before it cuts
+COUNTER_WORDS = 6  # "120 likes 30 shares", "Dibaca 1.234 kali": a counter is a few words
 
 
 @lru_cache(maxsize=1 << 16)
@@ -142,6 +145,19 @@ def _short_line_reason(line: str, words: int, rules: Rules) -> str | None:
     return None
 
 
+def drop_counters(paragraphs: list[str], rules: Rules) -> list[str]:
+    """The article's paragraphs without its counters ("1,234 views", "3 min read", "Dilihat 1.234
+    kali"). Taken out of the article found, not before: like any short line, a counter keeps the
+    article apart from the lists around it while it is looked for."""
+    return [
+        p for p in paragraphs if not (word_count(p) <= COUNTER_WORDS and _is_counter(phrase_key(p), rules))
+    ]
+
+
+def _is_counter(key: str, rules: Rules) -> bool:
+    return _DIGIT.search(key) is not None and " ".join(_NOT_LETTERS.sub(" ", key).split()) in rules.counter
+
+
 # Cheap tests first: a whole-line search is costly, and most short lines have no year or time, no
 # "://" or "www." and no "@".
 def _has_date(line: str) -> bool:
@@ -166,7 +182,7 @@ def is_menu(line: str) -> bool:
     if line.startswith("|") or not _has_menu_mark(line):
         return False
     items = _MENU_SEPARATOR.split(line)
-    return len(items) >= 3 and sum(len(item.split()) for item in items) <= 3 * len(items)
+    return len(items) >= 3 and sum(map(word_count, items)) <= 3 * len(items)  # of any script
 
 
 def _has_menu_mark(line: str) -> bool:

@@ -28,6 +28,9 @@ matching ignores case, punctuation at the ends and repeated spaces.
                 once the body has begun, it ends the article even when much
                 text follows (comments are often longer than the article).
 ``[copyright]`` a short line that contains the phrase.
+``[counter]``   what a short line holds besides its numbers when it is a counter
+                ("1,234 views", "3 min read", "Dilihat 1.234 kali"): its words,
+                digits and punctuation left out ("views", "min read", "dilihat kali").
 """
 
 from __future__ import annotations
@@ -42,7 +45,18 @@ from importlib import resources
 from .. import native
 from .prefilter import PhraseWords
 
-SECTIONS = ("related", "insert", "drop", "prefix", "contains", "byline", "tail", "comments", "copyright")
+SECTIONS = (
+    "related",
+    "insert",
+    "drop",
+    "prefix",
+    "contains",
+    "byline",
+    "tail",
+    "comments",
+    "copyright",
+    "counter",
+)
 _PHRASE_END = ""  # trie key: a phrase ends at this node
 _COPYRIGHT_MARKS = ("©", "(c)")  # the copyright regex's alternatives that are not phrases
 _LABEL_MARKS = r"[\s\[(»›▶►•*·–—-]"  # what may stand before a related-link label: blanks, brackets, bullets
@@ -100,6 +114,7 @@ class Rules:
     tail: frozenset[str]
     comments: frozenset[str]
     copyright: re.Pattern
+    counter: frozenset[str]
     languages: tuple[str, ...]
     # which lines may hold a [contains] or [copyright] phrase: the others skip those two regexes
     phrase_words: PhraseWords
@@ -199,6 +214,7 @@ def compile_rules(phrases: dict[str, set[str]], languages: tuple[str, ...] = ())
         copyright=re.compile(
             rf"©|\(c\)\s*\d{{4}}|\b(?:{_alternation(phrases['copyright'])})\b", re.IGNORECASE
         ),
+        counter=frozenset(phrases["counter"]),
         languages=languages,
         phrase_words=PhraseWords(phrases["contains"] | phrases["copyright"], marks=_COPYRIGHT_MARKS),
     )
