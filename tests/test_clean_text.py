@@ -248,3 +248,9 @@ def test_a_page_cannot_write_the_cleaners_own_stand_in_lines():
     title, kept, _ = clean_text(page(body + "\n" + "\n".join(paragraphs[4:])), RULES)
     assert title == "Council approves the harbour plan"
     assert all(p in kept for p in paragraphs) and not any("\x00" in p for p in kept)
+
+
+def test_a_counter_above_the_headline_is_no_title():
+    text = "3 min read\n\nFlood waters rise across the old city\n\n" + article("harbour")
+    doc = clean_document(Document(id="a.txt", raw=text))
+    assert doc.title == "Flood waters rise across the old city"

@@ -89,20 +89,24 @@ _JOINER = re.compile(r"\s*(?:[,|/•·&]|dan|and|und|et|y|e|и)?\s*", re.IGNOREC
 _OPENING_QUOTES = "\"“„«‘'‹"
 _ENDS_SENTENCE = re.compile(r"(?:^|[.!?…\"”’)\]:])\s*$")
 _SEPARATOR_ONLY = re.compile(rf"{LABEL_SEPARATOR}\s*")  # "<b>Baca Juga</b>: <a>…</a>": the label's end
+# what may follow an insert's links for it to be removed, by its label
+_ANYTHING = "anything"  # an [insert] phrase and its separator ("Baca juga:")
+_NO_LOWER_CASE = "no lower case"  # an [insert] phrase without one, or in the link: no word carrying on
+_NEW_SENTENCE = "new sentence"  # any other related phrase ("Watch:")
 
 
 class _Label(NamedTuple):
     """A related-link label found before a link: in the text (``side`` "text" or "tail") of
     ``element`` from ``start``; (``side`` None) the whole of the inline ``element``, with the
     separator after it; or (``side`` "link") the start of the link ``element``'s own text, which goes
-    with the link. ``insert_only`` when its phrase labels nothing but inserts ("Baca juga", not
-    "Watch")."""
+    with the link. ``follows``: what may follow the insert's links (``_ANYTHING``,
+    ``_NO_LOWER_CASE``, ``_NEW_SENTENCE``)."""
 
     element: Any
     side: str | None
     start: int
     text: str
-    insert_only: bool
+    follows: str
 
     def cut(self) -> None:
         if self.side is None:
@@ -126,7 +130,7 @@ def drop_related_inserts(tree, rules: Rules) -> None:
         if anchor.getparent() is None:  # removed with an insert before it
             continue
         label = _label_before(anchor, rules) or _label_in_link(anchor, rules)
-        links = _insert_links(anchor, label.insert_only) if label is not None else None
+        links = _insert_links(anchor, label.follows) if label is not None else None
         if label is None or links is None:
             continue
         removed += 1
@@ -194,8 +198,15 @@ def _label_before(anchor, rules: Rules) -> _Label | None:
             alone = rules.related_alone.match(text)
             if alone and _ENDS_SENTENCE.search(_text_before(previous)):
                 # with no separator, an [insert] phrase may be words of a sentence ("<b>Lihat juga</b>
-                # <a>video berikut</a> ini …"): the text after the links must start a new one
-                return _Label(previous, None, 0, text, alone.group("insert") is not None)
+                # <a>video berikut</a> ini …")
+                follows = (
+                    _ANYTHING
+                    if alone.group("insert")
+                    else _NO_LOWER_CASE
+                    if alone.group("bare")
+                    else _NEW_SENTENCE
+                )
+                return _Label(previous, None, 0, text, follows)
             return None
         parent = node.getparent()
         if parent is None:
@@ -212,7 +223,8 @@ def _text_label(element, side: str, rules: Rules) -> _Label | None:
     found = rules.related_label.search(text, max(0, len(text) - _LABEL_REACH))
     if found is None:
         return None
-    return _Label(element, side, found.start(1), found.group(1), found.group("insert") is not None)
+    follows = _ANYTHING if found.group("insert") is not None else _NEW_SENTENCE
+    return _Label(element, side, found.start(1), found.group(1), follows)
 
 
 def _label_in_link(anchor, rules: Rules) -> _Label | None:
@@ -220,25 +232,27 @@ def _label_in_link(anchor, rules: Rules) -> _Label | None:
     lead = rules.related_lead.match(" ".join(anchor.itertext()))
     if lead is None or not _ENDS_SENTENCE.search(_text_before(anchor)):
         return None
-    # not insert-only: a link's text may be a sentence's words ("<a>Read also: the notes</a> which …")
-    return _Label(anchor, "link", 0, lead.group(0), False)
+    # a link's text may be a sentence's words ("<a>Read also: the notes</a> which …")
+    follows = _NO_LOWER_CASE if lead.group("insert") is not None else _NEW_SENTENCE
+    return _Label(anchor, "link", 0, lead.group(0), follows)
 
 
-def _insert_links(anchor, insert_only: bool) -> list | None:
+def _insert_links(anchor, follows: str) -> list | None:
     """The links of the insert that ``anchor`` starts: it and those joined to it (a joined link that
     the text after carries on is the next sentence's); None when the text after them carries on a
-    sentence, unless the label is ``insert_only`` (then only a lower-case word or a comma carries on)."""
+    sentence as ``follows`` (what its label lets follow) does not allow."""
+    strict = follows == _NEW_SENTENCE  # else only a lower-case word or a comma carries on
     links = [anchor]
     while (
         (following := links[-1].getnext()) is not None
         and following.tag == "a"
         and _JOINER.fullmatch(links[-1].tail or "")
-        and not _carries_on(_text_after(following), strict=not insert_only)
+        and not _carries_on(_text_after(following), strict=strict)
     ):
         links.append(following)
-    if insert_only:
+    if follows == _ANYTHING:
         return links
-    if _joined_to_link(links[-1]) or _carries_on(_text_after(links[-1]), strict=True):
+    if _joined_to_link(links[-1]) or _carries_on(_text_after(links[-1]), strict=strict):
         return None  # "Lee también: <a>A</a> y <a>el Banco</a> anunció": joined to the next sentence
     return links
 

@@ -146,15 +146,25 @@ def _short_line_reason(line: str, words: int, rules: Rules) -> str | None:
 
 
 def drop_counters(paragraphs: list[str], rules: Rules) -> list[str]:
-    """The article's paragraphs without its counters ("1,234 views", "3 min read", "Dilihat 1.234
-    kali"). Taken out of the article found, not before: like any short line, a counter keeps the
-    article apart from the lists around it while it is looked for."""
-    return [
-        p for p in paragraphs if not (word_count(p) <= COUNTER_WORDS and _is_counter(phrase_key(p), rules))
-    ]
+    """The article's paragraphs without its counters (see ``is_counter``). Taken out of the article
+    found, not before: like any short line, a counter keeps the article apart from the lists around
+    it while it is looked for."""
+    return [p for p in paragraphs if not is_counter(p, rules)]
 
 
-def _is_counter(key: str, rules: Rules) -> bool:
+def is_counter(line: str, rules: Rules) -> bool:
+    """ "1,234 views", "3 min read", "Dilihat 1.234 kali": numbers and a ``[counter]`` phrase in a
+    short line that is no list item, table row, percentage or sentence ("- 12,000,000 views" in a
+    list of a video's figures, "Shares -3.2%", "—Hace 3 días." are content)."""
+    if (
+        word_count(line) > COUNTER_WORDS
+        or _BULLET.match(line)
+        or "|" in line
+        or "%" in line
+        or ends_with_full_stop(line)
+    ):
+        return False
+    key = phrase_key(line)
     return _DIGIT.search(key) is not None and " ".join(_NOT_LETTERS.sub(" ", key).split()) in rules.counter
 
 
@@ -182,7 +192,7 @@ def is_menu(line: str) -> bool:
     if line.startswith("|") or not _has_menu_mark(line):
         return False
     items = _MENU_SEPARATOR.split(line)
-    return len(items) >= 3 and sum(map(word_count, items)) <= 3 * len(items)  # of any script
+    return len(items) >= 3 and sum(len(item.split()) for item in items) <= 3 * len(items)
 
 
 def _has_menu_mark(line: str) -> bool:

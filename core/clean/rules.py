@@ -101,8 +101,8 @@ class Rules:
     related: re.Pattern
     # a related-link label inside a paragraph, right before its link (see html.drop_related_inserts):
     # ending a text after a sentence, with a separator; an inline element's whole text (an [insert]
-    # phrase needs no separator there); or the start of the link's own text. Group "insert" holds an
-    # [insert] phrase followed by its separator
+    # phrase needs no separator there: group "bare"); or the start of the link's own text. Group
+    # "insert" holds an [insert] phrase followed by its separator
     related_label: re.Pattern
     related_alone: re.Pattern
     related_lead: re.Pattern
@@ -201,7 +201,7 @@ def compile_rules(phrases: dict[str, set[str]], languages: tuple[str, ...] = ())
             rf"(?:^|(?<=[.!?…\"”’)\]]))({_LABEL_MARKS}*?(?:{label_phrase}){separator}\s*)$", re.IGNORECASE
         ),
         related_alone=re.compile(
-            rf"^{_LABEL_MARKS}*(?:(?:{label_phrase}){separator}|{insert_phrase})\s*$", re.IGNORECASE
+            rf"^{_LABEL_MARKS}*(?:(?:{label_phrase}){separator}|(?P<bare>{insert_phrase}))\s*$", re.IGNORECASE
         ),
         related_lead=re.compile(rf"^{_LABEL_MARKS}*(?:{label_phrase}){separator}\s*(?=\S)", re.IGNORECASE),
         drop=frozenset(phrases["drop"]),
