@@ -250,7 +250,17 @@ def test_a_page_cannot_write_the_cleaners_own_stand_in_lines():
     assert all(p in kept for p in paragraphs) and not any("\x00" in p for p in kept)
 
 
-def test_a_counter_above_the_headline_is_no_title():
-    text = "3 min read\n\nFlood waters rise across the old city\n\n" + article("harbour")
-    doc = clean_document(Document(id="a.txt", raw=text))
-    assert doc.title == "Flood waters rise across the old city"
+def test_a_sentence_in_chinese_or_japanese_is_no_headline():
+    # Before: with no headline above it (the <title> line taken for a menu, the widgets' labels
+    # dropped), the first paragraph became the title and left the article
+    first = "先日、不正に改造したiPhoneを販売したとして、商標法違反の疑いで20代の男性が逮捕されたというニュースを耳にしました。"
+    rest = [
+        "報道によると、今回販売されたのは、いわゆる「脱獄」したiPhoneで、男性はインターネットの通信販売サイトを通じて複数の購入者に販売していたということです。",
+        "「脱獄」とは、iPhoneのiOSを改造して機能制限を解除することで、脱獄すれば、App Storeにない非公式アプリを利用することもできるようになるとのことです。",
+        "もちろん、アップル社は「脱獄」を認めておらず、改造された製品は保証やサポートの対象外となるため、購入者にとっても大きな不利益があると専門家は指摘しています。",
+    ]
+    page = "Home | World | Tech | Science\n\nListen to this article\nShare on X\nPrint\n\n" + "\n\n".join(
+        [first, *rest]
+    )
+    doc = clean_document(Document(id="ja.txt", raw=page))
+    assert doc.title == "" and doc.text.split("\n\n") == [first, *rest]

@@ -22,7 +22,6 @@ from .lines import (
     ends_sentence,
     ends_with_full_stop,
     headline_key_match,
-    is_counter,
     is_more_headlines,
     is_prose,
     split_lines,
@@ -216,8 +215,8 @@ def find_title(lines: list[str], rules: Rules) -> str:
             2 <= words <= 30
             and (" " in line or words >= 4)
             and not (below_text and ends_with_full_stop(line))
+            and not line.endswith("。")  # a headline in Chinese or Japanese never ends with one
             and boilerplate_reason(line, rules) is None
-            and not is_counter(line, rules)  # "3 min read" above the headline
         ):
             return strip_site_suffix(line)
         # the rules are asked last: of a candidate, and of a long sentence until one is running text
