@@ -160,6 +160,7 @@ def test_counters_are_taken_out_of_the_article():
     counters = ["1,234 Views", "3 min read", "120 likes 30 shares", "Dilihat 1.234 kali", "Comments (12)"]
     counters += ["2.5K views", "1H ago", "Baca 3 menit", "Read time: 4 min", "Vor 3 Stunden", "il y a 2 h"]
     counters += ["Dibaca: 1.234x", "1.2M views", "3 min read · 1,234 views", "Tiempo de lectura: 3 minutos"]
+    counters += ["1 comment", "1 Kommentar", "vor 2 Std.", "Hace 5 min.", "Dilihat 1,2rb kali"]
     kept = ["Views", "5 things to know", "The 3 views of the mayor", "Dilihat dari sisi lain"]
     # a list of a video's figures, a numbered subheading, a market line, an answer: content
     kept += ["- 12,000,000 views", "1. Views", "Shares -3.2%", "—Hace 3 días.", "| Views | 12,000,000 |"]

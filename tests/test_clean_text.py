@@ -264,3 +264,10 @@ def test_a_sentence_in_chinese_or_japanese_is_no_headline():
     )
     doc = clean_document(Document(id="ja.txt", raw=page))
     assert doc.title == "" and doc.text.split("\n\n") == [first, *rest]
+
+
+def test_a_quoted_sentence_in_japanese_is_no_headline():
+    quoted = "「引き続き基本的な感染対策を徹底してほしいと、知事は記者会見で県民に強く呼びかけました。」"
+    rest = "県によりますと、きのう新たに確認された感染者は百二十人で、前の週の同じ曜日と比べて三十人少なくなりました。"
+    doc = clean_document(Document(id="ja.txt", raw=f"ニュース | 社会 | 政治 | 経済\n\n{quoted}\n\n{rest}"))
+    assert doc.title == "" and doc.text.split("\n\n") == [quoted, rest]

@@ -62,6 +62,7 @@ SHORT_LINE_WORDS = 40  # prompts, credits, bylines and copyright lines are never
 PROSE_WORDS = 10  # a line this long or longer reads as running text, not a label
 MIN_BODY_LINES = 2  # prose lines that must precede a "more headlines" marker before it cuts
 COUNTER_WORDS = 6  # "120 likes 30 shares", "Dibaca 1.234 kali": a counter is a few words
+COUNTER_ABBREVIATION = 3  # letters of a counter's last word that may end with a full stop ("min.")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -156,16 +157,13 @@ def is_counter(line: str, rules: Rules) -> bool:
     """ "1,234 views", "3 min read", "Dilihat 1.234 kali": numbers and a ``[counter]`` phrase in a
     short line that is no list item, table row, percentage or sentence ("- 12,000,000 views" in a
     list of a video's figures, "Shares -3.2%", "—Hace 3 días." are content)."""
-    if (
-        word_count(line) > COUNTER_WORDS
-        or _BULLET.match(line)
-        or "|" in line
-        or "%" in line
-        or ends_with_full_stop(line)
-    ):
+    if word_count(line) > COUNTER_WORDS or _BULLET.match(line) or "|" in line or "%" in line:
         return False
     key = phrase_key(line)
-    return _DIGIT.search(key) is not None and " ".join(_NOT_LETTERS.sub(" ", key).split()) in rules.counter
+    words = _NOT_LETTERS.sub(" ", key).split()
+    if ends_with_full_stop(line) and len(words[-1] if words else "") > COUNTER_ABBREVIATION:
+        return False  # a sentence, not "Hace 5 min." or "vor 2 Std."
+    return _DIGIT.search(key) is not None and " ".join(words) in rules.counter
 
 
 # Cheap tests first: a whole-line search is costly, and most short lines have no year or time, no

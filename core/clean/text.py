@@ -33,6 +33,9 @@ from .rules import Rules, phrase_key
 from .titles import strip_site_suffix
 
 _WORD = re.compile(r"[^\W\d_]+")
+_CJK_SENTENCE_END = re.compile(
+    r"[。．][」』）】)”’\"']*$"
+)  # an ideographic full stop, quotes closed after it
 TITLE_SEARCH_LINES = 15
 MIN_STOPWORD_DENSITY = 0.1
 FIGURE_SHARE = 0.25  # of a line's words that hold a digit: a sentence of figures
@@ -215,7 +218,7 @@ def find_title(lines: list[str], rules: Rules) -> str:
             2 <= words <= 30
             and (" " in line or words >= 4)
             and not (below_text and ends_with_full_stop(line))
-            and not line.endswith("。")  # a headline in Chinese or Japanese never ends with one
+            and not _CJK_SENTENCE_END.search(line)  # a headline in Chinese or Japanese never ends so
             and boilerplate_reason(line, rules) is None
         ):
             return strip_site_suffix(line)
