@@ -100,6 +100,7 @@ def test_a_related_link_insert_inside_a_paragraph_is_removed_with_its_label(inli
         # an [insert] phrase with no separator, or inside the link, may be a sentence's words
         'Harga naik. <strong>Lihat juga</strong> <a href="/v">video berikut</a> ini untuk penjelasan.',
         'Prices rose. <a href="/r">Read also: the council notes</a> which explain the plan.',
+        'The court upheld it. <em>See also</em> <a href="/c">Smith v. Jones</a> (2019), in which it agreed.',
     ],
 )
 def test_a_link_in_running_text_after_a_related_phrase_stays(prose):

@@ -252,8 +252,11 @@ def _insert_links(anchor, follows: str) -> list | None:
         links.append(following)
     if follows == _ANYTHING:
         return links
-    if _joined_to_link(links[-1]) or _carries_on(_text_after(links[-1]), strict=strict):
+    after = _text_after(links[-1])
+    if _joined_to_link(links[-1]) or _carries_on(after, strict=strict):
         return None  # "Lee también: <a>A</a> y <a>el Banco</a> anunció": joined to the next sentence
+    if follows == _NO_LOWER_CASE and after.lstrip()[:1] in ("(", "["):
+        return None  # "<em>See also</em> <a>Smith v. Jones</a> (2019), in which …": the link's sentence
     return links
 
 
