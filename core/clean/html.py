@@ -93,6 +93,8 @@ _SEPARATOR_ONLY = re.compile(rf"{LABEL_SEPARATOR}\s*")  # "<b>Baca Juga</b>: <a>
 _ANYTHING = "anything"  # an [insert] phrase and its separator ("Baca juga:")
 _NO_LOWER_CASE = "no lower case"  # an [insert] phrase without one, or in the link: no word carrying on
 _NEW_SENTENCE = "new sentence"  # any other related phrase ("Watch:")
+_CARRIES_ON = (",", ";")  # what after a link carries its sentence on, besides a lower-case word
+_BRACKET_CARRIES_ON = (*_CARRIES_ON, "(", "[")
 
 
 class _Label(NamedTuple):
@@ -150,11 +152,8 @@ def keep_text_after_empty_elements(tree) -> None:
     trafilatura's precision mode deletes an element left empty by its cleaning together with the text
     after it; here an inline one goes, its text joined to what stood before it, and a block one
     becomes a line break."""
-    from trafilatura.settings import CUT_EMPTY_ELEMS, MANUALLY_CLEANED, MANUALLY_STRIPPED
-
-    cleaned = frozenset(MANUALLY_CLEANED) - {"form"}  # a form's fields may stay (trafilatura's _handle_forms)
-    stripped = frozenset(MANUALLY_STRIPPED)
-    for element in list(tree.iter(*CUT_EMPTY_ELEMS)):
+    emptied, cleaned, stripped = _trafilatura_tags()
+    for element in list(tree.iter(*emptied)):
         if element.getparent() is None or not (element.tail or "").strip():
             continue
         if not _empty_once_cleaned(element, cleaned, stripped):
@@ -165,6 +164,19 @@ def keep_text_after_empty_elements(tree) -> None:
             element.getparent().replace(element, line_break)
         else:  # as a browser shows it: "Ber<span></span>lin" is one word, "Friday<i></i>," no blank
             element.drop_tree()
+
+
+@cache
+def _trafilatura_tags() -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
+    """The tags trafilatura deletes when they are empty, those it deletes, and those it unwraps."""
+    from trafilatura.settings import CUT_EMPTY_ELEMS, MANUALLY_CLEANED, MANUALLY_STRIPPED
+
+    # a form's fields may stay (trafilatura's _handle_forms)
+    return (
+        tuple(sorted(CUT_EMPTY_ELEMS)),
+        frozenset(MANUALLY_CLEANED) - {"form"},
+        frozenset(MANUALLY_STRIPPED),
+    )
 
 
 def _empty_once_cleaned(element, cleaned: frozenset[str], stripped: frozenset[str]) -> bool:
@@ -241,22 +253,18 @@ def _insert_links(anchor, follows: str) -> list | None:
     """The links of the insert that ``anchor`` starts: it and those joined to it (a joined link that
     the text after carries on is the next sentence's); None when the text after them carries on a
     sentence as ``follows`` (what its label lets follow) does not allow."""
-    strict = follows == _NEW_SENTENCE  # else only a lower-case word or a comma carries on
     links = [anchor]
     while (
         (following := links[-1].getnext()) is not None
         and following.tag == "a"
         and _JOINER.fullmatch(links[-1].tail or "")
-        and not _carries_on(_text_after(following), strict=strict)
+        and not _carries_on(_text_after(following), follows)
     ):
         links.append(following)
     if follows == _ANYTHING:
         return links
-    after = _text_after(links[-1])
-    if _joined_to_link(links[-1]) or _carries_on(after, strict=strict):
+    if _joined_to_link(links[-1]) or _carries_on(_text_after(links[-1]), follows):
         return None  # "Lee también: <a>A</a> y <a>el Banco</a> anunció": joined to the next sentence
-    if follows == _NO_LOWER_CASE and after.lstrip()[:1] in ("(", "["):
-        return None  # "<em>See also</em> <a>Smith v. Jones</a> (2019), in which …": the link's sentence
     return links
 
 
@@ -271,14 +279,16 @@ def _joined_to_link(link) -> bool:
     )
 
 
-def _carries_on(text: str, strict: bool) -> bool:
-    """Whether ``text``, after a link, may carry on its sentence. ``strict``: anything but a capital
-    letter, a sentence's or a bracket's end, or the paragraph's end (a script without capitals always
-    may); else only a lower-case letter or a comma. Opening quotes are passed over."""
+def _carries_on(text: str, follows: str) -> bool:
+    """Whether ``text``, after a link, may carry on its sentence, as what its label lets follow reads
+    it. After ``_NEW_SENTENCE``: anything but a capital letter, a sentence's or a bracket's end, or the
+    paragraph's end (a script without capitals always may). Else a lower-case letter, a comma or a
+    semicolon; after ``_NO_LOWER_CASE`` an opening bracket too ("<em>See also</em> <a>Smith v.
+    Jones</a> (2019), in which …"). Opening quotes are passed over."""
     start = text.lstrip().lstrip(_OPENING_QUOTES)[:1]
-    if strict:
+    if follows == _NEW_SENTENCE:
         return bool(start) and not (start.isupper() or start in ".!?)]")
-    return start.islower() or start in (",", ";")
+    return start.islower() or start in (_BRACKET_CARRIES_ON if follows == _NO_LOWER_CASE else _CARRIES_ON)
 
 
 def _tail_after_insert(tail: str, label: str) -> str:

@@ -160,10 +160,12 @@ def is_counter(line: str, rules: Rules) -> bool:
     if word_count(line) > COUNTER_WORDS or _BULLET.match(line) or "|" in line or "%" in line:
         return False
     key = phrase_key(line)
+    if _DIGIT.search(key) is None:
+        return False
     words = _NOT_LETTERS.sub(" ", key).split()
     if ends_with_full_stop(line) and len(words[-1] if words else "") > COUNTER_ABBREVIATION:
         return False  # a sentence, not "Hace 5 min." or "vor 2 Std."
-    return _DIGIT.search(key) is not None and " ".join(words) in rules.counter
+    return " ".join(words) in rules.counter
 
 
 # Cheap tests first: a whole-line search is costly, and most short lines have no year or time, no

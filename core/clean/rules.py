@@ -12,7 +12,8 @@ matching ignores case, punctuation at the ends and repeated spaces.
                 capitalised word, is a related-link insert ("Baca juga: ...").
 ``[insert]``    a related phrase (it counts as [related] too) that labels nothing but a
                 related-link insert ("Baca juga", not "Watch"): inside a paragraph, its
-                insert is removed whatever text follows the link (see
+                insert is removed whatever text follows the link when a separator ends
+                the label, else unless the text carries the sentence on (see
                 ``html.drop_related_inserts``).
 ``[drop]``      a line that is exactly the phrase ("Bagikan", "ADVERTISEMENT").
 ``[prefix]``    a short line that starts with the phrase (share, newsletter,
