@@ -35,7 +35,7 @@ from ..errors import (
     printable,
 )
 from ..records import ClusterTally
-from ..templates import TemplateOnly
+from ..templates import StoryAsTemplate, TemplateOnly
 from . import EXIT_INTERRUPTED
 from .commands import PlainCommand, PlainGroup
 from .options import (
@@ -95,6 +95,10 @@ NOTICES = {
     RepeatedFile: lambda n: f"{plural(n, 'file')} named again (read once)",
     RepeatedRecord: lambda n: f"{plural(n, 'record')} repeated (read once)",
     ReusedId: lambda n: f"{plural(n, 'record id')} used again for other text (both kept)",
+    StoryAsTemplate: lambda n: (
+        f"{plural(n, 'page')} stripped of lines only pages alike under one headline hold "
+        "(versions of one story? --no-templates keeps them)"
+    ),
 }
 FAILURES_SHOWN = 5  # failures with the same reason printed before the rest are only counted
 

@@ -159,9 +159,11 @@ def _clustered(
     edges = EdgeColumns(verified_edges(chain(pairs, _contained(batch, settings)), batch.prints, settings))
     emptied: list[int] = []
     if settings.templates:
-        edges, emptied = strip_templates(batch, edges, settings, index)
+        edges, emptied, notices = strip_templates(batch, edges, settings, index)
         for position in emptied:
             on_error(TemplateOnly.of(batch.docs[position].source))
+        for notice in notices:
+            on_error(notice)
     groups = cluster_groups(batch.prints, batch.keys, edges, index.joined() if index is not None else ())
     if emptied:  # an emptied document kept no pair: it is a group of its own
         left_out = set(emptied)

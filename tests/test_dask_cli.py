@@ -87,10 +87,18 @@ def test_templates_recurring_reports_and_a_brief_give_the_local_output(dask_sche
         outputs[" ".join(view)] = dask
     with_templates = outputs["--by doc"]
     assert with_templates.exit_code == 2
-    assert "70 documents read, 68 cleaned, 2 failed, 55 clusters, 13 duplicates" in with_templates.stderr
+    assert (
+        "75 documents read, 73 cleaned, 2 failed, 5 pages stripped of lines only pages alike"
+        in with_templates.stderr
+    )
+    assert "56 clusters, 17 duplicates" in with_templates.stderr
     assert _failures(with_templates.stderr) == [
         f"newsdedup: {docs / f'template-index-{n}.txt'}: no article text besides its site's template"
         for n in range(2)
+    ] + [
+        f"newsdedup: {docs / f'template-versions-{n}.txt'}: 3 of its 4 lines were stripped as its site's "
+        "template, though only pages under its headline, alike, hold them: versions of one story?"
+        for n in range(5)
     ]
     cluster = {
         Path(row["id"]).name: row["cluster"] for row in map(json.loads, with_templates.stdout.splitlines())
@@ -100,6 +108,7 @@ def test_templates_recurring_reports_and_a_brief_give_the_local_output(dask_sche
     assert cluster["recurring-market-reprint-a.txt"] == cluster["recurring-market-reprint-b.txt"]
     assert len({cluster[f"template-photo-{n}.txt"] for n in range(4)}) == 4
     assert len({cluster[f"template-copies-{v}.txt"] for v in ("page", "amp", "print", "mobile")}) == 1
+    assert len({cluster[f"template-versions-{n}.txt"] for n in range(5)}) == 1
     assert outputs["--by doc --no-templates"].stdout != with_templates.stdout
 
 

@@ -26,7 +26,7 @@ SETTINGS = DedupSettings()
 
 
 def doc(doc_id: str, text: str, **fields) -> Document:
-    return Document(id=doc_id, path=doc_id, title=doc_id, text=text, **fields)
+    return Document(id=doc_id, path=doc_id, text=text, **{"title": doc_id, **fields})
 
 
 def partition(clusters) -> list[list[str]]:
@@ -162,22 +162,73 @@ def test_a_line_that_only_copies_of_one_page_hold_counts_as_on_one_page():
     )
 
 
+def test_lines_only_near_copies_under_one_headline_hold_are_template_and_named():
+    blurb = (
+        "Portal Kita adalah media daring yang menyajikan berita terkini dari seluruh Indonesia setiap hari."
+    )
+    story = [f"Paragraph {n} of the one story this site ran, updated through the day." for n in range(3)]
+
+    def page(number: int, first_line: str, title: str = "Banjir bandang di Agam") -> Document:
+        text = "\n\n".join([first_line, *story, blurb])
+        return Document(id=f"v{number}", path=f"v{number}", title=title, text=text, template="portal")
+
+    # Five versions of one story, each with its own clock line (three alike): the story's lines are on
+    # every page of the site, as a template would be. They are learned as one, but named: versions of
+    # one story and a section's pages under a generic headline look the same here.
+    clocks = ["10:00", "10:00", "10:00", "11:00", "12:00"]
+    versions = [page(n, f"Updated at {clock} with the latest figures.") for n, clock in enumerate(clocks)]
+    templates = SiteTemplates.learn(site_pages(versions))
+    assert templates.stripped(versions[3]) == "Updated at 11:00 with the latest figures."
+    assert [templates.versions_lost(version) for version in versions] == [(4, 5)] * 5
+    # a page of another story holds the blurb too: the blurb is template and no story's line
+    other = doc("other", f"A photo caption of the day.\n\n{blurb}", template="portal")
+    templates = SiteTemplates.learn(site_pages(versions[:3]), site_pages([*versions[3:], other]))
+    assert templates.versions_lost(versions[4]) == (3, 5) and templates.versions_lost(other)[0] == 0
+    # pages with as much in common under titles of their own, or under a title of fewer than four
+    # words (a site's name, "Suara Daerah | Berita"), are no versions: what they share is the
+    # template
+    for titles in ([f"Brief number {n} of today" for n in range(5)], ["Suara Daerah | Berita"] * 5):
+        briefs = [page(n, f"Brief number {n} of the day.", title) for n, title in enumerate(titles)]
+        templates = SiteTemplates.learn(site_pages(briefs))
+        assert templates.stripped(briefs[0]) == "Brief number 0 of the day."
+        assert templates.versions_lost(briefs[0])[0] == 0
+    # nor are pages under one headline with more than a quarter of their lines their own
+    captions = [
+        page(n, f"Caption number {n} of the day.\n\nPhoto by staff {n}.\n\nMore {n}.", "Galeri foto hari ini")
+        for n in range(4)
+    ]
+    assert SiteTemplates.learn(site_pages(captions)).versions_lost(captions[0])[0] == 0
+
+
 def test_template_only_pages_fail_and_photo_pages_and_copies_keep_their_text(tmp_path):
     for case in build_cases():
         if case.kind == "template":
             (tmp_path / f"{case.name}.txt").write_text(case.text)
-    result = CliRunner().invoke(app, ["dedup", str(tmp_path), "--by", "doc", "-f", "jsonl"])
-    cluster = {
-        json.loads(line)["id"].rsplit("/", 1)[-1]: json.loads(line)["cluster"]
-        for line in result.stdout.splitlines()
-    }
+    result = CliRunner().invoke(app, ["dedup", str(tmp_path), "-f", "jsonl"])
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    cluster = {member["id"].rsplit("/", 1)[-1]: row["cluster"] for row in rows for member in row["members"]}
+    canonical_text = {row["cluster"]: row["canonical"]["text"] for row in rows}
     photos = [f"template-photo-{i}.txt" for i in range(4)]
     copies = [f"template-copies-{version}.txt" for version in ("amp", "mobile", "page", "print")]
-    assert sorted(cluster) == sorted(copies + photos)
+    versions = [f"template-versions-{i}.txt" for i in range(5)]
+    assert sorted(cluster) == sorted(copies + photos + versions)
     assert len({cluster[name] for name in photos}) == 4
     # a site's four identical pages are one page of it: a copied article, not its template
     assert len({cluster[name] for name in copies}) == 1
+    # a site's five versions of one story, each with its own figures, are most of its pages: the lines
+    # they share are learned as its template, but each version is named (and with --no-templates, whole)
+    [story] = {cluster[name] for name in versions}
+    assert canonical_text[story].count("\n\n") == 0
+    named = [line for line in result.stderr.splitlines() if line.endswith("versions of one story?")]
+    assert [line.split(": ")[1].rsplit("/", 1)[-1] for line in named] == versions
+    assert all("3 of its 4 lines were stripped as its site's template" in line for line in named)
+    assert "5 pages stripped of lines only pages alike under one headline hold" in result.stderr
     assert result.stderr.count("no article text besides its site's template") == 2 and result.exit_code == 2
+    whole = CliRunner().invoke(
+        app, ["dedup", *map(str, sorted(tmp_path.glob("*versions*"))), "--no-templates"]
+    )
+    assert "versions of one story?" not in whole.stderr
+    assert len(json.loads(whole.stdout)["canonical"]["text"].split("\n\n")) == len(texts.UPDATED_ARTICLE_ID)
 
 
 PORTAL_RUBRIC = (  # a fixed paragraph that reads like prose, so that only the site's pages tell it apart
@@ -234,6 +285,22 @@ def test_an_index_learns_a_sites_template_across_runs_of_a_few_pages(tmp_path):
     result, rows = run(["index-page.txt"], learning)
     assert rows == {} and result.exit_code == 2
     assert "index-page.txt: no article text besides its site's template" in result.stderr
+
+
+def test_an_index_names_the_versions_of_a_story_it_learns_as_template_across_runs(tmp_path):
+    versions = [case for case in build_cases() if case.name.startswith("template-versions-")]
+    for case in versions:
+        (tmp_path / f"{case.name}.txt").write_text(case.text)
+    db = str(tmp_path / "index.db")
+    named = []
+    for names in (versions[:2], versions[2:4], versions[4:]):  # a cron job's runs, each a page or two
+        paths = [str(tmp_path / f"{case.name}.txt") for case in names]
+        result = CliRunner().invoke(app, ["dedup", *paths, "--db", db, "-f", "jsonl"])
+        assert result.exit_code == 0, result.stderr
+        named.append(result.stderr.count("versions of one story?\n"))
+    # the second run learns the story's lines from the four pages it knows (their titles remembered
+    # too), and says that they may be versions of one story
+    assert named == [0, 2, 1]
 
 
 def test_a_page_read_again_and_again_is_one_page_of_its_site(tmp_path):

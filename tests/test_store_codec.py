@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import struct
+import zlib
 from types import SimpleNamespace
 
 import numpy as np
@@ -21,6 +23,7 @@ from newsdedup.store.codec import (
     encode_shingles,
     encode_site_pages,
 )
+from newsdedup.templates import lines_key
 
 uint32_sets = st.sets(st.integers(0, 2**32 - 1), max_size=300).map(
     lambda s: np.array(sorted(s), dtype=np.uint32)
@@ -69,7 +72,7 @@ def test_every_damaged_byte_and_truncation_is_detected():
 
 
 digests64 = st.integers(0, 2**64 - 1)
-digest_pages = st.lists(st.tuples(digests64, st.frozensets(digests64, max_size=30)), max_size=12)
+digest_pages = st.lists(st.tuples(digests64, digests64, st.frozensets(digests64, max_size=30)), max_size=12)
 
 
 @settings(max_examples=200)
@@ -78,9 +81,19 @@ def test_site_pages_round_trip_in_order(pages):
     assert decode_site_pages(encode_site_pages(pages)) == pages
 
 
+def test_site_pages_written_before_title_keys_were_kept_are_read_as_pages_without_titles():
+    pages = [(7, frozenset({1, 2, 3})), (8, frozenset()), (2**64 - 1, frozenset({2**64 - 1, 0}))]
+    ids = np.array([page_id for page_id, _ in pages], dtype="<u8").tobytes()
+    counts = np.array([len(lines) for _, lines in pages], dtype="<u4").tobytes()
+    digests = np.array([line for _, lines in pages for line in sorted(lines)], dtype="<u8").tobytes()
+    body = struct.pack("<I", len(pages)) + ids + counts + digests  # the first layout
+    blob = body + struct.pack("<I", zlib.crc32(body))
+    assert decode_site_pages(blob) == [(page_id, lines_key(lines), lines) for page_id, lines in pages]
+
+
 def test_damaged_or_truncated_site_pages_are_detected():
     blob = encode_site_pages(
-        [(7, frozenset({1, 2, 3})), (8, frozenset()), (2**64 - 1, frozenset({2**64 - 1, 0}))]
+        [(7, 70, frozenset({1, 2, 3})), (8, 80, frozenset()), (2**64 - 1, 0, frozenset({2**64 - 1, 0}))]
     )
     for position in range(len(blob)):
         damaged = bytearray(blob)

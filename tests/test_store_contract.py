@@ -158,8 +158,8 @@ def test_an_exception_inside_a_batch_applies_none_of_it(store):
 
 
 def test_a_site_keeps_the_lines_of_its_latest_pages_and_a_failed_batch_adds_none(location, store):
-    def page(number: int, version: int = 0) -> tuple[int, frozenset]:
-        return number, frozenset({version, 2**64 - 1})
+    def page(number: int, version: int = 0) -> tuple[int, int, frozenset]:
+        return number, 2**64 - 1 - number, frozenset({version, 2**64 - 1})
 
     store.add_site_pages({"portal.example": [page(0), page(1)], "other.example": [page(9)]})
     with store.transaction():

@@ -11,8 +11,9 @@ synthetic dev set, written for this project (``make eval`` scores them; nothing 
                 event that quotes the same sentence
 ``mismatched``  a reworded copy a third as long as its source
 ``template``    photo pages of one portal whose only text besides the caption is the site's
-                template, index pages with no article at all, and another site's identical
-                copies of one article (its page and its AMP, print and mobile versions)
+                template, index pages with no article at all, another site's identical
+                copies of one article (its page and its AMP, print and mobile versions), and a
+                third site's versions of one story as its figures were updated (one line differs)
 
 Every page is plain text wrapped in a site's chrome, as scraped. ``build_cases`` gives
 ``(name, text, story, class)``; ``score_cases`` runs the whole tool on them and reports, per
@@ -227,6 +228,12 @@ def _template_cases() -> list[Case]:
     copy = _page(_title(texts.COPIED_ARTICLE_ID), texts.COPIED_ARTICLE_ID, texts.COPIED_SITE)
     for version in ("page", "amp", "print", "mobile"):  # as many pages as a site's template needs
         cases.append(Case(f"template-copies-{version}", copy, "copies", "template"))
+    for version in range(5):  # near-copies: one line differs
+        paragraphs = [
+            p.format(hour=18 + version, homes=4200 - 650 * version) for p in texts.UPDATED_ARTICLE_ID
+        ]
+        page = _page(_title(paragraphs), paragraphs, texts.UPDATED_SITE)
+        cases.append(Case(f"template-versions-{version}", page, "versions", "template"))
     return cases
 
 

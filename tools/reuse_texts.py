@@ -272,6 +272,18 @@ PHOTO_CAPTIONS_ID = [
         "tol tersebut ditargetkan beroperasi pada awal 2025. (ANTARA FOTO/Fakhri Hermansyah)",
     ),
 ]
+# a site whose pages in the batch are versions of one story, crawled as its figures were updated
+UPDATED_SITE = ("Suara Daerah", "Berita | Daerah | Bencana | Opini", "© 2024 Suara Daerah")
+UPDATED_ARTICLE_ID = [
+    "Pemadaman listrik yang melanda sebagian wilayah Kota Palembang sejak Minggu sore masih berlangsung. "
+    "Hingga pukul {hour}.00 WIB, sebanyak {homes} rumah pelanggan belum kembali mendapat aliran listrik.",
+    "Manajer unit pelaksana pelayanan pelanggan PLN setempat mengatakan gangguan terjadi pada gardu induk "
+    "di kawasan Kertapati setelah hujan deras disertai angin kencang merobohkan dua tiang transmisi.",
+    "Petugas telah dikerahkan untuk memasang tiang darurat dan mengalihkan beban ke gardu lain, sehingga "
+    "sebagian besar pelanggan di pusat kota sudah dapat menikmati listrik kembali pada malam hari.",
+    "Warga mengeluhkan pompa air dan lemari pendingin yang tidak dapat digunakan, sementara sejumlah pelaku "
+    "usaha kecil terpaksa menutup warung mereka lebih awal karena gelap.",
+]
 # one site's page of an article, also crawled as its AMP, print and mobile versions (the same text)
 COPIED_SITE = ("Kabar Kilat", "Utama | Peristiwa | Ekonomi | Teknologi", "© 2024 Kabar Kilat")
 COPIED_ARTICLE_ID = [

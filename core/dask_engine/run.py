@@ -25,7 +25,7 @@ from ..errors import DocumentError
 from ..read import DEFAULT_MAX_BYTES
 from ..records import ClusterTally
 from ..settings import DedupSettings
-from ..templates import TemplateOnly
+from ..templates import StoryAsTemplate, TemplateOnly
 from .candidates import candidate_pairs
 from .cluster import WorkerFigures, cluster_failures, start, worker_figures
 from .components import labels_frame
@@ -256,21 +256,33 @@ class DaskRun:
         nothing changed), and the verified pairs after stripping."""
         engine, settings, files = self.engine, self.settings, len(self.counts)
         prints = engine.work / "prints"
-        pages = prints_frame(prints, files, ("template", "text"))
-        lines = template_lines(pages, engine.broadcast, layout.partitions)
-        if not lines:
+        pages = prints_frame(prints, files, ("template", "title", "text"))
+        templates = template_lines(pages, engine.broadcast, layout.partitions)
+        if not templates:
             return None, edges
         stripped = engine.work / "stripped"
         stripped.make()
         docs = prints_frame(prints, files, ("id", "path", "template", "text"))
         changed = engine.persist(
             docs.map_partitions(
-                strip_part, engine.broadcast(lines), settings, stripped, meta=CHANGED, enforce_metadata=False
+                strip_part,
+                engine.broadcast(templates),
+                settings,
+                stripped,
+                meta=CHANGED,
+                enforce_metadata=False,
             )
         )
         emptied = changed[changed["mark"] == EMPTIED][["pos", "source"]].compute().sort_values("pos")
         for source in emptied["source"].tolist():
             on_error(TemplateOnly.of(source))
+        versions = (
+            changed[changed["lost"] > 0][["pos", "source", "lost", "lines"]].compute().sort_values("pos")
+        )
+        for source, lost_lines, lines in zip(
+            versions["source"].tolist(), versions["lost"].tolist(), versions["lines"].tolist(), strict=True
+        ):
+            on_error(StoryAsTemplate.of(source, lost_lines, lines))
         lost = np.bincount(part_of(emptied["pos"].to_numpy()), minlength=files)
         self.counts = [count - int(n) for count, n in zip(self.counts, lost, strict=True)]
         if not len(changed):

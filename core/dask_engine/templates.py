@@ -1,14 +1,14 @@
 """Site templates on the cluster: the local engine's batch-level template learning and stripping
 (:mod:`newsdedup.templates`), as passes over the partitions.
 
-1. **Learn.** Each partition counts the pages of each site (template key) and, for each of a site's lines
-   (its 64-bit digest, :func:`newsdedup.templates.page_lines`), the pages that hold it and two of their
-   page keys (:func:`newsdedup.templates.page_key`, the same for pages with the same lines), different
-   when it saw two. The pages per site are few numbers, summed on the client; the line counts are
-   summed after a shuffle on the line, a line whose keys are all one counts as on one page (as the
-   local engine counts a line that only copies of one page hold), and a line is template by the local
-   rule (:func:`newsdedup.templates.is_template`) against its site's pages. The template lines, a few
-   per site, go to the client and from there to every worker.
+1. **Learn.** Each partition counts the pages of each site (template key), and the pages that hold each
+   of a site's lines (its 64-bit digest, :func:`newsdedup.templates.page_lines`); the pages per site are
+   few numbers, summed on the client; the line counts are summed after a shuffle on the line, and the
+   lines on enough pages of their site (:func:`newsdedup.templates.is_template`), a few per site, go to
+   the client and from there to every worker. A second pass gives, for each such line, the lines its
+   pages have in common, the size of its largest page and the span of their title and lines keys,
+   combined on the client; a line whose pages are copies of one page
+   (:meth:`newsdedup.templates.LinePages.on_copies`) is not template.
 2. **Strip.** Each partition strips its texts with the local code (:meth:`SiteTemplates.strip` over the
    lines of its sites), fingerprints the changed ones again and writes them to its stripped file (see
    :mod:`.prints`); it gives back the positions it changed and whether any text was left.
@@ -29,26 +29,58 @@ import pandas as pd
 from ..document import Document
 from ..fingerprint import fingerprints
 from ..settings import DedupSettings
-from ..templates import MIN_PAGES, SiteTemplates, is_template, page_key, page_lines
+from ..templates import MIN_PAGES, LinePages, SiteTemplates, alike_pages, is_template, page_lines, title_key
 from .candidates import _meta
 from .groups import AGAIN, EDGES, PAIR_ORDER, verified_edge_frame
 from .prints import STRIPPED_SCHEMA, add_print, part_name
 from .storage import Place
 
 SITES = _meta(site="object", pages="int64")
-LINES = _meta(site="object", line="uint64", pages="int64", key="uint64", other="uint64")
+LINES = _meta(site="object", line="uint64", pages="int64")
 FOUND = _meta(site="object", line="uint64")
+SHARED = _meta(
+    site="object",
+    line="uint64",
+    shared="object",
+    most="int64",
+    title_low="uint64",
+    title_high="uint64",
+    set_low="uint64",
+    set_high="uint64",
+)
 KEPT, EMPTIED = 1, 2  # a changed document: left with text, or with none
-CHANGED = _meta(pos="int64", mark="int64", source="object")
+CHANGED = _meta(pos="int64", mark="int64", source="object", lost="int64", lines="int64")
 
 
-def template_lines(prints, broadcast: Callable, parts: int) -> dict[str, frozenset[int]]:
-    """Each site's template lines as digests (``prints``: columns ``template`` and ``text``)."""
+def template_lines(prints, broadcast: Callable, parts: int) -> SiteTemplates:
+    """Each site's template lines as digests, and those on versions of one story, perhaps (``prints``:
+    columns ``template``, ``title`` and ``text``)."""
     sites = prints[["template"]].map_partitions(site_pages, meta=SITES).compute()
     pages = sites.groupby("site")["pages"].sum()
     pages = pages[pages >= MIN_PAGES]  # no line of a smaller site is template
     lines = prints.map_partitions(line_pages, meta=LINES).shuffle(on="line", npartitions=parts)
-    found = lines.map_partitions(templates_of, broadcast(pages.to_dict()), meta=FOUND).compute()
+    common = _by_site(lines.map_partitions(common_lines, broadcast(pages.to_dict()), meta=FOUND).compute())
+    if not common:
+        return SiteTemplates({})
+    found = prints.map_partitions(shared_lines, broadcast(common), meta=SHARED).compute()
+    of_lines = LinePages()
+    for site, line, held, most, *spans in found.itertuples(index=False):
+        title_low, title_high, set_low, set_high = map(int, spans)
+        of_lines.add((site, int(line)), held, int(most), (title_low, title_high), (set_low, set_high))
+    template: dict[str, set[int]] = {}
+    versions: dict[str, set[int]] = {}
+    for site, line in of_lines.shared:
+        if not of_lines.on_copies((site, line)):
+            template.setdefault(site, set()).add(line)
+            if of_lines.on_versions((site, line)):
+                versions.setdefault(site, set()).add(line)
+    return SiteTemplates(
+        {site: frozenset(lines) for site, lines in template.items()},
+        {site: frozenset(lines) for site, lines in versions.items()},
+    )
+
+
+def _by_site(found: pd.DataFrame) -> dict[str, frozenset[int]]:
     learned: dict[str, set[int]] = {}
     for site, line in zip(found["site"].tolist(), found["line"].tolist(), strict=True):
         learned.setdefault(site, set()).add(line)
@@ -61,62 +93,67 @@ def site_pages(part: pd.DataFrame) -> pd.DataFrame:
 
 
 def line_pages(part: pd.DataFrame) -> pd.DataFrame:
-    """Per site and line of the partition's pages: on how many of them it stands, and the keys of two of
-    those pages (different when they are not all copies of one page)."""
-    counts: dict[tuple[str, int], list[int]] = {}  # [pages, a page's key, another page's key]
+    """Per site and line of the partition's pages: on how many of them it stands."""
+    counts: Counter[tuple[str, int]] = Counter()
     for site, text in zip(part["template"].tolist(), part["text"].tolist(), strict=True):
         if site:
-            lines = page_lines(text)
-            key = page_key(lines)
-            for line in lines:
-                found = counts.get((site, line))
-                if found is None:
-                    counts[site, line] = [1, key, key]
-                else:
-                    found[0] += 1
-                    if key != found[1]:
-                        found[2] = key
-    values = list(counts.values())
+            counts.update((site, line) for line in page_lines(text))
     return pd.DataFrame(
         {
             "site": [site for site, _ in counts],
             "line": np.array([line for _, line in counts], dtype=np.uint64),
-            "pages": [pages for pages, _, _ in values],
-            "key": np.array([key for _, key, _ in values], dtype=np.uint64),
-            "other": np.array([other for _, _, other in values], dtype=np.uint64),
+            "pages": list(counts.values()),
         }
     ).astype(LINES.dtypes)  # an empty partition's columns too: a shuffle needs the same types everywhere
 
 
-def templates_of(part: pd.DataFrame, pages: dict[str, int]) -> pd.DataFrame:
-    """(Every count of a line together.) The lines that are template on their site."""
+def common_lines(part: pd.DataFrame, pages: dict[str, int]) -> pd.DataFrame:
+    """(Every count of a line together.) The lines on enough pages of their site to be template."""
     part = part[part["site"].isin(list(pages))]
-    summed = (
-        part.groupby(["site", "line"], sort=False)
-        .agg(
-            pages=("pages", "sum"),
-            low=("key", "min"),
-            high=("key", "max"),
-            low2=("other", "min"),
-            high2=("other", "max"),
-        )
-        .reset_index()
-    )
-    one_page = np.minimum(summed["low"], summed["low2"]) == np.maximum(summed["high"], summed["high2"])
-    on_pages = np.where(one_page.to_numpy(), 1, summed["pages"].to_numpy())
+    summed = part.groupby(["site", "line"], sort=False)["pages"].sum().reset_index()
     site_total = summed["site"].map(pages).to_numpy()
-    return summed[is_template(on_pages, site_total)][["site", "line"]].astype(FOUND.dtypes)
+    return summed[is_template(summed["pages"].to_numpy(), site_total)][["site", "line"]].astype(FOUND.dtypes)
+
+
+def shared_lines(part: pd.DataFrame, common: dict[str, frozenset[int]]) -> pd.DataFrame:
+    """Per site and common line of the partition's pages: the common lines those pages all hold, the
+    number of lines of the largest of them, and the span of their title keys and lines keys
+    (:class:`newsdedup.templates.LinePages`)."""
+    pages: dict[str, list[tuple[int, frozenset[int]]]] = {}
+    columns = (part[name].tolist() for name in ("template", "title", "text"))
+    for site, title, text in zip(*columns, strict=True):
+        if site and common.get(site):
+            lines = page_lines(text)
+            pages.setdefault(site, []).append((title_key(title, lines), lines))
+    of_lines = LinePages()
+    for site, site_pages in pages.items():
+        of_lines.add_alike(alike_pages(site_pages, common[site]), key=lambda line, site=site: (site, line))
+    keys = list(of_lines.shared)
+    return pd.DataFrame(
+        {
+            "site": [site for site, _ in keys],
+            "line": np.array([line for _, line in keys], dtype=np.uint64),
+            "shared": pd.Series([of_lines.shared[key] for key in keys], dtype=object),
+            "most": [of_lines.most[key] for key in keys],
+            **{
+                f"{name}_{end}": np.array([spans[key][side] for key in keys], dtype=np.uint64)
+                for name, spans in (("title", of_lines.titles), ("set", of_lines.line_sets))
+                for side, end in enumerate(("low", "high"))
+            },
+        }
+    ).astype(SHARED.dtypes)
 
 
 def strip_part(
     part: pd.DataFrame,
-    lines: dict[str, frozenset[int]],
+    templates: SiteTemplates,
     settings: DedupSettings,
     stripped: Place,
     partition_info: dict | None = None,
 ) -> pd.DataFrame:
     """Strip one partition's texts (``id``, ``path``, ``template``, ``text``), write its stripped file; the
-    changes (with each document's ``source``, as a failure names it)."""
+    changes (with each document's ``source``, as a failure names it, and the lines it lost that only
+    near-copies under one headline hold, of how many: :meth:`SiteTemplates.versions_lost`)."""
     positions = part.index.to_numpy()
     docs = [
         Document(id=doc_id, path=path, text=text, template=site)
@@ -128,7 +165,7 @@ def strip_part(
             strict=True,
         )
     ]
-    kept, emptied = SiteTemplates(lines).strip(enumerate(docs))
+    kept, emptied = templates.strip(enumerate(docs))
     prints = fingerprints(list(kept.values()), settings.shingle_size, settings.num_perm, settings.seed)
     columns: dict[str, list] = {name: [] for name in STRIPPED_SCHEMA.names}
     for (row, text), print_ in zip(kept.items(), prints, strict=True):
@@ -143,11 +180,14 @@ def strip_part(
         columns["emptied"].append(True)
     stripped.write_table(part_name(partition_info["number"]), _table(columns))
     rows = [*kept, *emptied]
+    lost = [templates.versions_lost(docs[row]) for row in rows]
     return pd.DataFrame(
         {
             "pos": positions[rows].astype(np.int64),
             "mark": np.array([KEPT] * len(kept) + [EMPTIED] * len(emptied), dtype=np.int64),
             "source": pd.Series([docs[row].source for row in rows], dtype=object),
+            "lost": np.array([n for n, _ in lost], dtype=np.int64),
+            "lines": np.array([n for _, n in lost], dtype=np.int64),
         }
     )
 

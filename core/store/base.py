@@ -229,11 +229,11 @@ class Store(Maintenance, Backend):
         return list(self.documents(self._member_keys(int(cluster_id)), fingerprints=fingerprints).values())
 
     @store_errors
-    def site_pages(self, sites: Iterable[str]) -> dict[str, list[tuple[int, frozenset[int]]]]:
-        """The latest pages the index remembers of each of ``sites``, oldest first, each the 64-bit digest
-        of its document's id and those of its lines: what site templates are learned from across runs
-        (:mod:`newsdedup.templates`)."""
-        found: dict[str, list[tuple[int, frozenset[int]]]] = {}
+    def site_pages(self, sites: Iterable[str]) -> dict[str, list[tuple[int, int, frozenset[int]]]]:
+        """The latest pages the index remembers of each of ``sites``, oldest first, each the 64-bit digests
+        of its document's id and its title key, and those of its lines: what site templates are learned
+        from across runs (:mod:`newsdedup.templates`)."""
+        found: dict[str, list[tuple[int, int, frozenset[int]]]] = {}
         for chunk in chunked(sorted(set(sites))):
             for site, blob in self._load_site_pages(chunk).items():
                 try:
@@ -246,22 +246,22 @@ class Store(Maintenance, Backend):
 
     @store_errors
     def add_site_pages(
-        self, pages: Mapping[str, Sequence[tuple[int, Iterable[int]]]]
-    ) -> dict[str, list[tuple[int, frozenset[int]]]]:
-        """Remember these pages (id digest, line digests) of each site after those remembered already; a
-        page remembered before under the same id is replaced. Of each site the latest ``SITE_WINDOW`` pages
-        are kept (templates change when a site is redesigned). Returns the pages remembered before, less
-        those replaced, by site."""
+        self, pages: Mapping[str, Sequence[tuple[int, int, Iterable[int]]]]
+    ) -> dict[str, list[tuple[int, int, frozenset[int]]]]:
+        """Remember these pages (id digest, title key, line digests) of each site after those remembered
+        already; a page remembered before under the same id is replaced. Of each site the latest
+        ``SITE_WINDOW`` pages are kept (templates change when a site is redesigned). Returns the pages
+        remembered before, less those replaced, by site."""
         with self._writing():
             earlier = self.site_pages(pages)
             blobs = {}
             for site, site_pages in sorted(pages.items()):
-                new: dict[int, frozenset[int]] = {}
-                for page_id, lines in site_pages:
+                new: dict[int, tuple[int, int, frozenset[int]]] = {}
+                for page_id, title, lines in site_pages:
                     new.pop(page_id, None)  # the last version of a page, where it stands
-                    new[page_id] = frozenset(lines)
+                    new[page_id] = (page_id, title, frozenset(lines))
                 earlier[site] = [page for page in earlier.get(site, []) if page[0] not in new]
-                blobs[site] = encode_site_pages([*earlier[site], *new.items()][-SITE_WINDOW:])
+                blobs[site] = encode_site_pages([*earlier[site], *new.values()][-SITE_WINDOW:])
             self._write_site_pages(blobs)
             return earlier
 

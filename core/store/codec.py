@@ -26,6 +26,7 @@ import numpy as np
 
 from ..cluster import REPRESENTATIVES
 from ..shingles import fmix32
+from ..templates import lines_key
 
 _HEADER = struct.Struct("<IBI")
 _MAX_K = 32
@@ -121,38 +122,52 @@ def decode_fingerprint(blob: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 _COUNT = struct.Struct("<I")
 
 
-def encode_site_pages(pages: Sequence[tuple[int, Iterable[int]]]) -> bytes:
-    """A site's latest pages, oldest first, each the 64-bit digest of its document's id and those of its
-    lines: the page count, the pages' ids (u64) and line counts (u32), every line digest (u64), then a
-    CRC-32 of all before it (all little-endian)."""
-    ids = np.array([page_id for page_id, _ in pages], dtype="<u8")
-    sorted_lines = [sorted(lines) for _, lines in pages]
+SITE_PAGES_V2 = 0xFFFFFFFF  # marks a blob with title keys; a first blob held a page count here (at most 100)
+
+
+def encode_site_pages(pages: Sequence[tuple[int, int, Iterable[int]]]) -> bytes:
+    """A site's latest pages, oldest first, each the 64-bit digests of its document's id, its title key
+    and its lines: a marker (``SITE_PAGES_V2``), the page count, the pages' ids and title keys (u64) and
+    line counts (u32), every line digest (u64), then a CRC-32 of all before it (all little-endian)."""
+    ids = np.array([page_id for page_id, _, _ in pages], dtype="<u8")
+    titles = np.array([title for _, title, _ in pages], dtype="<u8")
+    sorted_lines = [sorted(lines) for _, _, lines in pages]
     counts = np.array([len(lines) for lines in sorted_lines], dtype="<u4")
     digests = np.array([line for lines in sorted_lines for line in lines], dtype="<u8")
-    body = b"".join((_COUNT.pack(len(pages)), ids.tobytes(), counts.tobytes(), digests.tobytes()))
+    header = _COUNT.pack(SITE_PAGES_V2) + _COUNT.pack(len(pages))
+    body = b"".join((header, ids.tobytes(), titles.tobytes(), counts.tobytes(), digests.tobytes()))
     return body + _COUNT.pack(zlib.crc32(body))
 
 
-def decode_site_pages(blob: bytes) -> list[tuple[int, frozenset[int]]]:
-    """The pages of :func:`encode_site_pages`."""
+def decode_site_pages(blob: bytes) -> list[tuple[int, int, frozenset[int]]]:
+    """The pages of :func:`encode_site_pages`. A blob written before title keys were kept gives each page
+    its lines key for one (:func:`newsdedup.templates.lines_key`: a page without a title)."""
     if (
         len(blob) < 2 * _COUNT.size
         or zlib.crc32(blob[: -_COUNT.size]) != _COUNT.unpack_from(blob, len(blob) - _COUNT.size)[0]
     ):
         raise CorruptData("site template data fails its checksum")
-    (pages,) = _COUNT.unpack_from(blob)
-    start = _COUNT.size + 12 * pages
+    titled = _COUNT.unpack_from(blob)[0] == SITE_PAGES_V2
+    offset = 2 * _COUNT.size if titled else _COUNT.size  # where the pages' ids start
+    if len(blob) < offset + _COUNT.size:
+        raise CorruptData("site template data is damaged")
+    (pages,) = _COUNT.unpack_from(blob, offset - _COUNT.size)
+    start = offset + (20 if titled else 12) * pages  # bytes a page: id, title key (u64 each), line count
     if len(blob) < start + _COUNT.size:
         raise CorruptData("site template data is damaged")
-    ids = np.frombuffer(blob, dtype="<u8", count=pages, offset=_COUNT.size).tolist()
-    counts = np.frombuffer(blob, dtype="<u4", count=pages, offset=_COUNT.size + 8 * pages).tolist()
+    ids = np.frombuffer(blob, dtype="<u8", count=pages, offset=offset).tolist()
+    counts = np.frombuffer(blob, dtype="<u4", count=pages, offset=start - 4 * pages).tolist()
+    titles = (
+        np.frombuffer(blob, dtype="<u8", count=pages, offset=offset + 8 * pages).tolist() if titled else []
+    )
     if len(blob) - start - _COUNT.size != 8 * sum(counts):
         raise CorruptData("site template data is damaged")
     digests = np.frombuffer(blob, dtype="<u8", offset=start, count=sum(counts)).tolist()
     bounds = np.cumsum([0, *counts]).tolist()
+    lines = [frozenset(digests[low:high]) for low, high in pairwise(bounds)]
     return [
-        (page_id, frozenset(digests[low:high]))
-        for page_id, (low, high) in zip(ids, pairwise(bounds), strict=True)
+        (page_id, titles[number] if titled else lines_key(lines[number]), lines[number])
+        for number, page_id in enumerate(ids)
     ]
 
 
