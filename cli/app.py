@@ -96,8 +96,8 @@ NOTICES = {
     RepeatedRecord: lambda n: f"{plural(n, 'record')} repeated (read once)",
     ReusedId: lambda n: f"{plural(n, 'record id')} used again for other text (both kept)",
     StoryAsTemplate: lambda n: (
-        f"{plural(n, 'page')} stripped of lines only pages alike under one headline hold "
-        "(versions of one story? --no-templates keeps them)"
+        f"{plural(n, 'page')} stripped of template lines that only pages under their headline hold "
+        "(versions of one story? --no-templates keeps them whole)"
     ),
 }
 FAILURES_SHOWN = 5  # failures with the same reason printed before the rest are only counted

@@ -34,13 +34,11 @@ them.
 Versions of one story under other ids (each with its own clock line or updated
 figure) are not copies, and when they are most of a site's pages the lines they
 share are on enough of them to be template. Line digests cannot tell them from
-a section's pages under one generic headline, that share a long template and a
-line of their own each: both are near-copies under one title. So the template
-is learned as always, and a page that loses lines that only near-copies under
-one headline hold (``HEADLINE_WORDS`` words or more, of which the largest has at
-most ``NEAR_COPY_OTHER_LINES`` of its lines outside those they all hold:
-:meth:`LinePages.on_versions`) gets a notice (:class:`StoryAsTemplate`), which
-names the page and what it lost.
+a section's pages under one generic headline that share a long template and a
+line of their own each. So the template is learned as always, and a page that
+loses lines that only pages under one headline hold (a title of
+``HEADLINE_WORDS`` words or more: :func:`title_key`, :func:`verdicts`) gets a
+notice (:class:`StoryAsTemplate`) that names it and what it lost.
 """
 
 from __future__ import annotations
@@ -58,10 +56,9 @@ from .errors import DocumentError
 
 MIN_PAGES = 4
 SHARE = 0.5
-NEAR_COPY_OTHER_LINES = 0.25  # near-copies: at most this share of the largest page's lines not held by all
 HEADLINE_WORDS = 4  # a shorter title ("Suara Daerah", "Foto") may be the site's name on all its pages
 PARAGRAPH_SEPARATOR = "\n\n"
-_WORD = re.compile(r"\w+")  # a headline's words ("Suara Daerah - Berita Terkini" has three)
+_WORD = re.compile(r"\w+")  # a headline's words (a dash or a bar is none)
 
 LineDigest = int  # a line's phrase key, as a 64-bit digest (collisions among one site's lines: ~n²/2⁶⁵)
 TitleKey = int  # a page's title as a 64-bit digest (its lines_key for a page without one)
@@ -77,15 +74,15 @@ class TemplateOnly(DocumentError):
 
 
 class StoryAsTemplate(DocumentError):
-    """A page that lost lines as its site's template that only near-copies of one another under its
-    headline hold: perhaps versions of one story (a notice: the page goes on, stripped)."""
+    """A page that lost lines as its site's template that only pages under its own headline hold:
+    perhaps versions of one story (a notice: the page goes on, stripped)."""
 
     @classmethod
     def of(cls, doc_id: str, lost: int, lines: int) -> StoryAsTemplate:
         return cls(
             doc_id,
-            f"{lost} of its {lines} lines were stripped as its site's template, though only pages under its "
-            "headline, alike, hold them: versions of one story?",
+            f"{lost} of its {lines} lines, held only by pages under its headline, were stripped as its site's "
+            "template: versions of one story?",
         )
 
 
@@ -118,11 +115,11 @@ def lines_key(lines: frozenset[LineDigest]) -> int:
     )
 
 
-def title_key(title: str | None, lines: frozenset[LineDigest]) -> TitleKey:
+def title_key(title: str | None, line_set: int) -> TitleKey:
     """A page's title as a digest of its phrase key; a page without a headline for a title (none, or of
-    fewer than ``HEADLINE_WORDS`` words: a site's or a section's name), its lines' key."""
+    fewer than ``HEADLINE_WORDS`` words: a site's or a section's name), its lines key ``line_set``."""
     words = phrase_key(title) if isinstance(title, str) else ""
-    return digest(f"title: {words}") if len(_WORD.findall(words)) >= HEADLINE_WORDS else lines_key(lines)
+    return digest(f"title: {words}") if len(_WORD.findall(words)) >= HEADLINE_WORDS else line_set
 
 
 def site_pages(docs: Sequence[Document], min_pages: int = 1) -> dict[str, list[Page]]:
@@ -135,107 +132,85 @@ def site_pages(docs: Sequence[Document], min_pages: int = 1) -> dict[str, list[P
     for doc in docs:
         if doc.template and sized[doc.template] >= min_pages:
             lines = page_lines(doc.text)
-            pages.setdefault(doc.template, []).append((digest(doc.id), title_key(doc.title, lines), lines))
+            title = title_key(doc.title, lines_key(lines))
+            pages.setdefault(doc.template, []).append((digest(doc.id), title, lines))
     return pages
 
 
-def near_copies(shared_lines: int, most_lines: int) -> bool:
-    """Whether pages that have ``shared_lines`` lines in common, and at most ``most_lines`` lines each, are
-    near-copies of one page: all but ``NEAR_COPY_OTHER_LINES`` of the largest one's lines shared."""
-    return most_lines - shared_lines <= NEAR_COPY_OTHER_LINES * most_lines
+def verdicts(on_pages, site_pages, one_title, one_line_set):
+    """For lines on ``on_pages`` of a site's ``site_pages`` pages, whose pages have one title key or not
+    and one line set or not (numbers and booleans, or numpy arrays): whether each is template (on
+    enough pages, unless they are copies of one page), and whether it is template that only pages under
+    one headline hold (a title key that is no lines key: :func:`title_key`)."""
+    template = is_template(on_pages, site_pages) & np.logical_not(one_line_set)
+    return template, template & one_title
 
 
-Alike = dict[
-    tuple[TitleKey, frozenset[LineDigest]], list[int]
-]  # (title, held): lowest, highest lines key; most
+Spans = dict[LineDigest, list[int]]  # of a line's pages: how many, lowest and highest title key and lines key
 
 
-def alike_pages(
-    pages: Iterable[tuple[TitleKey, frozenset[LineDigest]]], common: frozenset[LineDigest]
-) -> Alike:
-    """Pages (title key, lines) by their title and the common lines they hold, each such group with the
-    lowest and highest of its pages' lines keys and the most lines of one; pages holding none left out."""
-    alike: Alike = {}
+def add_spans(spans: Spans, pages: Iterable[tuple[TitleKey, frozenset[LineDigest]]], common=None, key=None):
+    """Count pages (title key, lines) on the spans of their lines (only those in ``common``, when
+    given), each line under ``key(line)`` (the line itself by default). Pages that hold the same such
+    lines are counted together first: a site's pages mostly share its template."""
+    groups: dict[frozenset[LineDigest], list[int]] = {}
     for title, lines in pages:
-        held = lines & common  # a line that all the pages of a common line hold is common too
+        held = lines if common is None else lines & common
         if held:
             line_set = lines_key(lines)
-            group = alike.setdefault((title, held), [line_set, line_set, len(lines)])
-            group[:] = min(group[0], line_set), max(group[1], line_set), max(group[2], len(lines))
-    return alike
+            page = [1, title, title, line_set, line_set]
+            group = groups.get(held)
+            if group is None:
+                groups[held] = page
+            else:
+                _widen(group, page)
+    for held, group in groups.items():
+        for line in held:
+            name = line if key is None else key(line)
+            span = spans.get(name)
+            if span is None:
+                spans[name] = list(group)
+            else:
+                _widen(span, group)
 
 
-class LinePages:
-    """For each line (by any key), what its pages have: the lowest and highest of their title keys and
-    lines keys, and while their title keys are one, the lines they all hold and as many lines as the
-    largest of them (after that they are not read). Pages are added in any order, and in parts
-    (partitions) added together."""
-
-    def __init__(self) -> None:
-        self.shared: dict[object, frozenset[LineDigest]] = {}
-        self.most: dict[object, int] = {}
-        self.titles: dict[object, tuple[int, int]] = {}
-        self.line_sets: dict[object, tuple[int, int]] = {}
-
-    def add(
-        self, key, held: frozenset[LineDigest], most: int, titles: tuple[int, int], line_sets: tuple[int, int]
-    ) -> None:
-        """Pages of the line ``key`` holding the lines ``held`` in common, of ``most`` lines at most, their
-        lowest and highest title keys and lines keys."""
-        if key not in self.shared:
-            self.shared[key], self.most[key] = held, most
-            self.titles[key], self.line_sets[key] = titles, line_sets
-            return
-        self.titles[key] = _span(self.titles[key], titles)
-        self.line_sets[key] = _span(self.line_sets[key], line_sets)
-        if self.titles[key][0] == self.titles[key][1]:  # what they share only counts under one title
-            self.shared[key] &= held
-            self.most[key] = max(self.most[key], most)
-
-    def add_alike(self, alike: Alike, key=lambda line: line) -> None:
-        """Pages grouped by :func:`alike_pages`, each group once for each line it holds (by ``key``): the
-        cost is per group and line, not per page."""
-        for (title, held), (low, high, most) in alike.items():
-            for line in held:
-                self.add(key(line), held, most, (title, title), (low, high))
-
-    def on_copies(self, key) -> bool:
-        """Whether the line's pages are copies of one page (the same lines): it counts as on one page."""
-        low, high = self.line_sets[key]
-        return low == high
-
-    def on_versions(self, key) -> bool:
-        """Whether the line's pages, not copies, are near-copies of one another (:func:`near_copies`) under
-        one headline: perhaps versions of one story, perhaps a section's pages under a generic title."""
-        low, high = self.titles[key]
-        return not self.on_copies(key) and low == high and near_copies(len(self.shared[key]), self.most[key])
-
-
-def _span(one: tuple[int, int], other: tuple[int, int]) -> tuple[int, int]:
-    return min(one[0], other[0]), max(one[1], other[1])
+def _widen(span: list[int], other: list[int]) -> None:
+    span[:] = (
+        span[0] + other[0],
+        min(span[1], other[1]),
+        max(span[2], other[2]),
+        min(span[3], other[3]),
+        max(span[4], other[4]),
+    )
 
 
 def _template_lines(
     copies: Counter[tuple[TitleKey, frozenset[LineDigest]]],
 ) -> tuple[frozenset[LineDigest], frozenset[LineDigest]]:
     """The template lines of a site whose pages are ``copies`` (of each distinct page, its title key and
-    lines, how many of the site's pages it is): the lines on enough of its pages, unless those pages
-    are copies of one page; and of those, the ones on versions of one story, perhaps
-    (:meth:`LinePages.on_versions`)."""
+    lines, how many of the site's pages it is), and those that only pages under one headline hold."""
     on_pages: Counter[LineDigest] = Counter()
     for (_, lines), copies_of_page in copies.items():
         on_pages.update(dict.fromkeys(lines, copies_of_page))
     site_pages = copies.total()
     common = frozenset(line for line, n in on_pages.items() if is_template(n, site_pages))
-    line_pages = LinePages()
-    line_pages.add_alike(alike_pages(copies, common))
-    template = frozenset(line for line in common if not line_pages.on_copies(line))
-    return template, frozenset(line for line in template if line_pages.on_versions(line))
+    spans: Spans = {}
+    add_spans(spans, copies, common)
+    template, versions = set(), set()
+    for line, (_, title_low, title_high, set_low, set_high) in spans.items():
+        is_line_template, on_versions = verdicts(
+            on_pages[line], site_pages, title_low == title_high, set_low == set_high
+        )
+        if is_line_template:
+            template.add(line)
+            if on_versions:
+                versions.add(line)
+    return frozenset(template), frozenset(versions)
 
 
 class SiteTemplates:
-    """The template lines of each site (as line digests), and of those the ones that only near-copies
-    under one headline hold (:meth:`LinePages.on_versions`)."""
+    """The template lines of each site (as line digests), and of those the ones that only pages under
+    one headline hold (:func:`verdicts`)."""
 
     def __init__(
         self,
@@ -268,7 +243,7 @@ class SiteTemplates:
         )
 
     def versions_lost(self, doc: Document) -> tuple[int, int]:
-        """Of a page's lines, how many its site's template takes that only near-copies under one headline
+        """Of a page's lines, how many its site's template takes that only pages under one headline
         hold (:class:`StoryAsTemplate`), and how many it has."""
         versions = self._versions.get(doc.template or "")
         if not versions:
@@ -303,7 +278,7 @@ class SiteTemplates:
 def strip_templates(batch, edges, settings, index=None) -> tuple[object, list[int], list[StoryAsTemplate]]:
     """Strip the batch's texts of their sites' template lines, fingerprint the changed ones again and
     verify their pairs again; the edges that still hold, the positions left with no text, and a notice
-    for each changed page that lost lines only near-copies under its headline hold.
+    for each changed page that lost lines only pages under its headline hold.
 
     With an ``index`` (:class:`~newsdedup.indexed.IndexedRun`) the templates are learned from the pages
     it remembers of each site as well, and it remembers this batch's pages for later runs.

@@ -88,7 +88,7 @@ def test_templates_recurring_reports_and_a_brief_give_the_local_output(dask_sche
     with_templates = outputs["--by doc"]
     assert with_templates.exit_code == 2
     assert (
-        "75 documents read, 73 cleaned, 2 failed, 5 pages stripped of lines only pages alike"
+        "75 documents read, 73 cleaned, 2 failed, 5 pages stripped of template lines that only pages"
         in with_templates.stderr
     )
     assert "56 clusters, 17 duplicates" in with_templates.stderr
@@ -96,8 +96,8 @@ def test_templates_recurring_reports_and_a_brief_give_the_local_output(dask_sche
         f"newsdedup: {docs / f'template-index-{n}.txt'}: no article text besides its site's template"
         for n in range(2)
     ] + [
-        f"newsdedup: {docs / f'template-versions-{n}.txt'}: 3 of its 4 lines were stripped as its site's "
-        "template, though only pages under its headline, alike, hold them: versions of one story?"
+        f"newsdedup: {docs / f'template-versions-{n}.txt'}: 3 of its 4 lines, held only by pages under its "
+        "headline, were stripped as its site's template: versions of one story?"
         for n in range(5)
     ]
     cluster = {

@@ -333,7 +333,7 @@ def test_template_lines_over_partitions_are_the_local_ones_with_copies_of_pages(
     """Random sites of pages drawn from a few lines, mostly a few stories' under their headlines (so many
     pages are copies or near-copies of another), some with one line changed, some with another title or
     none, cut into partitions anywhere, some empty: the lines :func:`template_lines` learns, and those
-    it names as held by near-copies under one headline, are those of the local ``SiteTemplates.learn``."""
+    it finds only pages under one headline hold, are those of the local ``SiteTemplates.learn``."""
     import dask
     import dask.dataframe as dd
     import pandas as pd

@@ -1,14 +1,13 @@
 """Site templates on the cluster: the local engine's batch-level template learning and stripping
 (:mod:`newsdedup.templates`), as passes over the partitions.
 
-1. **Learn.** Each partition counts the pages of each site (template key), and the pages that hold each
-   of a site's lines (its 64-bit digest, :func:`newsdedup.templates.page_lines`); the pages per site are
-   few numbers, summed on the client; the line counts are summed after a shuffle on the line, and the
-   lines on enough pages of their site (:func:`newsdedup.templates.is_template`), a few per site, go to
-   the client and from there to every worker. A second pass gives, for each such line, the lines its
-   pages have in common, the size of its largest page and the span of their title and lines keys,
-   combined on the client; a line whose pages are copies of one page
-   (:meth:`newsdedup.templates.LinePages.on_copies`) is not template.
+1. **Learn.** Each partition counts the pages of each site (template key), and for each of a site's
+   lines (its 64-bit digest, :func:`newsdedup.templates.page_lines`) the pages that hold it, with the
+   lowest and highest of their title keys and lines keys (:func:`newsdedup.templates.add_spans`). The
+   pages per site are few numbers, summed on the client; the line counts are summed after a shuffle on
+   the line, and the local rule (:func:`newsdedup.templates.verdicts`) finds the template lines and
+   those that only pages under one headline hold. They go to the client (a few per site) and from
+   there to every worker.
 2. **Strip.** Each partition strips its texts with the local code (:meth:`SiteTemplates.strip` over the
    lines of its sites), fingerprints the changed ones again and writes them to its stripped file (see
    :mod:`.prints`); it gives back the positions it changed and whether any text was left.
@@ -29,62 +28,38 @@ import pandas as pd
 from ..document import Document
 from ..fingerprint import fingerprints
 from ..settings import DedupSettings
-from ..templates import MIN_PAGES, LinePages, SiteTemplates, alike_pages, is_template, page_lines, title_key
+from ..templates import MIN_PAGES, SiteTemplates, add_spans, lines_key, page_lines, title_key, verdicts
 from .candidates import _meta
 from .groups import AGAIN, EDGES, PAIR_ORDER, verified_edge_frame
 from .prints import STRIPPED_SCHEMA, add_print, part_name
 from .storage import Place
 
 SITES = _meta(site="object", pages="int64")
-LINES = _meta(site="object", line="uint64", pages="int64")
-FOUND = _meta(site="object", line="uint64")
-SHARED = _meta(
-    site="object",
-    line="uint64",
-    shared="object",
-    most="int64",
-    title_low="uint64",
-    title_high="uint64",
-    set_low="uint64",
-    set_high="uint64",
-)
+SPANS = ("pages", "title_low", "title_high", "set_low", "set_high")
+LINES = _meta(site="object", line="uint64", pages="int64", **dict.fromkeys(SPANS[1:], "uint64"))
+FOUND = _meta(site="object", line="uint64", versions="bool")
 KEPT, EMPTIED = 1, 2  # a changed document: left with text, or with none
 CHANGED = _meta(pos="int64", mark="int64", source="object", lost="int64", lines="int64")
 
 
 def template_lines(prints, broadcast: Callable, parts: int) -> SiteTemplates:
-    """Each site's template lines as digests, and those on versions of one story, perhaps (``prints``:
-    columns ``template``, ``title`` and ``text``)."""
+    """Each site's template lines as digests, and those that only pages under one headline hold
+    (``prints``: columns ``template``, ``title`` and ``text``)."""
     sites = prints[["template"]].map_partitions(site_pages, meta=SITES).compute()
     pages = sites.groupby("site")["pages"].sum()
     pages = pages[pages >= MIN_PAGES]  # no line of a smaller site is template
     lines = prints.map_partitions(line_pages, meta=LINES).shuffle(on="line", npartitions=parts)
-    common = _by_site(lines.map_partitions(common_lines, broadcast(pages.to_dict()), meta=FOUND).compute())
-    if not common:
-        return SiteTemplates({})
-    found = prints.map_partitions(shared_lines, broadcast(common), meta=SHARED).compute()
-    of_lines = LinePages()
-    for site, line, held, most, *spans in found.itertuples(index=False):
-        title_low, title_high, set_low, set_high = map(int, spans)
-        of_lines.add((site, int(line)), held, int(most), (title_low, title_high), (set_low, set_high))
+    found = lines.map_partitions(templates_of, broadcast(pages.to_dict()), meta=FOUND).compute()
     template: dict[str, set[int]] = {}
     versions: dict[str, set[int]] = {}
-    for site, line in of_lines.shared:
-        if not of_lines.on_copies((site, line)):
-            template.setdefault(site, set()).add(line)
-            if of_lines.on_versions((site, line)):
-                versions.setdefault(site, set()).add(line)
+    for site, line, on_versions in found.itertuples(index=False):
+        template.setdefault(site, set()).add(int(line))
+        if on_versions:
+            versions.setdefault(site, set()).add(int(line))
     return SiteTemplates(
         {site: frozenset(lines) for site, lines in template.items()},
         {site: frozenset(lines) for site, lines in versions.items()},
     )
-
-
-def _by_site(found: pd.DataFrame) -> dict[str, frozenset[int]]:
-    learned: dict[str, set[int]] = {}
-    for site, line in zip(found["site"].tolist(), found["line"].tolist(), strict=True):
-        learned.setdefault(site, set()).add(line)
-    return {site: frozenset(lines) for site, lines in learned.items()}
 
 
 def site_pages(part: pd.DataFrame) -> pd.DataFrame:
@@ -93,55 +68,52 @@ def site_pages(part: pd.DataFrame) -> pd.DataFrame:
 
 
 def line_pages(part: pd.DataFrame) -> pd.DataFrame:
-    """Per site and line of the partition's pages: on how many of them it stands."""
-    counts: Counter[tuple[str, int]] = Counter()
-    for site, text in zip(part["template"].tolist(), part["text"].tolist(), strict=True):
-        if site:
-            counts.update((site, line) for line in page_lines(text))
-    return pd.DataFrame(
-        {
-            "site": [site for site, _ in counts],
-            "line": np.array([line for _, line in counts], dtype=np.uint64),
-            "pages": list(counts.values()),
-        }
-    ).astype(LINES.dtypes)  # an empty partition's columns too: a shuffle needs the same types everywhere
-
-
-def common_lines(part: pd.DataFrame, pages: dict[str, int]) -> pd.DataFrame:
-    """(Every count of a line together.) The lines on enough pages of their site to be template."""
-    part = part[part["site"].isin(list(pages))]
-    summed = part.groupby(["site", "line"], sort=False)["pages"].sum().reset_index()
-    site_total = summed["site"].map(pages).to_numpy()
-    return summed[is_template(summed["pages"].to_numpy(), site_total)][["site", "line"]].astype(FOUND.dtypes)
-
-
-def shared_lines(part: pd.DataFrame, common: dict[str, frozenset[int]]) -> pd.DataFrame:
-    """Per site and common line of the partition's pages: the common lines those pages all hold, the
-    number of lines of the largest of them, and the span of their title keys and lines keys
-    (:class:`newsdedup.templates.LinePages`)."""
+    """Per site and line of the partition's pages: on how many of them it stands, and the lowest and
+    highest of their title keys and lines keys."""
     pages: dict[str, list[tuple[int, frozenset[int]]]] = {}
     columns = (part[name].tolist() for name in ("template", "title", "text"))
     for site, title, text in zip(*columns, strict=True):
-        if site and common.get(site):
+        if site:
             lines = page_lines(text)
-            pages.setdefault(site, []).append((title_key(title, lines), lines))
-    of_lines = LinePages()
+            pages.setdefault(site, []).append((title_key(title, lines_key(lines)), lines))
+    spans: dict[tuple[str, int], list[int]] = {}
     for site, site_pages in pages.items():
-        of_lines.add_alike(alike_pages(site_pages, common[site]), key=lambda line, site=site: (site, line))
-    keys = list(of_lines.shared)
+        add_spans(spans, site_pages, key=lambda line, site=site: (site, line))
+    keys = list(spans)
     return pd.DataFrame(
         {
             "site": [site for site, _ in keys],
             "line": np.array([line for _, line in keys], dtype=np.uint64),
-            "shared": pd.Series([of_lines.shared[key] for key in keys], dtype=object),
-            "most": [of_lines.most[key] for key in keys],
             **{
-                f"{name}_{end}": np.array([spans[key][side] for key in keys], dtype=np.uint64)
-                for name, spans in (("title", of_lines.titles), ("set", of_lines.line_sets))
-                for side, end in enumerate(("low", "high"))
+                name: np.array([spans[key][column] for key in keys], dtype=LINES.dtypes[name])
+                for column, name in enumerate(SPANS)
             },
         }
-    ).astype(SHARED.dtypes)
+    ).astype(LINES.dtypes)  # an empty partition's columns too: a shuffle needs the same types everywhere
+
+
+def templates_of(part: pd.DataFrame, pages: dict[str, int]) -> pd.DataFrame:
+    """(Every count of a line together.) The lines that are template on their site, and whether only
+    pages under one headline hold them."""
+    part = part[part["site"].isin(list(pages))]
+    summed = (
+        part.groupby(["site", "line"], sort=False)
+        .agg(
+            pages=("pages", "sum"),
+            title_low=("title_low", "min"),
+            title_high=("title_high", "max"),
+            set_low=("set_low", "min"),
+            set_high=("set_high", "max"),
+        )
+        .reset_index()
+    )
+    template, versions = verdicts(
+        summed["pages"].to_numpy(),
+        summed["site"].map(pages).to_numpy(),
+        (summed["title_low"] == summed["title_high"]).to_numpy(),
+        (summed["set_low"] == summed["set_high"]).to_numpy(),
+    )
+    return summed[template][["site", "line"]].assign(versions=versions[template]).astype(FOUND.dtypes)
 
 
 def strip_part(
@@ -153,7 +125,7 @@ def strip_part(
 ) -> pd.DataFrame:
     """Strip one partition's texts (``id``, ``path``, ``template``, ``text``), write its stripped file; the
     changes (with each document's ``source``, as a failure names it, and the lines it lost that only
-    near-copies under one headline hold, of how many: :meth:`SiteTemplates.versions_lost`)."""
+    pages under one headline hold, of how many: :meth:`SiteTemplates.versions_lost`)."""
     positions = part.index.to_numpy()
     docs = [
         Document(id=doc_id, path=path, text=text, template=site)
