@@ -50,6 +50,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
+from .clean.lines import word_count
 from .clean.rules import phrase_key
 from .document import Document
 from .errors import DocumentError
@@ -58,7 +59,8 @@ MIN_PAGES = 4
 SHARE = 0.5
 HEADLINE_WORDS = 4  # a shorter title ("Suara Daerah", "Foto") may be the site's name on all its pages
 PARAGRAPH_SEPARATOR = "\n\n"
-_WORD = re.compile(r"\w+")  # a headline's words (a dash or a bar is none)
+_WORD = re.compile(r"\w+")  # a headline's words (a dash or a bar is none; in scripts without spaces,
+# two characters count as one: newsdedup.clean.lines.word_count)
 
 LineDigest = int  # a line's phrase key, as a 64-bit digest (collisions among one site's lines: ~n²/2⁶⁵)
 TitleKey = int  # a page's title as a 64-bit digest (its lines_key for a page without one)
@@ -119,7 +121,8 @@ def title_key(title: str | None, line_set: int) -> TitleKey:
     """A page's title as a digest of its phrase key; a page without a headline for a title (none, or of
     fewer than ``HEADLINE_WORDS`` words: a site's or a section's name), its lines key ``line_set``."""
     words = phrase_key(title) if isinstance(title, str) else ""
-    return digest(f"title: {words}") if len(_WORD.findall(words)) >= HEADLINE_WORDS else line_set
+    headline = word_count(" ".join(_WORD.findall(words))) >= HEADLINE_WORDS  # 北京发布暴雨红色预警: 5 words
+    return digest(f"title: {words}") if headline else line_set
 
 
 def site_pages(docs: Sequence[Document], min_pages: int = 1) -> dict[str, list[Page]]:

@@ -16,7 +16,7 @@ from newsdedup.pipeline import dedup_documents
 from newsdedup.settings import DedupSettings
 from newsdedup.shingles import normalise
 from newsdedup.store.codec import decode_fingerprint, encode_fingerprint
-from newsdedup.templates import MIN_PAGES, SiteTemplates, site_pages
+from newsdedup.templates import MIN_PAGES, SiteTemplates, site_pages, title_key
 from newsdedup.verify import other_edition, shared_needed
 from tests.conftest import article
 from tools import reuse_texts as texts
@@ -199,6 +199,16 @@ def test_lines_only_pages_under_one_headline_hold_are_template_and_named():
         page(n, f"Caption number {n} of the day.", "Galeri foto hari ini Suara Daerah") for n in range(5)
     ]
     assert SiteTemplates.learn(site_pages(captions)).versions_lost(captions[0]) == (4, 5)
+
+
+def test_a_headline_has_four_words_or_more_and_in_scripts_without_spaces_two_characters_are_one():
+    headlines = [
+        "Banjir bandang di Agam",
+        "北京发布暴雨红色预警 全市中小学停课",
+        "東京都、新しい防災計画を発表",
+    ]
+    names = ["Suara Daerah | Berita", "Portal Kita", "新华网", "", None]
+    assert [title_key(title, 7) != 7 for title in headlines + names] == [True] * 3 + [False] * 5
 
 
 def test_template_only_pages_fail_and_photo_pages_and_copies_keep_their_text(tmp_path):
