@@ -247,35 +247,48 @@ class SiteTemplates:
 
     def versions_lost(self, doc: Document) -> tuple[int, int]:
         """Of a page's lines, how many its site's template takes that only pages under one headline
-        hold (:class:`StoryAsTemplate`), and how many it has."""
-        versions = self._versions.get(doc.template or "")
-        if not versions:
-            return 0, 0
-        lines = line_digests(doc.text.split(PARAGRAPH_SEPARATOR))
-        return sum(line in versions for line in lines), len(lines)
+        hold (:class:`StoryAsTemplate`), and how many it has (none, when its site has no such line)."""
+        _, lost, lines = self._stripped(doc)
+        return lost, lines
 
     def stripped(self, doc: Document) -> str | None:
         """The text without its site's template lines, or None when it has none of them."""
-        lines = self._lines.get(doc.template or "")
-        if not lines:
-            return None
-        paragraphs = doc.text.split(PARAGRAPH_SEPARATOR)
-        kept = [p for p, line in zip(paragraphs, line_digests(paragraphs), strict=True) if line not in lines]
-        return None if len(kept) == len(paragraphs) else PARAGRAPH_SEPARATOR.join(kept)
+        return self._stripped(doc)[0]
 
-    def strip(self, docs: Iterable[tuple[int, Document]]) -> tuple[dict[int, str], list[int]]:
-        """The documents (by position) that lose lines: the texts of those left with some, and the
-        positions of those left with none."""
+    def _stripped(self, doc: Document) -> tuple[str | None, int, int]:
+        """:meth:`stripped` and :meth:`versions_lost`, from one reading of the page's lines."""
+        template = self._lines.get(doc.template or "")
+        if not template:
+            return None, 0, 0
+        paragraphs = doc.text.split(PARAGRAPH_SEPARATOR)
+        digests = line_digests(paragraphs)
+        kept = [p for p, line in zip(paragraphs, digests, strict=True) if line not in template]
+        text = None if len(kept) == len(paragraphs) else PARAGRAPH_SEPARATOR.join(kept)
+        versions = self._versions.get(doc.template or "")
+        if not versions:
+            return text, 0, 0
+        return text, sum(line in versions for line in digests), len(digests)
+
+    def strip(
+        self, docs: Iterable[tuple[int, Document]]
+    ) -> tuple[dict[int, str], list[int], dict[int, tuple[int, int]]]:
+        """The documents (by position) that lose lines: the texts of those left with some, the
+        positions of those left with none, and of both, those that lose lines only pages under one
+        headline hold, with :meth:`versions_lost`."""
         kept: dict[int, str] = {}
         emptied: list[int] = []
+        lost: dict[int, tuple[int, int]] = {}
         for position, doc in docs:
-            text = self.stripped(doc) if doc.template else None
-            if text is not None:
-                if text.strip():
-                    kept[position] = text
-                else:
-                    emptied.append(position)
-        return kept, emptied
+            text, lost_lines, lines = self._stripped(doc) if doc.template else (None, 0, 0)
+            if text is None:
+                continue
+            if text.strip():
+                kept[position] = text
+            else:
+                emptied.append(position)
+            if lost_lines:
+                lost[position] = (lost_lines, lines)
+        return kept, emptied, lost
 
 
 def strip_templates(batch, edges, settings, index=None) -> tuple[object, list[int], list[StoryAsTemplate]]:
@@ -294,15 +307,10 @@ def strip_templates(batch, edges, settings, index=None) -> tuple[object, list[in
         templates = SiteTemplates.learn(site_pages(batch.docs, MIN_PAGES))
     else:  # an index learns from the pages it remembers too, and remembers every site's pages
         templates = index.site_templates(site_pages(batch.docs))
-    kept, emptied = templates.strip(enumerate(batch.docs))
+    kept, emptied, lost = templates.strip(enumerate(batch.docs))
     if not kept and not emptied:
         return edges, [], []
-    notices = []
-    for position in sorted([*kept, *emptied]):  # before the texts are replaced
-        doc = batch.docs[position]
-        lost, lines = templates.versions_lost(doc)
-        if lost:
-            notices.append(StoryAsTemplate.of(doc.source, lost, lines))
+    notices = [StoryAsTemplate.of(batch.docs[position].source, *lost[position]) for position in sorted(lost)]
     prints = fingerprints(list(kept.values()), settings.shingle_size, settings.num_perm, settings.seed)
     for (position, text), print_ in zip(kept.items(), prints, strict=True):
         batch.replace(position, text, print_)

@@ -137,7 +137,7 @@ def strip_part(
             strict=True,
         )
     ]
-    kept, emptied = templates.strip(enumerate(docs))
+    kept, emptied, lost = templates.strip(enumerate(docs))
     prints = fingerprints(list(kept.values()), settings.shingle_size, settings.num_perm, settings.seed)
     columns: dict[str, list] = {name: [] for name in STRIPPED_SCHEMA.names}
     for (row, text), print_ in zip(kept.items(), prints, strict=True):
@@ -152,14 +152,14 @@ def strip_part(
         columns["emptied"].append(True)
     stripped.write_table(part_name(partition_info["number"]), _table(columns))
     rows = [*kept, *emptied]
-    lost = [templates.versions_lost(docs[row]) for row in rows]
+    versions = [lost.get(row, (0, 0)) for row in rows]
     return pd.DataFrame(
         {
             "pos": positions[rows].astype(np.int64),
             "mark": np.array([KEPT] * len(kept) + [EMPTIED] * len(emptied), dtype=np.int64),
             "source": pd.Series([docs[row].source for row in rows], dtype=object),
-            "lost": np.array([n for n, _ in lost], dtype=np.int64),
-            "lines": np.array([n for _, n in lost], dtype=np.int64),
+            "lost": np.array([n for n, _ in versions], dtype=np.int64),
+            "lines": np.array([n for _, n in versions], dtype=np.int64),
         }
     )
 
