@@ -301,10 +301,7 @@ def clean_in_workers(
             executor, results = _settle(pending, executor, jobs, task)
             yield from results
     finally:
-        # Interrupted, terminated or stopped early, the workers finish the few chunks already handed
-        # to them and leave. Ending them instead could cut a result in half on its way back, and
-        # the executor would wait for the rest of it for ever.
-        executor.shutdown(wait=False, cancel_futures=True)
+        _stop(executor)
 
 
 def _settle(pending: deque, executor: ProcessPoolExecutor, jobs: int, task: Callable):
@@ -315,7 +312,7 @@ def _settle(pending: deque, executor: ProcessPoolExecutor, jobs: int, task: Call
         # Every task still queued died with the pool: redo them, one document at a time.
         redo = [doc for c in [chunk] + [c for c, _ in pending] for doc in c]
         pending.clear()
-        executor.shutdown(wait=False, cancel_futures=True)
+        _stop(executor)
         return _executor(jobs), _one_by_one(redo, task)
 
 
@@ -329,11 +326,23 @@ def _one_by_one(docs: list[Document], task: Callable) -> list[Result]:
                 results.extend(map(_unpacked, _submit(single, task, [doc]).result()))
             except BrokenProcessPool:
                 results.append(DocumentError(doc.source, "cleaning crashed the worker process"))
-                single.shutdown(wait=False, cancel_futures=True)
+                _stop(single)
                 single = _executor(1)
     finally:
-        single.shutdown(wait=False, cancel_futures=True)
+        _stop(single)
     return results
+
+
+def _stop(executor: ProcessPoolExecutor) -> None:
+    """Cancel the chunks not yet handed out and wait for the workers to finish the few that were.
+
+    Interrupted, terminated or stopped early, the workers still finish their chunks and leave:
+    ending them instead could cut a result in half on its way back, and the executor would wait for
+    the rest of it for ever. The wait is here, not at exit, where it would happen anyway: there,
+    Python 3.11's exit hook writes to the pool's wake-up pipe while the pool's own thread may be
+    closing it, and prints a traceback (CPython gh-125451, fixed in 3.12.8 and 3.13.1).
+    """
+    executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _chunks(items: Iterable[Document], size: int, characters: int) -> Iterator[list[Document]]:

@@ -158,12 +158,12 @@ def _left_running(session: int) -> list[str]:
     return [line for line in ps.stdout.splitlines() if "Z" not in line.split()[1]]
 
 
-def _signalled_run(folder, delay: float, signum: int, group: bool):
+def _signalled_run(folder, delay: float, signum: int, group: bool, command=(COMMAND,)):
     import os
     import time
 
     process = subprocess.Popen(
-        [COMMAND, "dedup", str(folder), "-j", "2", "-q"],
+        [*command, "dedup", str(folder), "-j", "2", "-q"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group, as a terminal or a supervisor gives it
@@ -198,6 +198,37 @@ def test_a_signal_while_workers_start_or_run_ends_everything_quietly(tmp_path, s
         assert (returncode, left) == (code, []), delay
         # only the run's own one-line reports (a generated page or two has no article)
         assert all(line.endswith(": no article text found") for line in stderr.splitlines()), stderr
+
+
+# Python 3.11's exit hook checks that the pool's wake-up pipe is open, then writes to it; the
+# pool's own thread may close it in between. The gap is made a second long, so that a run that
+# leaves its pool's thread to end at exit meets it every time.
+_WAKE_UP_LATE_AT_EXIT = """
+import sys, time
+import concurrent.futures.process as process
+wakeup = process._ThreadWakeup.wakeup
+def wakeup_late_at_exit(self):
+    if process._global_shutdown and not self._closed:
+        time.sleep(1.0)
+        self._writer.send_bytes(b"")
+    else:
+        wakeup(self)
+process._ThreadWakeup.wakeup = wakeup_late_at_exit
+from newsdedup.cli import main
+sys.argv[0] = "newsdedup"
+main()
+"""
+
+
+@pytest.mark.skipif(shutil.which("ps") is None, reason="needs ps")
+def test_a_run_terminated_while_workers_run_waits_for_them_before_exit(tmp_path):
+    # Before: the pool's thread was left to end at exit, racing Python's exit hook, which now and
+    # then printed "OSError: [Errno 9] Bad file descriptor" with a traceback after a SIGTERM.
+    folder = _crawl(tmp_path / "crawl")
+    command = (sys.executable, "-c", _WAKE_UP_LATE_AT_EXIT)
+    returncode, stderr, left = _signalled_run(folder, 1.5, signal.SIGTERM, True, command)
+    assert (returncode, left) == (143, [])
+    assert all(line.endswith(": no article text found") for line in stderr.splitlines()), stderr
 
 
 @pytest.mark.skipif(shutil.which("ps") is None, reason="needs ps")
