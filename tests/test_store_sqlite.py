@@ -349,6 +349,10 @@ def test_busy_timeout_is_reported_as_a_busy_index(tmp_path):
 
 
 def _open_at_once(path: str, barrier, results) -> None:
+    import faulthandler
+
+    # a run that gives no result within the test's wait shows where it waits (seen once, under load)
+    faulthandler.dump_traceback_later(50, exit=True)
     barrier.wait()
     try:
         open_store(path, SETTINGS).close()
