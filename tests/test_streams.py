@@ -1,3 +1,4 @@
+import gzip
 import io
 import json
 
@@ -142,3 +143,62 @@ def test_warc_records_without_an_id_are_named_by_their_place(tmp_path):
             record.rec_headers.remove_header("WARC-Record-ID")
             writer.write_record(record)
     assert [doc.id for doc in path_documents(str(path), 1 << 20)] == ["?1", "?2"]
+
+
+def _warc_of_pages(count: int) -> bytes:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=False)
+    for i in range(count):
+        body = (
+            f"<html><body><article><p>Page {i}: {'words of the page ' * 40}end.</p></article></body></html>"
+        )
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        writer.write_record(
+            writer.create_warc_record(
+                f"http://x.example/{i}", "response", payload=io.BytesIO(body.encode()), http_headers=headers
+            )
+        )
+    return buffer.getvalue()
+
+
+def _read_back(path) -> tuple[list[str], list[str]]:
+    from newsdedup.errors import DocumentError
+
+    items = list(path_documents(str(path), 1 << 20))
+    docs = [item.url for item in items if not isinstance(item, DocumentError)]
+    return docs, [f"{item.source}: {item.reason}" for item in items if isinstance(item, DocumentError)]
+
+
+def test_a_warc_cut_inside_a_record_says_so_and_keeps_the_records_before(tmp_path):
+    # Before: a record cut inside its body came out as a whole page with its end missing, and a cut
+    # inside a record's header stopped the run with a traceback (warcio's AttributeError), losing all.
+    archive = _warc_of_pages(3)
+    third = archive.index(b"WARC/1.", archive.index(b"WARC/1.", 1) + 1)
+    (tmp_path / "body.warc").write_bytes(archive[:-60])
+    (tmp_path / "header.warc").write_bytes(archive[: third + 40])
+    docs, errors = _read_back(tmp_path / "body.warc")
+    assert docs == ["http://x.example/0", "http://x.example/1"]
+    assert len(errors) == 1 and "WARC record cut short: the archive ends 56 bytes before" in errors[0]
+    assert errors[0].startswith(f"{tmp_path / 'body.warc'}#<urn:uuid:")
+    docs, errors = _read_back(tmp_path / "header.warc")
+    assert docs == ["http://x.example/0", "http://x.example/1"]
+    assert errors == [
+        f"{tmp_path / 'header.warc'}: unreadable WARC data after 2 records (damaged record header: "
+        "AttributeError: 'NoneType' object has no attribute 'startswith')"
+    ]
+
+
+def test_a_whole_file_gzipped_warc_cut_in_its_first_record_is_an_error_not_an_empty_archive(tmp_path):
+    # Before: warcio took the gzip stream's early end for the archive's end: no documents, no error.
+    packed = gzip.compress(_warc_of_pages(3))
+    (tmp_path / "crawl.warc.gz").write_bytes(packed[: len(packed) // 4])
+    docs, errors = _read_back(tmp_path / "crawl.warc.gz")
+    assert docs == [] and errors == [
+        f"{tmp_path / 'crawl.warc.gz'}: unreadable WARC data after 0 records "
+        "(Compressed file ended before the end-of-stream marker was reached)"
+    ]
+    (tmp_path / "whole.warc.gz").write_bytes(packed)
+    assert _read_back(tmp_path / "whole.warc.gz") == ([f"http://x.example/{i}" for i in range(3)], [])

@@ -8,37 +8,83 @@ naming ``source#record-id``, and the archive goes on.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import IO
 
 from ..document import HTML, Document
 from ..errors import DocumentError, NotAnArticle
-from .decode import document_from_bytes, path_of, read_capped
+from .decode import READ_BLOCK, document_from_bytes, path_of, read_capped
 
 WARC_MAGIC = b"WARC/"
 
 
 def warc_documents(stream: IO[bytes], source: str, max_bytes: int) -> Iterator[Document | DocumentError]:
-    """The HTML responses of an (uncompressed, or per-record gzipped) WARC stream."""
+    """The HTML responses of an (uncompressed, or gzipped per record or as a whole) WARC stream.
+
+    An archive cut short (a crawl stopped, a download broken off) says so: a record cut short is an
+    error, not a page with its end missing.
+    """
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
     records = 0
     try:
-        for record in ArchiveIterator(stream):
+        for record in _parsed(ArchiveIterator(stream)):
             records += 1
-            if record.rec_type == "response":
-                yield _warc_document(source, record, records, max_bytes)
+            doc = (
+                _warc_document(source, record, records, max_bytes) if record.rec_type == "response" else None
+            )
+            if missing := _unread_bytes(record):
+                yield DocumentError(
+                    _record_name(source, record, records),
+                    f"WARC record cut short: the archive ends {missing} bytes before the record does",
+                )
+                return
+            if doc is not None:
+                yield doc
+        # warcio takes a gzip stream that ends too soon for the archive's end
+        if stream.read(1):
+            raise ValueError("data after the last record")
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
         reason = " ".join(str(error).split())[:160] or type(error).__name__
         yield DocumentError(source, f"unreadable WARC data after {records} records ({reason})")
 
 
-def _warc_document(source: str, record, number: int, max_bytes: int) -> Document | DocumentError:
+def _parsed(records: Iterable) -> Iterator:
+    """warcio's records, its parser's own failures on a damaged header (an AttributeError on a header
+    cut short) as ValueError: the archive's data, not a bug of the run."""
+    from warcio.exceptions import ArchiveLoadFailed
+
+    iterator = iter(records)
+    while True:
+        try:
+            record = next(iterator)
+        except StopIteration:
+            return
+        except (ArchiveLoadFailed, OSError, EOFError, ValueError):
+            raise
+        except Exception as error:
+            raise ValueError(f"damaged record header: {type(error).__name__}: {error}") from error
+        yield record
+
+
+def _unread_bytes(record) -> int:
+    """Read the rest of the record (warcio would, before the next one): the bytes its header
+    announced that the archive does not have."""
+    while record.raw_stream.read(READ_BLOCK):
+        pass
+    return record.raw_stream.limit
+
+
+def _record_name(source: str, record, number: int) -> str:
     # without its header, a record is named by its place in the archive: one id for all would
     # make them one record read again
-    record_id = record.rec_headers.get_header("WARC-Record-ID") or f"?{number}"
-    where = f"{source}#{record_id}"
+    return f"{source}#{record.rec_headers.get_header('WARC-Record-ID') or f'?{number}'}"
+
+
+def _warc_document(source: str, record, number: int, max_bytes: int) -> Document | DocumentError:
+    where = _record_name(source, record, number)
+    record_id = where.removeprefix(f"{source}#")
     status = (record.http_headers.get_statuscode() if record.http_headers else "") or ""
     # a redirect, a missing page: a crawl holds many, none an article
     if status and not status.startswith("2"):
