@@ -77,6 +77,41 @@ def test_a_roundup_quoting_two_stories_does_not_chain_them():
     assert [0, 2] not in groups and len(groups) == 2
 
 
+def _words(prefix: str, count: int) -> list[str]:
+    return [f"{prefix}{i}" for i in range(count)]
+
+
+# two reports of one event: their own words, and the same quotes and names (8% of each)
+_QUOTES = _words("q", 24)
+_REPORT_A = _words("a", 150) + _QUOTES + _words("a", 300)[150:]
+_REPORT_C = _words("c", 150) + _QUOTES + _words("c", 300)[150:]
+
+
+@pytest.mark.parametrize(
+    "roundup",
+    [
+        # the lead of each, quotes included (found by a review: 000 and 001 of sample_docs became one cluster)
+        " ".join(_REPORT_A[:180] + _REPORT_C[120:260]),
+        # both in full, one after the other
+        " ".join(_REPORT_A + _REPORT_C),
+    ],
+)
+def test_a_roundup_of_two_reports_of_one_event_joins_one_of_them_at_most(roundup):
+    prints = prints_of(" ".join(_REPORT_A), roundup, " ".join(_REPORT_C))
+    assert 0.05 < overlap(prints[0].shingles, prints[2].shingles).containment < 0.15
+    edges = EdgeColumns([Edge(0.6, 0, 1), Edge(0.5, 1, 2)])
+    groups = cluster_groups(prints, ["a", "r", "c"], edges)
+    assert not any(0 in group and 2 in group for group in groups) and len(groups) == 2
+
+
+def test_two_trims_of_one_article_that_share_its_lead_join_it():
+    full = _words("f", 300)
+    head, lead_and_end = full[:200], full[:30] + full[200:]  # they share the lead only
+    prints = prints_of(" ".join(full), " ".join(head), " ".join(lead_and_end))
+    edges = EdgeColumns([Edge(0.95, 0, 1), Edge(0.9, 0, 2)])
+    assert cluster_groups(prints, ["f", "h", "e"], edges) == [[0, 1, 2]]
+
+
 class _CountingReads(list):
     reads = 0
 
