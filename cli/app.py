@@ -565,13 +565,24 @@ def explain(
     )
     options = OutputOptions.resolve(fmt, quiet, no_color)
     run = Run(options)
-    raw = _raw_documents(run, [first, second], InputFormat.document, None, False, max_bytes)
-    docs = list(_cleaned(run, raw, 1, DEFAULT_TIMEOUT))
-    if len(docs) != 2:
+    raw = [_one_document(run, name, max_bytes) for name in (first, second)]
+    docs = list(_cleaned(run, [doc for doc in raw if doc is not None], 1, DEFAULT_TIMEOUT))
+    if len(docs) != 2:  # each failure was reported
         raise typer.Exit(EXIT_ERROR)
     with closed_stdout_ends_quietly():
         options.writer().explanation(explain_pair(docs[0], docs[1], settings), sys.stdout)
     raise typer.Exit(EXIT_OK)
+
+
+def _one_document(run: Run, name: str, max_bytes: int):
+    """The one document ``name`` holds (None when it could not be read: reported); a WARC archive or a
+    directory of several is refused, as comparing some other pair would answer a question not asked."""
+    docs = list(_raw_documents(run, [name], InputFormat.document, None, False, max_bytes))
+    if len(docs) > 1:
+        raise UsageError(
+            f"explain compares two documents: {printable(name)} holds {len(docs)} (a WARC archive, a directory?)"
+        )
+    return docs[0] if docs else None
 
 
 index_app = typer.Typer(

@@ -82,3 +82,25 @@ def photo_captions(count: int) -> list[str]:
     """``count`` distinct photo captions, each ending with a wire credit."""
     sentences = article("harbour", count).replace("\n\n", " ").split(". ")
     return [f"{sentence.rstrip('.')}. (Reuters/Jane Doe)" for sentence in sentences]
+
+
+def warc_of_pages(count: int) -> bytes:
+    """An uncompressed WARC archive of ``count`` HTML responses, ``http://x.example/N``."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=False)
+    for i in range(count):
+        body = (
+            f"<html><body><article><p>Page {i}: {'words of the page ' * 40}end.</p></article></body></html>"
+        )
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        writer.write_record(
+            writer.create_warc_record(
+                f"http://x.example/{i}", "response", payload=io.BytesIO(body.encode()), http_headers=headers
+            )
+        )
+    return buffer.getvalue()

@@ -5,7 +5,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newsdedup.cli.app import app
-from tests.conftest import SAMPLES, article
+from tests.conftest import SAMPLES, article, warc_of_pages
 
 runner = CliRunner()
 
@@ -329,6 +329,24 @@ def test_explain_of_one_document_twice_is_a_usage_error():
     assert result.stderr == f"newsdedup: error: explain compares two documents: {first} was given as both\n"
     piped = invoke("explain", "-", "-", input=first.read_text(encoding="utf-8"))
     assert piped.exit_code == 2 and "- was given as both" in piped.stderr
+
+
+def test_explain_of_an_archive_of_several_documents_is_a_usage_error(tmp_path):
+    # Before: a WARC of two pages beside an empty file compared the two pages and exited 0; a WARC of
+    # more beside one page exited 2 saying nothing.
+    (tmp_path / "two.warc").write_bytes(warc_of_pages(2))
+    (tmp_path / "empty.txt").write_bytes(b"")
+    page = sorted(SAMPLES.glob("000_*.txt"))[0]
+    for other in (tmp_path / "empty.txt", page):
+        result = invoke("explain", tmp_path / "two.warc", other)
+        assert result.exit_code == 2 and result.stdout == ""
+        assert result.stderr == (
+            f"newsdedup: error: explain compares two documents: {tmp_path / 'two.warc'} holds 2 "
+            "(a WARC archive, a directory?)\n"
+        )
+    failed = invoke("explain", page, tmp_path / "empty.txt")
+    assert failed.exit_code == 2 and failed.stdout == ""
+    assert failed.stderr.startswith(f"newsdedup: {tmp_path / 'empty.txt'}: empty file\n")
 
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv"])

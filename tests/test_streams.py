@@ -8,6 +8,7 @@ from newsdedup.document import HTML, TEXT
 from newsdedup.errors import NotAnArticle, UsageError
 from newsdedup.read.files import path_documents
 from newsdedup.read.jsonl import field_map, jsonl_documents
+from tests.conftest import warc_of_pages
 
 
 def records(*lines: str) -> io.BytesIO:
@@ -145,25 +146,6 @@ def test_warc_records_without_an_id_are_named_by_their_place(tmp_path):
     assert [doc.id for doc in path_documents(str(path), 1 << 20)] == ["?1", "?2"]
 
 
-def _warc_of_pages(count: int) -> bytes:
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
-    buffer = io.BytesIO()
-    writer = WARCWriter(buffer, gzip=False)
-    for i in range(count):
-        body = (
-            f"<html><body><article><p>Page {i}: {'words of the page ' * 40}end.</p></article></body></html>"
-        )
-        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
-        writer.write_record(
-            writer.create_warc_record(
-                f"http://x.example/{i}", "response", payload=io.BytesIO(body.encode()), http_headers=headers
-            )
-        )
-    return buffer.getvalue()
-
-
 def _read_back(path) -> tuple[list[str], list[str]]:
     from newsdedup.errors import DocumentError
 
@@ -175,7 +157,7 @@ def _read_back(path) -> tuple[list[str], list[str]]:
 def test_a_warc_cut_inside_a_record_says_so_and_keeps_the_records_before(tmp_path):
     # Before: a record cut inside its body came out as a whole page with its end missing, and a cut
     # inside a record's header stopped the run with a traceback (warcio's AttributeError), losing all.
-    archive = _warc_of_pages(3)
+    archive = warc_of_pages(3)
     third = archive.index(b"WARC/1.", archive.index(b"WARC/1.", 1) + 1)
     (tmp_path / "body.warc").write_bytes(archive[:-60])
     (tmp_path / "header.warc").write_bytes(archive[: third + 40])
@@ -193,7 +175,7 @@ def test_a_warc_cut_inside_a_record_says_so_and_keeps_the_records_before(tmp_pat
 
 def test_a_whole_file_gzipped_warc_cut_in_its_first_record_is_an_error_not_an_empty_archive(tmp_path):
     # Before: warcio took the gzip stream's early end for the archive's end: no documents, no error.
-    packed = gzip.compress(_warc_of_pages(3))
+    packed = gzip.compress(warc_of_pages(3))
     (tmp_path / "crawl.warc.gz").write_bytes(packed[: len(packed) // 4])
     docs, errors = _read_back(tmp_path / "crawl.warc.gz")
     assert docs == [] and errors == [
