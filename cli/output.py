@@ -35,6 +35,7 @@ from .overview import (
     one_line,
     readable_fields,
     short_names,
+    shown_as_text,
     singletons_line,
 )
 
@@ -110,13 +111,29 @@ def _delimited(tsv: bool) -> Callable[[Iterable[dict], IO[str]], None]:
                     else {}
                 )
                 writer = csv.DictWriter(
-                    stream, fieldnames=list(row), lineterminator="\n", extrasaction="ignore", **dialect
+                    stream if tsv else _LineFeedEndings(stream),
+                    fieldnames=list(row),
+                    lineterminator="\n" if tsv else "\r\n",
+                    extrasaction="ignore",
+                    **dialect,
                 )
                 writer.writeheader()
             writer.writerow(row)
             stream.flush()
 
     return write
+
+
+class _LineFeedEndings:
+    """A stream that ends each CSV row with LF, not the CRLF it was written with. The csv module
+    quotes a value holding a character of the row ending only: with LF endings, a lone CR in a value
+    (a title, a file name) went out unquoted and split the row for other readers."""
+
+    def __init__(self, stream: IO[str]):
+        self.stream = stream
+
+    def write(self, row: str) -> int:  # the csv writer writes a row, its ending included, at once
+        return self.stream.write(row.removesuffix("\r\n") + "\n")
 
 
 def _tsv_escape(value) -> str:
@@ -147,15 +164,31 @@ class RecordWriter:
 # ---------------------------------------------------------------- formats for people
 
 
+class _ShownAsText:
+    """A stream that shows page content's control characters and bidirectional overrides as U+FFFD
+    (an escape sequence in a title would drive the terminal that reads the text format)."""
+
+    def __init__(self, stream: IO[str]):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(shown_as_text(text))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
 class TextWriter:
     """Plain text for people reading a pipe or a file (``less``, ``head``): no colours, no boxes."""
 
     def documents(self, docs: Iterable[Document], out: IO[str]) -> None:
+        out = _ShownAsText(out)
         for doc in docs:
             out.write(f"==> {doc.id} <==\n{doc.title}\n\n{doc.text}\n\n")
             out.flush()
 
     def clusters(self, clusters: Iterable[Cluster], view: ClusterView, out: IO[str]) -> None:
+        out = _ShownAsText(out)
         if view.unique:
             self.documents((c.canonical for c in clusters), out)
         elif view.by == "doc":
@@ -204,6 +237,7 @@ class TextWriter:
         out.flush()
 
     def explanation(self, result, out: IO[str]) -> None:
+        out = _ShownAsText(out)
         verdict = "copies" if result.copies else "not copies"
         out.write(
             f"{result.first.id} vs {result.second.id}: {verdict} ({result.reason})\n"
@@ -216,6 +250,7 @@ class TextWriter:
         out.flush()
 
     def records(self, records: Iterable[dict], out: IO[str]) -> None:
+        out = _ShownAsText(out)
         for record in records:
             for label, value in readable_fields(record):
                 out.write(f"{label}: {value}\n")

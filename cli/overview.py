@@ -53,6 +53,7 @@ _UNPRINTABLE = (
 )
 _ESCAPED = {code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" for code in _UNPRINTABLE}
 _REPLACED = {code: "\ufffd" for code in _UNPRINTABLE if code != 0x0A}
+_REPLACED_IN_TEXT = {code: "\ufffd" for code in _UNPRINTABLE if code not in (0x09, 0x0A)}
 
 
 def one_line(text: str) -> str:
@@ -64,6 +65,11 @@ def shown(text: str) -> str:
     """Page content for a rich view: its line breaks kept, any other such character as U+FFFD (one
     character for one, so that positions in the text still hold)."""
     return text.translate(_REPLACED)
+
+
+def shown_as_text(text: str) -> str:
+    """Page content in the text format: as :func:`shown`, its tabs kept too (the format's own columns)."""
+    return text.translate(_REPLACED_IN_TEXT)
 
 
 def count(number: int, noun: str) -> str:

@@ -1,3 +1,5 @@
+import csv
+import io
 import json
 import re
 
@@ -182,6 +184,19 @@ def test_by_doc_csv_and_tsv_are_flat_tables():
     assert len(tsv_out) == 5 and "\t" in tsv_out[0] and "canonical_text" in tsv_out[0]
 
 
+def test_csv_quotes_a_value_holding_a_carriage_return_and_ends_rows_with_a_line_feed():
+    # Before: a lone CR in a title or a file name went out unquoted, and other readers split the row.
+    text = article("harbour", 14)
+    feed = "\n".join(
+        json.dumps({"id": ident, "title": "Judul\rdua", "text": text}) for ident in ("a\rb", "c")
+    )
+    result = invoke("dedup", "-", "-i", "jsonl", "--by", "doc", "-f", "csv", input=feed)
+    assert result.exit_code == 0, result.stderr
+    header, *rows = list(csv.reader(io.StringIO(result.stdout, newline="")))
+    assert [(row[0], row[2]) for row in rows] == [("a\rb", "Judul\rdua"), ("c", "Judul\rdua")]
+    assert result.stdout.count("\r\n") == 0 and result.stdout.endswith("\n")
+
+
 def test_unique_emits_one_canonical_document_per_cluster_and_dupes_only_filters():
     unique = records(invoke("dedup", SAMPLES, "--unique").stdout)
     assert [r["size"] for r in unique] == [2, 1, 1, 1] and all(r["text"] for r in unique)
@@ -302,11 +317,19 @@ def test_page_content_cannot_drive_the_terminal_in_the_views_for_people():
         "title": "Judul \x1b[2J\u202etxt.exe",
         "text": text + "\n\x1b[31m merah",
     }
-    for command in (["clean"], ["dedup", "--full"], ["dedup", "--by", "doc"]):
-        result = invoke(*command, "-", "-i", "jsonl", "-f", "table", input=json.dumps(record))
+    views = [
+        (command, fmt)
+        for command in (["clean"], ["dedup", "--full"], ["dedup", "--by", "doc"])
+        for fmt in ("table", "text")
+    ]
+    for command, fmt in views:  # text: before, it passed them on as they were
+        result = invoke(*command, "-", "-i", "jsonl", "-f", fmt, input=json.dumps(record))
         assert result.exit_code == 0, result.stderr
         assert "\x1b" not in result.stdout and "\u202e" not in result.stdout and "\x07" not in result.stdout
-        assert "Judul \ufffd[2J\ufffdtxt.exe" in result.stdout.replace("\n", "")
+        if (
+            command != ["dedup", "--by", "doc"] or fmt == "table"
+        ):  # the text format's by-doc lines have no title
+            assert "Judul \ufffd[2J\ufffdtxt.exe" in result.stdout.replace("\n", "")
 
 
 def test_explain_reports_figures_and_shared_passages():
