@@ -41,7 +41,8 @@ def test_jsonl_records_become_documents_and_bad_lines_become_errors():
     errors = [(e.source, e.reason) for e in items[2:]]
     assert errors[0][0] == "in.jsonl:3" and "not a JSON object" in errors[0][1]
     assert errors[1] == ("in.jsonl:4", "no 'id' field (string or number)")
-    assert errors[2][0] == "b" and "no 'html' or 'text'" in errors[2][1]
+    # named by its file too, as every record that fails later is (it was its id alone)
+    assert errors[2] == ("in.jsonl#b", "in.jsonl:5: no 'html' or 'text' text")
     assert errors[3] == ("in.jsonl:6", "not a JSON object")
 
 

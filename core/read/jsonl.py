@@ -105,7 +105,9 @@ def record_document(record: object, where: str, source: str, fields: dict[str, s
     html, text = record.get(fields["html"]), record.get(fields["text"])
     body, kind = (html, HTML) if isinstance(html, str) and html.strip() else (text, TEXT)
     if not isinstance(body, str) or not body.strip():
-        raise MissingFields(_utf8(str(doc_id)), f"{where}: no {fields['html']!r} or {fields['text']!r} text")
+        # named as a failure of the document would be (FILE#ID, the id alone on standard input)
+        named = Document(id=_utf8(str(doc_id)), path=path_of(source)).source
+        raise MissingFields(named, f"{where}: no {fields['html']!r} or {fields['text']!r} text")
     body = _utf8(body)
     return Document(
         id=_utf8(str(doc_id)),
