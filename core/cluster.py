@@ -27,12 +27,11 @@ REPRESENTATIVES = 4
 # the labelled development set, 0.38 at the least); a roundup of two reports of one event shares
 # only their common quotes and names (0.26).
 BRIDGE_OVERLAP = 0.5
-# It is their source when it holds this much of each text: a full article and two trims of it
-# (two trims of one lead share a part of it: 0.28-0.32 on the speed corpus; two reports of one
-# event that a page holds in full, 0.08).
+# A document that holds this much of a text is where it comes from, not a roundup that took a part:
+# a full article and its brief, trim, update or heavy rewrite. A page that holds two whole reports
+# is such a source too, and still joins them.
 SOURCE_SHARE = 0.5
-SOURCES_APART = 0.15
-# The two groups are copies when any of their representatives are, without the document between.
+# Away from the pair, representatives this alike make the two groups copies by themselves.
 COPY_CONTAINMENT = 0.37
 
 
@@ -141,35 +140,31 @@ def joins_two_stories(
     shares: dict[tuple[int, int], float],
     prints: Sequence[Fingerprint],
 ) -> bool:
-    """The pair ``a``-``b`` would join two stories through a document that holds two texts: no other
-    representatives of the two groups are copies by themselves (``COPY_CONTAINMENT``), and what the
-    document shares with the other group is apart from what it shares with its own
-    (``BRIDGE_OVERLAP``). Such a document is a full text with two trims of it (its parts' owners then
-    share some text, as trims of one lead do) unless it took a part of each text, or their owners
-    share almost nothing."""
-    others = [share for pair, share in shares.items() if pair != (a, b)]
-    closest = max(others, default=0.0)
-    if closest >= COPY_CONTAINMENT:
+    """The pair ``a``-``b`` would join two stories through a document that took a part of each: what
+    it shares with the other group is apart from what it shares with its own (``BRIDGE_OVERLAP``), it
+    holds under half of every one of those texts (``SOURCE_SHARE``: a full text that trims, briefs or
+    rewrites of it come from holds most of one of them), and no representatives of the two groups
+    away from the pair are copies by themselves (``COPY_CONTAINMENT``)."""
+    away = [share for (x, y), share in shares.items() if x != a and y != b]
+    if max(away, default=0.0) >= COPY_CONTAINMENT:
         return False
-    splits = [_split(x, y, group, prints) for x, y, group in ((a, b, left), (b, a, right))]
-    if all(split is None for split in splits):
-        return False
-    return closest < SOURCES_APART or any(split is False for split in splits)
+    return _took_a_part_of_each(a, b, left, prints) or _took_a_part_of_each(b, a, right, prints)
 
 
-def _split(member: int, other: int, representatives: list[int], prints: Sequence[Fingerprint]) -> bool | None:
-    """None when what ``member`` shares with ``other`` and with the rest of its group's
-    ``representatives`` are not apart; else whether it holds most of each of those texts (``SOURCE_SHARE``)."""
+def _took_a_part_of_each(
+    member: int, other: int, representatives: list[int], prints: Sequence[Fingerprint]
+) -> bool:
     mates = [prints[m].shingles for m in representatives if m != member]
     if not mates:
-        return None
+        return False
     shingles, theirs = prints[member].shingles, prints[other].shingles
+    # the cheap test first: most documents between two groups hold most of one of their texts
+    if any(shared_count(shingles, text) >= SOURCE_SHARE * len(text) for text in (theirs, *mates)):
+        return False
     with_other = np.isin(shingles, theirs, assume_unique=True)
     with_group = np.isin(shingles, np.concatenate(mates))
     smaller = min(int(with_other.sum()), int(with_group.sum()))
-    if smaller == 0 or int((with_other & with_group).sum()) >= BRIDGE_OVERLAP * smaller:
-        return None
-    return all(shared_count(shingles, text) >= SOURCE_SHARE * len(text) for text in (theirs, *mates))
+    return smaller > 0 and int((with_other & with_group).sum()) < BRIDGE_OVERLAP * smaller
 
 
 def cluster_groups(

@@ -185,3 +185,12 @@ def test_a_whole_file_gzipped_warc_cut_in_its_first_record_is_an_error_not_an_em
     ]
     (tmp_path / "whole.warc.gz").write_bytes(packed)
     assert _read_back(tmp_path / "whole.warc.gz") == ([f"http://x.example/{i}" for i in range(3)], [])
+
+
+def test_a_warc_record_without_a_content_length_ends_the_archive_without_a_traceback(tmp_path):
+    # A review: the check for records cut short read warcio's reader of such a record as if it had a
+    # length, and the AttributeError stopped the run, losing the pages before it.
+    tail = b"WARC/1.0\r\nWARC-Type: metadata\r\nWARC-Record-ID: <urn:uuid:1>\r\nContent-Type: text/plain\r\n\r\nhello\r\n\r\n"
+    (tmp_path / "nolength.warc").write_bytes(warc_of_pages(2) + tail)
+    docs, errors = _read_back(tmp_path / "nolength.warc")
+    assert (docs, errors) == (["http://x.example/0", "http://x.example/1"], [])  # a metadata record, no page

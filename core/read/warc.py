@@ -70,7 +70,10 @@ def _parsed(records: Iterable) -> Iterator:
 
 def _unread_bytes(record) -> int:
     """Read the rest of the record (warcio would, before the next one): the bytes its header
-    announced that the archive does not have."""
+    announced that the archive does not have (none announced: a record without a Content-Length
+    runs to the end of the archive, as warcio reads it)."""
+    if getattr(record.raw_stream, "limit", None) is None:
+        return 0
     while record.raw_stream.read(READ_BLOCK):
         pass
     return record.raw_stream.limit
