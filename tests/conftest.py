@@ -84,15 +84,15 @@ def photo_captions(count: int) -> list[str]:
     return [f"{sentence.rstrip('.')}. (Reuters/Jane Doe)" for sentence in sentences]
 
 
-def warc_of_pages(count: int) -> bytes:
-    """An uncompressed WARC archive of ``count`` HTML responses, ``http://x.example/N``."""
+def warc_of_pages(count: int, gzip: bool = False) -> bytes:
+    """A WARC archive (uncompressed, or gzipped per record) of ``count`` HTML responses, ``http://x.example/N``."""
     import io
 
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
     buffer = io.BytesIO()
-    writer = WARCWriter(buffer, gzip=False)
+    writer = WARCWriter(buffer, gzip=gzip)
     for i in range(count):
         body = (
             f"<html><body><article><p>Page {i}: {'words of the page ' * 40}end.</p></article></body></html>"

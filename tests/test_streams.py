@@ -194,3 +194,16 @@ def test_a_warc_record_without_a_content_length_ends_the_archive_without_a_trace
     (tmp_path / "nolength.warc").write_bytes(warc_of_pages(2) + tail)
     docs, errors = _read_back(tmp_path / "nolength.warc")
     assert (docs, errors) == (["http://x.example/0", "http://x.example/1"], [])  # a metadata record, no page
+
+
+def test_a_warc_gzipped_per_record_cut_in_its_last_record_keeps_every_whole_record(tmp_path):
+    # Before: the records decompressed with the cut one in warcio's read-ahead were lost with it
+    # ("after 3 records" of 6 whole ones in a crawl cut inside its seventh).
+    archive = warc_of_pages(6, gzip=True)
+    (tmp_path / "crawl.warc.gz").write_bytes(archive[:-200])
+    docs, errors = _read_back(tmp_path / "crawl.warc.gz")
+    assert docs == [f"http://x.example/{i}" for i in range(5)]
+    assert errors == [
+        f"{tmp_path / 'crawl.warc.gz'}: unreadable WARC data after 5 records "
+        "(Compressed file ended before the end-of-stream marker was reached)"
+    ]

@@ -47,7 +47,9 @@ def stream_documents(handle: IO[bytes], name: str, max_bytes: int) -> Iterator[D
     try:
         head = handle.read(HEAD_BYTES)  # a buffered read waits for this much, or the end
         if head[:2] == GZIP_MAGIC and _gunzipped_head(head).startswith(WARC_MAGIC):
-            yield from warc_documents(gzip.GzipFile(fileobj=rejoined(head, handle)), name, max_bytes)
+            yield from warc_documents(
+                _AsDecompressed(gzip.GzipFile(fileobj=rejoined(head, handle))), name, max_bytes
+            )
         elif head.startswith(WARC_MAGIC):
             yield from warc_documents(rejoined(head, handle), name, max_bytes)
         else:
@@ -57,6 +59,21 @@ def stream_documents(handle: IO[bytes], name: str, max_bytes: int) -> Iterator[D
         yield error
     except OSError as exc:
         yield DocumentError(name, os_reason(exc))
+
+
+class _AsDecompressed:
+    """A gzip stream whose reads give what is decompressed so far. A full read of a file cut short
+    raises at the cut and drops what it had: warcio, reading ahead a block at a time, lost the
+    whole records before the cut with it."""
+
+    def __init__(self, stream: gzip.GzipFile):
+        self._stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        return self._stream.read1(size) if size and size > 0 else self._stream.read()
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
 
 
 def read_head(handle: IO[bytes], size: int) -> tuple[bytes, IO[bytes]]:

@@ -27,19 +27,17 @@ def warc_documents(stream: IO[bytes], source: str, max_bytes: int) -> Iterator[D
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    records = 0
+    whole = 0  # records read to their end
     try:
-        for record in _parsed(ArchiveIterator(stream)):
-            records += 1
-            doc = (
-                _warc_document(source, record, records, max_bytes) if record.rec_type == "response" else None
-            )
+        for number, record in enumerate(_parsed(ArchiveIterator(stream)), 1):
+            doc = _warc_document(source, record, number, max_bytes) if record.rec_type == "response" else None
             if missing := _unread_bytes(record):
                 yield DocumentError(
-                    _record_name(source, record, records),
+                    _record_name(source, record, number),
                     f"WARC record cut short: the archive ends {missing} bytes before the record does",
                 )
                 return
+            whole = number
             if doc is not None:
                 yield doc
         # warcio takes a gzip stream that ends too soon for the archive's end
@@ -47,7 +45,9 @@ def warc_documents(stream: IO[bytes], source: str, max_bytes: int) -> Iterator[D
             raise ValueError("data after the last record")
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
         reason = " ".join(str(error).split())[:160] or type(error).__name__
-        yield DocumentError(source, f"unreadable WARC data after {records} records ({reason})")
+        yield DocumentError(
+            source, f"unreadable WARC data after {whole} record{'' if whole == 1 else 's'} ({reason})"
+        )
 
 
 def _parsed(records: Iterable) -> Iterator:
