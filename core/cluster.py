@@ -3,11 +3,9 @@
 Verified pairs are taken strongest first (Kruskal order, ties by document id,
 so input order does not matter). A pair joins its two groups only when the
 groups are *compatible*: most pairs between their representatives (the longest
-members) still share some text (``LINK_FLOOR``), and no document between them
-holds two texts (:func:`joins_two_stories`). Copies of copies pass; a roundup
-that quotes two different stories does not glue them together: the two stories
-share little, and what the roundup shares with one is apart from what it shares
-with the other.
+members) still share some text (:func:`newsdedup.verify.linked`). Copies of
+copies pass; a roundup that quotes two different stories does not glue them
+together: the two stories share nothing.
 """
 
 from __future__ import annotations
@@ -19,20 +17,9 @@ import numpy as np
 
 from .fingerprint import Fingerprint
 from .spool import SpooledFingerprints
-from .verify import LINK_FLOOR, Edge, containment, shared_count
+from .verify import LINK_FLOOR, Edge, linked
 
 REPRESENTATIVES = 4
-# A document whose text shared with one group and text shared with the other have less than this
-# in common (of the smaller) holds two texts. Copies of one story share what they took from it (on
-# the labelled development set, 0.38 at the least); a roundup of two reports of one event shares
-# only their common quotes and names (0.26).
-BRIDGE_OVERLAP = 0.5
-# A document that holds this much of a text is where it comes from, not a roundup that took a part:
-# a full article and its brief, trim, update or heavy rewrite. A page that holds two whole reports
-# is such a source too, and still joins them.
-SOURCE_SHARE = 0.5
-# Away from the pair, representatives this alike make the two groups copies by themselves.
-COPY_CONTAINMENT = 0.37
 
 
 class EdgeColumns:
@@ -112,59 +99,18 @@ def _shingle_counts(prints: Sequence[Fingerprint]) -> list[int]:
     return [len(p.shingles) for p in prints]
 
 
-def cross_containments(
+def compatible(
     left: list[int],
     right: list[int],
     prints: Sequence[Fingerprint],
     linked_pair: tuple[int, int] | None = None,
-) -> dict[tuple[int, int], float]:
-    """The containment of each representative pair across two groups (``linked_pair``, one of those
-    pairs, is known to be linked: its shingles are not read, and it stands at ``LINK_FLOOR``)."""
-    return {
-        (a, b): LINK_FLOOR if (a, b) == linked_pair else containment(prints[a].shingles, prints[b].shingles)
-        for a in left
-        for b in right
-    }
-
-
-def compatible(shares: dict[tuple[int, int], float]) -> bool:
-    """Most representative pairs across the two groups share some text (``LINK_FLOOR``)."""
-    return sum(share >= LINK_FLOOR for share in shares.values()) * 2 > len(shares)
-
-
-def joins_two_stories(
-    a: int,
-    b: int,
-    left: list[int],
-    right: list[int],
-    shares: dict[tuple[int, int], float],
-    prints: Sequence[Fingerprint],
 ) -> bool:
-    """The pair ``a``-``b`` would join two stories through a document that took a part of each: what
-    it shares with the other group is apart from what it shares with its own (``BRIDGE_OVERLAP``), it
-    holds under half of every one of those texts (``SOURCE_SHARE``: a full text that trims, briefs or
-    rewrites of it come from holds most of one of them), and no representatives of the two groups
-    away from the pair are copies by themselves (``COPY_CONTAINMENT``)."""
-    away = [share for (x, y), share in shares.items() if x != a and y != b]
-    if max(away, default=0.0) >= COPY_CONTAINMENT:
-        return False
-    return _took_a_part_of_each(a, b, left, prints) or _took_a_part_of_each(b, a, right, prints)
-
-
-def _took_a_part_of_each(
-    member: int, other: int, representatives: list[int], prints: Sequence[Fingerprint]
-) -> bool:
-    mates = [prints[m].shingles for m in representatives if m != member]
-    if not mates:
-        return False
-    shingles, theirs = prints[member].shingles, prints[other].shingles
-    # the cheap test first: most documents between two groups hold most of one of their texts
-    if any(shared_count(shingles, text) >= SOURCE_SHARE * len(text) for text in (theirs, *mates)):
-        return False
-    with_other = np.isin(shingles, theirs, assume_unique=True)
-    with_group = np.isin(shingles, np.concatenate(mates))
-    smaller = min(int(with_other.sum()), int(with_group.sum()))
-    return smaller > 0 and int((with_other & with_group).sum()) < BRIDGE_OVERLAP * smaller
+    """Most representative pairs across the two groups share some text (``linked_pair``, one of those
+    pairs, is known to: its shingles are not read)."""
+    pairs = sum(
+        (a, b) == linked_pair or linked(prints[a].shingles, prints[b].shingles) for a in left for b in right
+    )
+    return pairs * 2 > len(left) * len(right)
 
 
 def cluster_groups(
@@ -191,9 +137,7 @@ def cluster_groups(
         # An edge's strength is a lower bound of its pair's containment: at LINK_FLOOR or more, the
         # pair is linked without reading its shingles again (two singletons: the whole test).
         known = (a, b) if strength >= LINK_FLOOR else None
-        left, right = groups.representatives(ra), groups.representatives(rb)
-        shares = cross_containments(left, right, prints, known)
-        if compatible(shares) and not joins_two_stories(a, b, left, right, shares, prints):
+        if compatible(groups.representatives(ra), groups.representatives(rb), prints, known):
             groups.union(ra, rb)
     members: dict[int, list[int]] = {}
     for i in range(len(prints)):

@@ -166,6 +166,11 @@ def verified_edges(
             yield Edge(pair.containment_lower_bound, a, b)
 
 
+def linked(a: np.ndarray, b: np.ndarray) -> bool:
+    """The two texts still share some text (see ``LINK_FLOOR``)."""
+    return containment(a, b) >= LINK_FLOOR
+
+
 def similarity(canonical: np.ndarray, member: np.ndarray) -> float:
     """A member's similarity to its cluster's canonical, as reported."""
     return round(containment(canonical, member), 4)

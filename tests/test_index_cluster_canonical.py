@@ -82,27 +82,6 @@ def _words(prefix: str, count: int) -> list[str]:
     return [prefix + "".join("abcdefghijklmnopqrstuvwxyz"[int(d)] for d in f"{i:03d}") for i in range(count)]
 
 
-# two reports of one event: their own words, and the same quotes and names (8% of each)
-_QUOTES = _words("q", 24)
-_REPORT_A = _words("a", 40) + _QUOTES + _words("a", 300)[40:]
-_REPORT_C = _words("c", 40) + _QUOTES + _words("c", 300)[40:]
-
-
-# the lead of each, quotes included (found by a review: 000 and 001 of sample_docs became one cluster)
-_ROUNDUP = " ".join(_REPORT_A[:100] + _REPORT_C[30:150])
-
-
-@pytest.mark.parametrize("reprint", [False, True])
-def test_a_roundup_of_two_reports_of_one_event_joins_one_of_them_at_most(reprint):
-    # with a reprint of the first report, the roundup's own pair with it is no evidence either
-    texts = [" ".join(_REPORT_A), _ROUNDUP, " ".join(_REPORT_C)] + [" ".join(_REPORT_A)] * reprint
-    prints = prints_of(*texts)
-    assert 0.05 < overlap(prints[0].shingles, prints[2].shingles).containment < 0.15
-    edges = [Edge(0.5, 0, 1), Edge(0.6, 1, 2)] + [Edge(1.0, 0, 3), Edge(0.5, 1, 3)] * reprint
-    groups = cluster_groups(prints, ["a", "r", "c", "a1"][: len(texts)], EdgeColumns(edges))
-    assert not any(0 in group and 2 in group for group in groups) and len(groups) == 2
-
-
 def test_two_trims_of_one_article_that_share_its_lead_join_it():
     full = _words("f", 300)
     head, lead_and_end = full[:200], full[:30] + full[200:]  # they share the lead only
@@ -121,7 +100,7 @@ def test_two_trims_of_one_article_that_share_its_lead_join_it():
     ],
 )
 def test_a_brief_of_the_lead_joined_first_keeps_an_update_or_rewrite_with_its_story(other):
-    # a review of the first version of the roundup rule: these stayed apart, as if the full text were a roundup
+    # a rule tried for roundups (reverted) kept these apart, as if the full text were a roundup
     full = _words("f", 300)
     prints = prints_of(" ".join(full), " ".join(full[:40]), " ".join(other))
     edges = EdgeColumns([Edge(0.95, 0, 1), Edge(0.45, 0, 2)])
