@@ -182,7 +182,9 @@ class TextWriter:
     """Plain text for people reading a pipe or a file (``less``, ``head``): no colours, no boxes."""
 
     def documents(self, docs: Iterable[Document], out: IO[str]) -> None:
-        out = _ShownAsText(out)
+        self._documents(docs, _ShownAsText(out))
+
+    def _documents(self, docs: Iterable[Document], out: _ShownAsText) -> None:
         for doc in docs:
             out.write(f"==> {doc.id} <==\n{doc.title}\n\n{doc.text}\n\n")
             out.flush()
@@ -190,7 +192,7 @@ class TextWriter:
     def clusters(self, clusters: Iterable[Cluster], view: ClusterView, out: IO[str]) -> None:
         out = _ShownAsText(out)
         if view.unique:
-            self.documents((c.canonical for c in clusters), out)
+            self._documents((c.canonical for c in clusters), out)
         elif view.by == "doc":
             for cluster in clusters:
                 for record in doc_records(cluster):

@@ -33,7 +33,7 @@ def warc_documents(stream: IO[bytes], source: str, max_bytes: int) -> Iterator[D
             doc = _warc_document(source, record, number, max_bytes) if record.rec_type == "response" else None
             if missing := _unread_bytes(record):
                 yield DocumentError(
-                    _record_name(source, record, number),
+                    f"{source}#{_record_id(record, number)}",
                     f"WARC record cut short: the archive ends {missing} bytes before the record does",
                 )
                 return
@@ -79,15 +79,15 @@ def _unread_bytes(record) -> int:
     return record.raw_stream.limit
 
 
-def _record_name(source: str, record, number: int) -> str:
+def _record_id(record, number: int) -> str:
     # without its header, a record is named by its place in the archive: one id for all would
     # make them one record read again
-    return f"{source}#{record.rec_headers.get_header('WARC-Record-ID') or f'?{number}'}"
+    return record.rec_headers.get_header("WARC-Record-ID") or f"?{number}"
 
 
 def _warc_document(source: str, record, number: int, max_bytes: int) -> Document | DocumentError:
-    where = _record_name(source, record, number)
-    record_id = where.removeprefix(f"{source}#")
+    record_id = _record_id(record, number)
+    where = f"{source}#{record_id}"
     status = (record.http_headers.get_statuscode() if record.http_headers else "") or ""
     # a redirect, a missing page: a crawl holds many, none an article
     if status and not status.startswith("2"):
