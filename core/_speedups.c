@@ -31,6 +31,74 @@ static inline int is_letter(Py_UCS4 ch)
     return ch < 128 ? ascii_letter[ch] : Py_UNICODE_ISALNUM(ch) && !Py_UNICODE_ISDECIMAL(ch);
 }
 
+/* Combining marks (general category M*: the vowel signs of Indic scripts, harakat), as unicodedata
+ * tells them, which CPython's C API does not. unicodedata is asked a block of 256 code points at a
+ * time, on first use of the block, and its answers kept as bits; beyond the BMP, each time. */
+#define FIRST_MARK 0x300
+static PyObject *unicode_category;
+static uint8_t mark_bits[0x10000 / 8], mark_block_known[0x10000 >> 8];
+
+/* 1, 0, or -1 with an exception set */
+static int category_is_mark(Py_UCS4 ch)
+{
+    if (unicode_category == NULL) {
+        PyObject *unicodedata = PyImport_ImportModule("unicodedata");
+        if (unicodedata == NULL)
+            return -1;
+        unicode_category = PyObject_GetAttrString(unicodedata, "category");
+        Py_DECREF(unicodedata);
+        if (unicode_category == NULL)
+            return -1;
+    }
+    PyObject *character = PyUnicode_FromOrdinal((int)ch);
+    if (character == NULL)
+        return -1;
+    PyObject *category = PyObject_CallOneArg(unicode_category, character);
+    Py_DECREF(character);
+    if (category == NULL)
+        return -1;
+    int mark = PyUnicode_Check(category) && PyUnicode_GET_LENGTH(category) > 0 &&
+               PyUnicode_READ_CHAR(category, 0) == 'M';
+    Py_DECREF(category);
+    return mark;
+}
+
+/* rules.is_mark; 1, 0, or -1 with an exception set */
+static int is_mark(Py_UCS4 ch)
+{
+    if (ch < FIRST_MARK)
+        return 0;
+    if (ch > 0xFFFF)
+        return category_is_mark(ch);
+    Py_UCS4 block = ch >> 8;
+    if (!mark_block_known[block]) {
+        for (Py_UCS4 c = block << 8; c < (block + 1) << 8; c++) {
+            int mark = category_is_mark(c);
+            if (mark < 0)
+                return -1;
+            if (mark)
+                mark_bits[c >> 3] |= (uint8_t)(1u << (c & 7));
+        }
+        mark_block_known[block] = 1;
+    }
+    return (mark_bits[ch >> 3] >> (ch & 7)) & 1;
+}
+
+/* rules.is_word_character: alphanumeric, or a combining mark; 1, 0, or -1 with an exception set */
+static inline int is_word_character(Py_UCS4 ch)
+{
+    return Py_UNICODE_ISALNUM(ch) ? 1 : is_mark(ch);
+}
+
+/* A character of a word as text.letter_words reads them (a letter, or a combining mark when
+ * `with_marks`), or as the regex [^\W\d_]+ does; 1, 0, or -1 with an exception set. */
+static inline int in_letter_word(Py_UCS4 ch, int with_marks)
+{
+    if (is_letter(ch))
+        return 1;
+    return with_marks ? is_mark(ch) : 0;
+}
+
 /* str.splitlines' line boundaries */
 static inline int is_linebreak(Py_UCS4 ch)
 {
@@ -755,14 +823,16 @@ static int in_stopword_table(const StopwordTable *table, uint64_t hash, int kind
 }
 
 PyDoc_STRVAR(stopword_hits_doc,
-             "stopword_hits(lowered, table) -> (hits, words)\n\n"
-             "clean.text._stopword_density's counts: the words ([^\\W\\d_]+) of a lower-cased line, and how\n"
-             "many of them are in the stoplist `table` (made by stopword_table).");
+             "stopword_hits(lowered, table, with_marks=False) -> (hits, words)\n\n"
+             "The words of a lower-cased line, and how many of them are in the stoplist `table` (made by\n"
+             "stopword_table). The words are those of the regex [^\\W\\d_]+ (prefilter.PhraseWords), or\n"
+             "with_marks, text.letter_words's runs of letters and combining marks.");
 
 static PyObject *stopword_hits(PyObject *self, PyObject *args)
 {
     PyObject *text, *capsule;
-    if (!PyArg_ParseTuple(args, "UO:stopword_hits", &text, &capsule))
+    int with_marks = 0;
+    if (!PyArg_ParseTuple(args, "UO|p:stopword_hits", &text, &capsule, &with_marks))
         return NULL;
     const StopwordTable *table = PyCapsule_GetPointer(capsule, STOPWORD_TABLE);
     if (table == NULL)
@@ -771,18 +841,23 @@ static PyObject *stopword_hits(PyObject *self, PyObject *args)
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t length = PyUnicode_GET_LENGTH(text), hits = 0, words = 0;
     Py_ssize_t i = 0;
+    int part;
     while (i < length) {
         Py_UCS4 ch = PyUnicode_READ(kind, data, i);
-        if (!is_letter(ch)) {
+        if ((part = in_letter_word(ch, with_marks)) <= 0) {
+            if (part < 0)
+                return NULL;
             i++;
             continue;
         }
         Py_ssize_t start = i;
         uint64_t hash = 0xCBF29CE484222325ull;
-        while (i < length && is_letter(ch = PyUnicode_READ(kind, data, i))) {
+        while (i < length && (part = in_letter_word(ch = PyUnicode_READ(kind, data, i), with_marks)) > 0) {
             hash = word_hash_step(hash, ch);
             i++;
         }
+        if (part < 0)
+            return NULL;
         words++;
         hits += in_stopword_table(table, hash, kind, data, start, i - start);
     }
@@ -1090,7 +1165,8 @@ done:
 PyDoc_STRVAR(edge_trimmed_words_doc,
              "edge_trimmed_words(text) -> str\n\n"
              "rules.phrase_key's last step: \" \".join(_without_edge_punctuation(text).split()), the text\n"
-             "without the non-alphanumerics at either end (str.isalnum), its white space runs as one space.");
+             "without the characters at either end that are neither alphanumeric (str.isalnum) nor combining\n"
+             "marks, its white space runs as one space.");
 
 static PyObject *edge_trimmed_words(PyObject *self, PyObject *args)
 {
@@ -1100,11 +1176,16 @@ static PyObject *edge_trimmed_words(PyObject *self, PyObject *args)
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t start = 0, end = PyUnicode_GET_LENGTH(text);
-    while (start < end && !Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, start)))
+    int kept = 1;
+    while (start < end && (kept = is_word_character(PyUnicode_READ(kind, data, start))) == 0)
         start++;
-    while (end > start && !Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, end - 1)))
+    if (start < end && kept < 0)
+        return NULL;
+    while (end > start && (kept = is_word_character(PyUnicode_READ(kind, data, end - 1))) == 0)
         end--;
-    /* both ends are alphanumeric now: every white space run lies inside and becomes one space */
+    if (end > start && kept < 0)
+        return NULL;
+    /* both ends are word characters now: every white space run lies inside and becomes one space */
     Py_UCS4 *out = PyMem_Malloc((end - start + 1) * sizeof(Py_UCS4));
     if (out == NULL)
         return PyErr_NoMemory();

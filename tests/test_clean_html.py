@@ -487,3 +487,53 @@ def test_a_list_of_icon_widgets_stays_out():
     body = f"<p>{paragraphs[0]}</p>{widgets}" + "".join(f"<p>{p}</p>" for p in paragraphs[1:])
     doc = clean_document(Document(id="p.html", raw=news_page(body), kind=HTML))
     assert doc.text.split("\n\n") == paragraphs
+
+
+HINDI_PARAGRAPHS = [
+    "मुंबई में सोमवार रात से जारी भारी बारिश के कारण शहर के कई निचले इलाकों में पानी भर गया है। मौसम विभाग ने अगले"
+    " दो दिनों के लिए ऑरेंज अलर्ट जारी किया है।",
+    "स्थानीय ट्रेन सेवाएं कई घंटों तक बाधित रहीं और हजारों यात्री स्टेशनों पर फंसे रहे।",
+    "नगर निगम ने लोगों से घरों में रहने और अनावश्यक यात्रा से बचने की अपील की है।",
+    "अधिकारियों के अनुसार स्कूल और कॉलेज मंगलवार को बंद रहेंगे।",
+]
+CHINESE_PARAGRAPHS = [
+    "新华社北京7月30日电（记者张明）受强降雨影响，北京市多条道路29日夜间出现严重积水，部分路段交通一度中断。"
+    "北京市水务局表示，全市已启动防汛二级应急响应。",
+    "据气象部门统计，截至30日早8时，全市平均降雨量达到120毫米，最大降雨量出现在门头沟区，达到310毫米。",
+    "市应急管理局提醒市民，非必要不外出，远离河道、山区等危险区域。目前，各级防汛人员已全部到岗。",
+]
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "insert", "byline", "footer", "language"),
+    [
+        (
+            HINDI_PARAGRAPHS,
+            '<p><strong>ये भी पढ़ें:</strong> <a href="/x">दिल्ली में बाढ़ का खतरा, यमुना का जलस्तर बढ़ा</a></p>',
+            "",
+            "सर्वाधिकार सुरक्षित © 2024",
+            "hi",
+        ),
+        (
+            CHINESE_PARAGRAPHS,
+            '<p>相关阅读：<a href="/y">北京发布暴雨红色预警 中小学停课一天</a></p>',
+            "<p>责任编辑：李华</p>",
+            "版权所有 新华网",
+            "zh",
+        ),
+    ],
+)
+def test_an_html_page_in_another_script_keeps_its_short_paragraphs_and_loses_its_insert(
+    paragraphs, insert, byline, footer, language
+):
+    # Before the danda counted as a full stop, the Hindi page kept only its first, long paragraph.
+    body = "".join(f"<p>{p}</p>" for p in paragraphs[:2]) + insert
+    body += "".join(f"<p>{p}</p>" for p in paragraphs[2:]) + byline
+    page = (
+        '<!doctype html><html><head><meta charset="utf-8"><title>Headline</title></head><body>'
+        f'<nav><a href="/">1</a> | <a href="/a">2</a></nav><article><h1>Headline</h1>{body}</article>'
+        f"<footer>{footer}</footer></body></html>"
+    )
+    doc = clean_document(Document(id="p.html", raw=page, kind=HTML))
+    assert doc.text.split("\n\n") == paragraphs
+    assert doc.language == language

@@ -95,6 +95,23 @@ def test_sentence_end_looks_through_quotes_and_credits():
     assert not ends_sentence("“Kembali Dengan Kantong Jenazah”")
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "अधिकारियों के अनुसार स्कूल बंद रहेंगे।",  # Devanagari danda
+        "স্কুল বন্ধ থাকবে।",  # Bengali
+        "هل ستتكرر هذه الفيضانات؟",  # Arabic question mark
+        "حکومت نئی پالیسی کا اعلان کرے گی۔",  # Urdu full stop
+        "専門家は「雨が増える可能性がある。」",  # a Japanese quote closed after its full stop
+        "„Wir werden handeln.“",  # German quotes
+        "»Vi handler nu.«",  # Danish guillemets
+        "ትምህርት ቤቶች ይዘጋሉ።",  # Ethiopic
+    ],
+)
+def test_a_sentence_ends_with_the_full_stop_of_its_script(line):
+    assert ends_sentence(line)
+
+
 def test_filter_lines_runs_every_rule():
     lines = [*BODY, "Baca juga: Sesuatu Yang Lain", "Scroll to Top", "Terkini Lainnya", "Headline A"]
     assert filter_lines(lines, RULES) == BODY

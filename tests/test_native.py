@@ -29,7 +29,7 @@ from newsdedup.clean import clean_document, clear_caches, load_rules
 from newsdedup.clean.language import classify
 from newsdedup.clean.lines import split_lines, word_count
 from newsdedup.clean.rules import phrase_key
-from newsdedup.clean.text import _figure_share, line_score
+from newsdedup.clean.text import _figure_share, letter_words, line_score
 from newsdedup.document import Document
 from newsdedup.errors import DocumentError
 from newsdedup.figures import text_figures
@@ -97,6 +97,8 @@ MIXED = [
     "وزیر اعظم نے کہا ہے کہ حکومت نئی پالیسی کا اعلان کرے گی۔",
     "snake_case and_more __dunder__ x² ½ ⅓ Ⅻ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 😀 emoji𝟘𝟙",
     "ﬁnance Straße İstanbul ǅemal ΣΑΣ",
+    "ये भी पढ़ें: अधिकारियों के अनुसार स्कूल बंद रहेंगे। اقرأ أيضاً: الحكومة",
+    "\u0301cafe\u0301 \u20dd \U0001d167x\U0001d167 ँ",
     "a",
     "a b",
 ]
@@ -250,6 +252,45 @@ def test_stopword_hits_counts_what_the_set_holds(line, stopwords):
     words = re.findall(r"[^\W\d_]+", line)
     expected = (sum(word in stopwords for word in words), len(words))
     assert compiled.stopword_hits(line, compiled.stopword_table(stopwords)) == expected
+
+
+# letters and digits, marks of several scripts (a vowel sign, a nukta, a harakat, an accent written
+# apart, an enclosing mark, one beyond the BMP), blanks and punctuation
+MARKED = "कखढ़ेिंा़ًَاب\u0301\u20dd\U0001d1671١ _.:।"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=MARKED, max_size=40),
+    st.frozensets(st.text(alphabet=MARKED, min_size=1, max_size=4), max_size=12),
+)
+def test_stopword_hits_with_marks_counts_the_words_letter_words_gives(line, stopwords):
+    compiled = _compiled_module()
+    words = letter_words(line)
+    expected = (sum(word in stopwords for word in words), len(words))
+    assert compiled.stopword_hits(line, compiled.stopword_table(stopwords), True) == expected
+
+
+def test_letter_words_keep_the_vowel_signs_of_a_word():
+    assert letter_words("ये भी पढ़ें: 12 बजे") == ["ये", "भी", "पढ़ें", "बजे"]
+    assert letter_words("the 2 cats’ toys") == re.findall(r"[^\W\d_]+", "the 2 cats’ toys")
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet=MARKED + " »”", max_size=30))
+def test_phrase_key_with_marks(both_paths, text):
+    python, fast = both_paths(phrase_key, text)
+    assert python == fast
+
+
+HINDI = frozenset("के और को में से है की ने".split())
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from("के और को में से है। की ने स्कूल पढ़ें अनुसार 12 ,".split()), max_size=20).map(" ".join))
+def test_line_score_with_marks(both_paths, line):
+    python, fast = both_paths(line_score, line, HINDI)
+    assert python == fast
 
 
 STOPWORDS = frozenset("the a of to and in yang dan di itu ini untuk the для и в".split())

@@ -1,5 +1,6 @@
 import pytest
 
+from newsdedup.clean.lines import boilerplate_reason
 from newsdedup.clean.rules import compile_rules, load_rules, parse_rules, phrase_key
 
 
@@ -26,3 +27,58 @@ def test_adding_a_language_is_adding_phrases():
 def test_phrase_key_ignores_case_spacing_and_edge_punctuation():
     assert phrase_key("  Baca  Berita Tanpa Iklan. ") == "baca berita tanpa iklan"
     assert phrase_key("— Terkini Lainnya —") == "terkini lainnya"
+
+
+def test_phrase_key_keeps_the_marks_that_end_a_word():
+    # a vowel sign, a nukta or a harakat ends many words: cut off, two words gave one key
+    assert phrase_key("ये भी पढ़ें:") == "ये भी पढ़ें"
+    assert phrase_key("ये भी पढ़ें") != phrase_key("ये भी पढ़ा")
+    assert phrase_key("اقرأ أيضاً") != phrase_key("اقرأ أيضا")
+    assert phrase_key("»Hallo«") == "hallo"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "相关阅读：北京发布暴雨红色预警 中小学停课一天",
+        "【相关阅读】北京发布暴雨红色预警",
+        "延伸閱讀｜颱風逼近 北部山區嚴防豪雨",
+        "関連記事：大雨特別警報、関東で初の発表",
+        "관련기사: 중부지방 호우경보…내일까지 최대 200㎜",
+        "ये भी पढ़ें: दिल्ली में बाढ़ का खतरा",
+        "اقرأ أيضاً: الأرصاد تحذر من موجة أمطار جديدة",
+        "اقرأ أيضا: الأرصاد تحذر من موجة أمطار جديدة",
+        "อ่านเพิ่มเติม : น้ำท่วมหนักในภาคเหนือ",
+        "[Read also] Council approves the harbour plan",
+    ],
+)
+def test_related_link_inserts_in_other_scripts_and_brackets(line):
+    assert load_rules().related.match(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("责任编辑：李华", "byline"),
+        ("版权所有 新华网 京ICP备12345678号", "copyright"),
+        ("<저작권자 ⓒ 연합뉴스, 무단 전재-재배포, AI 학습 및 활용 금지>", "copyright"),
+        ("無断転載を禁じます", "copyright"),
+        ("جميع الحقوق محفوظة للموقع", "copyright"),
+        ("सर्वाधिकार सुरक्षित", "copyright"),
+        ("纠错", "boilerplate phrase"),
+    ],
+)
+def test_bylines_copyright_lines_and_widgets_in_other_scripts(line, reason):
+    assert boilerplate_reason(line, load_rules()) == reason
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "저작권자 보호를 위한 법안이 국회를 통과했다",  # about copyright, not a notice
+        "黑客未经授权访问了系统",
+        "作者认为这一政策将在明年生效。",
+    ],
+)
+def test_sentences_about_those_things_stay(line):
+    assert boilerplate_reason(line, load_rules()) is None

@@ -60,8 +60,10 @@ SECTIONS = (
 )
 _PHRASE_END = ""  # trie key: a phrase ends at this node
 _COPYRIGHT_MARKS = ("©", "(c)")  # the copyright regex's alternatives that are not phrases
-_LABEL_MARKS = r"[\s\[(»›▶►•*·–—-]"  # what may stand before a related-link label: blanks, brackets, bullets
-LABEL_SEPARATOR = r"\s*[:\-–—|>»›]"  # what ends a related-link label ("Baca juga:", "Read also -")
+_LABEL_MARKS = r"[\s\[(【»›▶►•*·–—-]"  # what may stand before a related-link label: blanks, brackets, bullets
+# what ends a related-link label ("Baca juga:", "Read also -", "相关阅读：", "【相关阅读】")
+LABEL_SEPARATOR = r"\s*[:\-–—|>»›：｜\]】]"
+_BYLINE_SEPARATOR = r"\s*[:|：｜]"  # "Editor: ...", "责任编辑：..."
 
 
 @lru_cache(maxsize=1 << 16)
@@ -79,16 +81,28 @@ def phrase_key(text: str) -> str:
 
 
 def _without_edge_punctuation(text: str) -> str:
-    """``text`` without its leading and trailing non-alphanumerics (regex ``[\\W_]``).
+    """``text`` without the characters at either end that are neither alphanumeric nor combining marks.
 
-    A loop over the few edge characters: a regex substitution scans the whole line.
+    A vowel sign or a nukta ends many words of Indic scripts ("पढ़ें"), and a harakat many Arabic
+    ones: cut off, two different words would give one key. A loop over the few edge characters: a
+    regex substitution scans the whole line.
     """
     start, end = 0, len(text)
-    while start < end and not text[start].isalnum():
+    while start < end and not is_word_character(text[start]):
         start += 1
-    while end > start and not text[end - 1].isalnum():
+    while end > start and not is_word_character(text[end - 1]):
         end -= 1
     return text[start:end]
+
+
+def is_word_character(char: str) -> bool:
+    """Alphanumeric, or a combining mark (which belongs to the letter before it)."""
+    return char.isalnum() or is_mark(char)
+
+
+def is_mark(char: str) -> bool:
+    """A combining mark (general category M*): a vowel sign, a nukta, a harakat, an accent written apart."""
+    return not char.isascii() and unicodedata.category(char)[0] == "M"
 
 
 @dataclass(frozen=True, eq=False)
@@ -208,7 +222,9 @@ def compile_rules(phrases: dict[str, set[str]], languages: tuple[str, ...] = ())
         drop=frozenset(phrases["drop"]),
         prefix=re.compile(rf"^\W*(?:{_alternation(phrases['prefix'])})\b", re.IGNORECASE),
         contains=re.compile(rf"\b(?:{_alternation(phrases['contains'])})\b", re.IGNORECASE),
-        byline_colon=re.compile(rf"^\W*(?:{_alternation(phrases['byline'])})\s*[:|]", re.IGNORECASE),
+        byline_colon=re.compile(
+            rf"^\W*(?:{_alternation(phrases['byline'])}){_BYLINE_SEPARATOR}", re.IGNORECASE
+        ),
         byline_name=re.compile(rf"^\W*(?:{_alternation(phrases['byline'])})\s+\S", re.IGNORECASE),
         tail=frozenset(phrases["tail"]),
         comments=frozenset(phrases["comments"]),

@@ -29,10 +29,13 @@ from .lines import (
     word_count,
 )
 from .memo import LineMemo
-from .rules import Rules, phrase_key
+from .rules import Rules, is_mark, phrase_key
 from .titles import strip_site_suffix
 
 _WORD = re.compile(r"[^\W\d_]+")
+_MAYBE_MARK = re.compile(
+    r"[^\w\s\x00-\x7f]"
+)  # where a combining mark may be: not ASCII, no word character, no blank
 _CJK_SENTENCE_END = re.compile(
     r"[。．][」』）】)”’\"']*$"
 )  # an ideographic full stop, quotes closed after it
@@ -264,10 +267,25 @@ def _stopword_density(line: str, stopwords: frozenset[str]) -> float:
     if not stopwords:
         return 0.0
     if native.speedups is not None:
-        hits, words = native.speedups.stopword_hits(line.lower(), _stopword_table(stopwords))
+        hits, words = native.speedups.stopword_hits(line.lower(), _stopword_table(stopwords), True)
         return hits / words if words else 0.0
-    tokens = _WORD.findall(line.lower())
+    tokens = letter_words(line.lower())
     return sum(map(stopwords.__contains__, tokens)) / len(tokens) if tokens else 0.0
+
+
+def letter_words(text: str) -> list[str]:
+    """The words of ``text``: runs of letters, with the combining marks among them (the vowel signs of a
+    Hindi word, which ``[^\\W\\d_]+`` would cut it at), digits and punctuation left out."""
+    if not any(map(is_mark, _MAYBE_MARK.findall(text))):
+        return _WORD.findall(text)
+    words, word = [], ""
+    for char in text:
+        if (char.isalnum() and not char.isdecimal()) or is_mark(char):
+            word += char
+        elif word:
+            words.append(word)
+            word = ""
+    return words + [word] if word else words
 
 
 @cache  # one per stoplist
