@@ -84,12 +84,6 @@ static int is_mark(Py_UCS4 ch)
     return (mark_bits[ch >> 3] >> (ch & 7)) & 1;
 }
 
-/* rules.is_word_character: alphanumeric, or a combining mark; 1, 0, or -1 with an exception set */
-static inline int is_word_character(Py_UCS4 ch)
-{
-    return Py_UNICODE_ISALNUM(ch) ? 1 : is_mark(ch);
-}
-
 /* A character of a word as text.letter_words reads them (a letter, or a combining mark when
  * `with_marks`), or as the regex [^\W\d_]+ does; 1, 0, or -1 with an exception set. */
 static inline int in_letter_word(Py_UCS4 ch, int with_marks)
@@ -1165,8 +1159,8 @@ done:
 PyDoc_STRVAR(edge_trimmed_words_doc,
              "edge_trimmed_words(text) -> str\n\n"
              "rules.phrase_key's last step: \" \".join(_without_edge_punctuation(text).split()), the text\n"
-             "without the characters at either end that are neither alphanumeric (str.isalnum) nor combining\n"
-             "marks, its white space runs as one space.");
+             "without the non-alphanumerics (str.isalnum) at either end, except the combining marks of its\n"
+             "last letter, its white space runs as one space.");
 
 static PyObject *edge_trimmed_words(PyObject *self, PyObject *args)
 {
@@ -1176,16 +1170,24 @@ static PyObject *edge_trimmed_words(PyObject *self, PyObject *args)
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t start = 0, end = PyUnicode_GET_LENGTH(text);
-    int kept = 1;
-    while (start < end && (kept = is_word_character(PyUnicode_READ(kind, data, start))) == 0)
+    while (start < end && !Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, start)))
         start++;
-    if (start < end && kept < 0)
-        return NULL;
-    while (end > start && (kept = is_word_character(PyUnicode_READ(kind, data, end - 1))) == 0)
-        end--;
-    if (end > start && kept < 0)
-        return NULL;
-    /* both ends are word characters now: every white space run lies inside and becomes one space */
+    /* at the end, the combining marks of the last letter stay; marks after a symbol go with it */
+    while (end > start && !Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, end - 1))) {
+        Py_ssize_t letter = end - 1;
+        int mark = 0;
+        while (letter > start && (mark = is_mark(PyUnicode_READ(kind, data, letter))) > 0)
+            letter--;
+        if (letter > start && mark < 0)
+            return NULL;
+        if (letter == end - 1)
+            end--;
+        else if (Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, letter)))
+            break;
+        else
+            end = letter + 1;
+    }
+    /* every white space run lies inside now and becomes one space */
     Py_UCS4 *out = PyMem_Malloc((end - start + 1) * sizeof(Py_UCS4));
     if (out == NULL)
         return PyErr_NoMemory();

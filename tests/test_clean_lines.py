@@ -106,6 +106,7 @@ def test_sentence_end_looks_through_quotes_and_credits():
         "„Wir werden handeln.“",  # German quotes
         "»Vi handler nu.«",  # Danish guillemets
         "ትምህርት ቤቶች ይዘጋሉ።",  # Ethiopic
+        "›Vi handler nu.‹",  # Danish single guillemets
     ],
 )
 def test_a_sentence_ends_with_the_full_stop_of_its_script(line):

@@ -1,6 +1,6 @@
 import pytest
 
-from newsdedup.clean.lines import boilerplate_reason
+from newsdedup.clean.lines import boilerplate_reason, is_more_headlines, starts_comments
 from newsdedup.clean.rules import compile_rules, load_rules, parse_rules, phrase_key
 
 
@@ -78,7 +78,33 @@ def test_bylines_copyright_lines_and_widgets_in_other_scripts(line, reason):
         "저작권자 보호를 위한 법안이 국회를 통과했다",  # about copyright, not a notice
         "黑客未经授权访问了系统",
         "作者认为这一政策将在明年生效。",
+        "记者：您如何看待今年的经济形势？",  # an interview's question
+        "المصدر أوضح أن الجولة المقبلة ستعقد في الخرطوم يوم 15 فبراير 2025.",  # "the source said"
+        "تحرير حلب من قبضة النظام",  # "the liberation of Aleppo"
+        "수정 예산안 국회 통과",  # "revised budget passes"
+        "लेखक की नई किताब",  # "the writer's new book"
     ],
 )
 def test_sentences_about_those_things_stay(line):
     assert boilerplate_reason(line, load_rules()) is None
+
+
+@pytest.mark.parametrize("line", ["Advertisement ▶️", "Share ❤️", "➡️ Advertisement"])
+def test_an_emoji_beside_a_phrase_is_punctuation(line):
+    # its variation selector is a combining mark: one that follows no letter goes with the emoji
+    assert phrase_key(line) == phrase_key(line.replace("\ufe0f", ""))
+    assert boilerplate_reason(line, load_rules()) == "boilerplate phrase"
+
+
+def test_a_related_box_heading_inside_an_article_is_no_tail_marker():
+    # "Read also" phrases label inserts, which stand inside the article: they never end it
+    rules = load_rules()
+    for line in ("相关阅读", "【相关阅读】", "관련기사", "関連記事", "コメント"):
+        key = phrase_key(line)
+        assert not is_more_headlines(line, key, rules) and not starts_comments(line, key, rules), line
+
+
+def test_phrases_that_end_with_a_mark_or_use_precomposed_letters_match():
+    rules = load_rules()
+    assert rules.copyright.search("สงวนลิขสิทธิ์ 2568")  # ends with a combining mark
+    assert rules.related.match("ये भी प\u095dें: दिल्ली में बाढ़ का खतरा")  # ढ़ as one code point

@@ -13,17 +13,12 @@ from collections import Counter
 from functools import lru_cache
 
 from .. import native
-from .rules import Rules, phrase_key
+from .rules import FULL_STOPS, SENTENCE_ENDS, Rules, phrase_key
 
 _SUFFIX_SEPARATORS = set("|-–—:·»")
 # What may close a sentence after its full stop: quotes (English, German „…“, French and Danish
-# guillemets, Chinese and Japanese 「…」), brackets
-_CLOSERS = "\"'”’»)]*“‘«›」』）】〉》"
-# Full stops and question and exclamation marks of every script that has its own: Latin, CJK
-# (full and half width), Devanagari and Bengali (danda), Arabic and Urdu, Ethiopic, Myanmar,
-# Armenian, Khmer, Tibetan, Greek (its question mark). A paragraph that ends so is a sentence.
-_FULL_STOPS = ".。．｡।॥۔።။։។།"
-_SENTENCE_END = _FULL_STOPS + "!?…！？؟፧\u037e"
+# guillemets both ways, Chinese and Japanese 「…」), brackets
+_CLOSERS = "\"'”’»)]*“‘«›‹」』）】〉》"
 # "... (REUTERS/Andrew Kelly)", "... (ANTARA FOTO/Budi)", "... (Photo: AP)": a photo caption
 _PHOTO_CREDIT = re.compile(
     r"\((?:[^()]*/[^()]*|[^()]*\b(?:foto|photo|image|getty|pic)\b[^()]*)\)\s*$", re.IGNORECASE
@@ -89,13 +84,13 @@ def ends_sentence(line: str) -> bool:
     if stripped.endswith(")"):
         stripped = _TRAILING_CREDIT.sub("", stripped)
     stripped = stripped.rstrip(_CLOSERS)
-    return bool(stripped) and stripped[-1] in _SENTENCE_END
+    return bool(stripped) and stripped[-1] in SENTENCE_ENDS
 
 
 def ends_with_full_stop(line: str) -> bool:
     """The line ends with a full stop (not a question, an exclamation or an ellipsis)."""
     stripped = line.rstrip().rstrip(_CLOSERS)
-    return bool(stripped) and stripped[-1] in _FULL_STOPS and not stripped.endswith("..")
+    return bool(stripped) and stripped[-1] in FULL_STOPS and not stripped.endswith("..")
 
 
 def is_prose(line: str) -> bool:

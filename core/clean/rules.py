@@ -40,7 +40,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from .. import native
@@ -64,6 +64,14 @@ _LABEL_MARKS = r"[\s\[(【»›▶►•*·–—-]"  # what may stand before a 
 # what ends a related-link label ("Baca juga:", "Read also -", "相关阅读：", "【相关阅读】")
 LABEL_SEPARATOR = r"\s*[:\-–—|>»›：｜\]】]"
 _BYLINE_SEPARATOR = r"\s*[:|：｜]"  # "Editor: ...", "责任编辑：..."
+# Full stops of every script that has its own: Latin, CJK (full and half width), the Devanagari and
+# Bengali danda, Urdu, Ethiopic, Myanmar, Armenian, Khmer, Tibetan; then the other marks that end a
+# sentence (question and exclamation marks, the ellipsis)
+FULL_STOPS = ".。．｡।॥۔።။։។།"
+SENTENCE_ENDS = FULL_STOPS + "!?…！？؟፧"
+_CLOSED = '"”’)]」』）'  # what may stand between a sentence's end and a label after it
+# sections matched as patterns on the line as written (the others compare phrase keys)
+_PATTERN_SECTIONS = ("related", "insert", "prefix", "contains", "byline", "copyright")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -81,23 +89,27 @@ def phrase_key(text: str) -> str:
 
 
 def _without_edge_punctuation(text: str) -> str:
-    """``text`` without the characters at either end that are neither alphanumeric nor combining marks.
+    """``text`` without the non-alphanumerics at either end, except the combining marks of its last letter.
 
     A vowel sign or a nukta ends many words of Indic scripts ("पढ़ें"), and a harakat many Arabic
-    ones: cut off, two different words would give one key. A loop over the few edge characters: a
-    regex substitution scans the whole line.
+    ones: cut off, two different words would give one key. A mark after anything else (the
+    variation selector of an emoji, "▶️") goes. A loop over the few edge characters: a regex
+    substitution scans the whole line.
     """
     start, end = 0, len(text)
-    while start < end and not is_word_character(text[start]):
+    while start < end and not text[start].isalnum():
         start += 1
-    while end > start and not is_word_character(text[end - 1]):
-        end -= 1
+    while end > start and not text[end - 1].isalnum():
+        letter = end - 1
+        while letter > start and is_mark(text[letter]):
+            letter -= 1
+        if letter == end - 1:
+            end -= 1  # no mark
+        elif text[letter].isalnum():
+            break  # the marks belong to this letter
+        else:
+            end = letter + 1  # marks after a symbol go (the symbol next)
     return text[start:end]
-
-
-def is_word_character(char: str) -> bool:
-    """Alphanumeric, or a combining mark (which belongs to the letter before it)."""
-    return char.isalnum() or is_mark(char)
 
 
 def is_mark(char: str) -> bool:
@@ -197,7 +209,34 @@ def _trie_pattern(node: dict[str, dict]) -> str:
     return f"(?:{pattern})" if len(branches) > 1 else pattern
 
 
+def _with_precomposed(phrases: set[str]) -> set[str]:
+    """The phrases, and each spelt with the precomposed letters that NFKC (which made the phrase keys)
+    takes apart and never puts together again ("ढ़" as one code point, U+095D): pages use both."""
+    letters = _precomposed_letters()
+    spelt = set()
+    for phrase in phrases:
+        for parts, letter in letters.items():
+            phrase = phrase.replace(parts, letter)
+        spelt.add(phrase)
+    return phrases | spelt
+
+
+@cache
+def _precomposed_letters() -> dict[str, str]:
+    """The letters of Indic scripts and Tibetan that NFC does not compose, by their parts."""
+    letters = {}
+    for code in range(0x0900, 0x1000):
+        letter = chr(code)
+        parts = unicodedata.normalize("NFD", letter)
+        if len(parts) > 1 and unicodedata.normalize("NFC", parts) != letter:
+            letters[parts] = letter
+    return letters
+
+
 def compile_rules(phrases: dict[str, set[str]], languages: tuple[str, ...] = ()) -> Rules:
+    phrases = {
+        name: _with_precomposed(keys) if name in _PATTERN_SECTIONS else keys for name, keys in phrases.items()
+    }
     separator = LABEL_SEPARATOR
     related_phrases = phrases["related"] | phrases["insert"]
     multiword = [p for p in related_phrases if " " in p]
@@ -213,15 +252,17 @@ def compile_rules(phrases: dict[str, set[str]], languages: tuple[str, ...] = ())
     return Rules(
         related=re.compile(related, re.IGNORECASE),
         related_label=re.compile(
-            rf"(?:^|(?<=[.!?…\"”’)\]]))({_LABEL_MARKS}*?(?:{label_phrase}){separator}\s*)$", re.IGNORECASE
+            rf"(?:^|(?<=[{re.escape(SENTENCE_ENDS + _CLOSED)}]))({_LABEL_MARKS}*?(?:{label_phrase}){separator}\s*)$",
+            re.IGNORECASE,
         ),
         related_alone=re.compile(
             rf"^{_LABEL_MARKS}*(?:(?:{label_phrase}){separator}|(?P<bare>{insert_phrase}))\s*$", re.IGNORECASE
         ),
         related_lead=re.compile(rf"^{_LABEL_MARKS}*(?:{label_phrase}){separator}\s*(?=\S)", re.IGNORECASE),
         drop=frozenset(phrases["drop"]),
-        prefix=re.compile(rf"^\W*(?:{_alternation(phrases['prefix'])})\b", re.IGNORECASE),
-        contains=re.compile(rf"\b(?:{_alternation(phrases['contains'])})\b", re.IGNORECASE),
+        # (?!\w), (?<!\w): a word boundary, also after a phrase that ends with a combining mark
+        prefix=re.compile(rf"^\W*(?:{_alternation(phrases['prefix'])})(?!\w)", re.IGNORECASE),
+        contains=re.compile(rf"(?<!\w)(?:{_alternation(phrases['contains'])})(?!\w)", re.IGNORECASE),
         byline_colon=re.compile(
             rf"^\W*(?:{_alternation(phrases['byline'])}){_BYLINE_SEPARATOR}", re.IGNORECASE
         ),
@@ -229,7 +270,7 @@ def compile_rules(phrases: dict[str, set[str]], languages: tuple[str, ...] = ())
         tail=frozenset(phrases["tail"]),
         comments=frozenset(phrases["comments"]),
         copyright=re.compile(
-            rf"©|\(c\)\s*\d{{4}}|\b(?:{_alternation(phrases['copyright'])})\b", re.IGNORECASE
+            rf"©|\(c\)\s*\d{{4}}|(?<!\w)(?:{_alternation(phrases['copyright'])})(?!\w)", re.IGNORECASE
         ),
         counter=frozenset(phrases["counter"]),
         languages=languages,
