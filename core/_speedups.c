@@ -1160,7 +1160,7 @@ PyDoc_STRVAR(edge_trimmed_words_doc,
              "edge_trimmed_words(text) -> str\n\n"
              "rules.phrase_key's last step: \" \".join(_without_edge_punctuation(text).split()), the text\n"
              "without the non-alphanumerics (str.isalnum) at either end, except the combining marks of its\n"
-             "last letter, its white space runs as one space.");
+             "last alphanumeric, its white space runs as one space.");
 
 static PyObject *edge_trimmed_words(PyObject *self, PyObject *args)
 {
@@ -1172,7 +1172,7 @@ static PyObject *edge_trimmed_words(PyObject *self, PyObject *args)
     Py_ssize_t start = 0, end = PyUnicode_GET_LENGTH(text);
     while (start < end && !Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, start)))
         start++;
-    /* at the end, the combining marks of the last letter stay; marks after a symbol go with it */
+    /* at the end, the combining marks of the last alphanumeric stay; marks after a symbol go with it */
     while (end > start && !Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, end - 1))) {
         Py_ssize_t letter = end - 1;
         int mark = 0;

@@ -544,9 +544,11 @@ def test_an_html_page_in_another_script_keeps_its_short_paragraphs_and_loses_its
     [
         ("अधिकारियों के अनुसार स्कूल बंद रहेंगे।", '<a href="/x">ये भी पढ़ें: दिल्ली में बाढ़ का खतरा</a>'),
         ("各级防汛人员已全部到岗。", '相关阅读：<a href="/y">北京发布暴雨红色预警</a>'),
+        ("各级防汛人员已全部到岗。", '（相关阅读：<a href="/y">北京发布暴雨红色预警</a>）'),
+        ("Die Regierung sagt: „Wir handeln jetzt.“", 'Lesen Sie auch: <a href="/x">Was das Paket bringt</a>'),
     ],
 )
-def test_an_insert_after_a_full_stop_of_another_script_is_removed(sentence, insert):
+def test_an_insert_after_a_full_stop_of_another_script_or_a_closing_quote_is_removed(sentence, insert):
     paragraphs = article("harbour").split("\n\n")
     body = "".join(f"<p>{p}</p>" for p in paragraphs[:3]) + f"<p>{sentence} {insert}</p>"
     doc = clean_document(Document(id="p.html", raw=news_page(body), kind=HTML))

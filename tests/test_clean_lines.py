@@ -107,6 +107,7 @@ def test_sentence_end_looks_through_quotes_and_credits():
         "»Vi handler nu.«",  # Danish guillemets
         "ትምህርት ቤቶች ይዘጋሉ።",  # Ethiopic
         "›Vi handler nu.‹",  # Danish single guillemets
+        "Τι θα κάνουν οι πολίτες\u037e",  # the Greek question mark as its own code point
     ],
 )
 def test_a_sentence_ends_with_the_full_stop_of_its_script(line):

@@ -1,6 +1,9 @@
+import unicodedata
+
 import pytest
 
 from newsdedup.clean import clean_document, clear_caches
+from newsdedup.clean.language import stoplist
 from newsdedup.clean.lines import boilerplate_reason, is_more_headlines, starts_comments
 from newsdedup.clean.memo import LineMemo
 from newsdedup.clean.rules import load_rules, phrase_key
@@ -368,3 +371,14 @@ def test_a_page_in_another_script_keeps_every_paragraph_and_loses_its_boilerplat
     assert title == next(line for mark, line in marked if mark == "#")
     assert paragraphs == [line for mark, line in marked if mark == "+"]
     assert found == language
+
+
+def test_a_page_written_decomposed_finds_its_stopwords():
+    # NFD Vietnamese: its words did not match the stoplist, which is composed, and paragraphs were lost
+    composed = (
+        "Lãnh đạo thành phố cho biết các trường học sẽ đóng cửa trong ba ngày tới để bảo đảm an toàn.\n"
+        "Người dân được khuyến cáo không ra khỏi nhà khi không cần thiết trong thời gian này."
+    )
+    assert line_score(unicodedata.normalize("NFD", composed.split("\n")[0]), stoplist("vi")) == line_score(
+        composed.split("\n")[0], stoplist("vi")
+    )

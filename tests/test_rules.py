@@ -48,6 +48,9 @@ def test_phrase_key_keeps_the_marks_that_end_a_word():
         "ये भी पढ़ें: दिल्ली में बाढ़ का खतरा",
         "اقرأ أيضاً: الأرصاد تحذر من موجة أمطار جديدة",
         "اقرأ أيضا: الأرصاد تحذر من موجة أمطار جديدة",
+        "شاهد أيضًا: فيديو",  # the tanwin on the letter before the alef
+        "ये भी पढें: दिल्ली में बाढ़ का खतरा",  # without the nukta
+        "यह भी पढ़े: दिल्ली में बाढ़ का खतरा",  # without the anusvara
         "อ่านเพิ่มเติม : น้ำท่วมหนักในภาคเหนือ",
         "[Read also] Council approves the harbour plan",
     ],

@@ -83,11 +83,11 @@ def clean_html(raw: str, rules: Rules, url: str | None = None) -> tuple[str, lis
 _INLINE_TAGS = frozenset("strong b em i u span font small mark".split())
 _LABEL_REACH = 120  # a label is looked for in the last characters of the text before a link
 _INSERTS_PER_PAGE = 100  # no news page has more; each removal copies its paragraph's text
-_CLOSING = {"[": "]", "(": ")"}
+_CLOSING = {"[": "]", "(": ")", "（": "）"}
 # between the links of one insert ("Baca juga: <a>A</a> | <a>B</a>")
 _JOINER = re.compile(r"\s*(?:[,|/•·&]|dan|and|und|et|y|e|и)?\s*", re.IGNORECASE)
 _OPENING_QUOTES = "\"“„«‘'‹"
-_ENDS_SENTENCE = re.compile(rf"(?:^|[{re.escape(SENTENCE_ENDS)}\"”’)\]:」』）：])\s*$")
+_ENDS_SENTENCE = re.compile(rf"(?:^|[{re.escape(SENTENCE_ENDS)}\"”’“»«›‹)\]:」』）：])\s*$")
 _SEPARATOR_ONLY = re.compile(rf"{LABEL_SEPARATOR}\s*")  # "<b>Baca Juga</b>: <a>…</a>": the label's end
 # what may follow an insert's links for it to be removed, by its label
 _ANYTHING = "anything"  # an [insert] phrase and its separator ("Baca juga:")

@@ -60,7 +60,8 @@ SECTIONS = (
 )
 _PHRASE_END = ""  # trie key: a phrase ends at this node
 _COPYRIGHT_MARKS = ("©", "(c)")  # the copyright regex's alternatives that are not phrases
-_LABEL_MARKS = r"[\s\[(【»›▶►•*·–—-]"  # what may stand before a related-link label: blanks, brackets, bullets
+# what may stand before a related-link label: blanks, brackets, bullets
+_LABEL_MARKS = r"[\s\[(（【»›▶►•*·–—-]"
 # what ends a related-link label ("Baca juga:", "Read also -", "相关阅读：", "【相关阅读】")
 LABEL_SEPARATOR = r"\s*[:\-–—|>»›：｜\]】]"
 _BYLINE_SEPARATOR = r"\s*[:|：｜]"  # "Editor: ...", "责任编辑：..."
@@ -68,8 +69,8 @@ _BYLINE_SEPARATOR = r"\s*[:|：｜]"  # "Editor: ...", "责任编辑：..."
 # Bengali danda, Urdu, Ethiopic, Myanmar, Armenian, Khmer, Tibetan; then the other marks that end a
 # sentence (question and exclamation marks, the ellipsis)
 FULL_STOPS = ".。．｡।॥۔።။։។།"
-SENTENCE_ENDS = FULL_STOPS + "!?…！？؟፧"
-_CLOSED = '"”’)]」』）'  # what may stand between a sentence's end and a label after it
+SENTENCE_ENDS = FULL_STOPS + "!?…！？؟፧\u037e"  # U+037E: the Greek question mark, as some pages write it
+_CLOSED = '"”’“»«›‹)]」』）'  # what may close a sentence before a label after it (quotes, brackets)
 # sections matched as patterns on the line as written (the others compare phrase keys)
 _PATTERN_SECTIONS = ("related", "insert", "prefix", "contains", "byline", "copyright")
 
@@ -89,7 +90,8 @@ def phrase_key(text: str) -> str:
 
 
 def _without_edge_punctuation(text: str) -> str:
-    """``text`` without the non-alphanumerics at either end, except the combining marks of its last letter.
+    """``text`` without the non-alphanumerics at either end, except the combining marks of its last
+    alphanumeric.
 
     A vowel sign or a nukta ends many words of Indic scripts ("पढ़ें"), and a harakat many Arabic
     ones: cut off, two different words would give one key. A mark after anything else (the
@@ -260,7 +262,8 @@ def compile_rules(phrases: dict[str, set[str]], languages: tuple[str, ...] = ())
         ),
         related_lead=re.compile(rf"^{_LABEL_MARKS}*(?:{label_phrase}){separator}\s*(?=\S)", re.IGNORECASE),
         drop=frozenset(phrases["drop"]),
-        # (?!\w), (?<!\w): a word boundary, also after a phrase that ends with a combining mark
+        # (?<!\w) and (?!\w): no word character next to the phrase (what \b means beside a letter; \b
+        # would fail after a phrase that ends with a combining mark, which is no word character)
         prefix=re.compile(rf"^\W*(?:{_alternation(phrases['prefix'])})(?!\w)", re.IGNORECASE),
         contains=re.compile(rf"(?<!\w)(?:{_alternation(phrases['contains'])})(?!\w)", re.IGNORECASE),
         byline_colon=re.compile(

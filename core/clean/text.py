@@ -10,6 +10,7 @@ line (a subheading) stays. The shared line filter runs first.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache, partial
 from typing import NamedTuple
 
@@ -266,11 +267,19 @@ def _figure_share(line: str) -> float:
 def _stopword_density(line: str, stopwords: frozenset[str]) -> float:
     if not stopwords:
         return 0.0
+    lowered = _composed(line.lower())
     if native.speedups is not None:
-        hits, words = native.speedups.stopword_hits(line.lower(), _stopword_table(stopwords), True)
+        hits, words = native.speedups.stopword_hits(lowered, _stopword_table(stopwords), True)
         return hits / words if words else 0.0
-    tokens = letter_words(line.lower())
+    tokens = letter_words(lowered)
     return sum(map(stopwords.__contains__, tokens)) / len(tokens) if tokens else 0.0
+
+
+def _composed(text: str) -> str:
+    """NFC, as the stoplists are written: a page written decomposed (NFD Vietnamese) finds its stopwords."""
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)
 
 
 def letter_words(text: str) -> list[str]:
