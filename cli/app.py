@@ -410,7 +410,7 @@ def dedup(
     if only_new and db is None:
         raise UsageError("--only-new needs --db: new means not seen by an earlier run of that index")
     options = OutputOptions.resolve(fmt, quiet, no_color)
-    view = ClusterView(by.value, unique, full)
+    view = ClusterView(by.value, unique, full, indexed=db is not None)
     if engine is Engine.dask:
         from .dask_run import DaskRequest, dedup_on_dask
 

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO
 
-from ..document import Cluster, Document
+from ..document import Cluster, Document, Member
 from ..records import (
     cluster_record,
     doc_records,
@@ -48,6 +48,15 @@ class ClusterView:
     unique: bool = False
     full: bool = False  # views for people: every cluster with its members and text, not one line each
     settings: DedupSettings | None = None  # of the run: the report finds shared passages with its shingles
+    indexed: bool = False  # with a persistent index (its cluster records give indexed_size)
+
+
+def example_record(view: ClusterView) -> dict:
+    """A record of the view's shape, its values empty: the columns a delimited format heads even an
+    output without records with (a cron run that found nothing new)."""
+    doc = Document(id="")
+    cluster = Cluster(0, doc, [Member(doc, 1.0)], indexed_size=0 if view.indexed else None)
+    return next(view_records([cluster], view))
 
 
 def view_records(clusters: Iterable[Cluster], view: ClusterView) -> Iterator[dict]:
@@ -105,23 +114,37 @@ def _delimited(tsv: bool) -> Callable[[Iterable[dict], IO[str]], None]:
             if tsv:
                 row = {k: _tsv_escape(v) for k, v in row.items()}
             if writer is None:
-                dialect = (
-                    {"delimiter": "\t", "quoting": csv.QUOTE_NONE, "escapechar": None, "quotechar": None}
-                    if tsv
-                    else {}
-                )
-                writer = csv.DictWriter(
-                    stream if tsv else _LineFeedEndings(stream),
-                    fieldnames=list(row),
-                    lineterminator="\n" if tsv else "\r\n",
-                    extrasaction="ignore",
-                    **dialect,
-                )
-                writer.writeheader()
+                writer = _headed(list(row), stream, tsv)
             writer.writerow(row)
             stream.flush()
 
     return write
+
+
+def _header_only(tsv: bool) -> Callable[[dict, IO[str]], None]:
+    """The header of an output without records, from a record of its shape."""
+
+    def write(example: dict, stream: IO[str]) -> None:
+        _headed(list(flat_row(example)), stream, tsv)
+        stream.flush()
+
+    return write
+
+
+def _headed(columns: list[str], stream: IO[str], tsv: bool) -> csv.DictWriter:
+    """A writer of these columns, their header written."""
+    dialect = (
+        {"delimiter": "\t", "quoting": csv.QUOTE_NONE, "escapechar": None, "quotechar": None} if tsv else {}
+    )
+    writer = csv.DictWriter(
+        stream if tsv else _LineFeedEndings(stream),
+        fieldnames=columns,
+        lineterminator="\n" if tsv else "\r\n",
+        extrasaction="ignore",
+        **dialect,
+    )
+    writer.writeheader()
+    return writer
 
 
 class _LineFeedEndings:
@@ -143,22 +166,48 @@ def _tsv_escape(value) -> str:
 
 
 class RecordWriter:
-    """A machine format: every kind of output becomes records (:mod:`newsdedup.records`), serialised one way."""
+    """A machine format: every kind of output becomes records (:mod:`newsdedup.records`), serialised one way.
 
-    def __init__(self, serialise: Callable[[Iterable[dict], IO[str]], None]):
-        self.serialise = serialise
+    ``empty``: what the format writes when there is no record, given a record of the output's shape
+    (CSV and TSV: their header; JSON Lines: nothing; a JSON array writes ``[]`` by itself).
+    """
+
+    def __init__(
+        self,
+        serialise: Callable[[Iterable[dict], IO[str]], None],
+        empty: Callable[[dict, IO[str]], None] | None = None,
+    ):
+        self.serialise, self.empty = serialise, empty
 
     def documents(self, docs: Iterable[Document], out: IO[str]) -> None:
-        self.serialise((document_record(d) for d in docs), out)
+        self._shaped((document_record(d) for d in docs), document_record(Document(id="")), out)
 
     def clusters(self, clusters: Iterable[Cluster], view: ClusterView, out: IO[str]) -> None:
-        self.serialise(view_records(clusters, view), out)
+        self._shaped(view_records(clusters, view), example_record(view), out)
+
+    def _shaped(self, records: Iterable[dict], example: dict, out: IO[str]) -> None:
+        counted = _Counted(records)
+        self.serialise(counted, out)
+        if not counted.count and self.empty is not None:
+            self.empty(example, out)
 
     def explanation(self, result, out: IO[str]) -> None:
         self.serialise([explanation_record(result)], out)
 
     def records(self, records: Iterable[dict], out: IO[str]) -> None:
         self.serialise(records, out)
+
+
+class _Counted:
+    """An iterable that counts what it gave."""
+
+    def __init__(self, items: Iterable):
+        self.items, self.count = items, 0
+
+    def __iter__(self) -> Iterator:
+        for item in self.items:
+            self.count += 1
+            yield item
 
 
 # ---------------------------------------------------------------- formats for people
@@ -304,8 +353,8 @@ class TableWriter:
 WRITERS: dict[str, Callable[[bool], object]] = {
     "jsonl": lambda _no_color: RecordWriter(write_json_lines),
     "json": lambda _no_color: RecordWriter(write_json_array),
-    "csv": lambda _no_color: RecordWriter(_delimited(tsv=False)),
-    "tsv": lambda _no_color: RecordWriter(_delimited(tsv=True)),
+    "csv": lambda _no_color: RecordWriter(_delimited(tsv=False), _header_only(tsv=False)),
+    "tsv": lambda _no_color: RecordWriter(_delimited(tsv=True), _header_only(tsv=True)),
     "text": lambda _no_color: TextWriter(),
     "table": TableWriter,
     "html": lambda no_color: html_writer(no_color),

@@ -197,6 +197,28 @@ def test_csv_quotes_a_value_holding_a_carriage_return_and_ends_rows_with_a_line_
     assert result.stdout.count("\r\n") == 0 and result.stdout.endswith("\n")
 
 
+@pytest.mark.parametrize(
+    ("view", "fmt"),
+    [([], "csv"), (["--by", "doc"], "tsv"), (["--unique"], "csv")],
+)
+def test_a_run_with_nothing_new_still_heads_its_table(tmp_path, view, fmt):
+    # Before: a cron run that found nothing new wrote an empty file, which table readers refuse
+    # (pandas: "No columns to parse from file"); the header is the one a run with records writes.
+    db = tmp_path / "index.db"
+    first = invoke("dedup", SAMPLES, "--db", db, *view, "-f", fmt)
+    again = invoke("dedup", SAMPLES, "--db", db, "--only-new", *view, "-f", fmt, "-q")
+    assert (again.exit_code, again.stderr) == (0, "")
+    assert again.stdout == first.stdout.splitlines(keepends=True)[0]
+    assert invoke("dedup", SAMPLES, "--db", db, "--only-new", *view, "-f", "jsonl").stdout == ""
+
+
+def test_a_clean_run_where_every_page_fails_still_heads_its_table(tmp_path):
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01")
+    result = invoke("clean", tmp_path, "-f", "csv")
+    assert result.exit_code == 2 and "binary file" in result.stderr
+    assert result.stdout == "id,path,title,url,date,language,kind,site,text\n"
+
+
 def test_unique_emits_one_canonical_document_per_cluster_and_dupes_only_filters():
     unique = records(invoke("dedup", SAMPLES, "--unique").stdout)
     assert [r["size"] for r in unique] == [2, 1, 1, 1] and all(r["text"] for r in unique)
