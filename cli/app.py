@@ -623,12 +623,14 @@ def index_prune(
 @index_app.command("export", cls=PlainCommand)
 def index_export(db: DbArgument, fmt: FormatOpt = None) -> None:
     """Print every indexed document: id, path, url, title, date, language, first_seen, cluster."""
+    from ..store.types import StoredDocument
+
     options = OutputOptions.resolve(fmt, False, False)
     if options.format in ("text", "table"):
         options = replace(options, format="jsonl")
     with _index_for_reading(db) as store, closed_stdout_ends_quietly():
         with closing(store.export()) as records:  # ended while the index is open (a reader gone away)
-            options.writer().records(records, sys.stdout)
+            options.writer().records(records, sys.stdout, StoredDocument.empty().record())
 
 
 def _duration(text: str) -> float:

@@ -3,7 +3,8 @@
 stdout carries data only: JSON Lines (UTF-8, non-ASCII kept, one flushed object
 per line), a JSON array, CSV/TSV, plain text, or rich views for a terminal.
 Every writer answers the same four calls (documents, clusters, an explanation,
-plain records), so a new format is one class and one entry in :data:`WRITERS`.
+plain records, given a record of their shape when there may be none), so a new
+format is one class and one entry in :data:`WRITERS`.
 Everything meant for people goes through :class:`Messages` on stderr.
 """
 
@@ -185,17 +186,17 @@ class RecordWriter:
     def clusters(self, clusters: Iterable[Cluster], view: ClusterView, out: IO[str]) -> None:
         self._shaped(view_records(clusters, view), example_record(view), out)
 
-    def _shaped(self, records: Iterable[dict], example: dict, out: IO[str]) -> None:
+    def _shaped(self, records: Iterable[dict], example: dict | None, out: IO[str]) -> None:
         counted = _Counted(records)
         self.serialise(counted, out)
-        if not counted.count and self.empty is not None:
+        if not counted.count and self.empty is not None and example is not None:
             self.empty(example, out)
 
     def explanation(self, result, out: IO[str]) -> None:
         self.serialise([explanation_record(result)], out)
 
-    def records(self, records: Iterable[dict], out: IO[str]) -> None:
-        self.serialise(records, out)
+    def records(self, records: Iterable[dict], out: IO[str], example: dict | None = None) -> None:
+        self._shaped(records, example, out)
 
 
 class _Counted:
@@ -300,7 +301,7 @@ class TextWriter:
             out.write(f"[{passage.words} words] {passage.text}\n")
         out.flush()
 
-    def records(self, records: Iterable[dict], out: IO[str]) -> None:
+    def records(self, records: Iterable[dict], out: IO[str], example: dict | None = None) -> None:
         out = _ShownAsText(out)
         for record in records:
             for label, value in readable_fields(record):
@@ -343,7 +344,7 @@ class TableWriter:
 
         render_explanation(result, self._console(out))
 
-    def records(self, records: Iterable[dict], out: IO[str]) -> None:
+    def records(self, records: Iterable[dict], out: IO[str], example: dict | None = None) -> None:
         from .render import render_records
 
         render_records(list(records), self._console(out))

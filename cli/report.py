@@ -59,7 +59,7 @@ class HtmlWriter:
     def explanation(self, result, out: IO[str]) -> None:
         write_page(out, "newsdedup: explain", pair_data(result))
 
-    def records(self, records: Iterable[dict], out: IO[str]) -> None:
+    def records(self, records: Iterable[dict], out: IO[str], example: dict | None = None) -> None:
         write_page(out, "newsdedup: index", records_data(list(records)))
 
 

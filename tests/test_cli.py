@@ -212,6 +212,15 @@ def test_a_run_with_nothing_new_still_heads_its_table(tmp_path, view, fmt):
     assert invoke("dedup", SAMPLES, "--db", db, "--only-new", *view, "-f", "jsonl").stdout == ""
 
 
+def test_an_export_of_an_empty_index_still_heads_its_table(tmp_path):
+    db = tmp_path / "index.db"
+    invoke("dedup", SAMPLES, "--db", db, "-q")
+    full = invoke("index", "export", db, "-f", "tsv").stdout
+    assert invoke("index", "prune", db, "--older-than", "0s", "-q").exit_code == 0
+    empty = invoke("index", "export", db, "-f", "tsv")
+    assert empty.exit_code == 0 and empty.stdout == full.splitlines(keepends=True)[0]
+
+
 def test_a_clean_run_where_every_page_fails_still_heads_its_table(tmp_path):
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01")
     result = invoke("clean", tmp_path, "-f", "csv")

@@ -57,6 +57,12 @@ class StoredDocument:
         """The values of ``RECORD_FIELDS``."""
         return tuple(getattr(self, name) for name in RECORD_FIELDS)
 
+    @classmethod
+    def empty(cls) -> StoredDocument:
+        """A document of no values: its ``record`` has an export record's fields (the columns of an
+        export of an empty index)."""
+        return cls(0, "", "", None, None, "", None, None, 0.0, 0, 0.0, 0)
+
     def record(self) -> dict:
         """The JSON-able export record (``index export``, documented in docs/records.md)."""
         return {
