@@ -33,7 +33,7 @@ from .lines import (
     word_count,
 )
 from .metadata import page_metadata
-from .rules import LABEL_SEPARATOR, SENTENCE_ENDS, Rules, phrase_key
+from .rules import LABEL_SEPARATOR, SENTENCE_CLOSERS, SENTENCE_ENDS, Rules, phrase_key
 from .text import clean_lines, line_score
 
 MIN_BODY_WORDS = 25  # below this, trafilatura most likely missed the body
@@ -87,7 +87,7 @@ _CLOSING = {"[": "]", "(": ")", "（": "）"}
 # between the links of one insert ("Baca juga: <a>A</a> | <a>B</a>")
 _JOINER = re.compile(r"\s*(?:[,|/•·&]|dan|and|und|et|y|e|и)?\s*", re.IGNORECASE)
 _OPENING_QUOTES = "\"“„«‘'‹"
-_ENDS_SENTENCE = re.compile(rf"(?:^|[{re.escape(SENTENCE_ENDS)}\"”’“»«›‹)\]:」』）：])\s*$")
+_ENDS_SENTENCE = re.compile(rf"(?:^|[{re.escape(SENTENCE_ENDS + SENTENCE_CLOSERS)}:：])\s*$")
 _SEPARATOR_ONLY = re.compile(rf"{LABEL_SEPARATOR}\s*")  # "<b>Baca Juga</b>: <a>…</a>": the label's end
 # what may follow an insert's links for it to be removed, by its label
 _ANYTHING = "anything"  # an [insert] phrase and its separator ("Baca juga:")

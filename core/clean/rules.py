@@ -70,7 +70,7 @@ _BYLINE_SEPARATOR = r"\s*[:|：｜]"  # "Editor: ...", "责任编辑：..."
 # sentence (question and exclamation marks, the ellipsis)
 FULL_STOPS = ".。．｡।॥۔።။։។།"
 SENTENCE_ENDS = FULL_STOPS + "!?…！？؟፧\u037e"  # U+037E: the Greek question mark, as some pages write it
-_CLOSED = '"”’“»«›‹)]」』）'  # what may close a sentence before a label after it (quotes, brackets)
+SENTENCE_CLOSERS = '"”’“»«›‹)]」』）'  # what may close a sentence before what follows it (quotes, brackets)
 # sections matched as patterns on the line as written (the others compare phrase keys)
 _PATTERN_SECTIONS = ("related", "insert", "prefix", "contains", "byline", "copyright")
 
@@ -254,7 +254,7 @@ def compile_rules(phrases: dict[str, set[str]], languages: tuple[str, ...] = ())
     return Rules(
         related=re.compile(related, re.IGNORECASE),
         related_label=re.compile(
-            rf"(?:^|(?<=[{re.escape(SENTENCE_ENDS + _CLOSED)}]))({_LABEL_MARKS}*?(?:{label_phrase}){separator}\s*)$",
+            rf"(?:^|(?<=[{re.escape(SENTENCE_ENDS + SENTENCE_CLOSERS)}]))({_LABEL_MARKS}*?(?:{label_phrase}){separator}\s*)$",
             re.IGNORECASE,
         ),
         related_alone=re.compile(

@@ -34,9 +34,8 @@ from .rules import Rules, is_mark, phrase_key
 from .titles import strip_site_suffix
 
 _WORD = re.compile(r"[^\W\d_]+")
-_MAYBE_MARK = re.compile(
-    r"[^\w\s\x00-\x7f]"
-)  # where a combining mark may be: not ASCII, no word character, no blank
+# where a combining mark may be: not ASCII, no word character, no blank
+_MAYBE_MARK = re.compile(r"[^\w\s\x00-\x7f]")
 _CJK_SENTENCE_END = re.compile(
     r"[。．][」』）】)”’\"']*$"
 )  # an ideographic full stop, quotes closed after it
