@@ -18,7 +18,7 @@ from typer._click.core import ParameterSource  # noqa: I001
 from typer._click.exceptions import BadParameter, ClickException, MissingParameter
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
-from .output import Messages
+from .output import Messages, closed_stdout_ends_quietly
 
 EXIT_USAGE = 2
 
@@ -57,20 +57,27 @@ class PlainHelp:
             option.metavar = ""
         return option
 
+    def format_help(self, ctx, formatter):
+        try:
+            return super().format_help(ctx, formatter)
+        except SystemExit:  # rich's answer to a closed stdout (Console.on_broken_pipe) is exit 1
+            raise BrokenPipeError from None
+
 
 class PlainCommand(PlainHelp, TyperCommand):
     """A command of newsdedup (``@app.command(cls=PlainCommand)``)."""
 
 
 class PlainGroup(PlainHelp, TyperGroup):
-    """A group of commands; usage errors of the group and of its commands are one line."""
+    """A group of commands; usage errors of the group and of its commands are one line, and a help
+    or version read by ``| head -1`` ends quietly, as a command's output does."""
 
     def make_context(self, info_name, args, parent=None, **extra):
-        with usage_errors_in_one_line():
+        with usage_errors_in_one_line(), closed_stdout_ends_quietly():
             return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx):
-        with usage_errors_in_one_line():
+        with usage_errors_in_one_line(), closed_stdout_ends_quietly():
             return super().invoke(ctx)
 
 

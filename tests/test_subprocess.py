@@ -88,6 +88,20 @@ def test_closed_stdout_ends_quietly_without_a_traceback(args):
     assert pipeline.returncode == 0 and len(pipeline.stdout) == 10
 
 
+@pytest.mark.parametrize(
+    "args", [["--help"], ["dedup", "--help"], ["index", "stats", "--help"], ["--version"]]
+)
+def test_help_and_version_into_a_closed_pipe_end_quietly(args):
+    # Before: exit 1 (rich's broken-pipe handling) or 2 with "newsdedup: error: Broken pipe".
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before a byte is written, as after `| head -1`
+    try:
+        result = subprocess.run([COMMAND, *args], stdout=write_end, stderr=subprocess.PIPE, timeout=120)
+    finally:
+        os.close(write_end)
+    assert (result.returncode, result.stderr) == (0, b"")
+
+
 @pytest.mark.skipif(shutil.which("head") is None, reason="needs head")
 @pytest.mark.parametrize("fmt", ["jsonl", "csv", "json"])
 def test_an_index_export_into_head_ends_quietly(tmp_path, fmt):
