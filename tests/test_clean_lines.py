@@ -42,6 +42,15 @@ BODY = [
         "Global | sindonews | Kamis, 24 Oktober 2024 - 06:52",
         "#Omar #York #pleads",
         "Follow us on Twitter for more",
+        # what the sentence rules above must still catch
+        "Baca juga Harga Emas Antam Naik Lagi Hari Ini",
+        "Updated 3 June 2024 10.15 a.m.",
+        "Oleh Budi Santoso, 3 Juni 2024 10:15 WIB",
+        "Copyright 2024 The Associated Press. All rights reserved. This material may not be published.",
+        "This material is copyright of Example Ltd. All rights reserved, no part may be reproduced.",
+        "Hak cipta dilindungi undang-undang.",
+        "Langganan",
+        "Warga melintas di jalan yang rusak di Bogor, Jawa Barat, Senin. (ANTARA FOTO/Arif Firmansyah)",
     ],
 )
 def test_boilerplate_lines_are_recognised(line):
@@ -57,6 +66,17 @@ def test_boilerplate_lines_are_recognised(line):
         "Tanggapan Internasional",
         "“Kembali Dengan Kantong Jenazah”",
         "He said the share of exports fell to 10 percent in 2024.",
+        # sentences that start or hold a rule's words (each was dropped before)
+        "Also on Monday, councillors approved higher parking fees.",
+        "By March 31, 2025, every school in the city must publish its own spending plan online.",
+        "Photo ID will be required at all council offices from 1 July 2024.",
+        "Oleh karena itu, mulai 1 Juli 2024 seluruh sekolah wajib mengumumkan anggarannya.",
+        "Sumber dana tambahan berasal dari pajak hotel yang naik pada 1 Januari 2024.",
+        "The singer's estate said the copyright on her early recordings would pass to the foundation in 1998.",
+        "Undang-undang hak cipta yang baru juga mengatur pembagian royalti bagi pencipta lagu daerah.",
+        "Langganan air bersih untuk 5.000 rumah tangga baru juga dianggarkan tahun depan.",
+        "REPORTER: Will council tax go up next year?",
+        "Ia berharap anggaran itu dijalankan dengan baik oleh seluruh perangkat daerah tanpa penyimpangan. (ant/red)",
     ],
 )
 def test_content_lines_are_kept(line):

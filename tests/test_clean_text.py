@@ -154,6 +154,33 @@ def test_comments_longer_than_the_article_are_still_cut():
     assert paragraphs == body.split("\n\n")
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The notice says:",  # a quote follows, not the comments
+        "300 comments were posted on the council's page before the vote, most of them about bus fares.",
+        "300 komentar masuk ke akun resmi pemerintah kota sebelum rapat, sebagian besar soal tarif bus.",
+        "Also on Monday, councillors approved higher parking fees.",
+    ],
+)
+def test_a_sentence_shaped_like_a_marker_does_not_end_the_article(line):
+    # Before: each was taken for the start of the comments or of a "more headlines" list, and the
+    # paragraphs after it were lost.
+    first, second = article("harbour", 4), article("harbour", 4, start=4)
+    _, paragraphs, _ = clean_text(page(f"{first}\n{line}\n{second}"), RULES)
+    assert paragraphs == [*first.split("\n\n"), line, *second.split("\n\n")]
+
+
+@pytest.mark.parametrize(
+    "line", ["Jane Doe says:", "jjackwagon says:", "3 Comments", "34 responses to “Harbour plan”"]
+)
+def test_a_comments_heading_still_ends_the_article(line):
+    body = article("harbour", 4)
+    comment = "I have lived near this harbour for thirty years and I think the council is wrong about it."
+    _, paragraphs, _ = clean_text(page(f"{body}\n{line}\n{comment}"), RULES)
+    assert paragraphs == body.split("\n\n")
+
+
 def test_more_from_a_publication_starts_a_tail():
     from newsdedup.clean.lines import is_tail_marker
 

@@ -13,7 +13,7 @@ from collections import Counter
 from functools import lru_cache
 
 from .. import native
-from .rules import FULL_STOPS, SENTENCE_ENDS, Rules, phrase_key
+from .rules import FULL_STOPS, QUESTION_MARKS, SENTENCE_ENDS, Rules, phrase_key
 
 _SUFFIX_SEPARATORS = set("|-–—:·»")
 # What may close a sentence after its full stop: quotes (English, German „…“, French and Danish
@@ -25,6 +25,8 @@ _PHOTO_CREDIT = re.compile(
 )
 # "Plague fears grow in Asia [VIDEO]": a tabloid's link to another story
 _TAGGED_HEADLINE = re.compile(r"\[[A-Z][A-Z ]{2,}\]\W*$")
+# "... sedikit pun. (ant/red)": a wire's sign-off (lower-case codes) after a paragraph's last sentence
+_SIGN_OFF = re.compile(r"[.!?…\"”’]\s*\([a-z\d]+(?:/[a-z\d]+)+\)\s*$")
 _TRAILING_CREDIT = re.compile(r"\s*\([^()]{1,30}\)$")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$|^/[\w\-./%~+]+/?$", re.IGNORECASE)
 _URL_INSIDE = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
@@ -32,9 +34,13 @@ _SOCIAL = re.compile(
     r"\b(?:twitter|facebook|instagram|youtube|tiktok|linkedin|whatsapp|telegram)\b", re.IGNORECASE
 )
 _HANDLE = re.compile(r"(?<!\w)@\w+")
-# "34 responses to ...", "12 Comments", "jjackwagon says:"
+# "34 responses to ...", "12 Comments", "jjackwagon says:", "Jane Doe says:"; not a sentence that
+# starts with a count ("300 comments were posted ...") or a text's subject ("The notice says:")
 _COMMENTS_START = re.compile(
-    r"^(?:\d+\s+(?:comments?|responses?|replies|reactions?|komentar|kommentare|comentários)\b|[\w.\- ]{1,40} says:$)",
+    r"^(?:\d+\s+(?:comments?|responses?|replies|reactions?|komentar|kommentare|comentários)"
+    r"(?:\s+(?:to|on)\s.*[^.\s]|(?:\s+[^\s.]+){0,3})?\W*"
+    r"|(?!(?:the|a|an|this|that|it|he|she|they|we|his|her|its|their|our|one|who|which)\s)"
+    r"(?:[\w.\-]{1,40}|(?-i:(?:[A-Z][\w.\-]*\s+){1,3}[A-Z][\w.\-]*)) says:)$",
     re.IGNORECASE,
 )
 _MORE_FROM = re.compile(r"^(?:more|also) (?:from|on|in) \w")
@@ -45,6 +51,7 @@ _MENU_MARKS = tuple("|·•»›>")
 _SPACED_SLASH = re.compile(r"\s/\s")
 _MENU_SEPARATOR = re.compile(r"\s*(?:[|·•»›]|(?<=\s)[>/](?=\s))\s*")
 _LETTER = re.compile(r"[^\W\d_]")
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 _NOT_LETTERS = re.compile(r"[\W\d_]+")
 _DIGIT = re.compile(r"\d")
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")  # kana, CJK, Thai
@@ -61,6 +68,7 @@ _DATE_HINT = re.compile(r"\d\d\d\d|\d[:.]\d\d")
 
 SHORT_LINE_WORDS = 40  # prompts, credits, bylines and copyright lines are never longer
 PROSE_WORDS = 10  # a line this long or longer reads as running text, not a label
+SENTENCE_WORDS = 6  # a line this long that ends with a full stop is a sentence, not a linked headline
 MIN_BODY_LINES = 2  # prose lines that must precede a "more headlines" marker before it cuts
 COUNTER_WORDS = 6  # "120 likes 30 shares", "Dibaca 1.234 kali": a counter is a few words
 COUNTER_ABBREVIATION = 3  # letters of a counter's last word that may end with a full stop ("min.")
@@ -105,16 +113,30 @@ def boilerplate_reason(line: str, rules: Rules, keep_captions: bool = False) -> 
     """
     if not _LETTER.search(line):
         return "no letters"
-    if rules.related.match(line) or _TAGGED_HEADLINE.search(line):
+    if _is_related_link(line, rules) or _TAGGED_HEADLINE.search(line):
         return "related link"
     if _HASHTAGS.match(line):
         return "hashtags"
     if is_menu(line):
         return "menu"
-    if not keep_captions and _PHOTO_CREDIT.search(line):
+    if not keep_captions and _PHOTO_CREDIT.search(line) and not _is_signed_off_paragraph(line):
         return "photo caption"
     words = word_count(line)
     return _short_line_reason(line, words, rules) if words <= SHORT_LINE_WORDS else None
+
+
+def _is_related_link(line: str, rules: Rules) -> bool:
+    """A related-link line; a label and a capital that start a sentence ("Also on Monday, councillors
+    approved higher fees.") are no insert: a linked headline does not end with a full stop."""
+    related = rules.related.match(line)
+    return related is not None and not (
+        related.group("capital") and ends_with_full_stop(line) and word_count(line) >= SENTENCE_WORDS
+    )
+
+
+def _is_signed_off_paragraph(line: str) -> bool:
+    """Running text that ends with a wire's sign-off ("… sedikit pun. (ant/red)"), no photo credit."""
+    return is_prose(line) and _SIGN_OFF.search(line) is not None
 
 
 def _short_line_reason(line: str, words: int, rules: Rules) -> str | None:
@@ -129,22 +151,49 @@ def _short_line_reason(line: str, words: int, rules: Rules) -> str | None:
     key = phrase_key(line)
     if key in rules.drop or key in rules.tail:
         return "boilerplate phrase"
-    if rules.prefix.match(line):
-        return "prompt"
+    prompt = rules.prefix.match(line)
+    if prompt and not (len(prompt.group().split()) == 1 and _is_sentence(line, words)):
+        return "prompt"  # a one-word prompt starts no sentence ("Langganan air bersih ... dianggarkan.")
     may_hold_phrase = rules.phrase_words.may_hold(line)
     if may_hold_phrase and rules.contains.search(line):
         return "credit or widget"
-    if words <= 12 and rules.byline_colon.match(line):
-        return "byline"
+    if words <= 12 and rules.byline_colon.match(line) and not _asks(line):
+        return "byline"  # "REPORTER: Will council tax go up?" is a question of an interview
     if rules.byline_name.match(line) and (
-        (words <= 8 and not ends_sentence(line)) or (words <= 16 and ("|" in line or _has_date(line)))
+        (words <= 8 and not ends_sentence(line))
+        or (words <= 16 and ("|" in line or (_has_date(line) and (words <= 8 or not ends_sentence(line)))))
     ):
-        return "byline"
-    if words <= 30 and may_hold_phrase and rules.copyright.search(line):
+        return "byline"  # not a sentence that starts with the word ("By March 31, 2025, every school ...")
+    if words <= 30 and may_hold_phrase and _is_copyright_notice(line, words, rules):
         return "copyright"
     if words <= 12 and not ends_sentence(line) and _has_date(line):
         return "dateline"
     return None
+
+
+def _is_sentence(line: str, words: int) -> bool:
+    return words >= PROSE_WORDS and ends_with_full_stop(line)
+
+
+def _asks(line: str) -> bool:
+    stripped = line.rstrip().rstrip(_CLOSERS)
+    return stripped[-1:] in QUESTION_MARKS
+
+
+def _is_copyright_notice(line: str, words: int, rules: Rules) -> bool:
+    """A copyright line; in a sentence, the phrase must start it or come twice ("Copyright 2024 AP.
+    All rights reserved. This material may not be ..."), or "©" be there: "The estate said the copyright
+    on her recordings would pass to ..." is news."""
+    found = rules.copyright.search(line)
+    if found is None:
+        return False
+    if (
+        not _is_sentence(line, words)
+        or "©" in line
+        or _LETTER_OR_DIGIT.search(line, 0, found.start()) is None
+    ):
+        return True
+    return rules.copyright.search(line, found.end()) is not None
 
 
 def drop_counters(paragraphs: list[str], rules: Rules) -> list[str]:
@@ -218,7 +267,9 @@ def is_comments_start(line: str, rules: Rules) -> bool:
 # The two tests above on a line and its phrase key, uncached: a caller that has the key (the
 # plain-text cleaner's verdict on each new line) saves a cache entry and a key lookup each.
 def is_more_headlines(line: str, key: str, rules: Rules) -> bool:
-    return key in rules.tail or bool(_MORE_FROM.match(key) and word_count(line) <= 8)
+    return key in rules.tail or bool(
+        _MORE_FROM.match(key) and word_count(line) <= 8 and not ends_sentence(line)
+    )
 
 
 def starts_comments(line: str, key: str, rules: Rules) -> bool:

@@ -69,7 +69,8 @@ _BYLINE_SEPARATOR = r"\s*[:|：｜]"  # "Editor: ...", "责任编辑：..."
 # Bengali danda, Urdu, Ethiopic, Myanmar, Armenian, Khmer, Tibetan; then the other marks that end a
 # sentence (question and exclamation marks, the ellipsis)
 FULL_STOPS = ".。．｡।॥۔።။։។།"
-SENTENCE_ENDS = FULL_STOPS + "!?…！？؟፧\u037e"  # U+037E: the Greek question mark, as some pages write it
+QUESTION_MARKS = "?？؟፧\u037e"  # U+037E: the Greek question mark, as some pages write it
+SENTENCE_ENDS = FULL_STOPS + QUESTION_MARKS + "!…！"
 SENTENCE_CLOSERS = '"”’“»«›‹)]」』）'  # what may close a sentence before what follows it (quotes, brackets)
 # sections matched as patterns on the line as written (the others compare phrase keys)
 _PATTERN_SECTIONS = ("related", "insert", "prefix", "contains", "byline", "copyright")
@@ -247,9 +248,10 @@ def compile_rules(phrases: dict[str, set[str]], languages: tuple[str, ...] = ())
     insert_phrase = _alternation(phrases["insert"])
     label_phrase = rf"(?P<insert>{insert_phrase})|{related_phrase}"
     # the phrase, then a separator or the end of the line; or a multi-word phrase, then a capital
+    # (group "capital": "Baca juga Harga Emas Naik", but also "Also on Monday, ...", see lines.py)
     related = (
         rf"^\W*(?:(?:{related_phrase})(?:{separator}|\W*$)"
-        rf"|(?:{_alternation(multiword)})\s+(?=(?-i:[A-Z0-9À-Þ\"'“‘])))"
+        rf"|(?P<capital>{_alternation(multiword)})\s+(?=(?-i:[A-Z0-9À-Þ\"'“‘])))"
     )
     return Rules(
         related=re.compile(related, re.IGNORECASE),
