@@ -1,6 +1,8 @@
 """newsdedup command line: argument parsing, I/O and rendering over the ``core`` library."""
 
+import os
 import signal
+import sys
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports it
 EXIT_TERMINATED = 143  # 128 + SIGTERM
@@ -10,6 +12,7 @@ def main() -> None:
     """Console-script entry point: a Ctrl-C or a SIGTERM while the command is still loading ends it as
     quietly as one later does (exit 130 or 143, no traceback)."""
     signal.signal(signal.SIGTERM, _terminated)
+    _closed_standard_streams()
     try:
         from .app import main as run
     except KeyboardInterrupt:
@@ -21,3 +24,22 @@ def _terminated(signum, frame) -> None:
     # As an exception, SIGTERM unwinds the run as Ctrl-C does: the index transaction rolls back, the
     # output stops where it is, the workers (which ignore both) finish their chunks and leave.
     raise SystemExit(EXIT_TERMINATED)
+
+
+def _closed_standard_streams() -> None:
+    """A job started with stdin or stderr closed (some schedulers and daemons do that) reads nothing
+    there and says nothing; one started with stdout closed has nowhere to write: exit 2.
+
+    The closed descriptors are taken by /dev/null, so that no file the run opens (an index, a worker's
+    pipe) becomes descriptor 0, 1 or 2 and receives what was meant for them.
+    """
+    for fd, name, mode in ((0, "stdin", "r"), (2, "stderr", "w")):
+        if getattr(sys, name) is None:
+            devnull = os.open(os.devnull, os.O_RDWR)
+            if devnull != fd:
+                os.dup2(devnull, fd)
+                os.close(devnull)
+            setattr(sys, name, open(fd, mode, encoding="utf-8", errors="backslashreplace", closefd=False))  # noqa: SIM115
+    if sys.stdout is None:
+        sys.stderr.write("newsdedup: error: stdout is closed: send the output to a file or to /dev/null\n")
+        raise SystemExit(2)

@@ -15,7 +15,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Generator, Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from dataclasses import replace
 from functools import partial
 from typing import Annotated
@@ -204,10 +204,23 @@ class Run:
         if seen == FAILURES_SHOWN and getattr(error, "hint", None):
             self.messages.error(f"{error.hint}; more failures like these are only counted")
         if self._errors:
+            self._record_failure(error)
+
+    def _record_failure(self, error: DocumentError) -> None:
+        """Add the failure to the --errors file; a file that cannot take it is said once, and the run
+        goes on (its exit code says that documents failed)."""
+        try:
             self._errors.write(
                 json.dumps({"source": error.source, "reason": error.reason}, ensure_ascii=False) + "\n"
             )
             self._errors.flush()
+        except OSError as problem:
+            self.messages.error(
+                f"{self._errors.name}: {problem.strerror or problem}: failures are no longer written there"
+            )
+            with suppress(OSError):
+                self._errors.close()
+            self._errors = None
 
     def count(self, docs: Iterator) -> Iterator:
         with self.messages.progress("documents") as advance:
@@ -221,7 +234,8 @@ class Run:
     ) -> typer.Exit:
         """Close the run with its summary line (the reading, then ``figures``); the exit to take."""
         if self._errors:
-            self._errors.close()
+            with suppress(OSError):  # a full disk: what was flushed is there
+                self._errors.close()
         read = self.cleaned + self.failed + self.seen
         if read == 0 and not self.skipped:
             self.messages.warning("no documents found in the inputs")

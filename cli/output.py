@@ -15,7 +15,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import IO
 
@@ -409,6 +409,38 @@ def closed_stdout_ends_quietly():
         raise typer.Exit(0) from None
 
 
+class LossyStream:
+    """stderr as messages see it: a message that cannot be written (a full log disk, a log reader that
+    went away) is lost, never the run's data. After the first failure nothing more is tried, and the
+    descriptor goes to /dev/null, so that the interpreter's last flush at exit cannot fail either."""
+
+    def __init__(self, stream: IO[str]):
+        self._stream = stream
+        self.broken = False
+
+    def write(self, text: str) -> int:
+        return self._guarded(self._stream.write, text) or len(text)
+
+    def flush(self) -> None:
+        self._guarded(self._stream.flush)
+
+    def _guarded(self, call, *args):
+        if self.broken:
+            return None
+        try:
+            return call(*args)
+        except (OSError, ValueError):  # ValueError: the stream was closed
+            self.broken = True
+            with suppress(OSError, ValueError):
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, self._stream.fileno())
+                os.close(devnull)
+            return None
+
+    def __getattr__(self, name: str):  # isatty, fileno, encoding: rich asks them
+        return getattr(self._stream, name)
+
+
 class Messages:
     """Human messages, warnings, errors and progress, all on stderr (each one line, escaped)."""
 
@@ -416,7 +448,12 @@ class Messages:
         from rich.console import Console
 
         self.quiet = quiet
-        self.console = Console(file=stderr or sys.stderr, no_color=no_color or None, highlight=False)
+        stream = stderr or sys.stderr
+        self.console = Console(
+            file=stream if isinstance(stream, LossyStream) else LossyStream(stream),
+            no_color=no_color or None,
+            highlight=False,
+        )
 
     def info(self, text: str) -> None:
         if not self.quiet:

@@ -88,6 +88,66 @@ def test_closed_stdout_ends_quietly_without_a_traceback(args):
     assert pipeline.returncode == 0 and len(pipeline.stdout) == 10
 
 
+def inputs_with_one_failure(tmp_path):
+    for doc in SAMPLES.iterdir():
+        (tmp_path / doc.name).write_bytes(doc.read_bytes())
+    (tmp_path / "empty.txt").write_bytes(b"")
+    return tmp_path
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("stderr", ["full disk", "reader gone"])
+def test_a_stderr_that_cannot_be_written_loses_no_output(tmp_path, stderr):
+    # Before: the first message that failed to write ended the run: exit 1, nothing on stdout.
+    inputs = inputs_with_one_failure(tmp_path)
+    if stderr == "full disk":
+        target = os.open("/dev/full", os.O_WRONLY)
+    else:
+        read_end, target = os.pipe()
+        os.close(read_end)
+    try:
+        result = subprocess.run(
+            [COMMAND, "dedup", inputs], stdout=subprocess.PIPE, stderr=target, text=True, timeout=120
+        )
+    finally:
+        os.close(target)
+    assert result.returncode == 2  # a document failed
+    assert [json.loads(line)["size"] for line in result.stdout.splitlines()] == [2, 1, 1, 1]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_an_errors_file_that_cannot_be_written_is_said_once_and_the_run_goes_on(tmp_path):
+    result = run("dedup", inputs_with_one_failure(tmp_path), "--errors", "/dev/full")
+    assert result.returncode == 2
+    assert [json.loads(line)["size"] for line in result.stdout.splitlines()] == [2, 1, 1, 1]
+    assert "/dev/full: No space left on device: failures are no longer written there" in result.stderr
+
+
+def test_a_closed_stdin_is_no_input_and_a_closed_stdout_is_one_line_exit_2():
+    # Before: a traceback each, exit 1. Some schedulers start their jobs with descriptors closed.
+    closed_stdin = subprocess.run(
+        [COMMAND, "dedup", SAMPLES],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=lambda: os.close(0),
+    )
+    assert closed_stdin.returncode == 0 and len(closed_stdin.stdout.splitlines()) == 4
+    closed_stdout = subprocess.run(
+        [COMMAND, "dedup", SAMPLES],
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert closed_stdout.returncode == 2
+    assert (
+        closed_stdout.stderr
+        == "newsdedup: error: stdout is closed: send the output to a file or to /dev/null\n"
+    )
+
+
 @pytest.mark.parametrize(
     "args", [["--help"], ["dedup", "--help"], ["index", "stats", "--help"], ["--version"]]
 )
