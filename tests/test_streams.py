@@ -46,6 +46,33 @@ def test_jsonl_records_become_documents_and_bad_lines_become_errors():
     assert errors[3] == ("in.jsonl:6", "not a JSON object")
 
 
+class LargestPieceRead(io.BytesIO):
+    """A stream that remembers the longest piece it gave at once."""
+
+    largest = 0
+
+    def readline(self, size=-1):
+        return self._seen(super().readline(size))
+
+    def __next__(self):
+        return self._seen(super().__next__())
+
+    def _seen(self, piece):
+        self.largest = max(self.largest, len(piece))
+        return piece
+
+
+def test_a_record_over_the_size_limit_is_never_held_whole():
+    # Before: the whole line was read (3 GB for a 6.5 MB gzipped one-line feed) before its size was
+    # checked, and a MemoryError ended the run, losing every record.
+    huge = b'{"id": "big", "text": "' + b"a" * (5 << 20) + b'"}\n'
+    stream = LargestPieceRead(huge + json.dumps({"id": "ok", "text": "Body"}).encode() + b"\n")
+    error, doc = jsonl_documents(stream, "feed.jsonl", field_map(), 1000)
+    assert (error.source, error.reason) == ("feed.jsonl:1", "record larger than the 1 KB limit")
+    assert doc.id == "ok"
+    assert stream.largest <= 1 << 20
+
+
 def test_field_names_are_configurable_and_validated():
     fields = field_map(["text=body", "id=uuid"])
     [doc] = jsonl_documents(records(json.dumps({"uuid": "u1", "body": "Text here"})), "-", fields, 1 << 20)

@@ -26,6 +26,7 @@ from .urls import open_input
 JSONL_FIELDS = ("id", "text", "html", "url", "title", "date")
 # json.loads joins an escaped surrogate pair into one character: what is left is half a character
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_SKIP_PIECE = 1 << 20  # bytes read at a time past a record over the size limit
 FIELD_HINT = "map record keys to fields with --field NAME=KEY (e.g. --field text=body --field id=uuid)"
 
 
@@ -66,26 +67,47 @@ def jsonl_file_documents(
         yield DocumentError(source, "truncated gzip data")
 
 
-def _as_utf8(head: bytes, stream: IO[bytes]) -> Iterable[bytes]:
-    """The stream's lines in UTF-8. JSON Lines is UTF-8, but a file saved as UTF-16 or UTF-32 (with
+def _as_utf8(head: bytes, stream: IO[bytes]) -> IO[bytes]:
+    """The stream, its lines in UTF-8. JSON Lines is UTF-8, but a file saved as UTF-16 or UTF-32 (with
     its byte-order mark) splits into bytes lines that are not whole characters: it is decoded first."""
     encoding = bom_encoding(head)
     if encoding is None or encoding == "utf-8-sig":  # json.loads takes a UTF-8 mark as it is
         return stream
-    text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="\n")
-    return (line.encode("utf-8", "surrogatepass") for line in text)
+    return _Utf8Lines(io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="\n"))
+
+
+class _Utf8Lines:
+    """A decoded text stream read as lines of UTF-8 bytes."""
+
+    def __init__(self, text: IO[str]):
+        self._text = text
+
+    def readline(self, size: int = -1) -> bytes:
+        return self._text.readline(size).encode("utf-8", "surrogatepass")
+
+
+def bounded_lines(stream: IO[bytes], max_bytes: int) -> Iterator[bytes | None]:
+    """The stream's lines, None for one longer than ``max_bytes``: that one is read past in pieces,
+    never held whole (a one-line feed or a gzip bomb must not fill the memory)."""
+    while line := stream.readline(max_bytes + 1):
+        if len(line) <= max_bytes:
+            yield line
+            continue
+        while not line.endswith(b"\n") and (line := stream.readline(_SKIP_PIECE)):
+            pass
+        yield None
 
 
 def jsonl_documents(
     stream: IO[bytes], source: str, fields: dict[str, str], max_bytes: int
 ) -> Iterator[Document | DocumentError]:
     """One Document per JSON object line: an id and either html or text (url, title, date optional)."""
-    for number, line in enumerate(stream, 1):
-        if not line.strip():
-            continue
+    for number, line in enumerate(bounded_lines(stream, max_bytes), 1):
         where = f"{source}:{number}"
-        if len(line) > max_bytes:
+        if line is None:
             yield DocumentError(where, f"record larger than the {size_text(max_bytes)} limit")
+            continue
+        if not line.strip():
             continue
         try:
             yield record_document(json.loads(line), where, source, fields)
