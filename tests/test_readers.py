@@ -1,3 +1,4 @@
+import codecs
 import gzip
 import html
 import io
@@ -145,6 +146,16 @@ def test_gzip_is_read_transparently_and_capped():
         document_from_bytes("bomb.gz", gzip.compress(b"a" * 5000), max_bytes=1000)
     with pytest.raises(DocumentError, match="truncated gzip"):
         document_from_bytes("cut.gz", gzip.compress(b"hello world" * 100)[:30])
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_html_in_utf16_or_utf32_is_read_as_html(encoding):
+    # Before: its tags were looked for in the bytes, NULs between their letters: cleaned as plain text,
+    # the title "<!DOCTYPE html>", no address or date, tags in the text.
+    page = "<!DOCTYPE html><html><head><title>Berita</title></head><body><p>Isi berita hari ini.</p></body></html>"
+    data = page.encode(encoding) if encoding != "utf-16-be" else codecs.BOM_UTF16_BE + page.encode(encoding)
+    doc = document_from_bytes("page.html", data)
+    assert (doc.kind, doc.raw) == (HTML, page)
 
 
 def test_size_cap_applies_before_decoding():

@@ -40,6 +40,7 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+SNIFF_BYTES = 8192  # how far into a document HTML is looked for
 _HTML_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|article)[\s>/]", re.IGNORECASE)
 _HTML_TAG = re.compile(rb"</?(?:p|div|span|a|br|li|h[1-6]|script|table|section|img)[\s>/]", re.IGNORECASE)
 # A valid UTF-8 sequence of two bytes or more (a lead byte and its continuation bytes).
@@ -63,7 +64,7 @@ def document_from_bytes(
     text = decode(doc_id, data)
     if not text.strip():
         raise DocumentError(doc_id, "empty file" if not data else "no text (whitespace only)")
-    kind = HTML if looks_like_html(data) else TEXT
+    kind = HTML if looks_like_html(_sniffed(data, text)) else TEXT
     return Document(id=doc_id, path=path, raw=text, kind=kind, digest=content_digest(text))
 
 
@@ -191,9 +192,17 @@ def _detect_and_decode(doc_id: str, data: bytes) -> str:
     return text
 
 
+def _sniffed(data: bytes, text: str) -> bytes:
+    """What the HTML sniffing reads: the bytes, or for UTF-16 and UTF-32 (NUL bytes beside every ASCII
+    character, where the tags would not be found) the decoded text's head in UTF-8."""
+    if b"\x00" not in data[:SNIFF_BYTES]:
+        return data
+    return text[:SNIFF_BYTES].encode("utf-8", "surrogatepass")
+
+
 def looks_like_html(data: bytes) -> bool:
     """HTML by content: a document-level tag, or several body tags, near the top."""
-    head = data[:8192]
+    head = data[:SNIFF_BYTES]
     return bool(_HTML_SNIFF.search(head)) or len(_HTML_TAG.findall(head)) >= 3
 
 
