@@ -27,6 +27,7 @@ from ..errors import (
     DocumentError,
     NewsdedupError,
     NotAnArticle,
+    OwnOutput,
     RepeatedFile,
     RepeatedRecord,
     ReusedId,
@@ -93,6 +94,7 @@ EXIT_CODES: tuple[tuple[type[BaseException], int, str], ...] = (
 # Inputs read once or kept, with a warning each (up to FAILURES_SHOWN), counted in the summary
 NOTICES = {
     RepeatedFile: lambda n: f"{plural(n, 'file')} named again (read once)",
+    OwnOutput: lambda n: f"{plural(n, 'file')} of the run's own output not read",
     RepeatedRecord: lambda n: f"{plural(n, 'record')} repeated (read once)",
     ReusedId: lambda n: f"{plural(n, 'record id')} used again for other text (both kept)",
     StoryAsTemplate: lambda n: (
@@ -169,6 +171,13 @@ def main_options(
     """Strip boilerplate from news articles and cluster near-duplicates."""
 
 
+def _descriptor(stream) -> int | None:
+    try:
+        return stream.fileno() if stream is not None else None
+    except (OSError, ValueError):  # a stream of the test runner, with no descriptor
+        return None
+
+
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
     """``1 document``, ``2 documents``."""
     return f"{count} {noun if count == 1 else nouns or noun + 's'}"
@@ -184,6 +193,15 @@ class Run:
         self.notices: Counter[type] = Counter()  # by kind (NOTICES)
         self._by_reason: dict[str, int] = {}
         self._errors = open(errors_path, "w", encoding="utf-8") if errors_path else None  # noqa: SIM115
+
+    def written_files(self) -> dict:
+        """The files this run writes that an input directory may hold: stdout sent to a file, the
+        --errors file (by their keys, see ``read_documents``)."""
+        from ..read import written_file_key
+
+        written = {"output": _descriptor(sys.stdout), "--errors file": _descriptor(self._errors)}
+        keys = {name: written_file_key(fd) for name, fd in written.items() if fd is not None}
+        return {key: name for name, key in keys.items() if key is not None}
 
     def on_error(self, error: DocumentError) -> None:
         if isinstance(error, NotAnArticle):
@@ -276,6 +294,7 @@ def _raw_documents(run: Run, paths, input_format, fields, null, max_bytes, recor
         null_separated=null,
         max_bytes=max_bytes,
         on_error=run.on_error,
+        outputs=run.written_files(),
     )
     return each_record_once(docs, run.on_error) if records_once else docs
 

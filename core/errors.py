@@ -49,6 +49,11 @@ class RepeatedFile(DocumentError):
     pattern, or a link to a file already read): read once, counted, not an error."""
 
 
+class OwnOutput(DocumentError):
+    """An input file that is the run's own output (its stdout or its --errors file, written into a
+    directory it reads): not read, counted, not an error."""
+
+
 class RepeatedRecord(DocumentError):
     """An input record whose id and text were both read earlier in the run (a record repeated in a
     feed, or in a copy of the feed under another name): read once, counted, not an error."""

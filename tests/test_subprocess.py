@@ -123,6 +123,30 @@ def test_an_errors_file_that_cannot_be_written_is_said_once_and_the_run_goes_on(
     assert "/dev/full: No space left on device: failures are no longer written there" in result.stderr
 
 
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_the_runs_own_output_and_errors_file_in_an_input_directory_are_not_read(tmp_path, engine):
+    # Before: the --errors file was read back as an input and failed ("empty file"), exit 2 on every
+    # run; so was stdout sent into the directory (a growing file read while it is written).
+    if engine == "dask":
+        pytest.importorskip("distributed")
+    for doc in SAMPLES.iterdir():
+        (tmp_path / doc.name).write_bytes(doc.read_bytes())
+    with open(tmp_path / "out.jsonl", "w") as out:
+        result = subprocess.run(
+            [COMMAND, "dedup", tmp_path, "--engine", engine, "--errors", tmp_path / "failed.jsonl"],
+            stdout=out,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=300,
+        )
+    assert result.returncode == 0, result.stderr
+    lines = (tmp_path / "out.jsonl").read_text().splitlines()
+    assert [json.loads(line)["size"] for line in lines] == [2, 1, 1, 1]
+    assert (tmp_path / "failed.jsonl").read_text() == ""
+    assert f"{tmp_path}/failed.jsonl: the run's own --errors file, not read" in result.stderr
+    assert f"{tmp_path}/out.jsonl: the run's own output, not read" in result.stderr
+
+
 def test_a_closed_stdin_is_no_input_and_a_closed_stdout_is_one_line_exit_2():
     # Before: a traceback each, exit 1. Some schedulers start their jobs with descriptors closed.
     closed_stdin = subprocess.run(

@@ -12,7 +12,7 @@ and its row in the task: the local engine's input order.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO
 
@@ -20,7 +20,7 @@ from ..document import Document
 from ..errors import DocumentError
 from ..read import read_documents
 from ..read.parquet import parquet_file_documents, parquet_row_groups
-from ..read.paths import iter_sources, named_files, record_files
+from ..read.paths import FileKey, iter_sources, named_files, record_files
 from ..read.urls import open_input
 from .storage import Place
 
@@ -76,8 +76,10 @@ def read_tasks(
     workers: int,
     work: Place,
     on_error: ErrorHandler,
+    outputs: Mapping[FileKey, str] | None = None,
 ) -> list[ReadTask]:
-    """The read tasks of ``inputs``, numbered in input order; inputs that cannot be expanded go to ``on_error``."""
+    """The read tasks of ``inputs``, numbered in input order; inputs that cannot be expanded go to
+    ``on_error``, and so do the run's ``outputs`` (see ``read_documents``)."""
     fields_items = tuple(fields.items()) if fields is not None else None
     inputs = list(inputs)
     stdin_copy = None
@@ -85,15 +87,15 @@ def read_tasks(
         work.write_bytes(STDIN_COPY, stdin.read())
         stdin_copy = work.location.rstrip("/") + "/" + STDIN_COPY
     if input_format == "paths":
-        files = list(_handled(iter_sources(inputs, stdin, null_separated), on_error))
+        files = list(_handled(iter_sources(inputs, stdin, null_separated, outputs), on_error))
         groups = [(chunk, "document", None) for chunk in _chunks(files, workers)]
     elif input_format == "document":
-        files = list(_handled(named_files(inputs), on_error))
+        files = list(_handled(named_files(inputs, outputs), on_error))
         groups = [(chunk, "document", None) for chunk in _chunks(files, workers)]
     else:
         groups = [
             item
-            for source in _handled(record_files(inputs), on_error)
+            for source in _handled(record_files(inputs, outputs), on_error)
             for item in _record_groups(source, input_format)
         ]
     return [

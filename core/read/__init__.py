@@ -16,7 +16,7 @@ Every failure that concerns one input is handed to ``on_error`` as a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import IO
 
 from ..document import Document
@@ -25,7 +25,7 @@ from .decode import STDIN_NAME
 from .files import path_documents, stream_documents
 from .jsonl import field_map, jsonl_file_documents
 from .parquet import parquet_file_documents
-from .paths import iter_sources, named_files, record_files
+from .paths import FileKey, iter_sources, named_files, record_files, written_file_key
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 ErrorHandler = Callable[[DocumentError], None]
@@ -52,19 +52,28 @@ def read_documents(
     null_separated: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_error: ErrorHandler = _raise,
+    outputs: Mapping[FileKey, str] | None = None,
 ) -> Iterator[Document]:
-    """Read stage: ``inputs`` in ``input_format`` (see the module) -> raw Documents."""
+    """Read stage: ``inputs`` in ``input_format`` (see the module) -> raw Documents.
+
+    ``outputs``: the files the run writes, by :func:`.paths.written_file_key` (-> what each is), which an
+    input directory may hold: they are not read (an :class:`OwnOutput` each).
+    """
     if input_format not in INPUT_FORMATS:
         raise UsageError(f"unknown input format {input_format!r}; choose one of {', '.join(INPUT_FORMATS)}")
     if input_format in RECORD_READERS:
         names = field_map() if fields is None else fields
-        items = _records(inputs, RECORD_READERS[input_format], stdin, names, max_bytes)
+        items = _records(record_files(inputs, outputs), RECORD_READERS[input_format], stdin, names, max_bytes)
     elif input_format == "document":
-        items = (item for source in named_files(inputs) for item in _one_document(source, stdin, max_bytes))
+        items = (
+            item
+            for source in named_files(inputs, outputs)
+            for item in _one_document(source, stdin, max_bytes)
+        )
     else:
         items = (
             item
-            for source in iter_sources(inputs, stdin, null_separated)
+            for source in iter_sources(inputs, stdin, null_separated, outputs)
             for item in _read(source, max_bytes)
         )
     for item in items:
@@ -107,8 +116,8 @@ def each_record_once(docs: Iterable[Document], on_error: ErrorHandler = _raise) 
             yield doc
 
 
-def _records(inputs, reader, stdin, fields, max_bytes) -> Iterator[Document | DocumentError]:
-    for source in record_files(inputs):
+def _records(sources, reader, stdin, fields, max_bytes) -> Iterator[Document | DocumentError]:
+    for source in sources:
         if isinstance(source, DocumentError):
             yield source
         else:
@@ -143,4 +152,5 @@ __all__ = [
     "each_record_once",
     "read_document",
     "read_documents",
+    "written_file_key",
 ]

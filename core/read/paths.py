@@ -7,18 +7,22 @@ so the caller reports them and goes on.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+import stat
+from collections.abc import Iterable, Iterator, Mapping
 from glob import glob, has_magic
 from typing import IO
 
-from ..errors import DocumentError, RepeatedFile, printable
+from ..errors import DocumentError, OwnOutput, RepeatedFile, printable
 from .urls import is_url, url_file_system
 
 FileKey = tuple[int, int] | str  # (device, inode): one file, whatever its names; or a URL
 
 
 def iter_sources(
-    inputs: Iterable[str], stdin: IO[bytes] | None = None, null_separated: bool = False
+    inputs: Iterable[str],
+    stdin: IO[bytes] | None = None,
+    null_separated: bool = False,
+    outputs: Mapping[FileKey, str] | None = None,
 ) -> Iterator[str | DocumentError]:
     """Expand command-line inputs into file paths, in a stable order.
 
@@ -31,18 +35,24 @@ def iter_sources(
 
     A file met again (the same path twice, overlapping directories or patterns, a link to a file
     already met) is read once: it would be reported as a copy of itself. Each repeat is yielded as a
-    :class:`RepeatedFile`.
+    :class:`RepeatedFile`. A file that is one of the run's ``outputs`` (its key -> what it is) is
+    not read: it is yielded as an :class:`OwnOutput`.
     """
-    return _once(_expanded(inputs, stdin, null_separated))
+    return _once(_expanded(inputs, stdin, null_separated), outputs)
 
 
-def _once(items: Iterable[tuple[str, FileKey | None] | DocumentError]) -> Iterator[str | DocumentError]:
+def _once(
+    items: Iterable[tuple[str, FileKey | None] | DocumentError], outputs: Mapping[FileKey, str] | None = None
+) -> Iterator[str | DocumentError]:
     first_names: dict[FileKey, str] = {}
     for item in items:
         if isinstance(item, DocumentError):
             yield item
             continue
         path, key = item
+        if outputs and key in outputs:
+            yield OwnOutput(path, f"the run's own {outputs[key]}, not read")
+            continue
         if key in first_names:
             yield RepeatedFile(path, f"the same file as {printable(first_names[key])}, read once")
             continue
@@ -74,6 +84,16 @@ def _expanded(
             yield item, _file_key(item)
 
 
+def written_file_key(fd: int) -> FileKey | None:
+    """The key of the regular file open at descriptor ``fd`` (a run's output), None for anything else
+    (a pipe, a terminal, /dev/null)."""
+    try:
+        status = os.fstat(fd)
+    except OSError:
+        return None
+    return (status.st_dev, status.st_ino) if stat.S_ISREG(status.st_mode) else None
+
+
 def _file_key(path: str) -> FileKey | None:
     """The file a path names, whatever the name (``None`` if it cannot be read: the reader says why)."""
     try:
@@ -102,15 +122,20 @@ def url_sources(url: str) -> Iterator[str | DocumentError]:
         yield DocumentError(url, os_reason(exc))
 
 
-def record_files(inputs: Iterable[str]) -> Iterator[str | DocumentError]:
+def record_files(
+    inputs: Iterable[str], outputs: Mapping[FileKey, str] | None = None
+) -> Iterator[str | DocumentError]:
     """Record files (JSON Lines, Parquet) as given, a URL pattern or directory expanded (``-`` stays);
-    a file met again is read once, as in :func:`iter_sources`."""
-    return _once(_record_items(inputs))
+    a file met again is read once, and the run's outputs not at all, as in :func:`iter_sources`."""
+    return _once(_record_items(inputs), outputs)
 
 
-def named_files(inputs: Iterable[str]) -> Iterator[str | DocumentError]:
-    """Inputs that are each one document, as given; a file named again is read once."""
-    return _once((item, item if is_url(item) else _local_key(item)) for item in inputs)
+def named_files(
+    inputs: Iterable[str], outputs: Mapping[FileKey, str] | None = None
+) -> Iterator[str | DocumentError]:
+    """Inputs that are each one document, as given; a file named again is read once, the run's
+    outputs not at all."""
+    return _once(((item, item if is_url(item) else _local_key(item)) for item in inputs), outputs)
 
 
 def _record_items(inputs: Iterable[str]) -> Iterator[tuple[str, FileKey | None] | DocumentError]:
