@@ -254,6 +254,9 @@ class Run:
         if self._errors:
             with suppress(OSError):  # a full disk: what was flushed is there
                 self._errors.close()
+        for reason, count in self._by_reason.items():
+            if count > FAILURES_SHOWN:  # one line for the failures not named (all are in --errors)
+                self.messages.error(f"{plural(count - FAILURES_SHOWN, 'more failure')} not named: {reason}")
         read = self.cleaned + self.failed + self.seen
         if read == 0 and not self.skipped:
             self.messages.warning("no documents found in the inputs")

@@ -443,3 +443,15 @@ def test_cleaned_records_cleaned_again_keep_their_text_and_their_copies():
     assert [r["text"] for r in records(again)] == [r["text"] for r in records(cleaned)]
     clusters = records(invoke("dedup", "-i", "jsonl", "-", input=cleaned).stdout)
     assert [c["size"] for c in clusters] == [2, 1, 1, 1]
+
+
+def test_failures_past_the_fifth_of_one_reason_are_counted_in_one_line(tmp_path):
+    # Before: the sixth and later were never named, and nothing said they had been left out.
+    for number in range(8):
+        (tmp_path / f"empty{number}.txt").write_bytes(b"")
+    (tmp_path / "article.txt").write_text(article("harbour"))
+    result = invoke("clean", tmp_path, "-q")
+    assert result.exit_code == 2 and len(result.stdout.splitlines()) == 1
+    named = [line for line in result.stderr.splitlines() if line.endswith(".txt: empty file")]
+    assert len(named) == 5
+    assert result.stderr.splitlines()[-1] == "newsdedup: 3 more failures not named: empty file"
