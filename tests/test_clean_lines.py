@@ -51,6 +51,24 @@ BODY = [
         "Hak cipta dilindungi undang-undang.",
         "Langganan",
         "Warga melintas di jalan yang rusak di Bogor, Jawa Barat, Senin. (ANTARA FOTO/Arif Firmansyah)",
+        # inserts and widgets a review found kept
+        "Baca: Wali Kota Janji Perbaiki Drainase Tahun Depan",
+        "Artikel Lainnya: Banjir Rendam 3 Kecamatan di Semarang",
+        "Bacaan Terkait: Wali Kota Janji Perbaiki Drainase",
+        "Baca Juga → Harga Emas Antam Naik Lagi Hari Ini",
+        "Baca juga ▶ Wali Kota Janji Perbaiki Drainase",
+        "Read next: Bus fares to rise in September",
+        "Further reading: New park opens in the east",
+        "Don’t miss: Mayor unveils housing plan",
+        "More: Bus fares to rise in September",
+        "SCROLL TO CONTINUE WITH CONTENT",
+        "[Gambas:Video CNN]",
+        "Ikuti Tribunnews.com di Google News",
+        "Story continues below advertisement",
+        "Skip Advertisement",
+        "Media caption, Watch: The mayor explains the budget",
+        "Like this: Like Loading...",
+        "Our Standards: The Thomson Reuters Trust Principles.",
     ],
 )
 def test_boilerplate_lines_are_recognised(line):
@@ -76,6 +94,8 @@ def test_boilerplate_lines_are_recognised(line):
         "Undang-undang hak cipta yang baru juga mengatur pembagian royalti bagi pencipta lagu daerah.",
         "Langganan air bersih untuk 5.000 rumah tangga baru juga dianggarkan tahun depan.",
         "REPORTER: Will council tax go up next year?",
+        "More than 300 people attended the meeting, which lasted until midnight.",
+        "Baca selengkapnya laporan keuangan itu di laman resmi pemerintah kota, kata dia.",
         "Ia berharap anggaran itu dijalankan dengan baik oleh seluruh perangkat daerah tanpa penyimpangan. (ant/red)",
     ],
 )

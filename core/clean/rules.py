@@ -63,7 +63,7 @@ _COPYRIGHT_MARKS = ("©", "(c)")  # the copyright regex's alternatives that are 
 # what may stand before a related-link label: blanks, brackets, bullets
 _LABEL_MARKS = r"[\s\[(（【»›▶►•*·–—-]"
 # what ends a related-link label ("Baca juga:", "Read also -", "相关阅读：", "【相关阅读】")
-LABEL_SEPARATOR = r"\s*[:\-–—|>»›：｜\]】]"
+LABEL_SEPARATOR = r"\s*[:\-–—|>»›→▶►：｜\]】]"
 _BYLINE_SEPARATOR = r"\s*[:|：｜]"  # "Editor: ...", "责任编辑：..."
 # Full stops of every script that has its own: Latin, CJK (full and half width), the Devanagari and
 # Bengali danda, Urdu, Ethiopic, Myanmar, Armenian, Khmer, Tibetan; then the other marks that end a
