@@ -46,6 +46,7 @@ BODY = [
         "Baca juga Harga Emas Antam Naik Lagi Hari Ini",
         "Updated 3 June 2024 10.15 a.m.",
         "Oleh Budi Santoso, 3 Juni 2024 10:15 WIB",
+        "By Louis Jacobson on Monday, November 18th, 2019 at 11:04 a.m.",
         "Copyright 2024 The Associated Press. All rights reserved. This material may not be published.",
         "This material is copyright of Example Ltd. All rights reserved, no part may be reproduced.",
         "Hak cipta dilindungi undang-undang.",

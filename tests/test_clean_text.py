@@ -181,6 +181,30 @@ def test_a_comments_heading_still_ends_the_article(line):
     assert paragraphs == body.split("\n\n")
 
 
+LIST_ITEMS = [
+    "Fotokopi KTP dan kartu keluarga",
+    "Surat keterangan domisili dari kelurahan",
+    "Pas foto ukuran 3x4",
+]
+
+
+@pytest.mark.parametrize("bullet", ["", "- ", "1. "])
+def test_a_list_that_a_sentence_introduces_stays_with_the_text_after_it(bullet):
+    # Before: the short lines read as a link list: the list went, and (unbulleted) every paragraph after it.
+    first, second = article("harbour", 4), article("harbour", 4, start=4)
+    lead_in = "The harbour office says applicants must bring the following papers:"
+    items = [f"{bullet}{item}" if bullet != "1. " else f"{n}. {item}" for n, item in enumerate(LIST_ITEMS, 1)]
+    _, paragraphs, _ = clean_text(page("\n".join([first, lead_in, *items, second])), RULES)
+    assert paragraphs == [*first.split("\n\n"), lead_in, *items, *second.split("\n\n")]
+
+
+def test_headlines_after_the_article_stay_out_though_a_sentence_introduces_them():
+    body = article("harbour", 4)
+    more = "Read these other stories from our harbour desk today:\nBudget talks stall again\nMayor visits the port"
+    _, paragraphs, _ = clean_text(page(f"{body}\n{more}"), RULES)
+    assert paragraphs == body.split("\n\n")
+
+
 def test_more_from_a_publication_starts_a_tail():
     from newsdedup.clean.lines import is_tail_marker
 

@@ -70,8 +70,11 @@ SHORT_LINE_WORDS = 40  # prompts, credits, bylines and copyright lines are never
 PROSE_WORDS = 10  # a line this long or longer reads as running text, not a label
 SENTENCE_WORDS = 6  # a line this long that ends with a full stop is a sentence, not a linked headline
 MIN_BODY_LINES = 2  # prose lines that must precede a "more headlines" marker before it cuts
+LEAD_IN_WORDS = 4  # a line that ends with a colon and is this long introduces a list
+RUNNING_TEXT_WORDS = 20  # a line this long is running text, whatever it ends with
 COUNTER_WORDS = 6  # "120 likes 30 shares", "Dibaca 1.234 kali": a counter is a few words
 COUNTER_ABBREVIATION = 3  # letters of a counter's last word that may end with a full stop ("min.")
+TIME_ABBREVIATION = 2  # letters and digits of the last word of a dated byline that ends "a.m."
 
 
 @lru_cache(maxsize=1 << 16)
@@ -161,7 +164,10 @@ def _short_line_reason(line: str, words: int, rules: Rules) -> str | None:
         return "byline"  # "REPORTER: Will council tax go up?" is a question of an interview
     if rules.byline_name.match(line) and (
         (words <= 8 and not ends_sentence(line))
-        or (words <= 16 and ("|" in line or (_has_date(line) and (words <= 8 or not ends_sentence(line)))))
+        or (
+            words <= 16
+            and ("|" in line or (_has_date(line) and (words <= 8 or not _ends_with_sentence(line))))
+        )
     ):
         return "byline"  # not a sentence that starts with the word ("By March 31, 2025, every school ...")
     if words <= 30 and may_hold_phrase and _is_copyright_notice(line, words, rules):
@@ -173,6 +179,11 @@ def _short_line_reason(line: str, words: int, rules: Rules) -> str | None:
 
 def _is_sentence(line: str, words: int) -> bool:
     return words >= PROSE_WORDS and ends_with_full_stop(line)
+
+
+def _ends_with_sentence(line: str) -> bool:
+    """Ends like a sentence, and not with an abbreviation of a time ("… 2019 at 11:08 a.m.")."""
+    return ends_sentence(line) and len(_LETTER_OR_DIGIT.findall(line.split()[-1])) > TIME_ABBREVIATION
 
 
 def _asks(line: str) -> bool:
@@ -290,8 +301,15 @@ def drop_rule_lines(lines: list[str], rules: Rules) -> list[str]:
     return [line for line in lines if boilerplate_reason(line, rules) is None]
 
 
+def is_lead_in(line: str) -> bool:
+    """A sentence that introduces a list: "Syarat yang harus dipenuhi pemohon antara lain sebagai
+    berikut:", "The five films nominated for best picture are:" (a label, "Tags:", is shorter)."""
+    return line.endswith((":", "：")) and LEAD_IN_WORDS <= word_count(line) < RUNNING_TEXT_WORDS
+
+
 def drop_headline_bullets(lines: list[str]) -> list[str]:
-    """Remove runs of two or more bullet lines that read as headlines (no sentence ends)."""
+    """Remove runs of two or more bullet lines that read as headlines (no sentence ends), unless a
+    sentence introduces them as a list."""
     kept: list[str] = []
     i = 0
     while i < len(lines):
@@ -299,7 +317,8 @@ def drop_headline_bullets(lines: list[str]) -> list[str]:
         while j < len(lines) and _BULLET.match(lines[j]):
             j += 1
         run = lines[i:j]
-        if len(run) >= 2 and sum(ends_sentence(line) for line in run) * 2 < len(run):
+        listed = bool(kept) and is_lead_in(kept[-1])
+        if len(run) >= 2 and not listed and sum(ends_sentence(line) for line in run) * 2 < len(run):
             i = j
             continue
         if run:

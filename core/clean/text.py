@@ -17,12 +17,14 @@ from typing import NamedTuple
 from .. import native
 from .language import detect_language, stoplist
 from .lines import (
+    RUNNING_TEXT_WORDS,
     boilerplate_reason,
     drop_headline_bullets,
     drop_repeats,
     ends_sentence,
     ends_with_full_stop,
     headline_key_match,
+    is_lead_in,
     is_more_headlines,
     is_prose,
     split_lines,
@@ -51,6 +53,10 @@ HEADLINE_REACH = 8  # lines below the headline where the body may start (byline,
 HEADLINE_BONUS = 40.0  # about one long paragraph: enough to outweigh a lone footer paragraph
 IN_BODY_BOX_SHARE = 0.5  # running text after a marker, relative to before it, that makes it an in-body box
 LIST_RUN = 3
+LIST_ITEMS = 20  # short lines a sentence ending with a colon may introduce as a list
+LIST_ITEM_WORDS = 30
+LIST_RESUME_SCORE = 15.0  # a paragraph after the list, not a headline that ends with a full stop
+LIST_CREDIT = 1.0  # the score of a list's lines: enough to keep them in the article, too little to make one
 GALLERY_SHARED = 0.5  # share of the first body that a gallery's captions block may repeat
 MIN_BODY_WORDS = 25  # less than this is no article: try again keeping photo captions
 SHORT_BODY_WORDS = 80  # less than this, a caption right below the headline may be the article
@@ -248,7 +254,7 @@ def _line_score(line: str, stopwords: frozenset[str]) -> float:
     density = _stopword_density(line, stopwords)
     # a sentence of figures (prayer times, prices by weight) has few stopwords and is still content
     readable = not stopwords or density >= MIN_STOPWORD_DENSITY or _figure_share(line) >= FIGURE_SHARE
-    if is_prose(line) and readable and (ends_sentence(line) or words >= 20):
+    if is_prose(line) and readable and (ends_sentence(line) or words >= RUNNING_TEXT_WORDS):
         return float(words)
     if ends_sentence(line) and words >= 4 and readable:
         return words / 2
@@ -314,7 +320,7 @@ def _densest_block(
     ``from_headline``: the span must start there (when the page has a headline with text below it).
     """
     memo = score_memo(stopwords)
-    scores, first_below = _after_headline_bonus(lines, [memo[line] for line in lines])
+    scores, first_below = _after_headline_bonus(lines, _lists_credited(lines, [memo[line] for line in lines]))
     weighted = _separators_weighted(scores)
     if from_headline and first_below is not None:
         start, end = first_below, _best_end(weighted, first_below)
@@ -328,6 +334,33 @@ def _densest_block(
             break
     anchored = first_below is not None and start <= first_below < end
     return _without_link_lists(lines, scores, start, end), anchored
+
+
+def _lists_credited(lines: list[str], scores: list[float]) -> list[float]:
+    """Give a list inside the article a small positive score: the short lines after a sentence that
+    introduces them (``is_lead_in``), with running text before it and a paragraph after them. Scored as labels, the list
+    and all the article after it were lost (the run of short lines read as a boundary)."""
+    credited = scores
+    for lead in range(1, len(lines) - 1):
+        if (
+            scores[lead] > 0
+            or scores[lead - 1] <= 0
+            or not is_lead_in(lines[lead])
+            or lines[lead].startswith(_MARK)
+        ):
+            continue  # the sentence stands in running text, right after a paragraph
+        end = lead + 1
+        while end < len(lines) and end - lead <= LIST_ITEMS and _is_list_item(lines[end], scores[end]):
+            end += 1
+        if end > lead + 1 and end < len(lines) and scores[end] >= LIST_RESUME_SCORE:
+            credited = credited if credited is not scores else list(scores)
+            for i in range(lead, end):
+                credited[i] = LIST_CREDIT
+    return credited
+
+
+def _is_list_item(line: str, score: float) -> bool:
+    return score <= 0 and not line.startswith(_MARK) and word_count(line) <= LIST_ITEM_WORDS
 
 
 def _without_link_lists(lines: list[str], scores: list[float], start: int, end: int) -> list[str]:
