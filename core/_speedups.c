@@ -249,26 +249,34 @@ static int removed_separator(int kind, const void *data, Py_ssize_t length, Py_s
 
 /* The tokens of normalise() in the folded text, hashed: the CRC-32 of each word token (\w+ once digit
  * groups are joined) into `words`, or of each character of them with `per_character`; with `numbers`
- * (word tokens only), also the CRC-32 of each word token that holds a decimal digit. Both buffers hold
- * at least `length` values; the counts written go to `word_count` and `number_count`. */
+ * (word tokens only), the figures of figures.stated_figures: the CRC-32 of each word token that holds a
+ * decimal digit and, for such a token with a character outside ASCII ("٢٠٢٤", "增长7"), of each run of
+ * its digits written in ASCII. `words` holds at least `length` values, `numbers` twice as many; the
+ * counts written go to `word_count` and `number_count`. */
 static void scan_tokens(PyObject *text, int per_character, uint32_t *words, Py_ssize_t *word_count,
                         uint32_t *numbers, Py_ssize_t *number_count)
 {
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t length = PyUnicode_GET_LENGTH(text);
-    Py_ssize_t count = 0, digit_tokens = 0;
-    int in_token = 0, has_digit = 0;
-    uint32_t crc = 0xFFFFFFFFu;
-    for (Py_ssize_t i = 0; i < length; i++) {
-        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+    Py_ssize_t count = 0, figures = 0, runs = 0;
+    int in_token = 0, has_digit = 0, non_ascii = 0, in_run = 0;
+    uint32_t crc = 0xFFFFFFFFu, run_crc = 0xFFFFFFFFu;
+    for (Py_ssize_t i = 0; i <= length; i++) {
+        Py_UCS4 ch = i < length ? PyUnicode_READ(kind, data, i) : ' ';
         if (!is_word(ch)) {
-            if (removed_separator(kind, data, length, i))
+            if (i < length && removed_separator(kind, data, length, i))
                 continue; /* "10.000" is the token "10000" */
             if (in_token) {
                 words[count++] = crc ^ 0xFFFFFFFFu;
-                if (has_digit && numbers != NULL)
-                    numbers[digit_tokens++] = crc ^ 0xFFFFFFFFu;
+                if (has_digit && numbers != NULL) {
+                    if (in_run)
+                        numbers[figures + runs++] = run_crc ^ 0xFFFFFFFFu;
+                    if (!non_ascii)
+                        runs = 0; /* an ASCII token is its own figure */
+                    numbers[figures + runs] = crc ^ 0xFFFFFFFFu;
+                    figures += runs + 1;
+                }
             }
             in_token = 0;
             continue;
@@ -280,18 +288,24 @@ static void scan_tokens(PyObject *text, int per_character, uint32_t *words, Py_s
         if (!in_token) {
             crc = 0xFFFFFFFFu;
             in_token = 1;
-            has_digit = 0;
+            has_digit = non_ascii = in_run = 0;
+            runs = 0;
         }
-        has_digit |= is_decimal(ch);
+        non_ascii |= ch >= 0x80;
+        if (is_decimal(ch)) {
+            if (!in_run)
+                run_crc = 0xFFFFFFFFu;
+            in_run = has_digit = 1;
+            run_crc = crc_code_point(run_crc, ch < 0x80 ? ch : (Py_UCS4)('0' + Py_UNICODE_TODECIMAL(ch)));
+        } else if (in_run) {
+            if (numbers != NULL)
+                numbers[figures + runs++] = run_crc ^ 0xFFFFFFFFu;
+            in_run = 0;
+        }
         crc = crc_code_point(crc, ch);
     }
-    if (in_token) {
-        words[count++] = crc ^ 0xFFFFFFFFu;
-        if (has_digit && numbers != NULL)
-            numbers[digit_tokens++] = crc ^ 0xFFFFFFFFu;
-    }
     *word_count = count;
-    *number_count = digit_tokens;
+    *number_count = figures;
 }
 
 static PyObject *uint32_bytearray_of(const uint32_t *values, Py_ssize_t count)
@@ -326,8 +340,9 @@ static PyObject *unit_token_hashes(PyObject *self, PyObject *args)
 
 PyDoc_STRVAR(word_and_number_hashes_doc,
              "word_and_number_hashes(folded) -> (bytearray of uint32, bytearray of uint32)\n\n"
-             "In one pass over the folded text: unit_token_hashes(folded, False), and the sorted unique CRC-32 of\n"
-             "the word tokens that hold a decimal digit (figures.stated_figures).");
+             "In one pass over the folded text: unit_token_hashes(folded, False), and the sorted unique figures of\n"
+             "figures.stated_figures (the CRC-32 of the word tokens that hold a decimal digit, and of the ASCII\n"
+             "spelling of the digit runs of such a token outside ASCII).");
 
 static PyObject *word_and_number_hashes(PyObject *self, PyObject *args)
 {
@@ -335,13 +350,14 @@ static PyObject *word_and_number_hashes(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "U:word_and_number_hashes", &text))
         return NULL;
     Py_ssize_t room = PyUnicode_GET_LENGTH(text) + 1;
-    uint32_t *hashes = PyMem_Malloc(3 * room * sizeof(uint32_t)); /* words, numbers, sort scratch */
+    /* words, numbers (a token and its digit runs: at most two per character), sort scratch */
+    uint32_t *hashes = PyMem_Malloc(5 * room * sizeof(uint32_t));
     if (hashes == NULL)
         return PyErr_NoMemory();
     uint32_t *numbers = hashes + room;
     Py_ssize_t count, number_count;
     scan_tokens(text, 0, hashes, &count, numbers, &number_count);
-    number_count = sort_unique(numbers, numbers + room, number_count);
+    number_count = sort_unique(numbers, numbers + 2 * room, number_count);
     PyObject *words = uint32_bytearray_of(hashes, count);
     PyObject *figures = words == NULL ? NULL : uint32_bytearray_of(numbers, number_count);
     PyMem_Free(hashes);

@@ -7,7 +7,8 @@ next and differ in their figures and their date. Verification
 one figure keeps most of them; another day's edition does not.
 
 Figures are the numbers among the normalised words (``10.000`` and ``10,000``
-are one number), hashed to 32 bits; dates are the full dates the text writes out,
+are one number), and the digit runs of such a word outside ASCII written in ASCII
+digits, hashed to 32 bits; dates are the full dates the text writes out,
 in the common numeric forms and with English, Indonesian and Malay month names,
 as ``year * 10000 + month * 100 + day`` (numeric day-month order is kept as
 written, which is the same in a copy).
@@ -16,6 +17,7 @@ written, which is the same in a copy).
 from __future__ import annotations
 
 import re
+import unicodedata
 import zlib
 from collections.abc import Iterator, Sequence
 
@@ -65,14 +67,22 @@ _LEAD_SOLID = 16
 _TRAIL = 6
 _KANJI_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _DIGIT = re.compile(r"\d")
+_DIGITS = re.compile(r"\d+")
 
 
 def stated_figures(words: list[str]) -> np.ndarray:
-    """Sorted unique 32-bit hashes of the numbers among a text's normalised words."""
+    """Sorted unique 32-bit hashes of the numbers among a text's normalised words, and of the digit
+    runs, in ASCII, of such a word outside ASCII: a copy that writes its digits in another script
+    ("٢٠٢٤" for "2024") or joins them to the words around ("增长7" for "增长 7") shares those."""
     numbers = {
         word for word in words if not word.isalpha() and _DIGIT.search(word)
     }  # isalpha: fast, no digits
-    return np.array(sorted(zlib.crc32(n.encode()) for n in numbers), dtype=np.uint32)
+    runs = {_ascii_digits(run) for word in numbers if not word.isascii() for run in _DIGITS.findall(word)}
+    return np.array(sorted({zlib.crc32(n.encode()) for n in numbers | runs}), dtype=np.uint32)
+
+
+def _ascii_digits(run: str) -> str:
+    return "".join(chr(48 + unicodedata.decimal(digit)) for digit in run)
 
 
 def text_figures(sources: Sequence) -> list[np.ndarray]:

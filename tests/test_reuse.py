@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 from typer.testing import CliRunner
@@ -42,6 +43,45 @@ def test_dates_are_read_in_the_common_forms_and_figures_ignore_digit_grouping():
     assert np.array_equal(
         stated_figures(normalise("Rp10.000 dan 5,1")), stated_figures(normalise("Rp10,000 dan 5.1"))
     )
+
+
+EASTERN_ARABIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+# A Xinhua-style paragraph of figures; Taiwanese and other outlets set a space around each number
+FIGURES_ZH = (
+    "国家统计局15日发布数据显示，今年前两个月全国规模以上工业增加值同比增长7.0%，比去年12月份加快0.2个百分点。"
+    "其中，制造业增加值增长7.7%，高技术制造业增加值增长7.5%。1至2月份，社会消费品零售总额81307亿元，同比增长5.5%。"
+)
+
+
+def spaced(text: str) -> str:
+    return re.sub(r"(?<=[^\x00-\x7f])(?=\d)|(?<=[\d%])(?=[^\x00-\x7f，。])", " ", text)
+
+
+def test_figures_are_shared_across_digit_scripts_and_the_spacing_around_numbers():
+    # Before: "٢٠٢٤" and "2024", "增长7.0%" and "增长 7.0%" shared no figure, and a copy written so was
+    # taken for another edition of a recurring report ("0 of 11 figures shared").
+    western = stated_figures(normalise("Harga naik 2024 15 persen 7,5"))
+    eastern = stated_figures(normalise("Harga naik 2024 15 persen 7,5".translate(EASTERN_ARABIC)))
+    assert set(western.tolist()) <= set(eastern.tolist())
+    unspaced, with_spaces = fingerprints([FIGURES_ZH, spaced(FIGURES_ZH)], 3, 128)
+    assert len(with_spaces.figures) >= 6 and other_edition(unspaced, with_spaces) is None
+
+
+def figures_story(day: int) -> str:
+    figures = f"On {11 + day} November 2024 the port handled {120 + day} ships, {4500 + 7 * day} containers, "
+    figures += (
+        f"{38 + day} tankers and {12 + day} ferries, and {9100 + day} workers earned {215 + day} dollars."
+    )
+    return article("harbour", 12) + "\n\n" + figures
+
+
+def test_a_story_copied_in_other_digits_joins_it_and_the_next_edition_stays_apart():
+    docs = [
+        doc("day0", figures_story(0)),
+        doc("day0-eastern", figures_story(0).translate(EASTERN_ARABIC)),
+        doc("day1-eastern", figures_story(1).translate(EASTERN_ARABIC)),
+    ]
+    assert partition(dedup_documents(docs)) == [["day0", "day0-eastern"], ["day1-eastern"]]
 
 
 def report(day: int, value: str = "12,48") -> str:
