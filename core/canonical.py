@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the registry is read by the command's help: no numpy at import time
@@ -41,7 +44,34 @@ def canonical_rule(name: str, summary: str):
 
 
 def _tie_break(docs: Sequence[Document], prints: Sequence[Fingerprint]) -> SortKey:
-    return lambda i: (-len(prints[i].shingles), docs[i].date or "\uffff", docs[i].id)
+    return lambda i: (-len(prints[i].shingles), date_order(docs[i].date), docs[i].id)
+
+
+@lru_cache(maxsize=1 << 12)
+def date_order(date: str | None) -> tuple:
+    """A date's place in time, for sorting: ISO 8601 and RFC 2822 dates (what pages and feeds write) as
+    the moment in UTC they name, a time without a zone taken as UTC and a day as its start; a date in
+    another form after those, as written; no date last. Compared as written, "Wed, 20 Mar 2024 17:00:00
+    GMT" and "2024-03-21T01:00:00+07:00" both came after "2024-03-20T20:00:00Z"."""
+    if not date:
+        return (2, "")
+    moment = _moment(date.strip())
+    if moment is None:
+        return (1, date)
+    return (0, moment.timestamp())
+
+
+def _moment(date: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(date)
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(date)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
 
 
 @canonical_rule("longest", "the most complete text")
@@ -65,7 +95,7 @@ def _central(docs: Sequence[Document], prints: Sequence[Fingerprint]) -> SortKey
 @canonical_rule("earliest", "the earliest date; undated last")
 def _earliest(docs: Sequence[Document], prints: Sequence[Fingerprint]) -> SortKey:
     ties = _tie_break(docs, prints)
-    return lambda i: (docs[i].date or "\uffff", *ties(i))
+    return lambda i: (date_order(docs[i].date), *ties(i))
 
 
 def choose_canonical(docs: Sequence[Document], prints: Sequence[Fingerprint], rule: str = "longest") -> int:

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from newsdedup.candidates import BandIndex
-from newsdedup.canonical import choose_canonical
+from newsdedup.canonical import choose_canonical, date_order
 from newsdedup.cluster import Edge, EdgeColumns, cluster_groups
 from newsdedup.document import Document
 from newsdedup.errors import UsageError
@@ -145,6 +145,23 @@ def test_canonical_rules():
     docs[1].date = None
     assert choose_canonical(docs, prints, "earliest") == 0
     assert choose_canonical(docs, prints, "central") in (0, 1, 2)
+
+
+def test_the_earliest_rule_compares_moments_not_spellings():
+    # Before: dates were compared as written, and "2024-03-20T20:00:00Z" came before an RFC 2822 date
+    # of 17:00 that day and an ISO date of 18:00 UTC written in another zone.
+    dates = [
+        "2024-03-20T20:00:00Z",
+        "Wed, 20 Mar 2024 17:00:00 GMT",
+        "2024-03-21T01:00:00+07:00",
+        "20 Maret 2024",
+        None,
+    ]
+    docs = [Document(id=f"d{i}", date=date) for i, date in enumerate(dates)]
+    prints = [fingerprint("x y z w v u", 3, 32)] * len(docs)
+    assert choose_canonical(docs, prints, "earliest") == 1
+    order = sorted(range(len(docs)), key=lambda i: date_order(docs[i].date))
+    assert order == [1, 2, 0, 3, 4]  # then a date in another form, then none
 
 
 def test_a_canonical_rule_registers_itself_for_the_settings_and_the_help(monkeypatch):
