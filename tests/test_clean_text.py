@@ -104,6 +104,15 @@ def test_an_in_body_related_box_does_not_end_the_article():
     assert paragraphs == first.split("\n\n") + second.split("\n\n")
 
 
+def test_an_in_body_box_after_the_headline_bonus_does_not_end_the_article():
+    # Before: the headline's bonus counted as text before the box, and the two paragraphs after a
+    # box that followed four were taken for too little to be the article's text.
+    first, second = article("railway", 8), article("railway", 4, start=8)  # 142 and 83 words
+    box = "Berita Rekomendasi\nWali Kota Janji Perbaiki Drainase\nBanjir Rendam 3 Kecamatan"
+    _, paragraphs, _ = clean_text(page(f"{first}\n{box}\n{second}"), RULES)
+    assert paragraphs == first.split("\n\n") + second.split("\n\n")
+
+
 def test_comments_after_the_body_are_cut():
     body = article("harbour")
     comments = "12 Comments\nreader1 says:\nThis is a long comment about how the harbour plan is a waste of money for everyone."

@@ -70,6 +70,7 @@ SHORT_LINE_WORDS = 40  # prompts, credits, bylines and copyright lines are never
 PROSE_WORDS = 10  # a line this long or longer reads as running text, not a label
 SENTENCE_WORDS = 6  # a line this long that ends with a full stop is a sentence, not a linked headline
 MIN_BODY_LINES = 2  # prose lines that must precede a "more headlines" marker before it cuts
+IN_BODY_BOX_SHARE = 0.5  # running text after a marker, relative to before it, that makes it an in-body box
 LEAD_IN_WORDS = 4  # a line that ends with a colon and is this long introduces a list
 RUNNING_TEXT_WORDS = 20  # a line this long is running text, whatever it ends with
 COUNTER_WORDS = 6  # "120 likes 30 shares", "Dibaca 1.234 kali": a counter is a few words
@@ -288,13 +289,26 @@ def starts_comments(line: str, key: str, rules: Rules) -> bool:
 
 
 def cut_tail(lines: list[str], rules: Rules) -> list[str]:
-    """Cut at the first "more headlines" marker that comes after the body has begun."""
+    """Cut at the first "more headlines" marker that comes after the body has begun, unless much of
+    the body still follows it (an in-body "Berita Rekomendasi" box); at the comments, always."""
     prose_seen = 0
     for i, line in enumerate(lines):
         if prose_seen >= MIN_BODY_LINES and is_tail_marker(line, rules):
-            return lines[:i]
+            if is_comments_start(line, rules) or not _body_goes_on(lines[:i], lines[i + 1 :]):
+                return lines[:i]
         prose_seen += is_prose(line)
     return lines
+
+
+def _body_goes_on(before: list[str], after: list[str]) -> bool:
+    """The sentences after a marker hold at least ``IN_BODY_BOX_SHARE`` of the words of those before it."""
+    words_after = _sentence_words(after)
+    return words_after > 0 and words_after >= IN_BODY_BOX_SHARE * _sentence_words(before)
+
+
+def _sentence_words(lines: list[str]) -> int:
+    # a full stop: a headline in a list after the marker may ask or exclaim
+    return sum(word_count(line) for line in lines if is_prose(line) and ends_with_full_stop(line))
 
 
 def drop_rule_lines(lines: list[str], rules: Rules) -> list[str]:
