@@ -41,5 +41,11 @@ def _closed_standard_streams() -> None:
                 os.close(devnull)
             setattr(sys, name, open(fd, mode, encoding="utf-8", errors="backslashreplace", closefd=False))  # noqa: SIM115
     if sys.stdout is None:
-        sys.stderr.write("newsdedup: error: stdout is closed: send the output to a file or to /dev/null\n")
+        try:
+            sys.stderr.write(
+                "newsdedup: error: stdout is closed: send the output to a file or to /dev/null\n"
+            )
+            sys.stderr.flush()
+        except OSError:
+            pass  # nowhere to say it either: the exit code says it
         raise SystemExit(2)

@@ -103,6 +103,7 @@ NOTICES = {
     ),
 }
 FAILURES_SHOWN = 5  # failures with the same reason printed before the rest are only counted
+INDEX_FILE_SUFFIXES = ("", "-wal", "-shm", "-journal")  # a SQLite index and the files beside it
 
 
 def exit_for(error: BaseException) -> typer.Exit:
@@ -193,15 +194,23 @@ class Run:
         self.notices: Counter[type] = Counter()  # by kind (NOTICES)
         self._by_reason: dict[str, int] = {}
         self._errors = open(errors_path, "w", encoding="utf-8") if errors_path else None  # noqa: SIM115
+        self.index_path: str | None = None  # a local --db index, which a directory the run reads may hold
 
     def written_files(self) -> dict:
-        """The files this run writes that an input directory may hold: stdout sent to a file, the
-        --errors file (by their keys, see ``read_documents``)."""
-        from ..read import written_file_key
+        """The files this run writes that an input directory may hold, by their keys (see
+        ``read_documents``): stdout and stderr sent to files, the --errors file, the index and its
+        journal files (``index_path``)."""
+        from ..read import file_key, written_file_key
 
-        written = {"output": _descriptor(sys.stdout), "--errors file": _descriptor(self._errors)}
-        keys = {name: written_file_key(fd) for name, fd in written.items() if fd is not None}
-        return {key: name for name, key in keys.items() if key is not None}
+        streams = {"output": sys.stdout, "messages": sys.stderr, "--errors file": self._errors}
+        keys = [
+            (written_file_key(fd), name)
+            for name, stream in streams.items()
+            if (fd := _descriptor(stream)) is not None
+        ]
+        if self.index_path is not None:
+            keys += [(file_key(self.index_path + suffix), "index") for suffix in INDEX_FILE_SUFFIXES]
+        return {key: name for key, name in keys if key is not None}
 
     def on_error(self, error: DocumentError) -> None:
         if isinstance(error, NotAnArticle):
@@ -297,7 +306,7 @@ def _raw_documents(run: Run, paths, input_format, fields, null, max_bytes, recor
         null_separated=null,
         max_bytes=max_bytes,
         on_error=run.on_error,
-        outputs=run.written_files(),
+        outputs=run.written_files,
     )
     return each_record_once(docs, run.on_error) if records_once else docs
 
@@ -459,9 +468,9 @@ def dedup(
             "null_separated": null,
             "max_bytes": max_bytes,
         }
-        raise dedup_on_dask(Run(options, errors), request, inputs, read, timeout, given, db)
+        raise dedup_on_dask(_dedup_run(options, errors, db), request, inputs, read, timeout, given, db)
     _refuse_without_dask(ctx, "scheduler", "output", "work_dir")
-    run = Run(options, errors)
+    run = _dedup_run(options, errors, db)
     raw = _raw_documents(run, paths, input_format, field, null, max_bytes, records_once=True)
     tally = ClusterTally()
 
@@ -489,6 +498,12 @@ def dedup(
         else:
             _cluster_with_index(run, raw, db, given, jobs, timeout, deliver)
     raise run.finish(summary_figures(tally), tally.duplicates > 0, check)
+
+
+def _dedup_run(options: OutputOptions, errors: str | None, db: str | None) -> Run:
+    run = Run(options, errors)
+    run.index_path = db if db and "://" not in db else None  # a SQLite file: not an input
+    return run
 
 
 def summary_figures(tally: ClusterTally) -> tuple[str, ...]:

@@ -65,7 +65,7 @@ def dedup_on_dask(
                 stdin=sys.stdin.buffer,
                 timeout=timeout,
                 on_error=run.on_error,
-                outputs=run.written_files(),
+                outputs=run.written_files,
                 progress=progress,
             )
         run.cleaned += result.documents  # less the pages found to be all template (counted already)

@@ -71,7 +71,10 @@ def _moment(date: str) -> datetime | None:
             return None
     if moment.tzinfo is None:
         return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:  # "0001-01-01T00:00:00+00:01" is before the first moment a datetime holds
+        return None
 
 
 @canonical_rule("longest", "the most complete text")

@@ -164,6 +164,14 @@ def test_the_earliest_rule_compares_moments_not_spellings():
     assert order == [1, 2, 0, 3, 4]  # then a date in another form, then none
 
 
+@pytest.mark.parametrize(
+    "date", ["0001-01-01T00:00:00+00:01", "9999-12-31T23:59:59-00:01", "Fri, 31 Dec 9999 23:59:59 -0100"]
+)
+def test_a_date_beyond_the_first_or_last_moment_is_a_date_in_another_form(date):
+    # Before this was caught: OverflowError, whatever the rule (every rule's tie-break reads the date)
+    assert date_order(date) == (1, date)
+
+
 def test_a_canonical_rule_registers_itself_for_the_settings_and_the_help(monkeypatch):
     from newsdedup import canonical
     from newsdedup.settings import DedupSettings

@@ -147,6 +147,36 @@ def test_the_runs_own_output_and_errors_file_in_an_input_directory_are_not_read(
     assert f"{tmp_path}/out.jsonl: the run's own output, not read" in result.stderr
 
 
+def test_the_runs_log_and_index_in_an_input_directory_are_not_read(tmp_path):
+    # Before: stderr sent into the directory failed as an empty file, and the index and its -wal and
+    # -shm files as binary files: exit 2 on every run.
+    for doc in SAMPLES.iterdir():
+        (tmp_path / doc.name).write_bytes(doc.read_bytes())
+    for _ in range(2):
+        with open(tmp_path / "run.log", "w") as log:
+            result = subprocess.run(
+                [COMMAND, "dedup", tmp_path, "--db", tmp_path / "index.db", "-q"],
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+                timeout=120,
+            )
+        assert result.returncode == 0, (tmp_path / "run.log").read_text()
+        assert len(result.stdout.splitlines()) == 4
+
+
+def test_an_input_named_that_is_the_runs_own_output_fails_in_one_line(tmp_path):
+    # `newsdedup clean a.txt > a.txt`: the shell emptied the file; saying nothing and exiting 0 hid that
+    page = tmp_path / "a.txt"
+    page.write_text(article("harbour"))
+    with open(page, "w") as out:
+        result = subprocess.run(
+            [COMMAND, "clean", "-q", page], stdout=out, stderr=subprocess.PIPE, text=True, timeout=120
+        )
+    assert result.returncode == 2
+    assert result.stderr == f"newsdedup: {page}: the run's own output: not read\n"
+
+
 def test_a_closed_stdin_is_no_input_and_a_closed_stdout_is_one_line_exit_2():
     # Before: a traceback each, exit 1. Some schedulers start their jobs with descriptors closed.
     closed_stdin = subprocess.run(
@@ -170,6 +200,15 @@ def test_a_closed_stdin_is_no_input_and_a_closed_stdout_is_one_line_exit_2():
         closed_stdout.stderr
         == "newsdedup: error: stdout is closed: send the output to a file or to /dev/null\n"
     )
+    if os.path.exists("/dev/full"):  # nowhere to say it either: the exit code still says it
+        full = os.open("/dev/full", os.O_WRONLY)
+        try:
+            silent = subprocess.run(
+                [COMMAND, "dedup", SAMPLES], stderr=full, timeout=120, preexec_fn=lambda: os.close(1)
+            )
+        finally:
+            os.close(full)
+        assert silent.returncode == 2
 
 
 @pytest.mark.parametrize(

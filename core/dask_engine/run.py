@@ -10,7 +10,7 @@ from __future__ import annotations
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from functools import partial
 from typing import IO
@@ -23,7 +23,7 @@ from distributed import as_completed, wait
 from ..document import Cluster
 from ..errors import DocumentError
 from ..read import DEFAULT_MAX_BYTES
-from ..read.paths import FileKey
+from ..read.paths import Outputs
 from ..records import ClusterTally
 from ..settings import DedupSettings
 from ..templates import StoryAsTemplate, TemplateOnly
@@ -145,7 +145,7 @@ class DaskEngine:
         max_bytes: int = DEFAULT_MAX_BYTES,
         timeout: float | None = None,
         on_error: Callable[[DocumentError], None] = _raise,
-        outputs: Mapping[FileKey, str] | None = None,
+        outputs: Outputs | None = None,
         progress: Progress = _no_progress,
         client_edges: int = CLIENT_EDGES,
         probe_values: int = PROBE_VALUES,

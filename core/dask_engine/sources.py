@@ -12,7 +12,7 @@ and its row in the task: the local engine's input order.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
@@ -20,7 +20,7 @@ from ..document import Document
 from ..errors import DocumentError
 from ..read import read_documents
 from ..read.parquet import parquet_file_documents, parquet_row_groups
-from ..read.paths import FileKey, iter_sources, named_files, record_files
+from ..read.paths import Outputs, iter_sources, named_files, record_files
 from ..read.urls import open_input
 from .storage import Place
 
@@ -76,7 +76,7 @@ def read_tasks(
     workers: int,
     work: Place,
     on_error: ErrorHandler,
-    outputs: Mapping[FileKey, str] | None = None,
+    outputs: Outputs | None = None,
 ) -> list[ReadTask]:
     """The read tasks of ``inputs``, numbered in input order; inputs that cannot be expanded go to
     ``on_error``, and so do the run's ``outputs`` (see ``read_documents``)."""

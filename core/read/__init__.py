@@ -16,7 +16,7 @@ Every failure that concerns one input is handed to ``on_error`` as a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO
 
 from ..document import Document
@@ -25,7 +25,7 @@ from .decode import STDIN_NAME
 from .files import path_documents, stream_documents
 from .jsonl import field_map, jsonl_file_documents
 from .parquet import parquet_file_documents
-from .paths import FileKey, iter_sources, named_files, record_files, written_file_key
+from .paths import Outputs, file_key, iter_sources, named_files, record_files, written_file_key
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 ErrorHandler = Callable[[DocumentError], None]
@@ -52,12 +52,13 @@ def read_documents(
     null_separated: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_error: ErrorHandler = _raise,
-    outputs: Mapping[FileKey, str] | None = None,
+    outputs: Outputs | None = None,
 ) -> Iterator[Document]:
     """Read stage: ``inputs`` in ``input_format`` (see the module) -> raw Documents.
 
-    ``outputs``: the files the run writes, by :func:`.paths.written_file_key` (-> what each is), which an
-    input directory may hold: they are not read (an :class:`OwnOutput` each).
+    ``outputs``: asked for the files the run writes, by their keys (:func:`.paths.file_key`,
+    :func:`.paths.written_file_key`) -> what each is, which an input directory may hold: they are
+    not read (see :func:`.paths.iter_sources`).
     """
     if input_format not in INPUT_FORMATS:
         raise UsageError(f"unknown input format {input_format!r}; choose one of {', '.join(INPUT_FORMATS)}")
@@ -151,6 +152,7 @@ __all__ = [
     "field_map",
     "each_record_once",
     "read_document",
+    "file_key",
     "read_documents",
     "written_file_key",
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from glob import glob, has_magic
 from typing import IO
 
@@ -22,7 +22,7 @@ def iter_sources(
     inputs: Iterable[str],
     stdin: IO[bytes] | None = None,
     null_separated: bool = False,
-    outputs: Mapping[FileKey, str] | None = None,
+    outputs: Outputs | None = None,
 ) -> Iterator[str | DocumentError]:
     """Expand command-line inputs into file paths, in a stable order.
 
@@ -35,24 +35,41 @@ def iter_sources(
 
     A file met again (the same path twice, overlapping directories or patterns, a link to a file
     already met) is read once: it would be reported as a copy of itself. Each repeat is yielded as a
-    :class:`RepeatedFile`. A file that is one of the run's ``outputs`` (its key -> what it is) is
-    not read: it is yielded as an :class:`OwnOutput`.
+    :class:`RepeatedFile`. A file that is one of the run's ``outputs`` is not read: see :func:`_once`.
     """
-    return _once(_expanded(inputs, stdin, null_separated), outputs)
+    inputs = list(inputs)
+    return _once(_expanded(inputs, stdin, null_separated), outputs, frozenset(inputs))
+
+
+Outputs = Callable[[], Mapping[FileKey, str]]  # the files a run writes (their keys -> what each is)
 
 
 def _once(
-    items: Iterable[tuple[str, FileKey | None] | DocumentError], outputs: Mapping[FileKey, str] | None = None
+    items: Iterable[tuple[str, FileKey | None] | DocumentError],
+    outputs: Outputs | None = None,
+    named: frozenset[str] = frozenset(),
 ) -> Iterator[str | DocumentError]:
+    """Each file once; a file the run writes (``outputs``, asked when the first file is met, so that
+    what the run has opened by then counts, an index's journal too) not at all: an :class:`OwnOutput`
+    notice when a directory or a list led to it, a failure when it was ``named`` as an input (the
+    shell emptied it: ``newsdedup clean a.txt > a.txt``)."""
     first_names: dict[FileKey, str] = {}
+    written: Mapping[FileKey, str] | None = None
     for item in items:
         if isinstance(item, DocumentError):
             yield item
             continue
         path, key = item
-        if outputs and key in outputs:
-            yield OwnOutput(path, f"the run's own {outputs[key]}, not read")
-            continue
+        if outputs is not None and key is not None:
+            written = outputs() if written is None else written
+            if key in written:
+                what = f"the run's own {written[key]}"
+                yield (
+                    DocumentError(path, f"{what}: not read")
+                    if path in named
+                    else OwnOutput(path, f"{what}, not read")
+                )
+                continue
         if key in first_names:
             yield RepeatedFile(path, f"the same file as {printable(first_names[key])}, read once")
             continue
@@ -79,9 +96,9 @@ def _expanded(
             if not matches:
                 yield DocumentError(item, "no file matches this pattern")
             for match in matches:
-                yield from _walk(match) if os.path.isdir(match) else iter(((match, _file_key(match)),))
+                yield from _walk(match) if os.path.isdir(match) else iter(((match, file_key(match)),))
         else:
-            yield item, _file_key(item)
+            yield item, file_key(item)
 
 
 def written_file_key(fd: int) -> FileKey | None:
@@ -94,7 +111,7 @@ def written_file_key(fd: int) -> FileKey | None:
     return (status.st_dev, status.st_ino) if stat.S_ISREG(status.st_mode) else None
 
 
-def _file_key(path: str) -> FileKey | None:
+def file_key(path: str) -> FileKey | None:
     """The file a path names, whatever the name (``None`` if it cannot be read: the reader says why)."""
     try:
         status = os.stat(path)
@@ -122,20 +139,20 @@ def url_sources(url: str) -> Iterator[str | DocumentError]:
         yield DocumentError(url, os_reason(exc))
 
 
-def record_files(
-    inputs: Iterable[str], outputs: Mapping[FileKey, str] | None = None
-) -> Iterator[str | DocumentError]:
+def record_files(inputs: Iterable[str], outputs: Outputs | None = None) -> Iterator[str | DocumentError]:
     """Record files (JSON Lines, Parquet) as given, a URL pattern or directory expanded (``-`` stays);
     a file met again is read once, and the run's outputs not at all, as in :func:`iter_sources`."""
-    return _once(_record_items(inputs), outputs)
+    inputs = list(inputs)
+    return _once(_record_items(inputs), outputs, frozenset(inputs))
 
 
-def named_files(
-    inputs: Iterable[str], outputs: Mapping[FileKey, str] | None = None
-) -> Iterator[str | DocumentError]:
+def named_files(inputs: Iterable[str], outputs: Outputs | None = None) -> Iterator[str | DocumentError]:
     """Inputs that are each one document, as given; a file named again is read once, the run's
     outputs not at all."""
-    return _once(((item, item if is_url(item) else _local_key(item)) for item in inputs), outputs)
+    inputs = list(inputs)
+    return _once(
+        ((item, item if is_url(item) else _local_key(item)) for item in inputs), outputs, frozenset(inputs)
+    )
 
 
 def _record_items(inputs: Iterable[str]) -> Iterator[tuple[str, FileKey | None] | DocumentError]:
@@ -147,7 +164,7 @@ def _record_items(inputs: Iterable[str]) -> Iterator[tuple[str, FileKey | None] 
 
 
 def _local_key(item: str) -> FileKey | None:
-    return None if item == "-" else _file_key(item)  # stdin is read once anyway
+    return None if item == "-" else file_key(item)  # stdin is read once anyway
 
 
 def _remote(sources: Iterable[str | DocumentError]) -> Iterator[tuple[str, FileKey] | DocumentError]:
@@ -181,7 +198,7 @@ def _walk(directory: str) -> Iterator[tuple[str, FileKey | None] | DocumentError
             yield from _walk(entry.path)
         elif is_file:
             # a directory entry knows its file without a stat, unless it is a link to one
-            yield entry.path, _file_key(entry.path) if entry.is_symlink() else (device, entry.inode())
+            yield entry.path, file_key(entry.path) if entry.is_symlink() else (device, entry.inode())
         elif entry.is_symlink():
             reason = (
                 "symbolic link to a directory, not followed"
