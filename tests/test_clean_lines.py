@@ -7,6 +7,7 @@ from newsdedup.clean.lines import (
     drop_repeats,
     ends_sentence,
     filter_lines,
+    first_commenter,
 )
 from newsdedup.clean.rules import load_rules
 
@@ -70,6 +71,17 @@ BODY = [
         "Media caption, Watch: The mayor explains the budget",
         "Like this: Like Loading...",
         "Our Standards: The Thomson Reuters Trust Principles.",
+        # notices and bylines shaped as sentences (a second review: the rules above kept them)
+        "By Jane Doe and John Smith, Associated Press. Published March 4, 2024.",
+        "Posted by Jane Doe on Monday, March 4, 2024 at 10:15 PM EST.",
+        "Oleh Ahmad Fauzi pada Senin, 4 Maret 2024 pukul 10.30 WIB.",
+        "This article is copyright 2024 The Sydney Morning Herald and may not be reproduced without permission.",
+        "All text and photographs on this blog are copyright of the author unless otherwise stated.",
+        "Seluruh konten di situs ini dilindungi hak cipta dan tidak boleh disalin tanpa izin tertulis dari redaksi.",
+        "Gabung bersama ribuan pembaca lainnya dan dapatkan kabar terkini setiap hari di aplikasi kami.",
+        "Newsletter: Our free morning briefing brings you the day's top stories every morning at six.",
+        "[Gambas:Video 20detik]",
+        "Petugas memompa air yang menggenangi permukiman warga di Kampung Melayu, Jakarta Timur, Senin. (foto/ist)",
     ],
 )
 def test_boilerplate_lines_are_recognised(line):
@@ -97,6 +109,12 @@ def test_boilerplate_lines_are_recognised(line):
         "REPORTER: Will council tax go up next year?",
         "More than 300 people attended the meeting, which lasted until midnight.",
         "Baca selengkapnya laporan keuangan itu di laman resmi pemerintah kota, kata dia.",
+        "The city's newsletter stopped appearing on Google News last month after the company changed its ranking.",
+        "More — far more — will be needed, the finance director warned, as costs keep rising.",
+        "More-than-expected rainfall in March forced the city to delay the road repairs.",
+        "Read next: the council's own audit, published on Monday, found the same problems.",
+        "Baca-tulis Al-Quran juga akan menjadi syarat kelulusan di sekolah dasar negeri.",
+        "Gambas, terong, dan kangkung yang ditanam warga di bantaran kali ikut rusak terendam banjir.",
         "Ia berharap anggaran itu dijalankan dengan baik oleh seluruh perangkat daerah tanpa penyimpangan. (ant/red)",
     ],
 )
@@ -118,9 +136,9 @@ def test_tail_marker_cuts_only_after_the_body_has_begun():
 
 def test_bulleted_headline_runs_go_but_bulleted_sentences_stay():
     lines = [BODY[0], "- Anggota Parlemen Ungkap 100 Tentara", "- Bantu Rusia, Tentara Korea Utara", BODY[1]]
-    assert drop_headline_bullets(lines) == BODY
+    assert drop_headline_bullets(lines, RULES) == BODY
     sentences = ["- The first point is made here.", "- The second point follows it."]
-    assert drop_headline_bullets(sentences) == sentences
+    assert drop_headline_bullets(sentences, RULES) == sentences
 
 
 def test_repeated_lines_captions_go_entirely_sentences_keep_first_copy_title_never_in_body():
@@ -193,8 +211,28 @@ def test_comment_sections_start_a_tail():
     from newsdedup.clean.lines import is_tail_marker
 
     assert is_tail_marker("34 responses to “Anthony Lynn: we needed to win”", RULES)
-    assert is_tail_marker("jjackwagon says:", RULES)
     assert not is_tail_marker("The minister says the plan will work.", RULES)
+
+
+def test_authors_lines_start_the_comments_when_there_are_two_or_more():
+    # One "NAME says:" line is an article's lead-in to a quote ("The notice says:"); comments are signed
+    # by several, in any case and with particles ("maria gonzalez", "Ahmad bin Salleh", "The Real Baker").
+    comments = [
+        "john smith says:",
+        "Great idea.",
+        "Ahmad bin Salleh says:",
+        "Not here.",
+        "The Real Baker says:",
+    ]
+    assert first_commenter([*BODY, *comments]) == 2
+    assert first_commenter([*BODY, "The notice says:", "“We apologise.”", *BODY]) is None
+    assert cut_tail([*BODY, *comments], RULES) == BODY
+    assert cut_tail([*BODY, "The notice says:", "“We apologise.”", *BODY], RULES) == [
+        *BODY,
+        "The notice says:",
+        "“We apologise.”",
+        *BODY,
+    ]
 
 
 def test_headline_matches_with_or_without_a_site_suffix():

@@ -88,7 +88,7 @@ def test_text_without_a_headline_keeps_every_paragraph():
 
 
 def test_densest_block_is_empty_when_nothing_reads_as_text():
-    assert densest_block(["Home", "News", "Sport"], frozenset()) == []
+    assert densest_block(["Home", "News", "Sport"], frozenset(), RULES) == []
 
 
 def test_clean_document_fills_title_text_language_and_drops_raw():
@@ -186,7 +186,7 @@ def test_a_sentence_shaped_like_a_marker_does_not_end_the_article(line):
 def test_a_comments_heading_still_ends_the_article(line):
     body = article("harbour", 4)
     comment = "I have lived near this harbour for thirty years and I think the council is wrong about it."
-    _, paragraphs, _ = clean_text(page(f"{body}\n{line}\n{comment}"), RULES)
+    _, paragraphs, _ = clean_text(page(f"{body}\n{line}\n{comment}\nmaria gonzalez says:\n{comment}"), RULES)
     assert paragraphs == body.split("\n\n")
 
 
@@ -205,6 +205,24 @@ def test_a_list_that_a_sentence_introduces_stays_with_the_text_after_it(bullet):
     items = [f"{bullet}{item}" if bullet != "1. " else f"{n}. {item}" for n, item in enumerate(LIST_ITEMS, 1)]
     _, paragraphs, _ = clean_text(page("\n".join([first, lead_in, *items, second])), RULES)
     assert paragraphs == [*first.split("\n\n"), lead_in, *items, *second.split("\n\n")]
+
+
+@pytest.mark.parametrize(
+    "lead_in",
+    [
+        "Here is more of our coverage of the budget fight:",
+        "Berikut berita lain seputar banjir Jakarta yang perlu Anda ketahui:",
+    ],
+)
+def test_a_list_of_other_stories_inside_the_article_goes(lead_in):
+    first, second = article("harbour", 4), article("harbour", 4, start=4)
+    headlines = [
+        "Council members clash over police funding",
+        "Mayor defends the new parking fees",
+        "Budget vote delayed again",
+    ]
+    _, paragraphs, _ = clean_text(page("\n".join([first, lead_in, *headlines, second])), RULES)
+    assert not set(headlines) & set(paragraphs)
 
 
 def test_headlines_after_the_article_stay_out_though_a_sentence_introduces_them():

@@ -26,7 +26,8 @@ _PHOTO_CREDIT = re.compile(
 # "Plague fears grow in Asia [VIDEO]": a tabloid's link to another story
 _TAGGED_HEADLINE = re.compile(r"\[[A-Z][A-Z ]{2,}\]\W*$")
 # "... sedikit pun. (ant/red)": a wire's sign-off (lower-case codes) after a paragraph's last sentence
-_SIGN_OFF = re.compile(r"[.!?…\"”’]\s*\([a-z\d]+(?:/[a-z\d]+)+\)\s*$")
+_SIGN_OFF = re.compile(r"[.!?…\"”’]\s*\(((?:[a-z\d]+/)+[a-z\d]+)\)\s*$")
+_PHOTO_CODES = frozenset(("foto", "photo", "pic", "ist", "dok", "doc"))  # "(foto/ist)" credits a photo
 _TRAILING_CREDIT = re.compile(r"\s*\([^()]{1,30}\)$")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$|^/[\w\-./%~+]+/?$", re.IGNORECASE)
 _URL_INSIDE = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
@@ -34,15 +35,15 @@ _SOCIAL = re.compile(
     r"\b(?:twitter|facebook|instagram|youtube|tiktok|linkedin|whatsapp|telegram)\b", re.IGNORECASE
 )
 _HANDLE = re.compile(r"(?<!\w)@\w+")
-# "34 responses to ...", "12 Comments", "jjackwagon says:", "Jane Doe says:"; not a sentence that
-# starts with a count ("300 comments were posted ...") or a text's subject ("The notice says:")
-_COMMENTS_START = re.compile(
-    r"^(?:\d+\s+(?:comments?|responses?|replies|reactions?|komentar|kommentare|comentários)"
-    r"(?:\s+(?:to|on)\s.*[^.\s]|(?:\s+[^\s.]+){0,3})?\W*"
-    r"|(?!(?:the|a|an|this|that|it|he|she|they|we|his|her|its|their|our|one|who|which)\s)"
-    r"(?:[\w.\-]{1,40}|(?-i:(?:[A-Z][\w.\-]*\s+){1,3}[A-Z][\w.\-]*)) says:)$",
+# "34 responses to ...", "12 Comments"; not a sentence that starts with a count ("300 comments were
+# posted ...")
+_COMMENT_COUNT = re.compile(
+    r"^\d+\s+(?:comments?|responses?|replies|reactions?|komentar|kommentare|comentários)"
+    r"(?:\s+(?:to|on)\s.*[^.\s]|(?:\s+[^\s.]+){0,3})?\W*$",
     re.IGNORECASE,
 )
+# "jjackwagon says:", "maria gonzalez says:": a comment's author above it (see first_commenter)
+_COMMENTER = re.compile(r"^[\w.\- ]{1,40} says:$", re.IGNORECASE)
 _MORE_FROM = re.compile(r"^(?:more|also) (?:from|on|in) \w")
 _BULLET = re.compile(r"^(?:[-•*–·▪►◦]|\d{1,2}[.)])\s+")
 _HASHTAGS = re.compile(r"^(?:#\S+\s*)+$")
@@ -52,6 +53,7 @@ _SPACED_SLASH = re.compile(r"\s/\s")
 _MENU_SEPARATOR = re.compile(r"\s*(?:[|·•»›]|(?<=\s)[>/](?=\s))\s*")
 _LETTER = re.compile(r"[^\W\d_]")
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+_YEAR_NEXT = re.compile(r"\W{0,3}(?:19|20)\d\d\b")
 _NOT_LETTERS = re.compile(r"[\W\d_]+")
 _DIGIT = re.compile(r"\d")
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")  # kana, CJK, Thai
@@ -70,6 +72,7 @@ SHORT_LINE_WORDS = 40  # prompts, credits, bylines and copyright lines are never
 PROSE_WORDS = 10  # a line this long or longer reads as running text, not a label
 SENTENCE_WORDS = 6  # a line this long that ends with a full stop is a sentence, not a linked headline
 MIN_BODY_LINES = 2  # prose lines that must precede a "more headlines" marker before it cuts
+MIN_COMMENTERS = 2  # "NAME says:" lines on a page that make them its comments' authors
 IN_BODY_BOX_SHARE = 0.5  # running text after a marker, relative to before it, that makes it an in-body box
 LEAD_IN_WORDS = 4  # a line that ends with a colon and is this long introduces a list
 RUNNING_TEXT_WORDS = 20  # a line this long is running text, whatever it ends with
@@ -130,17 +133,20 @@ def boilerplate_reason(line: str, rules: Rules, keep_captions: bool = False) -> 
 
 
 def _is_related_link(line: str, rules: Rules) -> bool:
-    """A related-link line; a label and a capital that start a sentence ("Also on Monday, councillors
-    approved higher fees.") are no insert: a linked headline does not end with a full stop."""
+    """A related-link line. A linked headline does not end with a full stop: a sentence that starts
+    with a label and a capital ("Also on Monday, councillors approved higher fees.") is no insert, nor
+    one whose label a lower-case word carries on ("Read next: the council's own audit found ...")."""
     related = rules.related.match(line)
-    return related is not None and not (
-        related.group("capital") and ends_with_full_stop(line) and word_count(line) >= SENTENCE_WORDS
-    )
+    if related is None or not (ends_with_full_stop(line) and word_count(line) >= SENTENCE_WORDS):
+        return related is not None
+    return not (related.group("capital") or line[related.end() :].lstrip()[:1].islower())
 
 
 def _is_signed_off_paragraph(line: str) -> bool:
-    """Running text that ends with a wire's sign-off ("… sedikit pun. (ant/red)"), no photo credit."""
-    return is_prose(line) and _SIGN_OFF.search(line) is not None
+    """Running text that ends with a wire's sign-off ("… sedikit pun. (ant/red)"), no photo credit
+    ("… Senin malam. (foto/ist)")."""
+    sign_off = _SIGN_OFF.search(line) if is_prose(line) else None
+    return sign_off is not None and _PHOTO_CODES.isdisjoint(sign_off.group(1).split("/"))
 
 
 def _short_line_reason(line: str, words: int, rules: Rules) -> str | None:
@@ -156,21 +162,22 @@ def _short_line_reason(line: str, words: int, rules: Rules) -> str | None:
     if key in rules.drop or key in rules.tail:
         return "boilerplate phrase"
     prompt = rules.prefix.match(line)
-    if prompt and not (len(prompt.group().split()) == 1 and _is_sentence(line, words)):
-        return "prompt"  # a one-word prompt starts no sentence ("Langganan air bersih ... dianggarkan.")
+    if prompt and not _starts_sentence(line, prompt, words):
+        return "prompt"
     may_hold_phrase = rules.phrase_words.may_hold(line)
     if may_hold_phrase and rules.contains.search(line):
         return "credit or widget"
     if words <= 12 and rules.byline_colon.match(line) and not _asks(line):
         return "byline"  # "REPORTER: Will council tax go up?" is a question of an interview
-    if rules.byline_name.match(line) and (
+    byline = rules.byline_name.match(line)
+    if byline and (
         (words <= 8 and not ends_sentence(line))
         or (
             words <= 16
-            and ("|" in line or (_has_date(line) and (words <= 8 or not _ends_with_sentence(line))))
+            and ("|" in line or (_has_date(line) and _is_dated_byline(line, byline.end() - 1, words)))
         )
     ):
-        return "byline"  # not a sentence that starts with the word ("By March 31, 2025, every school ...")
+        return "byline"
     if words <= 30 and may_hold_phrase and _is_copyright_notice(line, words, rules):
         return "copyright"
     if words <= 12 and not ends_sentence(line) and _has_date(line):
@@ -178,8 +185,35 @@ def _short_line_reason(line: str, words: int, rules: Rules) -> str | None:
     return None
 
 
+def _starts_sentence(line: str, prompt: re.Match, words: int) -> bool:
+    """A one-word prompt that a lower-case word carries on starts a sentence ("Langganan air bersih
+    ... dianggarkan."), not "Newsletter: Our free briefing ..." or "Gabung bersama ..." (a phrase)."""
+    return (
+        len(prompt.group().split()) == 1
+        and line[prompt.end() : prompt.end() + 1].isspace()
+        and line[prompt.end() :].lstrip()[:1].islower()
+        and _is_sentence(line, words)
+    )
+
+
 def _is_sentence(line: str, words: int) -> bool:
     return words >= PROSE_WORDS and ends_with_full_stop(line)
+
+
+def _is_dated_byline(line: str, name: int, words: int) -> bool:
+    """A dated line that starts with a byline word is a byline when it is short, does not end like a
+    sentence, or names someone after the word ("By Jane Doe and John Smith, AP. Published March 4,
+    2024."); not "By March 31, 2025, every school must ...", "Oleh karena itu, mulai 1 Juli 2024 ..."."""
+    return words <= 8 or not _ends_with_sentence(line) or _names_someone(line[name:])
+
+
+def _names_someone(text: str) -> bool:
+    """The text starts with a name: two capitalised words, or one that a comma or full stop ends
+    ("Reuters."), and no date ("March 31, 2025")."""
+    first, *rest = text.split(maxsplit=2)
+    if not first[:1].isupper() or _DATE.match(text):
+        return False
+    return first[-1] in ",." or not rest or rest[0][:1].isupper()
 
 
 def _ends_with_sentence(line: str) -> bool:
@@ -193,9 +227,9 @@ def _asks(line: str) -> bool:
 
 
 def _is_copyright_notice(line: str, words: int, rules: Rules) -> bool:
-    """A copyright line; in a sentence, the phrase must start it or come twice ("Copyright 2024 AP.
-    All rights reserved. This material may not be ..."), or "©" be there: "The estate said the copyright
-    on her recordings would pass to ..." is news."""
+    """A copyright line; in a sentence, the phrase must start it, have a year after it ("This article is
+    copyright 2024 ..."), come twice ("... copyright of the author unless otherwise stated.") or "©" be
+    there: "The estate said the copyright on her recordings would pass to ..." is news."""
     found = rules.copyright.search(line)
     if found is None:
         return False
@@ -205,7 +239,10 @@ def _is_copyright_notice(line: str, words: int, rules: Rules) -> bool:
         or _LETTER_OR_DIGIT.search(line, 0, found.start()) is None
     ):
         return True
-    return rules.copyright.search(line, found.end()) is not None
+    return (
+        _YEAR_NEXT.match(line, found.end()) is not None
+        or rules.copyright.search(line, found.end()) is not None
+    )
 
 
 def drop_counters(paragraphs: list[str], rules: Rules) -> list[str]:
@@ -272,29 +309,44 @@ def is_tail_marker(line: str, rules: Rules) -> bool:
 
 @lru_cache(maxsize=1 << 16)
 def is_comments_start(line: str, rules: Rules) -> bool:
-    """ "12 Comments", "34 responses to ...", "jjackwagon says:", "Leave a reply"."""
+    """ "12 Comments", "34 responses to ...", "Leave a reply" (authors' lines: ``first_commenter``)."""
     return starts_comments(line, phrase_key(line), rules)
 
 
 # The two tests above on a line and its phrase key, uncached: a caller that has the key (the
 # plain-text cleaner's verdict on each new line) saves a cache entry and a key lookup each.
 def is_more_headlines(line: str, key: str, rules: Rules) -> bool:
-    return key in rules.tail or bool(
-        _MORE_FROM.match(key) and word_count(line) <= 8 and not ends_sentence(line)
+    if key in rules.tail:
+        return True
+    words = word_count(line)  # "More on this story." heads a list; "Also on Monday, councillors ..." is news
+    return bool(
+        _MORE_FROM.match(key) and words <= 8 and not (words >= SENTENCE_WORDS and ends_sentence(line))
     )
 
 
 def starts_comments(line: str, key: str, rules: Rules) -> bool:
-    return key in rules.comments or bool(_COMMENTS_START.match(line))
+    return key in rules.comments or bool(_COMMENT_COUNT.match(line))
+
+
+def first_commenter(lines: list[str]) -> int | None:
+    """Where comments signed "NAME says:" start: the first such line, when the page has two or more.
+    One alone is an article's lead-in to a quote ("The notice says:"), whose text goes on."""
+    signed = [i for i, line in enumerate(lines) if line.endswith(" says:") and _COMMENTER.match(line)]
+    return signed[0] if len(signed) >= MIN_COMMENTERS else None
 
 
 def cut_tail(lines: list[str], rules: Rules) -> list[str]:
     """Cut at the first "more headlines" marker that comes after the body has begun, unless much of
     the body still follows it (an in-body "Berita Rekomendasi" box); at the comments, always."""
     prose_seen = 0
+    commenter = first_commenter(lines)
     for i, line in enumerate(lines):
-        if prose_seen >= MIN_BODY_LINES and is_tail_marker(line, rules):
-            if is_comments_start(line, rules) or not _body_goes_on(lines[:i], lines[i + 1 :]):
+        if prose_seen >= MIN_BODY_LINES and (i == commenter or is_tail_marker(line, rules)):
+            if (
+                i == commenter
+                or is_comments_start(line, rules)
+                or not _body_goes_on(lines[:i], lines[i + 1 :])
+            ):
                 return lines[:i]
         prose_seen += is_prose(line)
     return lines
@@ -315,13 +367,18 @@ def drop_rule_lines(lines: list[str], rules: Rules) -> list[str]:
     return [line for line in lines if boilerplate_reason(line, rules) is None]
 
 
-def is_lead_in(line: str) -> bool:
+def is_lead_in(line: str, rules: Rules) -> bool:
     """A sentence that introduces a list: "Syarat yang harus dipenuhi pemohon antara lain sebagai
-    berikut:", "The five films nominated for best picture are:" (a label, "Tags:", is shorter)."""
-    return line.endswith((":", "：")) and LEAD_IN_WORDS <= word_count(line) < RUNNING_TEXT_WORDS
+    berikut:", "The five films nominated for best picture are:" (a label, "Tags:", is shorter), and
+    not one of other stories ("Here are more of our stories:", see ``[listing]``)."""
+    return (
+        line.endswith((":", "："))
+        and LEAD_IN_WORDS <= word_count(line) < RUNNING_TEXT_WORDS
+        and rules.listing.isdisjoint(_NOT_LETTERS.sub(" ", phrase_key(line)).split())
+    )
 
 
-def drop_headline_bullets(lines: list[str]) -> list[str]:
+def drop_headline_bullets(lines: list[str], rules: Rules) -> list[str]:
     """Remove runs of two or more bullet lines that read as headlines (no sentence ends), unless a
     sentence introduces them as a list."""
     kept: list[str] = []
@@ -331,7 +388,7 @@ def drop_headline_bullets(lines: list[str]) -> list[str]:
         while j < len(lines) and _BULLET.match(lines[j]):
             j += 1
         run = lines[i:j]
-        listed = bool(kept) and is_lead_in(kept[-1])
+        listed = bool(kept) and is_lead_in(kept[-1], rules)
         if len(run) >= 2 and not listed and sum(ends_sentence(line) for line in run) * 2 < len(run):
             i = j
             continue

@@ -32,6 +32,9 @@ matching ignores case, punctuation at the ends and repeated spaces.
 ``[counter]``   what a short line holds besides its numbers when it is a counter
                 ("1,234 views", "3 min read", "Dilihat 1.234 kali"): its words,
                 digits and punctuation left out ("views", "min read", "dilihat kali").
+``[listing]``   a word that makes a sentence ending with a colon the heading of a list of
+                other stories ("Simak berita menarik lainnya di bawah ini:"), not of a
+                list in the article ("Syarat yang harus dipenuhi pemohon:").
 """
 
 from __future__ import annotations
@@ -57,13 +60,15 @@ SECTIONS = (
     "comments",
     "copyright",
     "counter",
+    "listing",
 )
 _PHRASE_END = ""  # trie key: a phrase ends at this node
 _COPYRIGHT_MARKS = ("©", "(c)")  # the copyright regex's alternatives that are not phrases
 # what may stand before a related-link label: blanks, brackets, bullets
 _LABEL_MARKS = r"[\s\[(（【»›▶►•*·–—-]"
 # what ends a related-link label ("Baca juga:", "Read also -", "相关阅读：", "【相关阅读】")
-LABEL_SEPARATOR = r"\s*[:\-–—|>»›→▶►：｜\]】]"
+# (a dash only after a blank: "Baca-tulis" and "More-than-expected" are words)
+LABEL_SEPARATOR = r"(?:\s*[:|>»›→▶►：｜\]】]|\s+[\-–—])"
 _BYLINE_SEPARATOR = r"\s*[:|：｜]"  # "Editor: ...", "责任编辑：..."
 # Full stops of every script that has its own: Latin, CJK (full and half width), the Devanagari and
 # Bengali danda, Urdu, Ethiopic, Myanmar, Armenian, Khmer, Tibetan; then the other marks that end a
@@ -145,6 +150,7 @@ class Rules:
     comments: frozenset[str]
     copyright: re.Pattern
     counter: frozenset[str]
+    listing: frozenset[str]
     languages: tuple[str, ...]
     # which lines may hold a [contains] or [copyright] phrase: the others skip those two regexes
     phrase_words: PhraseWords
@@ -278,6 +284,7 @@ def compile_rules(phrases: dict[str, set[str]], languages: tuple[str, ...] = ())
             rf"©|\(c\)\s*\d{{4}}|(?<!\w)(?:{_alternation(phrases['copyright'])})(?!\w)", re.IGNORECASE
         ),
         counter=frozenset(phrases["counter"]),
+        listing=frozenset(phrases["listing"]),
         languages=languages,
         phrase_words=PhraseWords(phrases["contains"] | phrases["copyright"], marks=_COPYRIGHT_MARKS),
     )

@@ -24,6 +24,7 @@ from .lines import (
     drop_repeats,
     ends_sentence,
     ends_with_full_stop,
+    first_commenter,
     headline_key_match,
     is_lead_in,
     is_more_headlines,
@@ -125,20 +126,21 @@ def _body(lines: list[str], title: str, rules: Rules, keep_captions: bool) -> _B
     # whole-page scrape the body is known only after the densest block is found: until
     # then each marker stays in place as a unique stand-in line.
     roles = role_memo(rules, keep_captions)
+    commenter = first_commenter(lines)
     kept: list[str | None] = [
         line if role is _KEEP else _stand_in(i, role, rules, keep_captions)
         for i, line in enumerate(lines)
-        if (role := roles[line]) is not _DROP
+        if (role := _COMMENTS if i == commenter else roles[line]) is not _DROP
     ]
     lines = [line for line in kept if line is not None]
     # Every line that is the headline stands in as a candidate by now: told the title as well,
     # drop_repeats would take a marker's stand-in for it under a title such as "Comments".
-    lines = _mark_headline(drop_repeats(_stand_in_headlines(drop_headline_bullets(lines), title)))
+    lines = _mark_headline(drop_repeats(_stand_in_headlines(drop_headline_bullets(lines, rules), title)))
     # The page template may be in another language than the article (an English story on an
     # Indonesian portal): find the body by shape first, then read its language from the body.
-    language = detect_language("\n".join(densest_block(lines, frozenset())))
+    language = detect_language("\n".join(densest_block(lines, frozenset(), rules)))
     # Captions are kept only as a gallery, and a gallery's captions follow its headline.
-    paragraphs, anchored = _densest_block(lines, stoplist(language), from_headline=keep_captions)
+    paragraphs, anchored = _densest_block(lines, stoplist(language), rules, from_headline=keep_captions)
     return _Body(paragraphs, language, anchored)
 
 
@@ -307,20 +309,20 @@ def _stopword_table(stopwords: frozenset[str]) -> object:
     return native.speedups.stopword_table(stopwords)  # type: ignore[union-attr]  # called only when built
 
 
-def densest_block(lines: list[str], stopwords: frozenset[str]) -> list[str]:
+def densest_block(lines: list[str], stopwords: frozenset[str], rules: Rules) -> list[str]:
     """The maximum-sum span of line scores, ended by a tail marker inside it, without its link lists."""
-    return _densest_block(lines, stopwords)[0]
+    return _densest_block(lines, stopwords, rules)[0]
 
 
 def _densest_block(
-    lines: list[str], stopwords: frozenset[str], from_headline: bool = False
+    lines: list[str], stopwords: frozenset[str], rules: Rules, from_headline: bool = False
 ) -> tuple[list[str], bool]:
     """``densest_block`` and whether it holds the first running text below the headline.
 
     ``from_headline``: the span must start there (when the page has a headline with text below it).
     """
     memo = score_memo(stopwords)
-    plain = _lists_credited(lines, [memo[line] for line in lines])
+    plain = _lists_credited(lines, [memo[line] for line in lines], rules)
     scores, first_below = _after_headline_bonus(lines, plain)
     weighted = _separators_weighted(scores)
     if from_headline and first_below is not None:
@@ -337,7 +339,7 @@ def _densest_block(
     return _without_link_lists(lines, scores, start, end), anchored
 
 
-def _lists_credited(lines: list[str], scores: list[float]) -> list[float]:
+def _lists_credited(lines: list[str], scores: list[float], rules: Rules) -> list[float]:
     """Give a list inside the article a small positive score: the short lines after a sentence that
     introduces them (``is_lead_in``), with running text before it and a paragraph after them. Scored as labels, the list
     and all the article after it were lost (the run of short lines read as a boundary)."""
@@ -346,7 +348,7 @@ def _lists_credited(lines: list[str], scores: list[float]) -> list[float]:
         if (
             scores[lead] > 0
             or scores[lead - 1] <= 0
-            or not is_lead_in(lines[lead])
+            or not is_lead_in(lines[lead], rules)
             or lines[lead].startswith(_MARK)
         ):
             continue  # the sentence stands in running text, right after a paragraph
