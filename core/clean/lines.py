@@ -65,6 +65,7 @@ _DATE = re.compile(
     r"|\b\d{1,2}[:.]\d{2}\s*(?:WIB|WITA|WIT|UTC|GMT|Uhr|[AaPp]\.?[Mm]\.?)\b"  # 06:52 WIB
     r"|\b\d{1,2}:\d{2}\b"
 )
+_DATED_ENTRY = re.compile(r"\s*[:–—-]\s+(\S+)(?:\s+\S+){2,}")  # after a date: what happened then
 # every form of _DATE holds a four-digit year or a time ("06:52"): a scan that starts with \d is fast
 _DATE_HINT = re.compile(r"\d\d\d\d|\d[:.]\d\d")
 
@@ -72,6 +73,7 @@ SHORT_LINE_WORDS = 40  # prompts, credits, bylines and copyright lines are never
 PROSE_WORDS = 10  # a line this long or longer reads as running text, not a label
 SENTENCE_WORDS = 6  # a line this long that ends with a full stop is a sentence, not a linked headline
 MIN_BODY_LINES = 2  # prose lines that must precede a "more headlines" marker before it cuts
+TABLE_BARS = 3  # "| 1 July 2024 | Road repairs |" is a table's row; "| November 18, 2019" a dateline
 MIN_COMMENTERS = 2  # "NAME says:" lines on a page that make them its comments' authors
 IN_BODY_BOX_SHARE = 0.5  # running text after a marker, relative to before it, that makes it an in-body box
 LEAD_IN_WORDS = 4  # a line that ends with a colon and is this long introduces a list
@@ -180,7 +182,7 @@ def _short_line_reason(line: str, words: int, rules: Rules) -> str | None:
         return "byline"
     if words <= 30 and may_hold_phrase and _is_copyright_notice(line, words, rules):
         return "copyright"
-    if words <= 12 and not ends_sentence(line) and _has_date(line):
+    if words <= 12 and not ends_sentence(line) and _has_date(line) and not _is_dated_item(line):
         return "dateline"
     return None
 
@@ -214,6 +216,16 @@ def _names_someone(text: str) -> bool:
     if not first[:1].isupper() or _DATE.match(text):
         return False
     return first[-1] in ",." or not rest or rest[0][:1].isupper()
+
+
+def _is_dated_item(line: str) -> bool:
+    """A table row ("| 1 July 2024 | Road repairs | $120m |") or a timeline's entry ("12 January 2024:
+    the council publishes its draft budget"), not a dateline ("| November 18, 2019 12:01 PM")."""
+    if line.startswith("|") and line.count("|") >= TABLE_BARS:
+        return True
+    date = _DATE.search(line)
+    entry = _DATED_ENTRY.match(line, date.end()) if date is not None else None
+    return entry is not None and entry.group(1)[:1].islower()  # not "05/10/2018 - Publicado por: ..."
 
 
 def _ends_with_sentence(line: str) -> bool:
