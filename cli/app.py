@@ -38,7 +38,7 @@ from ..errors import (
 from ..records import ClusterTally
 from ..templates import StoryAsTemplate, TemplateOnly
 from . import EXIT_INTERRUPTED
-from .commands import PlainCommand, PlainGroup
+from .commands import PlainCommand, PlainGroup, run_settings
 from .options import (
     DEFAULT_MAX_SIZE,
     DEFAULT_TIMEOUT,
@@ -441,7 +441,6 @@ def dedup(
 
     Status is "new" without --db; with --db it is "new" (a story no earlier run indexed), "duplicate" (a copy of one) or "seen" (a document indexed by an earlier run). docs/records.md shows every record with an example.
     """
-    from ..settings import DedupSettings
 
     given = _given_settings(
         threshold=threshold,
@@ -490,7 +489,7 @@ def dedup(
         if db is None:
             from ..pipeline import cluster_documents
 
-            settings = DedupSettings(**given)
+            settings = run_settings(given)
             with closing(_cleaned(run, raw, jobs, timeout, settings)) as printed:
                 cluster_documents(
                     printed, settings, on_error=run.on_error, deliver=partial(deliver, settings=settings)
@@ -555,14 +554,13 @@ def _cluster_with_index(run: Run, raw, db: str, given: dict, jobs: int, timeout:
 def _index_for_writing(db: str, given: dict):
     """The index at ``db`` for writing: an existing one with ``given`` over its settings for this run (it
     keeps its own; those of its identity must agree), a new one built with the defaults and ``given``."""
-    from ..settings import DedupSettings
     from ..store import NoIndex, open_store
 
     try:
         with open_store(db) as existing:
-            settings = replace(existing.settings, **given)
+            settings = run_settings({**existing.settings.as_dict(), **given})
     except NoIndex:
-        settings = DedupSettings(**given)
+        settings = run_settings(given)
     with open_store(db, settings) as store:
         yield store
 
@@ -607,12 +605,11 @@ def explain(
     The verification figures, and the passages of FIRST that SECOND also carries (highlighted on a terminal; one JSON object with --format json/jsonl or in a pipe).
     """
     from ..explain import explain as explain_pair
-    from ..settings import DedupSettings
 
     if first == second:  # a file is read once, standard input can be read once
         raise UsageError(f"explain compares two documents: {printable(first)} was given as both")
-    settings = DedupSettings(
-        **_given_settings(threshold=threshold, shingle_size=shingle_size, min_shared=min_shared)
+    settings = run_settings(
+        _given_settings(threshold=threshold, shingle_size=shingle_size, min_shared=min_shared)
     )
     options = OutputOptions.resolve(fmt, quiet, no_color)
     run = Run(options)

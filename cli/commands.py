@@ -16,6 +16,7 @@ import typer
 # typer vendors click and does not re-export its exception classes
 from typer._click.core import ParameterSource  # noqa: I001
 from typer._click.exceptions import BadParameter, ClickException, MissingParameter
+from typer._click.globals import get_current_context
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from .output import Messages, closed_stdout_ends_quietly
@@ -91,6 +92,22 @@ def usage_errors_in_one_line():
             raise
         Messages().error(f"error: {describe(error)}")
         raise typer.Exit(error.exit_code if error.exit_code else EXIT_USAGE) from None
+
+
+def run_settings(given: dict):
+    """The run's :class:`~newsdedup.settings.DedupSettings`; a value out of range is reported as its
+    option's bad value, naming the option and, when it came from there, its environment variable."""
+    from ..errors import SettingError
+    from ..settings import DedupSettings
+
+    try:
+        return DedupSettings(**given)
+    except SettingError as error:
+        ctx = get_current_context(silent=True)
+        param = next((p for p in ctx.command.params if p.name == error.field), None) if ctx else None
+        if param is None:
+            raise
+        raise BadParameter(str(error), ctx=ctx, param=param) from None
 
 
 def describe(error: ClickException) -> str:

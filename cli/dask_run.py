@@ -18,6 +18,7 @@ from ..dask_engine import require_dask
 from ..errors import EngineError, UsageError
 from ..records import ClusterTally
 from .app import Run, plural, summary_figures
+from .commands import run_settings
 from .options import worker_count
 from .output import ClusterView, closed_stdout_ends_quietly, output_records
 
@@ -47,9 +48,8 @@ def dedup_on_dask(
     from ..dask_engine.output import empty_output
     from ..dask_engine.run import DaskEngine
     from ..read import field_map
-    from ..settings import DedupSettings
 
-    settings = DedupSettings(**given)
+    settings = run_settings(given)
     request = replace(request, view=replace(request.view, settings=settings))
     fields = field_map(read.pop("fields") or ())
     if request.output:

@@ -9,6 +9,14 @@ class UsageError(NewsdedupError):
     """The call itself is wrong (bad option value, nothing to read): nothing was processed."""
 
 
+class SettingError(UsageError):
+    """A setting out of its range; ``field`` names it (a :class:`~newsdedup.settings.DedupSettings` field)."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
+
+
 class MissingExtra(UsageError):
     """A feature needs an optional dependency that is not installed; the message says how to install it."""
 

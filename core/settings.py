@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 
 from .canonical import RULES as CANONICAL_RULES
-from .errors import UsageError
+from .errors import SettingError
 
 SEED = 1  # of the MinHash permutations: signatures must agree across runs and with a persistent index
 # Fields that decide what a fingerprint is: an index built with other values cannot be read by this run.
@@ -35,27 +35,40 @@ class DedupSettings:
     templates: bool = True  # strip lines that repeat on most pages of a site (see newsdedup.templates)
 
     def __post_init__(self) -> None:
-        for problem in self._problems():
-            raise UsageError(problem)
+        for field, problem in self._problems():
+            raise SettingError(problem, field)
 
     def _problems(self):
         if not isinstance(self.threshold, (int, float)) or not 0.0 < self.threshold <= 1.0:
-            yield f"the threshold must be more than 0 and at most 1, got {self.threshold}"
+            yield "threshold", f"the threshold must be more than 0 and at most 1, got {self.threshold}"
         if not _integer_in(self.shingle_size, 1, 10):
-            yield f"the shingle size must be a whole number from 1 to 10, got {self.shingle_size}"
+            yield (
+                "shingle_size",
+                f"the shingle size must be a whole number from 1 to 10, got {self.shingle_size}",
+            )
         if not _integer_in(self.num_perm, 8, 1024):
-            yield f"the number of permutations must be a whole number from 8 to 1024, got {self.num_perm}"
+            yield (
+                "num_perm",
+                f"the number of permutations must be a whole number from 8 to 1024, got {self.num_perm}",
+            )
         if not _integer_in(self.bands, 2, self.num_perm) or self.num_perm % self.bands:
             yield (
+                "bands",
                 f"the number of bands must be at least 2 and divide the number of permutations "
-                f"({self.num_perm}), got {self.bands}"
+                f"({self.num_perm}), got {self.bands}",
             )
         if not _integer_in(self.min_shared, 1, None):
-            yield f"the minimum of shared shingles must be a whole number of at least 1, got {self.min_shared}"
+            yield (
+                "min_shared",
+                f"the minimum of shared shingles must be a whole number of at least 1, got {self.min_shared}",
+            )
         if self.canonical not in CANONICAL_RULES:
-            yield f"unknown canonical rule {self.canonical!r}; choose one of {', '.join(CANONICAL_RULES)}"
+            yield (
+                "canonical",
+                f"unknown canonical rule {self.canonical!r}; choose one of {', '.join(CANONICAL_RULES)}",
+            )
         if not _integer_in(self.seed, 0, 2**32 - 1):
-            yield f"the seed must be a whole number from 0 to 4294967295, got {self.seed}"
+            yield "seed", f"the seed must be a whole number from 0 to 4294967295, got {self.seed}"
 
     def identity(self) -> dict:
         """What a persistent index must agree on with the run that reads it."""

@@ -455,3 +455,19 @@ def test_failures_past_the_fifth_of_one_reason_are_counted_in_one_line(tmp_path)
     named = [line for line in result.stderr.splitlines() if line.endswith(".txt: empty file")]
     assert len(named) == 5
     assert result.stderr.splitlines()[-1] == "newsdedup: 3 more failures not named: empty file"
+
+
+@pytest.mark.parametrize(
+    ("env", "option"),
+    [
+        ({"NEWSDEDUP_THRESHOLD": "2"}, "--threshold (from NEWSDEDUP_THRESHOLD)"),
+        ({"NEWSDEDUP_BANDS": "7"}, "--bands (from NEWSDEDUP_BANDS)"),
+        ({}, "--threshold"),
+    ],
+)
+def test_a_setting_out_of_range_names_its_option_and_variable(env, option):
+    # Before: "error: the threshold must be ..." named neither, though a value that does not parse did.
+    args = ("dedup", SAMPLES) if env else ("dedup", SAMPLES, "--threshold", "2")
+    result = invoke(*args, env=env)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"newsdedup: error: {option}: the ")
