@@ -104,7 +104,14 @@ def run_settings(given: dict):
         return DedupSettings(**given)
     except SettingError as error:
         ctx = get_current_context(silent=True)
-        param = next((p for p in ctx.command.params if p.name == error.field), None) if ctx else None
+        field = error.field
+        if (
+            field == "bands"
+            and ctx is not None
+            and ctx.get_parameter_source("bands") == ParameterSource.DEFAULT
+        ):
+            field = "num_perm"  # the default bands do not divide the permutations asked for
+        param = next((p for p in ctx.command.params if p.name == field), None) if ctx else None
         if param is None:
             raise
         raise BadParameter(str(error), ctx=ctx, param=param) from None

@@ -159,27 +159,6 @@ def test_the_sentence_before_an_insert_keeps_its_full_stop():
     assert "Figures came from the office. Sales fell." in doc.text
 
 
-@pytest.mark.parametrize(
-    "box",
-    ["<h2>Berita Rekomendasi</h2><ul><li><a href='/x'>Wali Kota Janji</a></li></ul>", "<h2>Rekomendasi</h2>"],
-)
-def test_an_in_body_box_does_not_cut_the_paragraphs_after_it(box):
-    # Before: the first "more headlines" marker after two paragraphs cut the rest of the article.
-    paragraphs = article("harbour", 14).split("\n\n")
-    body = "".join(f"<p>{p}</p>" for p in paragraphs[:4]) + box
-    body += "".join(f"<p>{p}</p>" for p in paragraphs[4:])
-    doc = clean_document(Document(id="p.html", raw=news_page(body), kind=HTML))
-    assert doc.text.split("\n\n") == paragraphs
-
-
-def test_a_more_headlines_list_after_the_article_is_still_cut():
-    paragraphs = article("harbour", 8).split("\n\n")
-    body = "".join(f"<p>{p}</p>" for p in paragraphs)
-    body += "<h2>Terkini Lainnya</h2><p><a href='/a'>Harga Emas Antam Naik Lagi</a></p><p><a href='/b'>Timnas Menang</a></p>"
-    doc = clean_document(Document(id="p.html", raw=news_page(body), kind=HTML))
-    assert doc.text.split("\n\n") == paragraphs
-
-
 def test_page_without_article_text_is_a_document_error():
     with pytest.raises(DocumentError, match="no article text"):
         clean_document(

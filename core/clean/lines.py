@@ -38,12 +38,15 @@ _HANDLE = re.compile(r"(?<!\w)@\w+")
 # "34 responses to ...", "12 Comments"; not a sentence that starts with a count ("300 comments were
 # posted ...")
 _COMMENT_COUNT = re.compile(
-    r"^\d+\s+(?:comments?|responses?|replies|reactions?|komentar|kommentare|comentários)"
+    r"^(?:\d+|one)\s+(?:comments?|responses?|replies|thoughts?|reactions?|komentar|kommentare|comentários)"
     r"(?:\s+(?:to|on)\s.*[^.\s]|(?:\s+[^\s.]+){0,3})?\W*$",
     re.IGNORECASE,
 )
 # "jjackwagon says:", "maria gonzalez says:": a comment's author above it (see first_commenter)
-_COMMENTER = re.compile(r"^[\w.\- ]{1,40} says:$", re.IGNORECASE)
+_COMMENTER = re.compile(
+    r"^(?!(?:the|a|an|this|that|it|he|she|they|we|his|her|its|their|our|one|who|which)\s)[\w.'’\- ]{1,40} says:$",
+    re.IGNORECASE,
+)  # not a text's subject ("The notice says:", "The letter says:")
 _MORE_FROM = re.compile(r"^(?:more|also) (?:from|on|in) \w")
 _BULLET = re.compile(r"^(?:[-•*–·▪►◦]|\d{1,2}[.)])\s+")
 _HASHTAGS = re.compile(r"^(?:#\S+\s*)+$")
@@ -65,7 +68,12 @@ _DATE = re.compile(
     r"|\b\d{1,2}[:.]\d{2}\s*(?:WIB|WITA|WIT|UTC|GMT|Uhr|[AaPp]\.?[Mm]\.?)\b"  # 06:52 WIB
     r"|\b\d{1,2}:\d{2}\b"
 )
-_DATED_ENTRY = re.compile(r"\s*[:–—-]\s+(\S+)(?:\s+\S+){2,}")  # after a date: what happened then
+_DAYS_AND_MONTHS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday senin selasa rabu kamis jumat sabtu minggu "
+    "january february march april may june july august september october november december "
+    "januari februari maret mei juni juli agustus oktober desember".split()
+)
+_DATED_ENTRY = re.compile(r"\s*:\s+(\S+)(?:\s+\S+){2,}")  # after a date: what happened then
 # every form of _DATE holds a four-digit year or a time ("06:52"): a scan that starts with \d is fast
 _DATE_HINT = re.compile(r"\d\d\d\d|\d[:.]\d\d")
 
@@ -75,7 +83,6 @@ SENTENCE_WORDS = 6  # a line this long that ends with a full stop is a sentence,
 MIN_BODY_LINES = 2  # prose lines that must precede a "more headlines" marker before it cuts
 TABLE_BARS = 3  # "| 1 July 2024 | Road repairs |" is a table's row; "| November 18, 2019" a dateline
 MIN_COMMENTERS = 2  # "NAME says:" lines on a page that make them its comments' authors
-IN_BODY_BOX_SHARE = 0.5  # running text after a marker, relative to before it, that makes it an in-body box
 LEAD_IN_WORDS = 4  # a line that ends with a colon and is this long introduces a list
 RUNNING_TEXT_WORDS = 20  # a line this long is running text, whatever it ends with
 COUNTER_WORDS = 6  # "120 likes 30 shares", "Dibaca 1.234 kali": a counter is a few words
@@ -188,12 +195,12 @@ def _short_line_reason(line: str, words: int, rules: Rules) -> str | None:
 
 
 def _starts_sentence(line: str, prompt: re.Match, words: int) -> bool:
-    """A one-word prompt that a lower-case word carries on starts a sentence ("Langganan air bersih
-    ... dianggarkan."), not "Newsletter: Our free briefing ..." or "Gabung bersama ..." (a phrase)."""
+    """A one-word prompt that a word carries on starts a sentence ("Langganan air bersih ...
+    dianggarkan.", "Gabung Persib, pemain asal Brasil itu ..."), not a label ("Newsletter: Our ...") or
+    a phrase ("Gabung bersama ...")."""
     return (
         len(prompt.group().split()) == 1
         and line[prompt.end() : prompt.end() + 1].isspace()
-        and line[prompt.end() :].lstrip()[:1].islower()
         and _is_sentence(line, words)
     )
 
@@ -210,18 +217,19 @@ def _is_dated_byline(line: str, name: int, words: int) -> bool:
 
 
 def _names_someone(text: str) -> bool:
-    """The text starts with a name: two capitalised words, or one that a comma or full stop ends
-    ("Reuters."), and no date ("March 31, 2025")."""
+    """The text starts with a name: two capitalised words, or one that a full stop ends ("Reuters."),
+    and no day or date ("By Friday, the agency ...", "March 31, 2025"); not "Oleh KPK, tersangka ..."."""
     first, *rest = text.split(maxsplit=2)
-    if not first[:1].isupper() or _DATE.match(text):
+    if not first[:1].isupper() or _DATE.match(text) or first.strip(",.").casefold() in _DAYS_AND_MONTHS:
         return False
-    return first[-1] in ",." or not rest or rest[0][:1].isupper()
+    return first.endswith(".") or not rest or rest[0][:1].isupper()
 
 
 def _is_dated_item(line: str) -> bool:
     """A table row ("| 1 July 2024 | Road repairs | $120m |") or a timeline's entry ("12 January 2024:
-    the council publishes its draft budget"), not a dateline ("| November 18, 2019 12:01 PM")."""
-    if line.startswith("|") and line.count("|") >= TABLE_BARS:
+    the council publishes its draft budget"), not a dateline ("| November 18, 2019 | 12:01 PM",
+    "Monday, 4 March 2024 - by Jane Doe")."""
+    if line.startswith("|") and line.endswith("|") and line.count("|") >= TABLE_BARS:
         return True
     date = _DATE.search(line)
     entry = _DATED_ENTRY.match(line, date.end()) if date is not None else None
@@ -330,9 +338,11 @@ def is_comments_start(line: str, rules: Rules) -> bool:
 def is_more_headlines(line: str, key: str, rules: Rules) -> bool:
     if key in rules.tail:
         return True
-    words = word_count(line)  # "More on this story." heads a list; "Also on Monday, councillors ..." is news
+    # "More on this story." heads a list; "Also on the agenda." and "Also on Monday, councillors ..." are news
     return bool(
-        _MORE_FROM.match(key) and words <= 8 and not (words >= SENTENCE_WORDS and ends_sentence(line))
+        _MORE_FROM.match(key)
+        and word_count(line) <= 8
+        and not (ends_sentence(line) and (key.startswith("also") or word_count(line) >= SENTENCE_WORDS))
     )
 
 
@@ -348,31 +358,15 @@ def first_commenter(lines: list[str]) -> int | None:
 
 
 def cut_tail(lines: list[str], rules: Rules) -> list[str]:
-    """Cut at the first "more headlines" marker that comes after the body has begun, unless much of
-    the body still follows it (an in-body "Berita Rekomendasi" box); at the comments, always."""
+    """Cut at the first "more headlines" marker, or the comments' first author, that comes after the
+    body has begun."""
     prose_seen = 0
     commenter = first_commenter(lines)
     for i, line in enumerate(lines):
         if prose_seen >= MIN_BODY_LINES and (i == commenter or is_tail_marker(line, rules)):
-            if (
-                i == commenter
-                or is_comments_start(line, rules)
-                or not _body_goes_on(lines[:i], lines[i + 1 :])
-            ):
-                return lines[:i]
+            return lines[:i]
         prose_seen += is_prose(line)
     return lines
-
-
-def _body_goes_on(before: list[str], after: list[str]) -> bool:
-    """The sentences after a marker hold at least ``IN_BODY_BOX_SHARE`` of the words of those before it."""
-    words_after = _sentence_words(after)
-    return words_after > 0 and words_after >= IN_BODY_BOX_SHARE * _sentence_words(before)
-
-
-def _sentence_words(lines: list[str]) -> int:
-    # a full stop: a headline in a list after the marker may ask or exclaim
-    return sum(word_count(line) for line in lines if is_prose(line) and ends_with_full_stop(line))
 
 
 def drop_rule_lines(lines: list[str], rules: Rules) -> list[str]:
@@ -382,12 +376,17 @@ def drop_rule_lines(lines: list[str], rules: Rules) -> list[str]:
 def is_lead_in(line: str, rules: Rules) -> bool:
     """A sentence that introduces a list: "Syarat yang harus dipenuhi pemohon antara lain sebagai
     berikut:", "The five films nominated for best picture are:" (a label, "Tags:", is shorter), and
-    not one of other stories ("Here are more of our stories:", see ``[listing]``)."""
+    not one of other stories ("Here is more of our coverage:", "Berikut berita lainnya:", ``[listing]``)."""
     return (
         line.endswith((":", "："))
         and LEAD_IN_WORDS <= word_count(line) < RUNNING_TEXT_WORDS
-        and rules.listing.isdisjoint(_NOT_LETTERS.sub(" ", phrase_key(line)).split())
+        and not _names_other_stories(line, rules)
     )
+
+
+def _names_other_stories(line: str, rules: Rules) -> bool:
+    words = f" {' '.join(_NOT_LETTERS.sub(' ', phrase_key(line)).split())} "
+    return any(f" {phrase} " in words for phrase in rules.listing)
 
 
 def drop_headline_bullets(lines: list[str], rules: Rules) -> list[str]:

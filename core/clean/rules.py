@@ -32,7 +32,7 @@ matching ignores case, punctuation at the ends and repeated spaces.
 ``[counter]``   what a short line holds besides its numbers when it is a counter
                 ("1,234 views", "3 min read", "Dilihat 1.234 kali"): its words,
                 digits and punctuation left out ("views", "min read", "dilihat kali").
-``[listing]``   a word that makes a sentence ending with a colon the heading of a list of
+``[listing]``   words that make a sentence ending with a colon the heading of a list of
                 other stories ("Simak berita menarik lainnya di bawah ini:"), not of a
                 list in the article ("Syarat yang harus dipenuhi pemohon:").
 """
@@ -67,8 +67,9 @@ _COPYRIGHT_MARKS = ("©", "(c)")  # the copyright regex's alternatives that are 
 # what may stand before a related-link label: blanks, brackets, bullets
 _LABEL_MARKS = r"[\s\[(（【»›▶►•*·–—-]"
 # what ends a related-link label ("Baca juga:", "Read also -", "相关阅读：", "【相关阅读】")
-# (a dash only after a blank: "Baca-tulis" and "More-than-expected" are words)
-LABEL_SEPARATOR = r"(?:\s*[:|>»›→▶►：｜\]】]|\s+[\-–—])"
+LABEL_SEPARATOR = r"\s*[:\-–—|>»›→▶►：｜\]】]"
+# after a one-word label a dash needs a blank beside it: "Baca-tulis", "More—far more—will" are words
+WORD_LABEL_SEPARATOR = r"(?:\s*[:|>»›→▶►：｜\]】]|\s+[\-–—]|[\-–—]\s)"
 _BYLINE_SEPARATOR = r"\s*[:|：｜]"  # "Editor: ...", "责任编辑：..."
 # Full stops of every script that has its own: Latin, CJK (full and half width), the Devanagari and
 # Bengali danda, Urdu, Ethiopic, Myanmar, Armenian, Khmer, Tibetan; then the other marks that end a
@@ -255,8 +256,10 @@ def compile_rules(phrases: dict[str, set[str]], languages: tuple[str, ...] = ())
     label_phrase = rf"(?P<insert>{insert_phrase})|{related_phrase}"
     # the phrase, then a separator or the end of the line; or a multi-word phrase, then a capital
     # (group "capital": "Baca juga Harga Emas Naik", but also "Also on Monday, ...", see lines.py)
+    single = [p for p in related_phrases if " " not in p]
     related = (
-        rf"^\W*(?:(?:{related_phrase})(?:{separator}|\W*$)"
+        rf"^\W*(?:(?:{_alternation(multiword)})(?:{separator}|\W*$)"
+        rf"|(?:{_alternation(single)})(?:{WORD_LABEL_SEPARATOR}|\W*$)"
         rf"|(?P<capital>{_alternation(multiword)})\s+(?=(?-i:[A-Z0-9À-Þ\"'“‘])))"
     )
     return Rules(

@@ -17,7 +17,6 @@ from typing import NamedTuple
 from .. import native
 from .language import detect_language, stoplist
 from .lines import (
-    IN_BODY_BOX_SHARE,
     RUNNING_TEXT_WORDS,
     boilerplate_reason,
     drop_headline_bullets,
@@ -53,6 +52,7 @@ _HEADLINE_MARK = "\x00headline"
 _HEADLINE_CANDIDATE = "\x00headline-candidate-"
 HEADLINE_REACH = 8  # lines below the headline where the body may start (byline, date, photo between)
 HEADLINE_BONUS = 40.0  # about one long paragraph: enough to outweigh a lone footer paragraph
+IN_BODY_BOX_SHARE = 0.5  # running text after a marker, relative to before it, that makes it an in-body box
 LIST_RUN = 3
 LIST_ITEMS = 20  # short lines a sentence ending with a colon may introduce as a list
 LIST_ITEM_WORDS = 30
@@ -322,8 +322,9 @@ def _densest_block(
     ``from_headline``: the span must start there (when the page has a headline with text below it).
     """
     memo = score_memo(stopwords)
-    plain = _lists_credited(lines, [memo[line] for line in lines], rules)
-    scores, first_below = _after_headline_bonus(lines, plain)
+    scores, first_below = _after_headline_bonus(
+        lines, _lists_credited(lines, [memo[line] for line in lines], rules)
+    )
     weighted = _separators_weighted(scores)
     if from_headline and first_below is not None:
         start, end = first_below, _best_end(weighted, first_below)
@@ -331,7 +332,7 @@ def _densest_block(
         start, end = _max_sum_span(weighted)
     for i in range(start, end):
         if lines[i].startswith(_COMMENTS_MARK) or (
-            lines[i].startswith(_TAIL_MARK) and _ends_article(lines, plain, start, i, end)
+            lines[i].startswith(_TAIL_MARK) and _ends_article(scores[start:i], scores[i:end])
         ):
             end = i
             break
@@ -411,18 +412,10 @@ def _separators_weighted(scores: list[float]) -> list[float]:
     return weighted
 
 
-def _ends_article(lines: list[str], scores: list[float], start: int, marker: int, end: int) -> bool:
-    """A marker ends the article unless much of the body still follows it (an in-body "Related" box):
-    text that reads on (``_reads_on``; a headline in a list after the marker may ask or exclaim),
-    weighed without the headline's bonus (with it, an article of four paragraphs lost the two after
-    a box)."""
-    text_after = sum(scores[i] for i in range(marker, end) if scores[i] > 0 and _reads_on(lines[i]))
-    return text_after < IN_BODY_BOX_SHARE * sum(score for score in scores[start:marker] if score > 0)
-
-
-def _reads_on(line: str) -> bool:
-    """Article text, not a headline that asks or exclaims: a full stop, or a paragraph's length."""
-    return ends_with_full_stop(line) or word_count(line) >= RUNNING_TEXT_WORDS
+def _ends_article(before: list[float], after: list[float]) -> bool:
+    """A marker ends the article unless much of the body still follows it (an in-body "Related" box)."""
+    text_after = sum(score for score in after if score > 0)
+    return text_after < IN_BODY_BOX_SHARE * sum(score for score in before if score > 0)
 
 
 def _best_end(scores: list[float], start: int) -> int:
