@@ -339,10 +339,11 @@ def is_more_headlines(line: str, key: str, rules: Rules) -> bool:
     if key in rules.tail:
         return True
     # "More on this story." heads a list; "Also on the agenda." and "Also on Monday, councillors ..." are news
+    words = word_count(line)
     return bool(
         _MORE_FROM.match(key)
-        and word_count(line) <= 8
-        and not (ends_sentence(line) and (key.startswith("also") or word_count(line) >= SENTENCE_WORDS))
+        and words <= 8
+        and not (ends_sentence(line) and (key.startswith("also") or words >= SENTENCE_WORDS))
     )
 
 

@@ -32,7 +32,7 @@ matching ignores case, punctuation at the ends and repeated spaces.
 ``[counter]``   what a short line holds besides its numbers when it is a counter
                 ("1,234 views", "3 min read", "Dilihat 1.234 kali"): its words,
                 digits and punctuation left out ("views", "min read", "dilihat kali").
-``[listing]``   words that make a sentence ending with a colon the heading of a list of
+``[listing]``   a phrase that makes a sentence ending with a colon the heading of a list of
                 other stories ("Simak berita menarik lainnya di bawah ini:"), not of a
                 list in the article ("Syarat yang harus dipenuhi pemohon:").
 """

@@ -342,8 +342,9 @@ def _densest_block(
 
 def _lists_credited(lines: list[str], scores: list[float], rules: Rules) -> list[float]:
     """Give a list inside the article a small positive score: the short lines after a sentence that
-    introduces them (``is_lead_in``), with running text before it and a paragraph after them. Scored as labels, the list
-    and all the article after it were lost (the run of short lines read as a boundary)."""
+    introduces them (``is_lead_in``), with running text before it and a paragraph after them. Scored
+    as labels, the list and all the article after it were lost (the run of short lines read as a
+    boundary)."""
     credited = scores
     for lead in range(1, len(lines) - 1):
         if (
