@@ -26,7 +26,7 @@ from .spool import SpooledFingerprints
 MAX_VERIFIED = 32
 TWIN_AGREEMENT = 0.9  # share of signature values a near-identical copy agrees on
 # The containment probe: a text with at most this many shingles is looked for in every other text,
-# and a shingle that this many short texts share is too common to propose a pair on its own.
+# and a shingle that more short texts share is looked for in the first this many of them only.
 SHORT_TEXT_SHINGLES = 150
 PROBE_COMMON = 64
 PROBE_CHUNK = 1024
@@ -116,8 +116,11 @@ def is_short(shingle_counts: np.ndarray) -> np.ndarray:
 
 class ShortTexts:
     """The containment probe's table: the shingles of the short texts at ``positions`` (ascending), sorted,
-    each with its owner; a shingle that ``PROBE_COMMON`` short texts share is left out (too common to
-    propose a pair on its own), but the shared count of a pair found is exact over what is left."""
+    each with its owner. A shingle that more than ``PROBE_COMMON`` short texts share stays in the table
+    for the first ``PROBE_COMMON`` of them only: every text that holds it would otherwise be counted
+    towards each of them. A brief syndicated as is by more outlets than that still finds its article
+    through its first copies, which its later ones join (dropped for all of them, as it once was, it
+    left the article out of the cluster). The shared count of a pair found is exact over what is left."""
 
     def __init__(
         self, positions: np.ndarray, shingle_sets: Sequence[np.ndarray], needed: Callable[[int], int]
@@ -130,7 +133,7 @@ class ShortTexts:
         order = np.argsort(values, kind="stable")
         values, owners = values[order], owners[order]
         _, counts = np.unique(values, return_counts=True)  # per distinct value, in the sorted order
-        keep = np.repeat(counts <= PROBE_COMMON, counts)
+        keep = _ramp(counts) < PROBE_COMMON  # a value's owners ascend: the stable sort kept their order
         self.values, self.owners = values[keep], owners[keep]
         self.low_bits = np.zeros(1 << PROBE_FILTER_BITS, dtype=bool)
         self.low_bits[self.values & _PROBE_MASK] = True

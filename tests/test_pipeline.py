@@ -146,3 +146,18 @@ def test_clusters_do_not_depend_on_the_chunks_candidates_are_searched_in(monkeyp
     monkeypatch.setattr(pipeline, "GATHER_CHUNK", chunk_size)
     assert clustered() == expected
     assert sorted(len(members) for members, _, _ in expected) == [1, 1, 1, 34]
+
+
+def test_a_brief_copied_by_more_outlets_than_the_probe_follows_keeps_its_article():
+    """Each shingle of a brief copied as is more than PROBE_COMMON times is held by too many short texts
+    for the probe to follow all of them; dropped for all, it left the article out of its briefs' cluster."""
+    from newsdedup.candidates import PROBE_COMMON, SHORT_TEXT_SHINGLES
+
+    story = article("harbour", 60)
+    brief = "\n\n".join(story.split("\n\n")[:2])
+    settings = DedupSettings()
+    prints = [fingerprint(text, settings.shingle_size, settings.num_perm) for text in (story, brief)]
+    assert len(prints[1].shingles) <= SHORT_TEXT_SHINGLES < 10 * len(prints[1].shingles) < len(prints[0].shingles)
+    copies = [doc(f"brief{i:03d}", brief) for i in range(PROBE_COMMON + 1)]
+    clusters = dedup_documents([doc("article", story), *copies])
+    assert [(c.size, c.canonical.id) for c in clusters] == [(PROBE_COMMON + 2, "article")]

@@ -5,9 +5,9 @@ before site templates are stripped (as there).
 Up to ``Layout.probe_values`` shingles of short texts, the client gathers the short texts into the local
 engine's own table (:class:`newsdedup.candidates.ShortTexts`), which goes to every worker once; each
 partition then looks its texts up in it, as the local engine looks up a chunk. Beyond that, shuffles:
-the short texts' shingles on their value (where the ones too common are dropped), every text's shingles
-joined to them on the value, and the shared shingles counted per pair after a shuffle on the pair. Both
-give the local pairs; each pair carries its place in the local order (``stage`` 1, then the chunk of
+the short texts' shingles on their value (each value kept for the first ``PROBE_COMMON`` short texts
+that hold it), every text's shingles joined to them on the value, and the shared shingles counted per
+pair after a shuffle on the pair. Both give the local pairs; each pair carries its place in the local order (``stage`` 1, then the chunk of
 ``PROBE_CHUNK`` texts its other text falls in, the short text, the other text).
 """
 
@@ -105,7 +105,7 @@ def ordered(a: np.ndarray, b: np.ndarray, offsets: np.ndarray) -> pd.DataFrame:
 def _shuffled(texts, shorts, needed: np.ndarray, offsets: np.ndarray, parts: int):
     """The probe by shuffles, for more short texts than the client takes."""
     table = shorts.map_partitions(exploded, meta=HITS).shuffle(on="value", npartitions=parts)
-    table = table.map_partitions(uncommon, meta=HITS)
+    table = table.map_partitions(first_holders, meta=HITS)
     queries = texts.map_partitions(lambda part: exploded(_counted(part)), meta=HITS)
     hits = queries.merge(table, on="value", suffixes=("_b", "_a"), npartitions=parts)
     hits = hits[hits["pos_a"] != hits["pos_b"]][["pos_a", "pos_b", "count_a", "count_b"]]
@@ -133,10 +133,11 @@ def exploded(part: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def uncommon(part: pd.DataFrame) -> pd.DataFrame:
-    """(Every row of a value together.) The rows of values that at most ``PROBE_COMMON`` short texts share."""
-    sizes = part.groupby("value")["pos"].transform("size")
-    return part[sizes <= PROBE_COMMON]
+def first_holders(part: pd.DataFrame) -> pd.DataFrame:
+    """(Every row of a value together.) Each value's rows of the first ``PROBE_COMMON`` short texts that
+    hold it, by position, as the local table keeps them."""
+    rank = part.groupby("value")["pos"].rank(method="first")
+    return part[rank <= PROBE_COMMON]
 
 
 def counted_pairs(part: pd.DataFrame, needed: np.ndarray, offsets: np.ndarray) -> pd.DataFrame:
