@@ -157,7 +157,12 @@ def test_a_brief_copied_by_more_outlets_than_the_probe_follows_keeps_its_article
     brief = "\n\n".join(story.split("\n\n")[:2])
     settings = DedupSettings()
     prints = [fingerprint(text, settings.shingle_size, settings.num_perm) for text in (story, brief)]
-    assert len(prints[1].shingles) <= SHORT_TEXT_SHINGLES < 10 * len(prints[1].shingles) < len(prints[0].shingles)
+    assert (
+        len(prints[1].shingles)
+        <= SHORT_TEXT_SHINGLES
+        < 10 * len(prints[1].shingles)
+        < len(prints[0].shingles)
+    )
     copies = [doc(f"brief{i:03d}", brief) for i in range(PROBE_COMMON + 1)]
     clusters = dedup_documents([doc("article", story), *copies])
     assert [(c.size, c.canonical.id) for c in clusters] == [(PROBE_COMMON + 2, "article")]
