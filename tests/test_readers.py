@@ -139,6 +139,27 @@ def test_unusable_bytes_are_rejected_with_a_reason(data, reason):
     assert reason in caught.value.reason
 
 
+@pytest.mark.parametrize(
+    "data,reason",
+    [
+        (b'{"id": "a", "text": "Berita"}\n{"id": "b", "text": "Lain"}\n', "JSON Lines records, not a page"),
+        (b'  {"id": "a",\n  "text": "Berita"}', "a JSON file, not a page"),
+        (b'[\n  {"id": "a"}\n]', "a JSON file, not a page"),
+    ],
+)
+def test_json_read_as_a_page_is_refused_naming_what_it_is(data, reason):
+    # Before: a feed among a crawl's pages was one document of raw JSON, its cluster's canonical text.
+    with pytest.raises(DocumentError, match=reason):
+        document_from_bytes("feed.jsonl", data)
+
+
+@pytest.mark.parametrize(
+    "text", ["[Gambas:Video 20detik]\nBerita hari ini.", "{Update} Berita.", "[1, 2] is a list"]
+)
+def test_a_page_that_starts_with_a_bracket_is_a_page(text):
+    assert document_from_bytes("a.txt", text.encode()).raw == text
+
+
 def test_gzip_is_read_transparently_and_capped():
     doc = document_from_bytes("a.txt.gz", gzip.compress(b"Berita hari ini."))
     assert doc.raw == "Berita hari ini." and doc.kind == TEXT

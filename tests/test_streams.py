@@ -134,6 +134,49 @@ def test_warc_redirects_and_missing_pages_are_passed_over_and_failures_name_the_
     assert failure.value.source == f"{path}#{empty.id}" and empty.id.startswith("<urn:uuid:")
 
 
+def test_a_warc_responses_http_charset_decodes_its_page(tmp_path):
+    # Before: the charset of the HTTP header was not read; an ISO-8859-2 page that declared it nowhere
+    # else came out garbled ("Rz\u1e1fd"), and apart from its UTF-8 copy.
+    text = "Rząd przyjął projekt ustawy o cyberbezpieczeństwie, poinformował rzecznik rządu we wtorek."
+    page = f"<html><body><p>{text}</p></body></html>"
+    path = str(tmp_path / "crawl.warc.gz")
+    make_warc(
+        path,
+        (
+            ("http://pl.example/a", "text/html; charset=ISO-8859-2", page.encode("iso-8859-2")),
+            ("http://pl.example/b", 'text/html; charset="no-such-charset"', page.encode()),
+        ),
+    )
+    declared, unknown = list(path_documents(path, 1 << 20))[:2]
+    assert text in declared.raw and text in unknown.raw
+
+
+def test_a_warc_resource_record_and_a_response_that_names_no_type_are_pages_when_they_hold_html(tmp_path):
+    # Before: a resource record was passed over uncounted, and an HTML response without a Content-Type
+    # was skipped as "not an HTML response".
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    page = b"<html><body><article><p>Berita hari ini tentang banjir di kota.</p></article></body></html>"
+    path = tmp_path / "crawl.warc"
+    with path.open("wb") as handle:
+        writer = WARCWriter(handle, gzip=False)
+        writer.write_record(
+            writer.create_warc_record(
+                "http://news.example/r", "resource", payload=io.BytesIO(page), warc_content_type="text/html"
+            )
+        )
+        for uri, body in (("http://news.example/n", page), ("http://news.example/s", b"body { margin: 0 }")):
+            headers = StatusAndHeaders("200 OK", [], protocol="HTTP/1.1")
+            writer.write_record(
+                writer.create_warc_record(uri, "response", payload=io.BytesIO(body), http_headers=headers)
+            )
+    resource, untyped, style = path_documents(str(path), 1 << 20)
+    assert (resource.kind, resource.url) == (HTML, "http://news.example/r") and "banjir" in resource.raw
+    assert (untyped.kind, untyped.url) == (HTML, "http://news.example/n")
+    assert isinstance(style, NotAnArticle) and "no content type" in style.reason
+
+
 def test_documents_from_standard_input_have_no_path():
     from newsdedup.read.files import stream_documents
 

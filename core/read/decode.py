@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import io
+import json
 import re
 import zlib
 from typing import IO
@@ -54,18 +55,44 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 
 
 def document_from_bytes(
-    doc_id: str, data: bytes, path: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+    doc_id: str,
+    data: bytes,
+    path: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    charset: str | None = None,
 ) -> Document:
-    """Decode raw bytes (gzip, BOM, charset) and sniff whether they are HTML or text."""
+    """Decode raw bytes (gzip, BOM, charset) and sniff whether they are HTML or text. ``charset``: the
+    one the bytes came with (an HTTP response's), taken before a page's own declaration."""
     if len(data) > max_bytes:
         raise DocumentError(doc_id, f"larger than the {size_text(max_bytes)} limit")
     if data[:2] == b"\x1f\x8b":
         data = _gunzip(doc_id, data, max_bytes)
-    text = decode(doc_id, data)
+    text = decode(doc_id, data, charset)
     if not text.strip():
         raise DocumentError(doc_id, "empty file" if not data else "no text (whitespace only)")
+    if what := _json_kind(text):
+        raise DocumentError(doc_id, f"{what}, not a page: read records with -i jsonl")
     kind = HTML if looks_like_html(_sniffed(data, text)) else TEXT
     return Document(id=doc_id, path=path, raw=text, kind=kind, digest=content_digest(text))
+
+
+def _json_kind(text: str) -> str | None:
+    """ "JSON Lines records" or "a JSON file" when the text is JSON, else None: a feed that lies among a
+    crawl's pages was one document of raw JSON, longer than any page, so its cluster's canonical text."""
+    opening = text.lstrip()[:1]
+    if opening not in ("{", "["):  # "[Gambas:Video]" and "{{template}}" are not JSON either
+        return None
+    first_line = text.lstrip().split("\n", 1)[0]
+    try:
+        if isinstance(json.loads(first_line), dict):
+            return "JSON Lines records"
+    except ValueError:
+        pass
+    try:
+        json.loads(text)
+    except ValueError:
+        return None
+    return "a JSON file"
 
 
 def bom_encoding(head: bytes) -> str | None:
@@ -109,8 +136,9 @@ def _gunzip(doc_id: str, data: bytes, max_bytes: int) -> bytes:
     return out
 
 
-def decode(doc_id: str, data: bytes) -> str:
-    """UTF-8 first (BOM honoured), then a declared HTML charset, then a detected one."""
+def decode(doc_id: str, data: bytes, charset: str | None = None) -> str:
+    """UTF-8 first (BOM honoured), then ``charset`` (an HTTP response's), then a declared HTML charset,
+    then a detected one."""
     encoding = bom_encoding(data)
     if encoding:
         try:
@@ -129,12 +157,12 @@ def decode(doc_id: str, data: bytes) -> str:
     damaged = _damaged_utf8(data)
     if damaged is not None:
         return damaged
-    declared = _declared_charset(data)
-    if declared:
-        try:
-            return data.decode(declared)
-        except (LookupError, UnicodeDecodeError):
-            pass  # a wrong declaration is common: fall through to detection
+    for declared in (_single_byte_charset(charset), _declared_charset(data)):
+        if declared:
+            try:
+                return data.decode(declared)
+            except (LookupError, UnicodeDecodeError):
+                pass  # a wrong declaration is common: fall through to detection
     return _detect_and_decode(doc_id, data)
 
 
@@ -157,9 +185,14 @@ def _declared_charset(data: bytes) -> str | None:
     """The charset a ``<meta>`` declares, as browsers take it: a UTF-16 or UTF-32 declaration in a page
     read as bytes is wrong by definition (the meta tag itself was readable as ASCII), so none."""
     declared = _META_CHARSET.search(data[:4096])
-    if not declared:
+    return _single_byte_charset(declared.group(1).decode("ascii")) if declared else None
+
+
+def _single_byte_charset(name: str | None) -> str | None:
+    """A declared charset that can be taken: one Python knows, not UTF-16 or UTF-32 (bytes in those have
+    NULs, and were refused as binary or decoded by their byte-order mark before a declaration counts)."""
+    if not name:
         return None
-    name = declared.group(1).decode("ascii")
     try:
         codec = codecs.lookup(name).name
     except LookupError:

@@ -1,4 +1,4 @@
-"""WARC archives -> Documents: one per HTML response, the target URI as its address.
+"""WARC archives -> Documents: one per HTML response (or resource record), the target URI as its address.
 
 Request, metadata and other records are not documents and are passed over; a
 response that is not HTML (an image, a stylesheet) or not a page (a redirect, a
@@ -8,14 +8,17 @@ naming ``source#record-id``, and the archive goes on.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import IO
 
 from ..document import HTML, Document
 from ..errors import DocumentError, NotAnArticle
-from .decode import READ_BLOCK, document_from_bytes, path_of, read_capped
+from .decode import READ_BLOCK, SNIFF_BYTES, document_from_bytes, looks_like_html, path_of, read_capped
 
 WARC_MAGIC = b"WARC/"
+PAGE_RECORDS = ("response", "resource")  # the records that hold what a server sent
+_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)  # of a Content-Type
 
 
 def warc_documents(stream: IO[bytes], source: str, max_bytes: int) -> Iterator[Document | DocumentError]:
@@ -30,7 +33,8 @@ def warc_documents(stream: IO[bytes], source: str, max_bytes: int) -> Iterator[D
     whole = 0  # records read to their end
     try:
         for number, record in enumerate(_parsed(ArchiveIterator(stream)), 1):
-            doc = _warc_document(source, record, number, max_bytes) if record.rec_type == "response" else None
+            page = record.rec_type in PAGE_RECORDS
+            doc = _warc_document(source, record, number, max_bytes) if page else None
             if missing := _unread_bytes(record):
                 yield DocumentError(
                     f"{source}#{_record_id(record, number)}",
@@ -92,12 +96,23 @@ def _warc_document(source: str, record, number: int, max_bytes: int) -> Document
     # a redirect, a missing page: a crawl holds many, none an article
     if status and not status.startswith("2"):
         return NotAnArticle(where, f"an HTTP {status} response, not a page")
-    content_type = (record.http_headers.get_header("Content-Type") if record.http_headers else "") or ""
-    if "html" not in content_type.lower():
-        return NotAnArticle(where, f"not an HTML response ({content_type or 'no content type'})")
+    # a resource record (a page archived without its HTTP exchange) has its type in its own header
+    headers = record.http_headers or record.rec_headers
+    content_type = headers.get_header("Content-Type") or ""
+    if content_type and "html" not in content_type.lower():
+        return NotAnArticle(where, f"not an HTML response ({content_type})")
     payload = read_capped(record.content_stream(), max_bytes)
+    if not content_type and not looks_like_html(payload[:SNIFF_BYTES]):  # a server that said nothing
+        return NotAnArticle(where, "not an HTML response (no content type)")
+    charset = _CHARSET.search(content_type)
     try:
-        doc = document_from_bytes(record_id, payload, path=path_of(source), max_bytes=max_bytes)
+        doc = document_from_bytes(
+            record_id,
+            payload,
+            path=path_of(source),
+            max_bytes=max_bytes,
+            charset=charset and charset.group(1),
+        )
     except DocumentError as error:
         return DocumentError(where, error.reason)
     doc.kind = HTML
