@@ -38,6 +38,7 @@ from .overview import figures, largest_first, readable_fields, readable_value, s
 _PLACEHOLDER = re.compile(r"@@([A-Z]+)@@")
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 DAILY_SPAN = 400  # days a timeline may cover in daily bars; a longer one is drawn by month
+MONTHLY_SPAN = 240  # months it may cover in monthly bars; a longer one is drawn by year
 LINE_BYTES = (
     750  # compressed bytes per line of the embedded data: 1,000 base64 characters (atob skips breaks)
 )
@@ -278,25 +279,47 @@ def per_site(members: list[tuple[Document, bool]]) -> list[tuple[str, int, int]]
 
 
 def timeline(members: list[tuple[Document, bool]]) -> dict:
-    """Documents and duplicates per day (per month when the dates span more than DAILY_SPAN days), gaps
-    included, and how many documents have no date."""
+    """Documents and duplicates per day (per month when the dates span more than DAILY_SPAN days, per
+    year when they span more than MONTHLY_SPAN months), gaps included, and how many documents have no
+    date."""
     days = [(_day(doc.date), is_canonical) for doc, is_canonical in members]
     dated = [(day, is_canonical) for day, is_canonical in days if day]
     if not dated:
         return {"days": [], "undated": len(days), "period": "day"}
     first, last = min(day for day, _ in dated), max(day for day, _ in dated)
-    by_month = (last - first).days > DAILY_SPAN
-    label = (lambda day: day.strftime("%Y-%m")) if by_month else (lambda day: day.isoformat())
+    period = "day" if (last - first).days <= DAILY_SPAN else "month"
+    if _month_number(last) - _month_number(first) > MONTHLY_SPAN:
+        period = "year"  # a record dated 9999-12-31 beside this year's
+    label = _PERIOD_LABELS[period]
     documents, duplicates = Counter(), Counter()
     for day, is_canonical in dated:
         documents[label(day)] += 1
         duplicates[label(day)] += not is_canonical
-    bars, day = [], first
-    while day <= last:
-        if not bars or bars[-1][0] != label(day):
-            bars.append((label(day), documents[label(day)], duplicates[label(day)]))
-        day += timedelta(days=1)
-    return {"days": bars, "undated": len(days) - len(dated), "period": "month" if by_month else "day"}
+    bars = [(name, documents[name], duplicates[name]) for name in _periods(first, last, period)]
+    return {"days": bars, "undated": len(days) - len(dated), "period": period}
+
+
+_PERIOD_LABELS = {
+    "day": lambda day: day.isoformat(),
+    "month": lambda day: f"{day.year:04d}-{day.month:02d}",
+    "year": lambda day: f"{day.year:04d}",
+}
+
+
+def _month_number(day: date) -> int:
+    return 12 * day.year + day.month - 1
+
+
+def _periods(first: date, last: date, period: str) -> Iterator[str]:
+    """The labels of every period from ``first``'s to ``last``'s, in order (stepped by period: by day,
+    the last day a date holds has no next one)."""
+    if period == "day":
+        yield from ((first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1))
+    elif period == "month":
+        for month in range(_month_number(first), _month_number(last) + 1):
+            yield f"{month // 12:04d}-{month % 12 + 1:02d}"
+    else:
+        yield from (f"{year:04d}" for year in range(first.year, last.year + 1))
 
 
 def _day(text: str | None) -> date | None:

@@ -185,6 +185,19 @@ def test_a_long_timeline_is_drawn_by_month():
     )
 
 
+def test_a_timeline_over_centuries_is_drawn_by_year_up_to_the_last_day_a_date_holds():
+    # Before: a record dated 9999-12-31 stepped the daily walk past date.max (OverflowError, an empty
+    # report and exit 1), after a walk of every day from the earliest date, grouped by month or not.
+    docs = [(Document(id=str(n), date=day), True) for n, day in enumerate(("0001-01-01", "9999-12-31"))]
+    line = timeline(docs)
+    assert line["period"] == "year" and len(line["days"]) == 9999
+    assert line["days"][0] == ("0001", 1, 0) and line["days"][-1] == ("9999", 1, 0)
+    last_day = timeline(
+        [(Document(id="a", date="9999-12-30"), True), (Document(id="b", date="9999-12-31"), False)]
+    )
+    assert last_day["days"] == [("9999-12-30", 1, 0), ("9999-12-31", 1, 1)]
+
+
 @pytest.mark.browser
 def test_the_report_in_a_real_browser(browser, corpus, clusters, tmp_path):
     path = tmp_path / "report.html"
