@@ -1,5 +1,6 @@
 """newsdedup command line: argument parsing, I/O and rendering over the ``core`` library."""
 
+import codecs
 import os
 import signal
 import sys
@@ -13,6 +14,7 @@ def main() -> None:
     quietly as one later does (exit 130 or 143, no traceback)."""
     signal.signal(signal.SIGTERM, _terminated)
     _closed_standard_streams()
+    _utf8_stdout()
     try:
         from .app import main as run
     except KeyboardInterrupt:
@@ -49,3 +51,17 @@ def _closed_standard_streams() -> None:
         except OSError:
             pass  # nowhere to say it either: the exit code says it
         raise SystemExit(2)
+
+
+def _utf8_stdout() -> None:
+    """Data leaves as UTF-8 whatever the locale says: a cron job's may be ASCII or Latin-1, and the first
+    character outside it ended the run with a traceback. A terminal keeps its own encoding, with what
+    it cannot show replaced."""
+    stream = sys.stdout
+    try:
+        if stream.isatty():
+            stream.reconfigure(errors="replace")
+        elif codecs.lookup(stream.encoding).name != "utf-8":
+            stream.reconfigure(encoding="utf-8")
+    except (AttributeError, LookupError, OSError, ValueError):  # a stream of another kind: left as it is
+        pass

@@ -79,10 +79,11 @@ from .values import choice
 EXIT_OK = 0
 EXIT_DUPLICATES = 1
 EXIT_ERROR = 2
+EXIT_INTERNAL_ERROR = 70  # sysexits' EX_SOFTWARE
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok; 1 duplicates found (only with --check); "
-    "2 usage error or some input could not be read (the rest is still written); 130 interrupted; "
-    "143 terminated (SIGTERM)."
+    "2 usage error or some input could not be read (the rest is still written); 70 internal error "
+    "(a bug: please report its traceback); 130 interrupted; 143 terminated (SIGTERM)."
 )
 # What a library exception means for the command: its exit code and how its one line starts.
 EXIT_CODES: tuple[tuple[type[BaseException], int, str], ...] = (
@@ -702,3 +703,6 @@ def main() -> None:
         app()
     except KeyboardInterrupt:  # before typer took charge of it (while it builds the command)
         raise SystemExit(EXIT_INTERRUPTED) from None
+    except Exception as error:  # a bug: exit 1 would read as --check's "duplicates found"
+        sys.excepthook(type(error), error, error.__traceback__)
+        raise SystemExit(EXIT_INTERNAL_ERROR) from None

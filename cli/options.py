@@ -16,7 +16,7 @@ import typer
 
 from ..canonical import RULES as CANONICAL_RULES
 from ..read import DEFAULT_MAX_BYTES, INPUT_FORMATS
-from ..settings import DedupSettings
+from ..settings import MAX_TIMEOUT, DedupSettings
 from .output import WRITERS
 from .values import SIZE_HELP, byte_size, choice, format_size, number, whole_number
 
@@ -131,9 +131,10 @@ Timeout = Annotated[
     typer.Option(
         "--timeout",
         envvar="NEWSDEDUP_TIMEOUT",
-        parser=number(minimum=0.1),
+        parser=number(minimum=0.1, maximum=MAX_TIMEOUT),
         metavar="SECONDS",
-        help="Seconds one document may take to clean before it is reported and skipped (at least 0.1).",
+        help="Seconds one document may take to clean before it is reported and skipped (at least 0.1, "
+        "at most 1000000).",
     ),
 ]
 ErrorsFile = Annotated[

@@ -100,8 +100,10 @@ def flat_row(record: dict) -> dict:
 
 
 def _flat_list(items: list) -> str:
+    """Records' ids joined with ``|``, a ``|`` or ``\\`` in an id escaped with ``\\`` (unescaped, the id
+    ``x|y.txt`` read as two); other lists as JSON."""
     if all(isinstance(item, dict) and "id" in item for item in items):
-        return "|".join(str(item["id"]) for item in items)
+        return "|".join(str(item["id"]).replace("\\", "\\\\").replace("|", "\\|") for item in items)
     return json.dumps(items, ensure_ascii=False)
 
 
@@ -441,6 +443,16 @@ class LossyStream:
         return getattr(self._stream, name)
 
 
+FALLBACK_WIDTH = 80
+
+
+def terminal_width() -> int | None:
+    """The width rich is to take, or None for its own (COLUMNS, else the terminal's): it takes COLUMNS=0
+    as it is, and every line it printed was empty, error messages too."""
+    columns = os.environ.get("COLUMNS", "")
+    return FALLBACK_WIDTH if columns.isdigit() and int(columns) == 0 else None
+
+
 class Messages:
     """Human messages, warnings, errors and progress, all on stderr (each one line, escaped)."""
 
@@ -453,6 +465,7 @@ class Messages:
             file=stream if isinstance(stream, LossyStream) else LossyStream(stream),
             no_color=no_color or None,
             highlight=False,
+            width=terminal_width(),
         )
 
     def info(self, text: str) -> None:

@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..document import Cluster, Document
+from .output import terminal_width
 from .overview import (
     cluster_lines,
     count,
@@ -42,7 +43,9 @@ class _StdoutConsole(Console):
 
 
 def stdout_console(stream: IO[str], no_color: bool) -> Console:
-    return _StdoutConsole(file=stream, no_color=no_color or None, highlight=False, emoji=False)
+    return _StdoutConsole(
+        file=stream, no_color=no_color or None, highlight=False, emoji=False, width=terminal_width()
+    )
 
 
 def _headed(doc: Document, name: str) -> Group:

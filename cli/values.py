@@ -53,12 +53,12 @@ def whole_number(minimum: int | None = None) -> Callable[[str], int]:
     return _number_parser(int, "a whole number", minimum)
 
 
-def number(minimum: float | None = None) -> Callable[[str], float]:
-    """A parser of decimal numbers (``0.5``), at least ``minimum`` when given."""
-    return _number_parser(float, "a number", minimum)
+def number(minimum: float | None = None, maximum: float | None = None) -> Callable[[str], float]:
+    """A parser of decimal numbers (``0.5``), at least ``minimum`` and at most ``maximum`` when given."""
+    return _number_parser(float, "a number", minimum, maximum)
 
 
-def _number_parser(convert: type, noun: str, minimum: float | None):
+def _number_parser(convert: type, noun: str, minimum: float | None, maximum: float | None = None):
     def parse(text: str):
         try:
             value = convert(text)
@@ -68,6 +68,8 @@ def _number_parser(convert: type, noun: str, minimum: float | None):
             raise typer.BadParameter(f"{text!r} is not {noun}")
         if minimum is not None and value < minimum:
             raise typer.BadParameter(f"must be at least {minimum:g}, got {value:g}")
+        if maximum is not None and value > maximum:
+            raise typer.BadParameter(f"must be at most {maximum:g}, got {value:g}")
         return value
 
     return parse

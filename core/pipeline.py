@@ -27,7 +27,7 @@ from .read import read_documents
 from .settings import DedupSettings
 from .templates import TemplateOnly, strip_templates
 from .verify import shared_needed, verified_edges
-from .workers import Result, clean_in_workers, clean_with_limit
+from .workers import Result, checked_timeout, clean_in_workers, clean_with_limit
 
 ErrorHandler = Callable[[DocumentError], None]
 WORKERS_FROM = 64  # documents a batch needs before worker processes are started
@@ -85,6 +85,7 @@ def _cleaned(
     docs: Iterable[Document], jobs: int, timeout: float | None, settings: DedupSettings | None
 ) -> tuple[Iterator[Result], bool]:
     """Cleaning results, and whether they come from workers (which fingerprint too, given settings)."""
+    checked_timeout(timeout)
     docs = iter(docs)
     head = list(islice(docs, WORKERS_FROM)) if jobs > 1 else []
     if jobs > 1 and len(head) == WORKERS_FROM:

@@ -12,6 +12,9 @@ from .canonical import RULES as CANONICAL_RULES
 from .errors import SettingError
 
 SEED = 1  # of the MinHash permutations: signatures must agree across runs and with a persistent index
+# The longest time limit of a document's cleaning, in seconds: the interval timer takes no more (1e10
+# made every page fail)
+MAX_TIMEOUT = 1_000_000.0
 # Fields that decide what a fingerprint is: an index built with other values cannot be read by this run.
 IDENTITY = ("shingle_size", "num_perm", "bands", "seed")
 

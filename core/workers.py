@@ -31,9 +31,9 @@ from .clean import clean_document, load_rules
 from .clean.rules import Rules
 from .collector import collect_less
 from .document import HTML, Document
-from .errors import DocumentError
+from .errors import DocumentError, UsageError
 from .fingerprint import Fingerprint, PackedFingerprint, fingerprint_documents
-from .settings import DedupSettings
+from .settings import MAX_TIMEOUT, DedupSettings
 
 # A task is CHUNK documents or CHUNK_CHARACTERS of input, whichever comes first: plain text cleans in
 # well under a millisecond a page, so a task of 64 pages pays for its round trip (16 cost the main
@@ -48,6 +48,15 @@ IN_FLIGHT_PER_WORKER_FINGERPRINTING = 16
 # Ctrl-C and a supervisor's stop: the main process alone takes them (see _start_server_deaf_to_stop_signals)
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 Result = Document | tuple[Document, Fingerprint] | DocumentError
+
+
+def checked_timeout(timeout: float | None) -> float | None:
+    """``timeout``, or a UsageError when it is not a number of seconds above 0 and up to MAX_TIMEOUT."""
+    if timeout is not None and not 0 < timeout <= MAX_TIMEOUT:
+        raise UsageError(
+            f"the time limit must be more than 0 and at most {MAX_TIMEOUT:g} seconds, got {timeout:g}"
+        )
+    return timeout
 
 
 class _Timeout(Exception):

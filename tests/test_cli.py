@@ -184,6 +184,20 @@ def test_by_doc_csv_and_tsv_are_flat_tables():
     assert len(tsv_out) == 5 and "\t" in tsv_out[0] and "canonical_text" in tsv_out[0]
 
 
+def test_an_id_holding_a_bar_or_a_backslash_is_escaped_in_the_joined_members_of_csv():
+    # Before: the members "x|y.txt" and "z.txt" were "x|y.txt|z.txt", three ids to a reader.
+    text = article("harbour", 14)
+    feed = "\n".join(json.dumps({"id": ident, "text": text}) for ident in ("x|y.txt", "z\\w.txt"))
+    result = invoke("dedup", "-", "-i", "jsonl", "-f", "csv", input=feed)
+    assert result.exit_code == 0, result.stderr
+    [row] = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+    assert row["members"] == "x\\|y.txt|z\\\\w.txt"
+    assert [re.sub(r"\\(.)", r"\1", m) for m in re.split(r"(?<!\\)\|", row["members"])] == [
+        "x|y.txt",
+        "z\\w.txt",
+    ]
+
+
 def test_csv_quotes_a_value_holding_a_carriage_return_and_ends_rows_with_a_line_feed():
     # Before: a lone CR in a title or a file name went out unquoted, and other readers split the row.
     text = article("harbour", 14)
@@ -471,3 +485,11 @@ def test_a_setting_out_of_range_names_its_option_and_variable(env, option):
     result = invoke(*args, env=env)
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.startswith(f"newsdedup: error: {option}: the ")
+
+
+@pytest.mark.parametrize("fmt", ["table", "jsonl"])
+def test_columns_zero_in_the_environment_hides_no_message_and_no_table(fmt):
+    # Before: rich took COLUMNS=0 as the width, and every message (errors too) and the table were empty.
+    result = invoke("dedup", "no-such-file.txt", SAMPLES, "-f", fmt, env={"COLUMNS": "0"})
+    assert result.exit_code == 2 and "no-such-file.txt: no such file or directory" in result.stderr
+    assert "AS dan Korsel" in result.stdout

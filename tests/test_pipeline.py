@@ -104,6 +104,12 @@ def test_a_document_over_the_time_limit_is_reported_and_the_rest_go_on(monkeypat
     assert [(e.source, e.reason) for e in errors] == [("slow", "cleaning took longer than the 0.2 s limit")]
 
 
+@pytest.mark.parametrize("timeout", [0, -1, 1e10])
+def test_a_time_limit_out_of_range_is_refused_before_any_page(timeout):
+    with pytest.raises(UsageError, match="time limit must be more than 0 and at most 1e\\+06 seconds"):
+        next(clean_documents([Document(id="a", raw=article("harbour"))], timeout=timeout))
+
+
 def test_a_story_republished_many_times_is_one_cluster_next_to_its_neighbours():
     story = article("harbour", 20)
     paragraphs = story.split("\n\n")

@@ -72,6 +72,12 @@ def test_every_paragraph_of_a_docstring_is_one_line_so_help_wraps_it_at_any_widt
         (["--jobs", "-1"], {}, "--jobs / -j: must be at least 0, got -1"),
         (["--jobs", "two"], {}, "--jobs / -j: 'two' is not a whole number"),
         (["--timeout", "0"], {}, "--timeout: must be at least 0.1, got 0"),
+        # before: every page failed, "cleaning failed (OverflowError: timestamp out of range ...)"
+        (
+            [],
+            {"NEWSDEDUP_TIMEOUT": "1e10"},
+            "--timeout (from NEWSDEDUP_TIMEOUT): must be at most 1e+06, got 1e+10",
+        ),
         (["--num-perm", "x"], {}, "--num-perm: 'x' is not a whole number"),
         (["--threshold", "a lot"], {}, "--threshold: 'a lot' is not a number"),
         (["--threshold", "2"], {}, "the threshold must be more than 0 and at most 1, got 2.0"),

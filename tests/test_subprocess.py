@@ -53,6 +53,38 @@ def test_the_installed_package_claims_only_the_newsdedup_import_name(tmp_path, n
     assert result.returncode == 1 and "ModuleNotFoundError" in result.stderr
 
 
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_data_leaves_as_utf8_whatever_the_locales_encoding(encoding):
+    # Before: PYTHONIOENCODING=ascii (or a cron job's ASCII or Latin-1 locale) ended the run at the first
+    # character outside it, with a traceback and exit 1.
+    for fmt in ("jsonl", "csv"):
+        result = subprocess.run(
+            [COMMAND, "clean", str(SAMPLES), "-f", fmt],
+            capture_output=True,
+            timeout=120,
+            env={**os.environ, "PYTHONIOENCODING": encoding},
+        )
+        assert result.returncode == 0, result.stderr
+        assert "Korsel Desak Korut" in result.stdout.decode("utf-8") and "\u2013" in result.stdout.decode(
+            "utf-8"
+        )
+
+
+def test_a_bug_exits_70_with_its_traceback_not_1_as_duplicates_found():
+    # Before: exit 1, which a --check job reads as "duplicates found".
+    code = (
+        "import sys; import newsdedup.cli.report as report; "
+        "report.timeline = lambda members: 1 / 0; "
+        "sys.argv = ['newsdedup', 'clean', sys.argv[1], '-f', 'html', '-j', '1']; "
+        "from newsdedup.cli import main; main()"
+    )
+    [page] = SAMPLES.glob("001_*.txt")
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(page)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 70 and "ZeroDivisionError" in result.stderr
+
+
 def test_find_print0_into_dash_0():
     find = subprocess.run(
         ["find", str(SAMPLES), "-name", "*.txt", "-print0"], capture_output=True, check=True

@@ -27,6 +27,7 @@ from ..read.paths import Outputs
 from ..records import ClusterTally
 from ..settings import DedupSettings
 from ..templates import StoryAsTemplate, TemplateOnly
+from ..workers import checked_timeout
 from .candidates import candidate_pairs
 from .cluster import WorkerFigures, cluster_failures, start, worker_figures
 from .components import labels_frame
@@ -153,6 +154,7 @@ class DaskEngine:
         """Stages 1 to 5: read, clean and fingerprint on the workers, then candidates, verification,
         site templates, components and clusters; documents that fail go to ``on_error`` in input order
         (pages that were all template last, as the local engine finds them)."""
+        checked_timeout(timeout)
         with cluster_failures(self.work.location):
             tasks = read_tasks(
                 inputs,
