@@ -11,9 +11,7 @@ are one number), and the digit runs of such a word outside ASCII written in ASCI
 digits, hashed to 32 bits; dates are the full dates the text writes out,
 in the common numeric forms and with English, Indonesian and Malay month names,
 as ``year * 10000 + month * 100 + day`` (numeric day-month order is kept as
-written, which is the same in a copy). The date of an opening dateline
-("WASHINGTON, 30 Oktober 2024 (Reuters) - ") is left out: it says when that
-outlet filed its copy, and a copy republished the next day carries its own.
+written, which is the same in a copy).
 """
 
 from __future__ import annotations
@@ -67,10 +65,6 @@ _DIGIT_RUN = re.compile(r"\d\d\d\d+")
 _LEAD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz.,/-")
 _LEAD_SOLID = 16
 _TRAIL = 6
-# An opening dateline ends at the first dash between spaces, within a few words of the text's start.
-_DATELINE_END = re.compile(r"\s[-–—]+\s")
-DATELINE_WORDS = 8
-_DATELINE_CHARACTERS = 120
 _KANJI_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _DIGIT = re.compile(r"\d")
 _DIGITS = re.compile(r"\d+")
@@ -100,10 +94,8 @@ def text_figures(sources: Sequence) -> list[np.ndarray]:
 
 
 def stated_dates(text: str) -> np.ndarray:
-    """Sorted unique dates written out in ``text``, as ``year * 10000 + month * 100 + day``, not those of
-    its opening dateline."""
+    """Sorted unique dates written out in ``text``, as ``year * 10000 + month * 100 + day``."""
     lowered = text.casefold()
-    lowered = lowered[_dateline_end(lowered) :]
     found = set()
     for match in _date_matches(lowered):
         form = (
@@ -114,15 +106,6 @@ def stated_dates(text: str) -> np.ndarray:
     if "年" in lowered:
         found.update(_date_number(*match.groups()) for match in _KANJI_DATE.finditer(lowered))
     return np.array(sorted(found), dtype=np.uint32)
-
-
-def _dateline_end(text: str) -> int:
-    """Where the opening dateline ends ("Jakarta, Kamis (31/10/2024) - "), or 0 when the text has none:
-    a dash between spaces in its first line, after at most ``DATELINE_WORDS`` words."""
-    found = _DATELINE_END.search(text, 0, _DATELINE_CHARACTERS)
-    if found is None or "\n" in text[: found.start()] or len(text[: found.start()].split()) > DATELINE_WORDS:
-        return 0
-    return found.end()
 
 
 def _date_matches(text: str) -> Iterator[re.Match]:

@@ -45,26 +45,6 @@ def test_dates_are_read_in_the_common_forms_and_figures_ignore_digit_grouping():
     )
 
 
-def test_the_date_of_an_opening_dateline_is_not_one_the_text_states():
-    body = "Kepala pertahanan AS pada Rabu (30/10/2024) menyerukan Korea Utara menarik pasukannya."
-    assert stated_dates("WASHINGTON, 30 Oktober 2024 (Reuters) - " + body).tolist() == [20241030]
-    assert stated_dates("Jakarta, Kamis, 31 Oktober 2024 \u2013 Ekspor naik.").tolist() == []
-    # not a dateline: a dash further in, or after a line of its own
-    assert stated_dates(
-        "Harga emas Antam pada Senin 4 Maret 2024 naik tajam di pasar - kata dia."
-    ).tolist() == [20240304]
-    assert stated_dates("Jakarta, 4 Maret 2024\n\nHarga naik - kata dia.").tolist() == [20240304]
-
-
-def test_a_wire_story_republished_the_next_day_under_its_own_dated_dateline_is_a_copy():
-    # Before: the two dateline dates were the only dates stated, and the copy was taken for the
-    # next edition of a recurring report ("the texts state different dates").
-    story = article("harbour", 12)
-    first = doc("wire", "WASHINGTON, 30 Oktober 2024 (Reuters) - " + story)
-    reprint = doc("reprint", "Jakarta, 31 Oktober 2024 - " + story.rsplit("\n\n", 1)[0])
-    assert partition(dedup_documents([first, reprint])) == [["reprint", "wire"]]
-
-
 EASTERN_ARABIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 # A Xinhua-style paragraph of figures; Taiwanese and other outlets set a space around each number
 FIGURES_ZH = (
