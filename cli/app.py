@@ -13,6 +13,7 @@ import json
 import math
 import os
 import sys
+import traceback
 from collections import Counter
 from collections.abc import Generator, Iterator
 from contextlib import closing, contextmanager, suppress
@@ -704,5 +705,8 @@ def main() -> None:
     except KeyboardInterrupt:  # before typer took charge of it (while it builds the command)
         raise SystemExit(EXIT_INTERRUPTED) from None
     except Exception as error:  # a bug: exit 1 would read as --check's "duplicates found"
-        sys.excepthook(type(error), error, error.__traceback__)
+        try:
+            sys.excepthook(type(error), error, error.__traceback__)  # typer's, in colour
+        except Exception:
+            traceback.print_exception(error)
         raise SystemExit(EXIT_INTERNAL_ERROR) from None

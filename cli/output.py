@@ -100,10 +100,11 @@ def flat_row(record: dict) -> dict:
 
 
 def _flat_list(items: list) -> str:
-    """Records' ids joined with ``|``, a ``|`` or ``\\`` in an id escaped with ``\\`` (unescaped, the id
-    ``x|y.txt`` read as two); other lists as JSON."""
+    """Records' ids joined with ``|``, a ``|`` in an id written ``\\|`` (as it was, the id ``x|y.txt`` read
+    as two; a backslash is left as it is, as in the id columns, so Windows paths match them); other
+    lists as JSON."""
     if all(isinstance(item, dict) and "id" in item for item in items):
-        return "|".join(str(item["id"]).replace("\\", "\\\\").replace("|", "\\|") for item in items)
+        return "|".join(str(item["id"]).replace("|", "\\|") for item in items)
     return json.dumps(items, ensure_ascii=False)
 
 
@@ -446,11 +447,21 @@ class LossyStream:
 FALLBACK_WIDTH = 80
 
 
-def terminal_width() -> int | None:
-    """The width rich is to take, or None for its own (COLUMNS, else the terminal's): it takes COLUMNS=0
-    as it is, and every line it printed was empty, error messages too."""
-    columns = os.environ.get("COLUMNS", "")
-    return FALLBACK_WIDTH if columns.isdigit() and int(columns) == 0 else None
+FALLBACK_HEIGHT = 25
+
+
+def console_size() -> dict[str, int]:
+    """The width and height rich is to take when COLUMNS or LINES would mislead it, else nothing (its own
+    choice: those, or the terminal's). It takes any digits there as they are: COLUMNS=0 emptied every
+    line it printed, error messages too, and "²" made it fail (it reads both unless given both)."""
+    columns, lines = os.environ.get("COLUMNS", ""), os.environ.get("LINES", "")
+    if not any(value.isdigit() and _positive(value) is None for value in (columns, lines)):
+        return {}
+    return {"width": _positive(columns) or FALLBACK_WIDTH, "height": _positive(lines) or FALLBACK_HEIGHT}
+
+
+def _positive(value: str) -> int | None:
+    return int(value) if value.isascii() and value.isdigit() and int(value) > 0 else None
 
 
 class Messages:
@@ -465,7 +476,7 @@ class Messages:
             file=stream if isinstance(stream, LossyStream) else LossyStream(stream),
             no_color=no_color or None,
             highlight=False,
-            width=terminal_width(),
+            **console_size(),
         )
 
     def info(self, text: str) -> None:

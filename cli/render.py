@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..document import Cluster, Document
-from .output import terminal_width
+from .output import console_size
 from .overview import (
     cluster_lines,
     count,
@@ -44,7 +44,7 @@ class _StdoutConsole(Console):
 
 def stdout_console(stream: IO[str], no_color: bool) -> Console:
     return _StdoutConsole(
-        file=stream, no_color=no_color or None, highlight=False, emoji=False, width=terminal_width()
+        file=stream, no_color=no_color or None, highlight=False, emoji=False, **console_size()
     )
 
 

@@ -69,7 +69,7 @@ def _number_parser(convert: type, noun: str, minimum: float | None, maximum: flo
         if minimum is not None and value < minimum:
             raise typer.BadParameter(f"must be at least {minimum:g}, got {value:g}")
         if maximum is not None and value > maximum:
-            raise typer.BadParameter(f"must be at most {maximum:g}, got {value:g}")
+            raise typer.BadParameter(f"must be at most {maximum:g}, got {value:.15g}")
         return value
 
     return parse

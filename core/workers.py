@@ -54,7 +54,7 @@ def checked_timeout(timeout: float | None) -> float | None:
     """``timeout``, or a UsageError when it is not a number of seconds above 0 and up to MAX_TIMEOUT."""
     if timeout is not None and not 0 < timeout <= MAX_TIMEOUT:
         raise UsageError(
-            f"the time limit must be more than 0 and at most {MAX_TIMEOUT:g} seconds, got {timeout:g}"
+            f"the time limit must be more than 0 and at most {MAX_TIMEOUT:g} seconds, got {timeout:.15g}"
         )
     return timeout
 

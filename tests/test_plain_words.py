@@ -76,7 +76,7 @@ def test_every_paragraph_of_a_docstring_is_one_line_so_help_wraps_it_at_any_widt
         (
             [],
             {"NEWSDEDUP_TIMEOUT": "1e10"},
-            "--timeout (from NEWSDEDUP_TIMEOUT): must be at most 1e+06, got 1e+10",
+            "--timeout (from NEWSDEDUP_TIMEOUT): must be at most 1e+06, got 10000000000",
         ),
         (["--num-perm", "x"], {}, "--num-perm: 'x' is not a whole number"),
         (["--threshold", "a lot"], {}, "--threshold: 'a lot' is not a number"),

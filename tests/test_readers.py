@@ -143,8 +143,9 @@ def test_unusable_bytes_are_rejected_with_a_reason(data, reason):
     "data,reason",
     [
         (b'{"id": "a", "text": "Berita"}\n{"id": "b", "text": "Lain"}\n', "JSON Lines records, not a page"),
-        (b'  {"id": "a",\n  "text": "Berita"}', "a JSON file, not a page"),
-        (b'[\n  {"id": "a"}\n]', "a JSON file, not a page"),
+        (b'  {"id": "a",\n  "text": "Berita"}', "a JSON file, not a page$"),
+        (b'[\n  {"id": "a"}\n]', "a JSON file, not a page$"),
+        (b'{"id": "a", "text": "Berita"}', "a JSON file, not a page$"),
     ],
 )
 def test_json_read_as_a_page_is_refused_naming_what_it_is(data, reason):
@@ -154,7 +155,14 @@ def test_json_read_as_a_page_is_refused_naming_what_it_is(data, reason):
 
 
 @pytest.mark.parametrize(
-    "text", ["[Gambas:Video 20detik]\nBerita hari ini.", "{Update} Berita.", "[1, 2] is a list"]
+    "text",
+    [
+        "[Gambas:Video 20detik]\nBerita hari ini.",
+        "{Update} Berita.",
+        "[1, 2] is a list",
+        '{"url": "https://x.example/a", "fetched": "2024-10-30"}\n<!DOCTYPE html><html><body><p>Isi.</p></body></html>',
+        '{"@context": "https://schema.org"}\nJudul berita\n\nIsi berita hari ini.',
+    ],
 )
 def test_a_page_that_starts_with_a_bracket_is_a_page(text):
     assert document_from_bytes("a.txt", text.encode()).raw == text

@@ -45,6 +45,23 @@ def test_dates_are_read_in_the_common_forms_and_figures_ignore_digit_grouping():
     )
 
 
+def test_two_days_reports_dated_only_in_their_datelines_with_unchanged_figures_stay_apart():
+    # Each day's edition is its own story, even when nothing in it changed but its dateline's date
+    # (a rule that left the dateline's date out merged them; see the README's recurring reports).
+    body = (
+        "Harga bahan bakar minyak di seluruh SPBU hari ini tidak mengalami perubahan. Pertalite dijual "
+        "Rp10.000 per liter, Pertamax Rp12.100 per liter dan Dexlite Rp12.850 per liter. Harga tersebut "
+        "berlaku untuk wilayah Jakarta dan sekitarnya, dan penyesuaian harga dilakukan setiap awal bulan "
+        "mengikuti harga minyak dunia dan nilai tukar rupiah, sehingga masyarakat diimbau memantau "
+        "pengumuman resmi perusahaan."
+    )
+    days = [
+        doc(f"bbm{day}", f"Jakarta, {name} ({day}/10/2024) - {body}")
+        for day, name in ((30, "Rabu"), (31, "Kamis"))
+    ]
+    assert partition(dedup_documents(days)) == [["bbm30"], ["bbm31"]]
+
+
 EASTERN_ARABIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 # A Xinhua-style paragraph of figures; Taiwanese and other outlets set a space around each number
 FIGURES_ZH = (

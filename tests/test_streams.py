@@ -151,6 +151,23 @@ def test_a_warc_responses_http_charset_decodes_its_page(tmp_path):
     assert text in declared.raw and text in unknown.raw
 
 
+def test_a_servers_latin1_default_gives_way_to_the_pages_declaration_and_json_is_no_page(tmp_path):
+    # Latin-1 decodes any bytes: a windows-1251 page sent as ISO-8859-1 came out garbled. An API's JSON
+    # answer labelled text/html is passed over, not failed.
+    page = '<html><head><meta charset="windows-1251"><title>Метро</title></head><body><p>Метро открыто.</p></body></html>'
+    path = str(tmp_path / "crawl.warc.gz")
+    make_warc(
+        path,
+        (
+            ("http://ru.example/a", "text/html; charset=ISO-8859-1", page.encode("windows-1251")),
+            ("http://api.example/v1", "text/html", b'{"items": [1, 2]}'),
+        ),
+    )
+    russian, api = list(path_documents(path, 1 << 20))[:2]
+    assert "Метро открыто." in russian.raw
+    assert isinstance(api, NotAnArticle) and api.reason == "a JSON file, not a page"
+
+
 def test_a_warc_resource_record_and_a_response_that_names_no_type_are_pages_when_they_hold_html(tmp_path):
     # Before: a resource record was passed over uncounted, and an HTML response without a Content-Type
     # was skipped as "not an HTML response".

@@ -42,6 +42,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 SNIFF_BYTES = 8192  # how far into a document HTML is looked for
+JSON_LINES_LOOKED_AT = 3  # lines of a text that must all be JSON objects for it to be JSON Lines
 _HTML_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|article)[\s>/]", re.IGNORECASE)
 _HTML_TAG = re.compile(rb"</?(?:p|div|span|a|br|li|h[1-6]|script|table|section|img)[\s>/]", re.IGNORECASE)
 # A valid UTF-8 sequence of two bytes or more (a lead byte and its continuation bytes).
@@ -70,21 +71,23 @@ def document_from_bytes(
     text = decode(doc_id, data, charset)
     if not text.strip():
         raise DocumentError(doc_id, "empty file" if not data else "no text (whitespace only)")
-    if what := _json_kind(text):
-        raise DocumentError(doc_id, f"{what}, not a page: read records with -i jsonl")
+    if what := json_kind(text):
+        advice = ": read records with -i jsonl" if what == "JSON Lines records" else ""
+        raise DocumentError(doc_id, f"{what}, not a page{advice}")
     kind = HTML if looks_like_html(_sniffed(data, text)) else TEXT
     return Document(id=doc_id, path=path, raw=text, kind=kind, digest=content_digest(text))
 
 
-def _json_kind(text: str) -> str | None:
-    """ "JSON Lines records" or "a JSON file" when the text is JSON, else None: a feed that lies among a
-    crawl's pages was one document of raw JSON, longer than any page, so its cluster's canonical text."""
-    opening = text.lstrip()[:1]
-    if opening not in ("{", "["):  # "[Gambas:Video]" and "{{template}}" are not JSON either
+def json_kind(text: str | bytes) -> str | None:
+    """ "JSON Lines records" or "a JSON file" when the whole text is JSON, else None: a feed that lies among
+    a crawl's pages was one document of raw JSON, longer than any page, so its cluster's canonical text.
+    Its first lines must all be objects (a crawler's metadata line above a page is no feed)."""
+    head = text.lstrip()[:1]
+    if head not in ("{", "[", b"{", b"["):  # "[Gambas:Video]" and "{{template}}" are not JSON either
         return None
-    first_line = text.lstrip().split("\n", 1)[0]
+    lines = [line for line in text.splitlines()[:JSON_LINES_LOOKED_AT] if line.strip()]
     try:
-        if isinstance(json.loads(first_line), dict):
+        if len(lines) > 1 and all(isinstance(json.loads(line), dict) for line in lines):
             return "JSON Lines records"
     except ValueError:
         pass
@@ -157,7 +160,7 @@ def decode(doc_id: str, data: bytes, charset: str | None = None) -> str:
     damaged = _damaged_utf8(data)
     if damaged is not None:
         return damaged
-    for declared in (_single_byte_charset(charset), _declared_charset(data)):
+    for declared in _declarations(_single_byte_charset(charset), _declared_charset(data)):
         if declared:
             try:
                 return data.decode(declared)
@@ -186,6 +189,18 @@ def _declared_charset(data: bytes) -> str | None:
     read as bytes is wrong by definition (the meta tag itself was readable as ASCII), so none."""
     declared = _META_CHARSET.search(data[:4096])
     return _single_byte_charset(declared.group(1).decode("ascii")) if declared else None
+
+
+def _declarations(sent: str | None, in_page: str | None) -> tuple[str | None, ...]:
+    """The charsets to try, in turn: the one the bytes were sent with first, as browsers do, unless it
+    is Latin-1 and the page declares another. Latin-1 is many servers' default, said of pages in any
+    charset, and it decodes any bytes: a windows-1251 page that declared itself came out garbled."""
+    if sent and in_page and codecs.lookup(sent).name in _SERVER_DEFAULTS:
+        return in_page, sent
+    return sent, in_page
+
+
+_SERVER_DEFAULTS = frozenset({"iso8859-1", "cp1252"})
 
 
 def _single_byte_charset(name: str | None) -> str | None:

@@ -14,7 +14,15 @@ from typing import IO
 
 from ..document import HTML, Document
 from ..errors import DocumentError, NotAnArticle
-from .decode import READ_BLOCK, SNIFF_BYTES, document_from_bytes, looks_like_html, path_of, read_capped
+from .decode import (
+    READ_BLOCK,
+    SNIFF_BYTES,
+    document_from_bytes,
+    json_kind,
+    looks_like_html,
+    path_of,
+    read_capped,
+)
 
 WARC_MAGIC = b"WARC/"
 PAGE_RECORDS = ("response", "resource")  # the records that hold what a server sent
@@ -104,6 +112,8 @@ def _warc_document(source: str, record, number: int, max_bytes: int) -> Document
     payload = read_capped(record.content_stream(), max_bytes)
     if not content_type and not looks_like_html(payload[:SNIFF_BYTES]):  # a server that said nothing
         return NotAnArticle(where, "not an HTML response (no content type)")
+    if what := json_kind(payload):  # an API's answer labelled text/html
+        return NotAnArticle(where, f"{what}, not a page")
     charset = _CHARSET.search(content_type)
     try:
         doc = document_from_bytes(
