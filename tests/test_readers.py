@@ -44,6 +44,33 @@ def test_dash_reads_a_path_list_from_stdin_lines_or_nul_separated(tmp_path):
     ]
 
 
+@pytest.mark.parametrize(
+    "page,what",
+    [
+        ("Some headline of the page\n{secret}\nMore text of the page that is not a path.\n", "a text"),
+        ("<html><body><p>{secret}</p></body></html>\n{secret}\n", "an HTML page"),
+    ],
+)
+def test_a_page_piped_as_a_list_of_paths_names_no_file_to_read(tmp_path, page, what):
+    # Before: each line of the page was read as a path, the one naming a file on this machine too.
+    secret = tmp_path / "secret.txt"
+    secret.write_text("private")
+    listing = io.BytesIO(page.format(secret=secret).encode())
+    [refused] = iter_sources(["-"], stdin=listing)
+    assert isinstance(refused, DocumentError) and refused.source == "-"
+    assert (
+        f"standard input holds {what}" in refused.reason
+        and "not a list of paths: nothing read" in refused.reason
+    )
+
+
+def test_a_list_of_paths_with_spaces_and_a_missing_one_is_a_list(tmp_path):
+    spaced = tmp_path / "Berita Hari Ini Di Kota.txt"
+    spaced.write_text("Isi")
+    listing = io.BytesIO(f"{spaced}\n{tmp_path}/gone.txt\n{tmp_path}/*.txt\n".encode())
+    assert list(iter_sources(["-"], stdin=listing))[:2] == [str(spaced), f"{tmp_path}/gone.txt"]
+
+
 def test_a_file_met_again_is_read_once_whatever_names_it(tmp_path):
     # Before: the same file named twice (or by overlapping patterns) was reported as its own copy.
     (tmp_path / "d").mkdir()

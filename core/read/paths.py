@@ -13,9 +13,14 @@ from glob import glob, has_magic
 from typing import IO
 
 from ..errors import DocumentError, OwnOutput, RepeatedFile, printable
+from .decode import SNIFF_BYTES, looks_like_html
 from .urls import is_url, url_file_system
 
 FileKey = tuple[int, int] | str  # (device, inode): one file, whatever its names; or a URL
+# A list of paths on stdin is taken for a document when one of its first LINES_LOOKED_AT lines has
+# PROSE_WORDS words or more and names no file.
+LINES_LOOKED_AT = 20
+PROSE_WORDS = 4
 
 
 def iter_sources(
@@ -88,7 +93,12 @@ def _expanded(
             if stdin is None:
                 yield DocumentError("-", "no standard input to read paths from")
                 continue
-            yield from _expanded(_split_path_list(stdin.read(), null_separated), None, null_separated)
+            listing = stdin.read()
+            paths = _split_path_list(listing, null_separated)
+            if reason := _not_a_path_list(listing, paths):
+                yield DocumentError("-", reason)
+                continue
+            yield from _expanded(paths, None, null_separated)
         elif os.path.isdir(item):
             yield from _walk(item)
         elif has_magic(item) and not os.path.lexists(item):  # the cheap test first
@@ -170,6 +180,25 @@ def _local_key(item: str) -> FileKey | None:
 def _remote(sources: Iterable[str | DocumentError]) -> Iterator[tuple[str, FileKey] | DocumentError]:
     """Remote files, which are told apart by their URLs."""
     return ((source, source) if isinstance(source, str) else source for source in sources)
+
+
+def _not_a_path_list(listing: bytes, paths: list[str]) -> str | None:
+    """Why a list of paths on standard input is a document instead, or None. A page piped to ``-`` by
+    mistake had each of its lines read as a path: page content must never name the files a run reads.
+    A page is HTML, or among its first lines is one of a few words that names no file (prose)."""
+    if looks_like_html(listing[:SNIFF_BYTES]):
+        what = "an HTML page"
+    elif any(
+        len(path.split()) >= PROSE_WORDS and not _names_something(path) for path in paths[:LINES_LOOKED_AT]
+    ):
+        what = "a text (a line of words that names no file)"
+    else:
+        return None
+    return f"standard input holds {what}, not a list of paths: nothing read (a document on stdin is read with no path, or with -i document -)"
+
+
+def _names_something(path: str) -> bool:
+    return is_url(path) or os.path.lexists(path) or (has_magic(path) and bool(glob(path, recursive=True)))
 
 
 def _split_path_list(listing: bytes, null_separated: bool) -> list[str]:
