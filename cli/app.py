@@ -537,7 +537,7 @@ def _cluster_with_index(run: Run, raw, db: str, given: dict, jobs: int, timeout:
     from ..indexed import IndexedRun
     from ..pipeline import cluster_documents
 
-    with _index_for_writing(db, given) as store:
+    with _index_for_writing(db, given, run.messages.warning) as store:
         indexed = IndexedRun(store, store.settings)
         # clean everything first: the index is locked only while clustering
         printed = list(_cleaned(run, indexed.unseen(raw), jobs, timeout, store.settings))
@@ -553,9 +553,10 @@ def _cluster_with_index(run: Run, raw, db: str, given: dict, jobs: int, timeout:
 
 
 @contextmanager
-def _index_for_writing(db: str, given: dict):
+def _index_for_writing(db: str, given: dict, on_wait):
     """The index at ``db`` for writing: an existing one with ``given`` over its settings for this run (it
-    keeps its own; those of its identity must agree), a new one built with the defaults and ``given``."""
+    keeps its own; those of its identity must agree), a new one built with the defaults and ``given``.
+    ``on_wait`` is told when the run has to wait for another's batch."""
     from ..store import NoIndex, open_store
 
     try:
@@ -563,7 +564,7 @@ def _index_for_writing(db: str, given: dict):
             settings = run_settings({**existing.settings.as_dict(), **given})
     except NoIndex:
         settings = run_settings(given)
-    with open_store(db, settings) as store:
+    with open_store(db, settings, on_wait=on_wait) as store:
         yield store
 
 

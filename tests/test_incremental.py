@@ -238,8 +238,13 @@ def test_two_runs_of_the_same_documents_at_once_count_each_document_once(tmp_pat
     runs = [
         subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for _ in "ab"
     ]
-    summaries = [run.communicate(timeout=300)[1] for run in runs]
-    # the run that waited found its documents indexed by the other one: read 60, not 120
+    outputs = [run.communicate(timeout=300)[1].splitlines() for run in runs]
+    summaries = [lines[-1] for lines in outputs]
+    # the run that waited (if they met) said so, and found its documents indexed by the other one:
+    # read 60, not 120
+    waited = [line for lines in outputs for line in lines[:-1]]
+    assert all("another run is writing to the index; waiting for it, up to 600 s" in line for line in waited)
+    assert len(waited) <= 1, outputs
     assert all(summary.startswith("60 documents read, ") for summary in summaries), summaries
     assert any("60 already indexed" in summary and " 0 cleaned" in summary for summary in summaries), (
         summaries

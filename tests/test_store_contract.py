@@ -420,3 +420,18 @@ def test_two_processes_writing_batches_at_once_both_succeed(location):
     assert len(indexed_ids(store, ids)) == 80 and store.stats()["documents"] == 80
     store.integrity_check()
     store.close()
+
+
+def test_a_batch_that_has_to_wait_for_another_runs_says_so_once(location):
+    # Before: a run waited in silence, up to the busy timeout; on Redis for the lease of a killed run's lock.
+    told: list[str] = []
+    waiting = open_store(location, SETTINGS, busy_timeout=0.3, on_wait=told.append)
+    with open_store(location, SETTINGS) as holder, waiting as waiter:
+        with holder.transaction(now=T0):
+            with pytest.raises(StoreError, match="the index is busy"), waiter.transaction(now=T0):
+                pass
+        assert len(told) == 1 and told[0].endswith("; waiting for it, up to 0.3 s")
+        assert "another run" in told[0]
+        with waiter.transaction(now=T0):  # free again: no word
+            pass
+        assert len(told) == 1

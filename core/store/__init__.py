@@ -8,6 +8,7 @@ location is decided by its URL scheme, from :data:`BACKENDS`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import import_module
 
 from ..errors import StoreError
@@ -43,6 +44,7 @@ def open_store(
     *,
     writable: bool | None = None,
     busy_timeout: float = 600.0,
+    on_wait: Callable[[str], None] | None = None,
 ) -> Store:
     """Open the index at ``location``.
 
@@ -54,16 +56,18 @@ def open_store(
     Without: an existing index (:class:`NoIndex` if there is none), with the
     settings it was built with, for reading unless ``writable``; opened to be
     read, it is left exactly as it is. A batch waits up to ``busy_timeout``
-    seconds for another process's batch.
+    seconds for another process's batch, and first tells ``on_wait`` so, once.
     """
     scheme, separator, _ = location.partition("://")
     module, _, name = (BACKENDS.get(scheme.lower(), FILE_BACKEND) if separator else FILE_BACKEND).partition(
         ":"
     )
     backend = getattr(import_module(f".{module}", __name__), name)
-    return backend(
+    store = backend(
         location,
         settings,
         writable=settings is not None if writable is None else writable,
         busy_timeout=busy_timeout,
     )
+    store.on_wait = on_wait
+    return store

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 
@@ -70,6 +70,8 @@ class Store(Maintenance, Backend):
     """
 
     settings: DedupSettings
+    # told once when a batch has to wait for another run's, with what it waits for (set by open_store)
+    on_wait: Callable[[str], None] | None = None
 
     def __init__(self, location: str, *, busy_timeout: float):
         self.location = mask_location(location)  # safe to show: never holds a password
@@ -117,6 +119,10 @@ class Store(Maintenance, Backend):
             raise
         finally:
             self._batch = None
+
+    def _waiting_for(self, holder: str) -> None:
+        if self.on_wait is not None:
+            self.on_wait(f"{self.location}: {holder}; waiting for it, up to {self.busy_timeout:g} s")
 
     def _rollback_quietly(self) -> None:
         # the error that ended the batch is the one to report, not a failed clean-up after it

@@ -106,11 +106,16 @@ class RedisStore(Store):
     # --- batches ------------------------------------------------------------------------------
 
     def _begin(self) -> None:
-        if not self._lock.acquire(blocking=True, blocking_timeout=self.busy_timeout):
-            raise StoreError(
-                f"{self.location}: the index is busy: another run has held its lock "
-                f"for more than {self.busy_timeout:g} s"
+        if not self._lock.acquire(blocking=False):
+            self._waiting_for(
+                "another run holds the index's lock (a run that was killed holds it until its "
+                f"{self.lock_lease:g} s lease ends)"
             )
+            if not self._lock.acquire(blocking=True, blocking_timeout=self.busy_timeout):
+                raise StoreError(
+                    f"{self.location}: the index is busy: another run has held its lock "
+                    f"for more than {self.busy_timeout:g} s"
+                )
         self._lock_renewed = time.monotonic()
         self._pending = Pending()
 

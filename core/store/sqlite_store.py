@@ -223,6 +223,18 @@ class SQLiteStore(Store):
     # --- batches ------------------------------------------------------------------------------
 
     def _begin(self) -> None:
+        """BEGIN IMMEDIATE, at once if it can be, else said and waited for (up to the busy timeout)."""
+        try:
+            self._db.execute("PRAGMA busy_timeout = 0")
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if one_line(error) != "database is locked":
+                    raise
+        finally:
+            self._db.execute(f"PRAGMA busy_timeout = {round(self.busy_timeout * 1000)}")
+        self._waiting_for("another run is writing to the index")
         self._db.execute("BEGIN IMMEDIATE")
 
     def _commit(self) -> None:
