@@ -569,10 +569,10 @@ def _index_for_writing(db: str, given: dict, on_wait):
 
 
 @contextmanager
-def _index_for_reading(db: str, *, writable: bool = False):
+def _index_for_reading(db: str, *, writable: bool = False, on_wait=None):
     from ..store import open_store
 
-    with open_store(db, writable=writable) as store:
+    with open_store(db, writable=writable, on_wait=on_wait) as store:
         yield store
 
 
@@ -666,9 +666,10 @@ def index_prune(
 ) -> None:
     """Remove documents first seen longer ago than --older-than; clusters left empty go too."""
     seconds = _duration(older_than)
-    with _index_for_reading(db, writable=True) as store:
+    messages = Messages(quiet)
+    with _index_for_reading(db, writable=True, on_wait=messages.warning) as store:
         removed = store.prune(seconds)
-    Messages(quiet).info(f"{removed} documents removed")
+    messages.info(f"{removed} documents removed")
 
 
 @index_app.command("export", cls=PlainCommand)

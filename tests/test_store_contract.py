@@ -422,16 +422,22 @@ def test_two_processes_writing_batches_at_once_both_succeed(location):
     store.close()
 
 
-def test_a_batch_that_has_to_wait_for_another_runs_says_so_once(location):
-    # Before: a run waited in silence, up to the busy timeout; on Redis for the lease of a killed run's lock.
+def test_a_run_that_has_to_wait_for_another_runs_batch_says_so_once(location):
+    # Before: a run waited in silence, up to the busy timeout; on Redis for the lease of a killed run's
+    # lock. It waits opening the index (which may write) or starting its own batch: both say so.
     told: list[str] = []
-    waiting = open_store(location, SETTINGS, busy_timeout=0.3, on_wait=told.append)
-    with open_store(location, SETTINGS) as holder, waiting as waiter:
-        with holder.transaction(now=T0):
-            with pytest.raises(StoreError, match="the index is busy"), waiter.transaction(now=T0):
+    with open_store(location, SETTINGS) as holder:
+        waiting = open_store(location, SETTINGS, busy_timeout=0.3, on_wait=told.append)
+        with waiting as waiter:
+            with holder.transaction(now=T0):  # opened first: its batch waits
+                with pytest.raises(StoreError, match="the index is busy"), waiter.transaction(now=T0):
+                    pass
+            with waiter.transaction(now=T0):  # free again: no word
                 pass
-        assert len(told) == 1 and told[0].endswith("; waiting for it, up to 0.3 s")
-        assert "another run" in told[0]
-        with waiter.transaction(now=T0):  # free again: no word
-            pass
-        assert len(told) == 1
+        with holder.transaction(now=T0):  # opened during the batch: it waits there, or in its own
+            with pytest.raises(StoreError, match="the index is busy"):
+                with open_store(location, SETTINGS, busy_timeout=0.3, on_wait=told.append) as late:
+                    with late.transaction(now=T0):
+                        pass
+    assert len(told) == 2 and all(line.endswith("; waiting for it, up to 0.3 s") for line in told)
+    assert all(line.startswith(f"{holder.location}: another run") for line in told)

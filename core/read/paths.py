@@ -17,10 +17,8 @@ from .decode import SNIFF_BYTES, looks_like_html
 from .urls import is_url, url_file_system
 
 FileKey = tuple[int, int] | str  # (device, inode): one file, whatever its names; or a URL
-# A list of paths on stdin is taken for a document when one of its first LINES_LOOKED_AT lines has
-# PROSE_WORDS words or more and names no file.
-LINES_LOOKED_AT = 20
-PROSE_WORDS = 4
+PATH_MARKS = ("/", "\\", ".")  # what a path in a list on stdin has: a directory, an extension
+SENTENCE_PUNCTUATION = frozenset(".,;:!?\"'”’)。！？")  # what no file name ends with
 
 
 def iter_sources(
@@ -185,20 +183,25 @@ def _remote(sources: Iterable[str | DocumentError]) -> Iterator[tuple[str, FileK
 def _not_a_path_list(listing: bytes, paths: list[str]) -> str | None:
     """Why a list of paths on standard input is a document instead, or None. A page piped to ``-`` by
     mistake had each of its lines read as a path: page content must never name the files a run reads.
-    A page is HTML, or among its first lines is one of a few words that names no file (prose)."""
+    A page is HTML, or one of its lines names no file and is not shaped like a path: a headline, a
+    menu item, a line of a script without spaces, a sentence. A missing file's path is (``a/b c.txt``)."""
     if looks_like_html(listing[:SNIFF_BYTES]):
         what = "an HTML page"
-    elif any(
-        len(path.split()) >= PROSE_WORDS and not _names_something(path) for path in paths[:LINES_LOOKED_AT]
-    ):
-        what = "a text (a line of words that names no file)"
+    elif any(_is_prose(path) for path in paths):
+        what = "a text (a line that names no file and is no path)"
     else:
         return None
     return f"standard input holds {what}, not a list of paths: nothing read (a document on stdin is read with no path, or with -i document -)"
 
 
-def _names_something(path: str) -> bool:
-    return is_url(path) or os.path.lexists(path) or (has_magic(path) and bool(glob(path, recursive=True)))
+def _is_prose(line: str) -> bool:
+    """A line no list of paths holds: not a file, and without a path's separator, extension or pattern,
+    or ending as a sentence does, or a URL with spaces."""
+    shaped = any(mark in line for mark in PATH_MARKS) or has_magic(line)
+    if is_url(line):
+        shaped = not any(character.isspace() for character in line)
+    prose = not shaped or line.rstrip()[-1:] in SENTENCE_PUNCTUATION
+    return prose and not os.path.lexists(line)
 
 
 def _split_path_list(listing: bytes, null_separated: bool) -> list[str]:

@@ -63,11 +63,10 @@ def open_store(
         ":"
     )
     backend = getattr(import_module(f".{module}", __name__), name)
-    store = backend(
+    return backend(
         location,
         settings,
         writable=settings is not None if writable is None else writable,
         busy_timeout=busy_timeout,
+        on_wait=on_wait,
     )
-    store.on_wait = on_wait
-    return store

@@ -70,12 +70,13 @@ class Store(Maintenance, Backend):
     """
 
     settings: DedupSettings
-    # told once when a batch has to wait for another run's, with what it waits for (set by open_store)
-    on_wait: Callable[[str], None] | None = None
 
-    def __init__(self, location: str, *, busy_timeout: float):
+    def __init__(self, location: str, *, busy_timeout: float, on_wait: Callable[[str], None] | None = None):
         self.location = mask_location(location)  # safe to show: never holds a password
         self.busy_timeout = float(busy_timeout)
+        # told when a batch has to wait for another run's (opening an index may run one), with what it
+        # waits for
+        self.on_wait = on_wait
         self._batch: _Transaction | None = None
 
     @property

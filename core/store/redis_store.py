@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import cached_property
@@ -64,9 +64,10 @@ class RedisStore(Store):
         *,
         writable: bool = True,
         busy_timeout: float = 600.0,
+        on_wait: Callable[[str], None] | None = None,
         lock_lease: float = 120.0,
     ):
-        super().__init__(url, busy_timeout=busy_timeout)
+        super().__init__(url, busy_timeout=busy_timeout, on_wait=on_wait)
         del writable  # reads never write to Redis: there is nothing to set up for writing
         try:
             options = client_options(url)

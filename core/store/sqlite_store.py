@@ -28,7 +28,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -136,8 +136,9 @@ class SQLiteStore(Store):
         *,
         writable: bool = True,
         busy_timeout: float = 600.0,
+        on_wait: Callable[[str], None] | None = None,
     ):
-        super().__init__(os.fspath(path), busy_timeout=busy_timeout)
+        super().__init__(os.fspath(path), busy_timeout=busy_timeout, on_wait=on_wait)
         self.path = Path(path)
         if not self.path.parent.is_dir():
             raise StoreError(f"{self.location}: directory {self.path.parent} does not exist")
