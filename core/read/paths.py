@@ -18,7 +18,7 @@ from .urls import is_url, url_file_system
 
 FileKey = tuple[int, int] | str  # (device, inode): one file, whatever its names; or a URL
 PATH_MARKS = ("/", "\\", ".")  # what a path in a list on stdin has: a directory, an extension
-SENTENCE_PUNCTUATION = frozenset(".,;:!?\"'”’)。！？")  # what no file name ends with
+SENTENCE_PUNCTUATION = frozenset(".,;:!?\"'”’。！？")  # what no file name ends with ("page (1)" may)
 
 
 def iter_sources(
