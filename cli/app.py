@@ -647,7 +647,7 @@ DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 def index_stats(db: DbArgument, fmt: FormatOpt = None) -> None:
     """Print the index's size: documents, clusters, largest cluster, bytes, first and last run."""
     options = OutputOptions.resolve(fmt, False, False)
-    with _index_for_reading(db) as store, closed_stdout_ends_quietly():
+    with _index_for_reading(db, on_wait=Messages().warning) as store, closed_stdout_ends_quietly():
         options.writer().records([store.stats()], sys.stdout)
 
 
@@ -680,7 +680,7 @@ def index_export(db: DbArgument, fmt: FormatOpt = None) -> None:
     options = OutputOptions.resolve(fmt, False, False)
     if options.format in ("text", "table"):
         options = replace(options, format="jsonl")
-    with _index_for_reading(db) as store, closed_stdout_ends_quietly():
+    with _index_for_reading(db, on_wait=Messages().warning) as store, closed_stdout_ends_quietly():
         with closing(store.export()) as records:  # ended while the index is open (a reader gone away)
             options.writer().records(records, sys.stdout, StoredDocument.empty().record())
 

@@ -183,25 +183,26 @@ def _remote(sources: Iterable[str | DocumentError]) -> Iterator[tuple[str, FileK
 def _not_a_path_list(listing: bytes, paths: list[str]) -> str | None:
     """Why a list of paths on standard input is a document instead, or None. A page piped to ``-`` by
     mistake had each of its lines read as a path: page content must never name the files a run reads.
-    A page is HTML, or one of its lines names no file and is not shaped like a path: a headline, a
-    menu item, a line of a script without spaces, a sentence. A missing file's path is (``a/b c.txt``)."""
+    A page is HTML, or has a line of prose that names no file (see :func:`_is_prose`). A page of
+    one-word lines cannot be told from a list of bare names ("12345", "README"), and is read as one."""
     if looks_like_html(listing[:SNIFF_BYTES]):
         what = "an HTML page"
     elif any(_is_prose(path) for path in paths):
-        what = "a text (a line that names no file and is no path)"
+        what = "a text (a line of words that names no file)"
     else:
         return None
     return f"standard input holds {what}, not a list of paths: nothing read (a document on stdin is read with no path, or with -i document -)"
 
 
 def _is_prose(line: str) -> bool:
-    """A line no list of paths holds: not a file, and without a path's separator, extension or pattern,
-    or ending as a sentence does, or a URL with spaces."""
-    shaped = any(mark in line for mark in PATH_MARKS) or has_magic(line)
-    if is_url(line):
-        shaped = not any(character.isspace() for character in line)
-    prose = not shaped or line.rstrip()[-1:] in SENTENCE_PUNCTUATION
-    return prose and not os.path.lexists(line)
+    """A line no list of paths holds: not a file or a URL, and words without a path's separator or
+    extension, words that end as a sentence does, or letters outside ASCII without either (a script
+    without spaces). A missing file named ``gone/old story.txt``, ``12345`` or ``report.`` is a path."""
+    marked = any(mark in line for mark in PATH_MARKS) or has_magic(line)
+    words = any(character.isspace() for character in line)
+    sentence = words and line.rstrip()[-1:] in SENTENCE_PUNCTUATION
+    prose = (words and not marked) or sentence or (not marked and not line.isascii())
+    return prose and not is_url(line) and not os.path.lexists(line)
 
 
 def _split_path_list(listing: bytes, null_separated: bool) -> list[str]:
