@@ -90,6 +90,16 @@ def test_a_list_of_paths_with_spaces_missing_files_and_patterns_is_a_list(tmp_pa
     assert isinstance(items[6], DocumentError) and items[6].reason == "no file matches this pattern"
 
 
+def test_a_url_of_a_protocol_without_a_file_system_here_fails_alone(tmp_path):
+    # Before: its UsageError stopped the run, and the inputs after it were never read.
+    page = tmp_path / "a.txt"
+    page.write_text("Isi")
+    listing = io.BytesIO(f"nosuchproto://bucket/a.txt\n{page}\n".encode())
+    failed, read = iter_sources(["-"], stdin=listing)
+    assert isinstance(failed, DocumentError) and failed.source == "nosuchproto://bucket/a.txt"
+    assert "nosuchproto" in failed.reason and read == str(page)
+
+
 def test_a_file_met_again_is_read_once_whatever_names_it(tmp_path):
     # Before: the same file named twice (or by overlapping patterns) was reported as its own copy.
     (tmp_path / "d").mkdir()

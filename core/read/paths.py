@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from glob import glob, has_magic
 from typing import IO
 
-from ..errors import DocumentError, OwnOutput, RepeatedFile, printable
+from ..errors import DocumentError, OwnOutput, RepeatedFile, UsageError, printable
 from .decode import SNIFF_BYTES, looks_like_html
 from .urls import is_url, url_file_system
 
@@ -130,8 +130,14 @@ def file_key(path: str) -> FileKey | None:
 
 def url_sources(url: str) -> Iterator[str | DocumentError]:
     """The files a URL stands for, as URLs: a glob pattern's matches, and every file under a directory
-    (recursively, sorted, hidden entries skipped); a URL of one file is itself."""
-    file_system, path = url_file_system(url)
+    (recursively, sorted, hidden entries skipped); a URL of one file is itself. A URL whose protocol
+    has no file system here (s3fs, or HTTP's requests and aiohttp, not installed) fails alone: it
+    stopped the run, the inputs after it unread."""
+    try:
+        file_system, path = url_file_system(url)
+    except UsageError as error:
+        yield DocumentError(url, str(error).removeprefix(f"{url}: "))
+        return
     try:
         tops = sorted(file_system.glob(path)) if has_magic(path) else [path]
         if not tops:
