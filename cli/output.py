@@ -445,8 +445,6 @@ class LossyStream:
 
 
 FALLBACK_WIDTH = 80
-
-
 FALLBACK_HEIGHT = 25
 
 

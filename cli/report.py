@@ -295,7 +295,8 @@ def timeline(members: list[tuple[Document, bool]]) -> dict:
     for day, is_canonical in dated:
         documents[label(day)] += 1
         duplicates[label(day)] += not is_canonical
-    bars = [(name, documents[name], duplicates[name]) for name in _periods(first, last, period)]
+    names = map(label, _periods(first, last, period))
+    bars = [(name, documents[name], duplicates[name]) for name in names]
     return {"days": bars, "undated": len(days) - len(dated), "period": period}
 
 
@@ -310,16 +311,16 @@ def _month_number(day: date) -> int:
     return 12 * day.year + day.month - 1
 
 
-def _periods(first: date, last: date, period: str) -> Iterator[str]:
-    """The labels of every period from ``first``'s to ``last``'s, in order (stepped by period: by day,
-    the last day a date holds has no next one)."""
+def _periods(first: date, last: date, period: str) -> Iterator[date]:
+    """A day of every period from ``first``'s to ``last``'s, in order (stepped by period: by day, the
+    last day a date holds has no next one)."""
     if period == "day":
-        yield from ((first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1))
+        yield from (first + timedelta(days=n) for n in range((last - first).days + 1))
     elif period == "month":
-        for month in range(_month_number(first), _month_number(last) + 1):
-            yield f"{month // 12:04d}-{month % 12 + 1:02d}"
+        months = range(_month_number(first), _month_number(last) + 1)
+        yield from (date(month // 12, month % 12 + 1, 1) for month in months)
     else:
-        yield from (f"{year:04d}" for year in range(first.year, last.year + 1))
+        yield from (date(year, 1, 1) for year in range(first.year, last.year + 1))
 
 
 def _day(text: str | None) -> date | None:

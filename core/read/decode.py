@@ -52,7 +52,10 @@ _REPLACEMENT_BYTES = _REPLACEMENT.encode()
 UTF8_VALID_PER_BAD = 4  # valid multi-byte sequences per bad byte that make damaged text UTF-8
 FEW_NON_ASCII = 0.01  # share of bytes: text this close to ASCII is read as windows-1252 when that fits
 _ASCII_BYTES = bytes(range(0x80))
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_CHARSET_PARAMETER = r"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""  # of a meta tag or a Content-Type
+_META_CHARSET = re.compile(rb"<meta[^>]+" + _CHARSET_PARAMETER.encode(), re.IGNORECASE)
+_HEADER_CHARSET = re.compile(_CHARSET_PARAMETER, re.IGNORECASE)
+_JSON_OPENING = re.compile(r"\s*[\[{]")  # looked for without copying the text: every page passes here
 
 
 def document_from_bytes(
@@ -71,21 +74,35 @@ def document_from_bytes(
     text = decode(doc_id, data, charset)
     if not text.strip():
         raise DocumentError(doc_id, "empty file" if not data else "no text (whitespace only)")
-    if what := json_kind(text):
-        advice = ": read records with -i jsonl" if what == "JSON Lines records" else ""
-        raise DocumentError(doc_id, f"{what}, not a page{advice}")
+    if what := _json_kind(text):
+        raise NotAPage(doc_id, what)
     kind = HTML if looks_like_html(_sniffed(data, text)) else TEXT
     return Document(id=doc_id, path=path, raw=text, kind=kind, digest=content_digest(text))
 
 
-def json_kind(text: str | bytes) -> str | None:
+class NotAPage(DocumentError):
+    """Data read where a page was expected: JSON (``what`` it is). A file of it fails; a WARC response
+    that holds it is no article."""
+
+    def __init__(self, source: str, what: str):
+        advice = ": read records with -i jsonl" if what == "JSON Lines records" else ""
+        super().__init__(source, f"{what}, not a page{advice}")
+        self.what = what
+
+
+def header_charset(content_type: str) -> str | None:
+    """The charset a Content-Type names (``text/html; charset=ISO-8859-2``), or None."""
+    found = _HEADER_CHARSET.search(content_type)
+    return found and found.group(1)
+
+
+def _json_kind(text: str) -> str | None:
     """ "JSON Lines records" or "a JSON file" when the whole text is JSON, else None: a feed that lies among
     a crawl's pages was one document of raw JSON, longer than any page, so its cluster's canonical text.
     Its first lines must all be objects (a crawler's metadata line above a page is no feed)."""
-    head = text.lstrip()[:1]
-    if head not in ("{", "[", b"{", b"["):  # "[Gambas:Video]" and "{{template}}" are not JSON either
+    if not _JSON_OPENING.match(text):  # "[Gambas:Video]" and "{{template}}" are not JSON either
         return None
-    lines = [line for line in text.splitlines()[:JSON_LINES_LOOKED_AT] if line.strip()]
+    lines = [line for line in text.split("\n", JSON_LINES_LOOKED_AT)[:JSON_LINES_LOOKED_AT] if line.strip()]
     try:
         if len(lines) > 1 and all(isinstance(json.loads(line), dict) for line in lines):
             return "JSON Lines records"

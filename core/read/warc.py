@@ -8,7 +8,6 @@ naming ``source#record-id``, and the archive goes on.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from typing import IO
 
@@ -17,8 +16,9 @@ from ..errors import DocumentError, NotAnArticle
 from .decode import (
     READ_BLOCK,
     SNIFF_BYTES,
+    NotAPage,
     document_from_bytes,
-    json_kind,
+    header_charset,
     looks_like_html,
     path_of,
     read_capped,
@@ -26,7 +26,6 @@ from .decode import (
 
 WARC_MAGIC = b"WARC/"
 PAGE_RECORDS = ("response", "resource")  # the records that hold what a server sent
-_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)  # of a Content-Type
 
 
 def warc_documents(stream: IO[bytes], source: str, max_bytes: int) -> Iterator[Document | DocumentError]:
@@ -112,17 +111,16 @@ def _warc_document(source: str, record, number: int, max_bytes: int) -> Document
     payload = read_capped(record.content_stream(), max_bytes)
     if not content_type and not looks_like_html(payload[:SNIFF_BYTES]):  # a server that said nothing
         return NotAnArticle(where, "not an HTML response (no content type)")
-    if what := json_kind(payload):  # an API's answer labelled text/html
-        return NotAnArticle(where, f"{what}, not a page")
-    charset = _CHARSET.search(content_type)
     try:
         doc = document_from_bytes(
             record_id,
             payload,
             path=path_of(source),
             max_bytes=max_bytes,
-            charset=charset and charset.group(1),
+            charset=header_charset(content_type),
         )
+    except NotAPage as error:  # an API's answer labelled text/html
+        return NotAnArticle(where, f"{error.what}, not a page")
     except DocumentError as error:
         return DocumentError(where, error.reason)
     doc.kind = HTML
