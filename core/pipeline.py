@@ -103,11 +103,15 @@ def _handled(results: Iterable[Result], on_error: ErrorHandler) -> Iterator:
 
 
 def _clean_serially(docs: Iterable[Document], timeout: float | None) -> Iterator[Document | DocumentError]:
+    docs = iter(docs)
+    first = next(docs, None)
+    if first is None:
+        return  # nothing to clean (a re-run over pages the index holds): the cleaner is not even loaded
     from .preload import warm_up  # (its import warms up too)
 
     warm_up()
     rules = load_rules()
-    for doc in docs:
+    for doc in chain([first], docs):
         yield clean_with_limit(doc, rules, timeout)
 
 

@@ -277,6 +277,24 @@ def test_a_run_killed_mid_batch_leaves_an_index_that_a_rerun_completes(tmp_path)
         store.close()
 
 
+def test_a_rerun_over_pages_the_index_holds_does_not_load_the_cleaner(tmp_path):
+    # A cron job re-reads its whole crawl directory: with nothing new, it only reads and looks up.
+    db = tmp_path / "index.sqlite"
+    first = subprocess.run([COMMAND, "dedup", str(SAMPLES), "--db", str(db), "-q"], capture_output=True)
+    assert first.returncode == 0, first.stderr
+    script = (
+        "import sys\n"
+        "from newsdedup.cli.app import main\n"
+        "sys.argv = ['newsdedup', 'dedup', sys.argv[1], '--db', sys.argv[2], '-q', '-f', 'jsonl']\n"
+        "try:\n    main()\nexcept SystemExit as stop:\n    assert not stop.code, stop.code\n"
+        "print('preload' if 'newsdedup.preload' in sys.modules else 'cleaner not loaded', file=sys.stderr)\n"
+    )
+    rerun = subprocess.run([sys.executable, "-c", script, str(SAMPLES), str(db)], capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
+    assert rerun.stderr.strip() == "cleaner not loaded"
+    assert [json.loads(line)["size"] for line in rerun.stdout.splitlines()] == [2, 1, 1, 1]
+
+
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
 def test_output_that_cannot_be_written_leaves_the_index_as_it_was(tmp_path):
     # the cron recipe: new stories appended to a file; a full disk must not lose them for good
