@@ -289,7 +289,9 @@ def test_a_rerun_over_pages_the_index_holds_does_not_load_the_cleaner(tmp_path):
         "try:\n    main()\nexcept SystemExit as stop:\n    assert not stop.code, stop.code\n"
         "print('preload' if 'newsdedup.preload' in sys.modules else 'cleaner not loaded', file=sys.stderr)\n"
     )
-    rerun = subprocess.run([sys.executable, "-c", script, str(SAMPLES), str(db)], capture_output=True, text=True)
+    rerun = subprocess.run(
+        [sys.executable, "-c", script, str(SAMPLES), str(db)], capture_output=True, text=True
+    )
     assert rerun.returncode == 0, rerun.stderr
     assert rerun.stderr.strip() == "cleaner not loaded"
     assert [json.loads(line)["size"] for line in rerun.stdout.splitlines()] == [2, 1, 1, 1]
