@@ -628,7 +628,10 @@ def explain(
 def _one_document(run: Run, name: str, max_bytes: int):
     """The one document ``name`` holds (None when it could not be read: reported); a WARC archive or a
     directory of several is refused, as comparing some other pair would answer a question not asked."""
+    failed = run.failed
     docs = list(_raw_documents(run, [name], InputFormat.document, None, False, max_bytes))
+    if not docs and run.failed == failed:  # records passed over only (a WARC archive of images, redirects)
+        run.on_error(DocumentError(name, "no page in it to compare"))
     if len(docs) > 1:
         raise UsageError(
             f"explain compares two documents: {printable(name)} holds {len(docs)} (a WARC archive, a directory?)"

@@ -416,6 +416,16 @@ def test_explain_of_an_archive_of_several_documents_is_a_usage_error(tmp_path):
     assert failed.stderr.startswith(f"newsdedup: {tmp_path / 'empty.txt'}: empty file\n")
 
 
+def test_explain_of_an_archive_without_a_page_says_so(tmp_path):
+    # Before: exit 2 with nothing on stderr (its records were passed over, as a dedup run counts them).
+    archive = warc_of_pages(1).replace(b"Content-Type: text/html", b"Content-Type: image/gif")
+    (tmp_path / "images.warc").write_bytes(archive)
+    page = sorted(SAMPLES.glob("000_*.txt"))[0]
+    result = invoke("explain", page, tmp_path / "images.warc")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == f"newsdedup: {tmp_path / 'images.warc'}: no page in it to compare\n"
+
+
 @pytest.mark.parametrize("fmt", ["csv", "tsv"])
 def test_explain_as_a_flat_table_keeps_its_passages_as_a_json_array(fmt):
     import csv

@@ -288,6 +288,16 @@ def test_utf8_cut_inside_a_character_or_with_a_stray_byte_stays_utf8():
     assert decode("d", stray) == UTF8_ARTICLE[:10] + "\ufffd" + UTF8_ARTICLE[10:]
 
 
+def test_utf8_page_with_a_latin1_footer_stays_utf8():
+    # Before: 3 valid sequences beside 4 bad bytes sent the whole page to the detector (a code page).
+    body = "Die Regierung will es ermöglichen, sagte die Ministerin am Mittwoch. “Ja,” sagte sie. "
+    data = body.encode() + "Copyright © 2024 Société Éditrice.".encode("latin-1")
+    assert decode("d", data) == body + "Copyright \ufffd 2024 Soci\ufffdt\ufffd \ufffdditrice."
+    # Legacy text stays legacy: a capital before "і" forms a valid sequence now and then in Ukrainian
+    ukrainian = "Він сказав, що Київ отримає більше коштів на оборону і освіту. " * 4
+    assert decode("d", ukrainian.encode("cp1251")) == ukrainian
+
+
 def test_legacy_text_is_not_taken_for_damaged_utf8():
     # accented letters of a code page stand alone: no valid UTF-8 sequence, so detection decides
     assert decode("d", b"The end of the caf\xe9") == "The end of the café"

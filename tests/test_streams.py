@@ -274,13 +274,34 @@ def test_a_whole_file_gzipped_warc_cut_in_its_first_record_is_an_error_not_an_em
     assert _read_back(tmp_path / "whole.warc.gz") == ([f"http://x.example/{i}" for i in range(3)], [])
 
 
-def test_a_warc_record_without_a_content_length_ends_the_archive_without_a_traceback(tmp_path):
+def test_a_warc_record_without_a_content_length_is_a_header_cut_short(tmp_path):
     # A review: the check for records cut short read warcio's reader of such a record as if it had a
-    # length, and the AttributeError stopped the run, losing the pages before it.
+    # length, and the AttributeError stopped the run, losing the pages before it. WARC requires the
+    # length: an archive cut inside a header before it read as whole, with that record and any after
+    # it lost, exit 0.
     tail = b"WARC/1.0\r\nWARC-Type: metadata\r\nWARC-Record-ID: <urn:uuid:1>\r\nContent-Type: text/plain\r\n\r\nhello\r\n\r\n"
     (tmp_path / "nolength.warc").write_bytes(warc_of_pages(2) + tail)
     docs, errors = _read_back(tmp_path / "nolength.warc")
-    assert (docs, errors) == (["http://x.example/0", "http://x.example/1"], [])  # a metadata record, no page
+    assert docs == ["http://x.example/0", "http://x.example/1"]
+    assert errors == [
+        f"{tmp_path / 'nolength.warc'}#<urn:uuid:1>: WARC record cut short: the archive ends inside its "
+        "header, before its Content-Length"
+    ]
+    # Cut between two header lines, warcio took the archive to end there: no record, no error, exit 0.
+    archive = warc_of_pages(3)
+    second = archive.index(b"WARC/1.", 1)
+    for at, kept in (
+        (10, []),  # inside the first record's header
+        (archive.index(b"\r\nContent-Length") + 2, []),
+        (archive.index(b"\r\nContent-Length", second) + 2, ["http://x.example/0"]),
+        (archive.index(b"\r\n\r\n", second) + 2, ["http://x.example/0"]),
+    ):
+        (tmp_path / "cut.warc").write_bytes(archive[:at])
+        docs, errors = _read_back(tmp_path / "cut.warc")
+        assert docs == kept, at
+        assert (
+            len(errors) == 1 and "WARC record cut short: the archive ends inside its header" in errors[0]
+        ), at
 
 
 def test_a_warc_gzipped_per_record_cut_in_its_last_record_keeps_every_whole_record(tmp_path):

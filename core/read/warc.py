@@ -39,14 +39,12 @@ def warc_documents(stream: IO[bytes], source: str, max_bytes: int) -> Iterator[D
 
     whole = 0  # records read to their end
     try:
-        for number, record in enumerate(_parsed(ArchiveIterator(stream)), 1):
+        records = ArchiveIterator(stream)
+        for number, record in enumerate(_parsed(records), 1):
             page = record.rec_type in PAGE_RECORDS
             doc = _warc_document(source, record, number, max_bytes) if page else None
-            if missing := _unread_bytes(record):
-                yield DocumentError(
-                    f"{source}#{_record_id(record, number)}",
-                    f"WARC record cut short: the archive ends {missing} bytes before the record does",
-                )
+            if cut := _cut_short(record):
+                yield DocumentError(f"{source}#{_record_id(record, number)}", f"WARC record cut short: {cut}")
                 return
             whole = number
             if doc is not None:
@@ -54,6 +52,12 @@ def warc_documents(stream: IO[bytes], source: str, max_bytes: int) -> Iterator[D
         # warcio takes a gzip stream that ends too soon for the archive's end
         if stream.read(1):
             raise ValueError("data after the last record")
+        # warcio takes a header that the archive's end cuts short for that end: the line it began is left,
+        # or no record at all was read (the stream began with WARC_MAGIC)
+        if records.next_line or not whole:
+            yield DocumentError(
+                f"{source}#?{whole + 1}", "WARC record cut short: the archive ends inside its header"
+            )
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
         reason = " ".join(str(error).split())[:160] or type(error).__name__
         yield DocumentError(
@@ -79,15 +83,20 @@ def _parsed(records: Iterable) -> Iterator:
         yield record
 
 
-def _unread_bytes(record) -> int:
-    """Read the rest of the record (warcio would, before the next one): the bytes its header
-    announced that the archive does not have (none announced: a record without a Content-Length
-    runs to the end of the archive, as warcio reads it)."""
+def _cut_short(record) -> str | None:
+    """Read the rest of the record (warcio would, before the next one): how it is cut short, if it is.
+
+    A record without a Content-Length (which WARC requires) is a header cut before it: warcio took
+    the record to run to the archive's end, and the archive read as whole, with that record lost.
+    """
+    if record.rec_headers.get_header("Content-Length") is None:
+        return "the archive ends inside its header, before its Content-Length"
     if getattr(record.raw_stream, "limit", None) is None:
-        return 0
+        return None
     while record.raw_stream.read(READ_BLOCK):
         pass
-    return record.raw_stream.limit
+    missing = record.raw_stream.limit
+    return f"the archive ends {missing} bytes before the record does" if missing else None
 
 
 def _record_id(record, number: int) -> str:
