@@ -32,6 +32,7 @@ from ..errors import (
     RepeatedFile,
     RepeatedRecord,
     ReusedId,
+    SpecialFile,
     StoreError,
     UsageError,
     printable,
@@ -97,6 +98,9 @@ EXIT_CODES: tuple[tuple[type[BaseException], int, str], ...] = (
 NOTICES = {
     RepeatedFile: lambda n: f"{plural(n, 'file')} named again (read once)",
     OwnOutput: lambda n: f"{plural(n, 'file')} of the run's own output not read",
+    SpecialFile: lambda n: (
+        f"{plural(n, 'FIFO, socket or device', 'FIFOs, sockets or devices')} met in a directory or by a pattern not read"
+    ),
     RepeatedRecord: lambda n: f"{plural(n, 'record')} repeated (read once)",
     ReusedId: lambda n: f"{plural(n, 'record id')} used again for other text (both kept)",
     StoryAsTemplate: lambda n: (

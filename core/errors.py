@@ -62,6 +62,11 @@ class OwnOutput(DocumentError):
     directory it reads): not read, counted, not an error."""
 
 
+class SpecialFile(DocumentError):
+    """A FIFO, socket or device met in a directory or by a pattern: not a page, and opening it could
+    wait forever, so not read; counted, not an error. Named as an input, a FIFO is read (``<(...)``)."""
+
+
 class RepeatedRecord(DocumentError):
     """An input record whose id and text were both read earlier in the run (a record repeated in a
     feed, or in a copy of the feed under another name): read once, counted, not an error."""

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from newsdedup.document import HTML, TEXT, Document
-from newsdedup.errors import DocumentError, RepeatedFile, RepeatedRecord, ReusedId
+from newsdedup.errors import DocumentError, RepeatedFile, RepeatedRecord, ReusedId, SpecialFile
 from newsdedup.read import decode as decode_module
 from newsdedup.read import each_record_once, read_document
 from newsdedup.read.decode import decode, document_from_bytes, looks_like_html, read_capped
 from newsdedup.read.files import stream_documents
-from newsdedup.read.paths import iter_sources, named_files, record_files
+from newsdedup.read.paths import _once, iter_sources, named_files, record_files
 from tests.conftest import SAMPLES
 
 
@@ -118,6 +118,50 @@ def test_a_file_met_again_is_read_once_whatever_names_it(tmp_path):
         (name, f"the same file as {original}, read once")
         for name, original in [(a, a), (z, a), (a, a), (b, b), (z, a), (hard, a), (soft, a), (a, a)]
     ]
+
+
+def test_a_new_file_given_a_deleted_files_inode_is_read(tmp_path):
+    # Before: a file deleted during the run freed its inode, and a new file that the crawler wrote
+    # and the file system gave it was passed over as "the same file", never read.
+    old, new = tmp_path / "old.txt", tmp_path / "new.txt"
+    old.write_text("one")
+    status = os.stat(old)
+    old.unlink()
+    new.write_text("two")
+    key = (status.st_dev, status.st_ino)
+    assert list(_once([(str(old), key), (str(new), key)])) == [str(old), str(new)]
+    new.write_text("three")  # still there: a link to it, or the same name again, is read once
+    key = (os.stat(new).st_dev, os.stat(new).st_ino)
+    assert [type(item) for item in _once([(str(new), key), (str(new), key)])] == [str, RepeatedFile]
+
+
+def test_a_listed_name_with_blanks_at_its_end_names_that_file(tmp_path, monkeypatch):
+    # Before: the blanks were stripped, and the file without them was read in its place.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.txt").write_text("A")
+    (tmp_path / "x.txt ").write_text("B")
+    listed = io.BytesIO(b"x.txt \r\n x.txt\r\ny.txt \n")
+    assert list(iter_sources(["-"], stdin=listed)) == ["x.txt ", "x.txt", "y.txt"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_or_socket_in_a_directory_or_pattern_is_not_opened(tmp_path):
+    # Before: a pattern opened a FIFO it matched and the run waited forever; a walk passed over it
+    # without a word, and a link to one was "broken".
+    import socket
+
+    (tmp_path / "a.txt").write_text("one")
+    os.mkfifo(tmp_path / "p.txt")
+    os.symlink(tmp_path / "p.txt", tmp_path / "link.txt")
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind(str(tmp_path / "s.txt"))
+        for given in (str(tmp_path), str(tmp_path / "*.txt")):
+            items = list(iter_sources([given]))
+            assert items[0] == str(tmp_path / "a.txt")
+            assert [(type(i), i.source, i.reason) for i in items[1:]] == [
+                (SpecialFile, str(tmp_path / name), f"{kind}, not a regular file: not read")
+                for name, kind in (("link.txt", "a FIFO"), ("p.txt", "a FIFO"), ("s.txt", "a socket"))
+            ]
 
 
 def test_record_files_and_whole_documents_named_again_are_read_once(tmp_path):

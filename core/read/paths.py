@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from glob import glob, has_magic
 from typing import IO
 
-from ..errors import DocumentError, OwnOutput, RepeatedFile, UsageError, printable
+from ..errors import DocumentError, OwnOutput, RepeatedFile, SpecialFile, UsageError, printable
 from .decode import SNIFF_BYTES, looks_like_html
 from .urls import is_url, url_file_system
 
@@ -73,12 +73,18 @@ def _once(
                     else OwnOutput(path, f"{what}, not read")
                 )
                 continue
-        if key in first_names:
+        if key in first_names and _still_names(first_names[key], key):
             yield RepeatedFile(path, f"the same file as {printable(first_names[key])}, read once")
             continue
         if key is not None:
             first_names[key] = path
         yield path
+
+
+def _still_names(path: str, key: FileKey) -> bool:
+    """Whether ``path`` names the file ``key`` still: a file deleted while the run went on frees its
+    inode, and a new file given it is another file (a crawler replacing its pages as the run reads)."""
+    return isinstance(key, str) or file_key(path) == key
 
 
 def _expanded(
@@ -104,7 +110,7 @@ def _expanded(
             if not matches:
                 yield DocumentError(item, "no file matches this pattern")
             for match in matches:
-                yield from _walk(match) if os.path.isdir(match) else iter(((match, file_key(match)),))
+                yield from _walk(match) if os.path.isdir(match) else _met(match)
         else:
             yield item, file_key(item)
 
@@ -214,7 +220,15 @@ def _is_prose(line: str) -> bool:
 def _split_path_list(listing: bytes, null_separated: bool) -> list[str]:
     """Paths as the OS gives them: bytes that are not UTF-8 survive (surrogate escapes)."""
     parts = listing.split(b"\0") if null_separated else listing.splitlines()
-    return [os.fsdecode(p) for p in (part if null_separated else part.strip() for part in parts) if p]
+    return [os.fsdecode(p) for p in (part if null_separated else _listed_name(part) for part in parts) if p]
+
+
+def _listed_name(line: bytes) -> bytes:
+    """The file a line of a list names: the line as it is when a file has that name (trailing blanks
+    included), else without the blanks around it (a list written by hand, or with CRLF endings)."""
+    exact = line.rstrip(b"\r")
+    stripped = line.strip()
+    return exact if exact != stripped and os.path.lexists(exact) else stripped
 
 
 def _walk(directory: str) -> Iterator[tuple[str, FileKey | None] | DocumentError]:
@@ -238,13 +252,33 @@ def _walk(directory: str) -> Iterator[tuple[str, FileKey | None] | DocumentError
         elif is_file:
             # a directory entry knows its file without a stat, unless it is a link to one
             yield entry.path, file_key(entry.path) if entry.is_symlink() else (device, entry.inode())
-        elif entry.is_symlink():
-            reason = (
-                "symbolic link to a directory, not followed"
-                if os.path.isdir(entry.path)
-                else "broken symbolic link"
-            )
-            yield DocumentError(entry.path, reason)
+        elif entry.is_symlink() and not os.path.exists(entry.path):
+            yield DocumentError(entry.path, "broken symbolic link")
+        elif entry.is_symlink() and os.path.isdir(entry.path):
+            yield DocumentError(entry.path, "symbolic link to a directory, not followed")
+        else:
+            yield from _met(entry.path)
+
+
+def _met(path: str) -> Iterator[tuple[str, FileKey | None] | DocumentError]:
+    """A file a walk or a pattern came to: itself, unless it is a FIFO, a socket or a device, which
+    no page is and which could keep the run waiting forever (a FIFO without a writer)."""
+    try:
+        status = os.stat(path)
+    except (OSError, ValueError):
+        yield path, None  # the reader says why it cannot be read
+        return
+    if stat.S_ISREG(status.st_mode):
+        yield path, (status.st_dev, status.st_ino)
+    else:
+        kind = (
+            "a FIFO"
+            if stat.S_ISFIFO(status.st_mode)
+            else "a socket"
+            if stat.S_ISSOCK(status.st_mode)
+            else "a device"
+        )
+        yield SpecialFile(path, f"{kind}, not a regular file: not read")
 
 
 def os_reason(exc: OSError) -> str:
