@@ -52,10 +52,12 @@ def candidate_pairs(
     elsewhere (a persistent index). At most ``MAX_VERIFIED`` per document, the
     closest by signature (see :func:`closest_candidates`), so a story copied a
     thousand times costs linear work; its verbatim copies are not even indexed
-    (their twin answers for them).
+    (their twin answers for them), and its near-verbatim ones are found through
+    their indexed twin (see :func:`_with_twins`).
     """
     index = BandIndex(bands)
     indexed = np.zeros(0, dtype=bool)
+    twins: dict[int, list[int]] = {}  # an indexed position -> its first twins left out of the index
     for chunk in chunks:
         matrix = signatures()
         twin_agreement = TWIN_AGREEMENT * matrix.shape[1]
@@ -68,6 +70,8 @@ def candidate_pairs(
             # A near-identical twin already stands in every bucket this document would join:
             # leaving it out keeps the buckets of a story copied a thousand times small.
             indexed[position] = not found.size or agreement.max() < twin_agreement
+            if not indexed[position] or twins:
+                found, agreement = _with_twins(found, agreement, position, matrix, twins, twin_agreement)
             if more is not None:
                 elsewhere = more(position)
                 if elsewhere.size:
@@ -77,6 +81,34 @@ def candidate_pairs(
             for other in closest_candidates(found.tolist(), agreement, keys):
                 yield other, position
         index.insert(lookup, np.flatnonzero(indexed[chunk.start : chunk.stop]))
+
+
+def _with_twins(
+    found: np.ndarray,
+    agreement: np.ndarray,
+    position: int,
+    matrix: np.ndarray,
+    twins: dict[int, list[int]],
+    twin_agreement: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``found`` with the twins of its documents, and their agreement with ``position``; ``position``
+    recorded as a twin of the documents it agrees with on ``twin_agreement`` (not a copy word for word:
+    its twin's own candidates stand for those). A twin need not be a copy of what its twin is a copy
+    of (another edition, by its dates; a pair under the threshold): found through its twin, it is
+    verified as every indexed document is, so that the input order does not decide which pairs are."""
+    num_perm = matrix.shape[1]
+    held = [twins[q] for q in found.tolist() if q in twins]
+    more = np.unique(np.concatenate(held)) if held else None  # (ascending, and none of them indexed)
+    for q in found[(agreement >= twin_agreement) & (agreement < num_perm)].tolist():
+        first = twins.setdefault(q, [])
+        if len(first) < MAX_VERIFIED:  # a story in a thousand versions: its first few stand for all
+            first.append(position)
+    if more is None:
+        return found, agreement
+    found = np.concatenate((found, more))
+    agreement = np.concatenate((agreement, (matrix[more] == matrix[position]).sum(axis=1)))
+    order = np.argsort(found, kind="stable")  # in position order, as found alone is
+    return found[order], agreement[order]
 
 
 def containment_pairs(

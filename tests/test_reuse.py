@@ -62,6 +62,21 @@ def test_two_days_reports_dated_only_in_their_datelines_with_unchanged_figures_s
     assert partition(dedup_documents(days)) == [["bbm30"], ["bbm31"]]
 
 
+def test_the_input_order_does_not_decide_which_editions_a_copy_is_verified_with():
+    # Before: the second day's edition, a near-verbatim twin of the first's, was left out of the LSH
+    # index, and a trimmed copy of it, finding only the first day's edition (another edition: no
+    # copy), was never compared with it: three stories in one order, two in the other.
+    paragraphs = [article(f"topic{i}", 3, start=i) for i in range(6)]
+    editions = {
+        day: doc(f"day{day}", f"Jakarta, {day} Oktober 2024 - " + "\n\n".join(paragraphs))
+        for day in (1, 2)
+    }
+    trimmed = doc("trimmed", "Jakarta, 2 Oktober 2024 - " + "\n\n".join(paragraphs[:4]))
+    for order in ((1, 2), (2, 1)):
+        docs = [editions[day] for day in order] + [trimmed]
+        assert partition(dedup_documents(docs)) == [["day1"], ["day2", "trimmed"]], order
+
+
 EASTERN_ARABIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 # A Xinhua-style paragraph of figures; Taiwanese and other outlets set a space around each number
 FIGURES_ZH = (

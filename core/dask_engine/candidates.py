@@ -99,6 +99,7 @@ def candidate_pairs(signatures, settings: DedupSettings, persist: Callable, layo
             break
         in_full |= unsafe
     found = found_pairs(headed, pairs, losers, settings.num_perm, parts)
+    found = dd.concat([found, twins_found(headed, pairs, losers, found, settings.num_perm, parts)])
     return found.shuffle(on="p", npartitions=parts).map_partitions(capped, meta=CANDIDATES)
 
 
@@ -305,6 +306,48 @@ def found_pairs(headed, pairs, losers, num_perm: int, parts: int):
     copies = _indexed(documents[documents["p"] != documents["head"]], "head", losers, parts)
     heads = copies.rename(columns={"head": "q", "head_id": "id_q"}).assign(agreement=np.int64(num_perm))
     return dd.concat([via_head, heads[["q", "p", "agreement", "id_q"]]], ignore_index=True)
+
+
+def twins_found(headed, pairs, losers, found, num_perm: int, parts: int):
+    """``q``, ``p``, ``agreement``, ``id_q``: the twins ``q`` < ``p`` of the indexed documents ``p`` found,
+    as the local engine adds them (:func:`newsdedup.candidates._with_twins`): of each indexed head, the
+    first ``MAX_VERIFIED`` documents by position that were left out of the index as its twins.
+
+    A document is a twin of the indexed head ``x`` when its own head is not indexed and agrees with
+    ``x`` on ``TWIN_AGREEMENT`` (two indexed heads never do: the later would have been left out), and
+    it comes after ``x``. The first ``MAX_VERIFIED`` of them overall hold the first ones before any ``p``.
+    """
+    twins = pairs[pairs["agreement"] >= TWIN_AGREEMENT * num_perm][["q", "r"]]
+    either = dd.concat(
+        [twins.rename(columns={"q": "x", "r": "y"}), twins.rename(columns={"q": "y", "r": "x"})],
+        ignore_index=True,
+    )
+    either = _indexed(either, "x", losers, parts)
+    documents = headed[["pos", "head"]].rename(columns={"pos": "t", "head": "y"})
+    held = either.merge(documents, on="y", npartitions=parts)
+    held = held[held["t"] > held["x"]][["x", "t"]]
+    first = held.shuffle(on="x", npartitions=parts).map_partitions(_first_twins, meta=_meta(x=_I64, t=_I64))
+    via = found[["q", "p"]].merge(first.rename(columns={"x": "q"}), on="q", npartitions=parts)
+    via = via[via["t"] < via["p"]][["t", "p"]].drop_duplicates()
+    signed = headed[["pos", "id", "signature"]]
+    joined = via.merge(signed.rename(columns={"pos": "t", "id": "id_q", "signature": "sig_q"}), on="t")
+    joined = joined.merge(
+        signed[["pos", "signature"]].rename(columns={"pos": "p", "signature": "sig_r"}), on="p"
+    )
+    return joined.rename(columns={"t": "q"}).map_partitions(_with_found_agreement, num_perm, meta=FOUND)
+
+
+def _first_twins(part: pd.DataFrame) -> pd.DataFrame:
+    """Of each ``x``, the ``MAX_VERIFIED`` smallest ``t``."""
+    part = part.drop_duplicates().sort_values(["x", "t"])
+    return part[part.groupby("x", sort=False).cumcount() < MAX_VERIFIED]
+
+
+def _with_found_agreement(part: pd.DataFrame, num_perm: int) -> pd.DataFrame:
+    agreement = (uint32_rows(part["sig_q"], num_perm) == uint32_rows(part["sig_r"], num_perm)).sum(axis=1)
+    return pd.DataFrame(
+        {"q": part["q"], "p": part["p"], "agreement": agreement.astype(np.int64), "id_q": part["id_q"]}
+    )
 
 
 def _indexed(frame, column: str, losers, parts: int):
