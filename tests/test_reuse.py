@@ -68,8 +68,7 @@ def test_the_input_order_does_not_decide_which_editions_a_copy_is_verified_with(
     # copy), was never compared with it: three stories in one order, two in the other.
     paragraphs = [article(f"topic{i}", 3, start=i) for i in range(6)]
     editions = {
-        day: doc(f"day{day}", f"Jakarta, {day} Oktober 2024 - " + "\n\n".join(paragraphs))
-        for day in (1, 2)
+        day: doc(f"day{day}", f"Jakarta, {day} Oktober 2024 - " + "\n\n".join(paragraphs)) for day in (1, 2)
     }
     trimmed = doc("trimmed", "Jakarta, 2 Oktober 2024 - " + "\n\n".join(paragraphs[:4]))
     for order in ((1, 2), (2, 1)):
