@@ -80,6 +80,7 @@ _ADDED_TABLES = (
     "CREATE TABLE IF NOT EXISTS site_pages (site TEXT PRIMARY KEY, pages BLOB NOT NULL)",
 )
 WAL_RETRY_PAUSE, WAL_RETRY_PAUSE_MAX = 0.005, 0.1  # seconds between tries to switch a new file to WAL
+LOCK_WAIT_SLICE = 0.2  # seconds SQLite waits for the write lock in one call (signals wait for its return)
 _ISO = "'%Y-%m-%dT%H:%M:%SZ'"  # times in the views: ISO 8601, UTC, like the export records
 # Views for people and tools (sqlite3, sqlite-utils, Datasette), documented in docs/records.md. They hold
 # no data, so an index of the previous release gets them when it is next opened for writing.
@@ -224,19 +225,27 @@ class SQLiteStore(Store):
     # --- batches ------------------------------------------------------------------------------
 
     def _begin(self) -> None:
-        """BEGIN IMMEDIATE, at once if it can be, else said and waited for (up to the busy timeout)."""
+        """BEGIN IMMEDIATE, at once if it can be, else said and waited for (up to the busy timeout), a
+        ``LOCK_WAIT_SLICE`` at a time: SQLite waits in C, where a SIGTERM or a Ctrl-C is only handled
+        once it returns (a run waiting for another's commit stopped 30 s after its SIGTERM)."""
+        deadline = None
         try:
-            self._db.execute("PRAGMA busy_timeout = 0")
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as error:
-                if one_line(error) != "database is locked":
-                    raise
+            while True:
+                wait = (
+                    0.0 if deadline is None else min(LOCK_WAIT_SLICE, max(0.0, deadline - time.monotonic()))
+                )
+                self._db.execute(f"PRAGMA busy_timeout = {round(wait * 1000)}")
+                try:
+                    self._db.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as error:
+                    if one_line(error) != "database is locked" or (deadline and time.monotonic() >= deadline):
+                        raise
+                if deadline is None:
+                    self._waiting_for("another run is writing to the index")
+                    deadline = time.monotonic() + self.busy_timeout
         finally:
             self._db.execute(f"PRAGMA busy_timeout = {round(self.busy_timeout * 1000)}")
-        self._waiting_for("another run is writing to the index")
-        self._db.execute("BEGIN IMMEDIATE")
 
     def _commit(self) -> None:
         self._db.execute("COMMIT")
