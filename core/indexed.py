@@ -49,6 +49,7 @@ class IndexedRun:
         self.arrival: dict[ContentKey, int] = {}  # input order, for the order of the output
         self.seen: dict[ContentKey, int] = {}  # documents of this run the index holds: their store key
         self.indexed_meanwhile = 0  # of those, the ones another run indexed while this one cleaned them
+        self.removed_meanwhile: list[ContentKey] = []  # of those, the ones pruned before this run wrote
         self._admitted: set[ContentKey] = set()
         self._batch: Batch | None = None
         self._position: dict[int, int] = {}  # store key -> batch position, of the loaded documents
@@ -139,7 +140,10 @@ class IndexedRun:
         order their first one arrived. A cluster of documents read again only is read, not rewritten."""
         written = [self._write_group(group) for group in groups if any(i not in self._stored for i in group)]
         clusters = {cluster.id: cluster for cluster in written}
-        seen = self.store.documents(sorted(set(self.seen.values())), fingerprints=False).values()
+        held = self.store.documents(sorted(set(self.seen.values())), fingerprints=False)
+        # looked up before the run's transaction: another process (index prune) may have removed them
+        self.removed_meanwhile = [key for key, stored_key in self.seen.items() if stored_key not in held]
+        seen = held.values()
         unchanged = {stored.cluster for stored in seen} - clusters.keys()
         clusters.update(self._stored_clusters(unchanged))
         for stored in seen:

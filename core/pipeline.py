@@ -34,6 +34,10 @@ WORKERS_FROM = 64  # documents a batch needs before worker processes are started
 # Documents whose candidates are searched together: each chunk costs a few numpy calls per band
 # and a merge into the band index that grows with the batch.
 GATHER_CHUNK = 2048
+REMOVED_MEANWHILE = (
+    "the index held it when this run began, and another process removed it since (index prune?): "
+    "not in this output; the next run indexes it again"
+)
 
 __all__ = [
     "clean_and_fingerprint",
@@ -174,7 +178,10 @@ def _clustered(
         left_out = set(emptied)
         groups = [group for group in groups if group[0] not in left_out]
     if index is not None:
-        return index.record(groups)
+        clusters = index.record(groups)
+        for doc_id, _ in index.removed_meanwhile:
+            on_error(DocumentError(doc_id, REMOVED_MEANWHILE))
+        return clusters
     return [
         canonical_cluster(number, group, batch.docs, batch.prints, settings)
         for number, group in enumerate(groups, 1)

@@ -250,6 +250,28 @@ def test_two_runs_of_the_same_documents_at_once_count_each_document_once(tmp_pat
     )
 
 
+@pytest.mark.parametrize("with_redis", [False, True])
+def test_documents_pruned_while_a_run_reads_them_are_named_not_lost(tmp_path, with_redis, request):
+    # Before: a run found them indexed before it cleaned, an index prune removed them, and the run
+    # left them out of its output and of the index without a word.
+    location = request.getfixturevalue("redis_url") if with_redis else str(tmp_path / "index.sqlite")
+    raw = list(read_documents([str(SAMPLES)]))
+    store = open_store(location, SETTINGS)
+    try:
+        dedup_with_index(list(clean_documents(raw)), SETTINGS, store)
+        run = IndexedRun(store, SETTINGS)
+        assert list(run.unseen(raw)) == []  # all read again
+        with open_store(location, SETTINGS) as pruner:
+            time.sleep(0.01)
+            assert pruner.prune(0) == len(raw)
+        failed = []
+        assert cluster_documents([], SETTINGS, run, on_error=failed.append) == []
+        assert sorted(error.source for error in failed) == sorted(doc.id for doc in raw)
+        assert all("another process removed it since (index prune?)" in error.reason for error in failed)
+    finally:
+        store.close()
+
+
 def test_a_run_waiting_for_another_runs_write_lock_stops_at_once_on_sigterm(tmp_path):
     # Before: SQLite waited for the lock in C, where the signal handler could not run: the run stopped
     # only when the other run committed (30 s later here; up to the 600 s busy timeout).
