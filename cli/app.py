@@ -83,7 +83,7 @@ EXIT_DUPLICATES = 1
 EXIT_ERROR = 2
 EXIT_INTERNAL_ERROR = 70  # sysexits' EX_SOFTWARE
 EXIT_CODES_HELP = (
-    "Exit codes: 0 ok; 1 duplicates found (only with --check); "
+    "Exit codes: 0 ok; 1 duplicates found (only with --check, even when some input failed); "
     "2 usage error or some input could not be read (the rest is still written); 70 internal error "
     "(a bug: please report its traceback); 130 interrupted; 143 terminated (SIGTERM)."
 )
@@ -282,9 +282,11 @@ class Run:
             parts.append(f"{plural(self.skipped, 'non-article record')} skipped")
         parts += [summary(count) for kind, summary in NOTICES.items() if (count := self.notices[kind])]
         self.messages.info(", ".join(parts + list(figures)))
-        if self.failed:
-            return typer.Exit(EXIT_ERROR)
-        return typer.Exit(EXIT_DUPLICATES if check and duplicates_found else EXIT_OK)
+        # the answer --check asked for comes first, as grep -q's does: a crawl where a page fails (a
+        # page of menus only: "no article text") still says that it holds copies
+        if check and duplicates_found:
+            return typer.Exit(EXIT_DUPLICATES)
+        return typer.Exit(EXIT_ERROR if self.failed else EXIT_OK)
 
 
 def _inputs(paths, input_format: InputFormat) -> tuple[list[str], InputFormat]:
@@ -417,7 +419,11 @@ def dedup(
         ),
     ] = False,
     check: Annotated[
-        bool, typer.Option("--check", help="Exit with 1 when any duplicates were found (like diff or grep).")
+        bool,
+        typer.Option(
+            "--check",
+            help="Exit with 1 when any duplicates were found, even if some input failed (like grep -q); else 2 when some input failed, 0 when none did.",
+        ),
     ] = False,
     threshold: Threshold = None,
     shingle_size: ShingleSize = None,

@@ -144,6 +144,11 @@ def test_check_exits_1_only_when_duplicates_exist(tmp_path):
     assert invoke("dedup", SAMPLES, "--check").exit_code == 1
     [lone] = SAMPLES.glob("001_*.txt")
     assert invoke("dedup", lone, "--check").exit_code == 0
+    # Before: a page that failed (a crawl's menu page: no article text) made it 2 whatever the answer
+    (tmp_path / "menu.txt").write_text("Home\nNews\nSport\n")
+    with_copies = invoke("dedup", SAMPLES, tmp_path / "menu.txt", "--check")
+    assert with_copies.exit_code == 1 and "menu.txt: no article text found" in with_copies.stderr
+    assert invoke("dedup", lone, tmp_path / "menu.txt", "--check").exit_code == 2
 
 
 def test_quiet_silences_messages_but_never_data():
