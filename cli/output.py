@@ -232,14 +232,15 @@ class _ShownAsText:
 
 
 class TextWriter:
-    """Plain text for people reading a pipe or a file (``less``, ``head``): no colours, no boxes."""
+    """Plain text for people reading a pipe or a file (``less``, ``head``): no colours, no boxes. An id,
+    a title or a file name is one line of it: its line breaks and tabs are shown escaped (``\\x0a``)."""
 
     def documents(self, docs: Iterable[Document], out: IO[str]) -> None:
         self._documents(docs, _ShownAsText(out))
 
     def _documents(self, docs: Iterable[Document], out: _ShownAsText) -> None:
         for doc in docs:
-            out.write(f"==> {doc.id} <==\n{doc.title}\n\n{doc.text}\n\n")
+            out.write(f"==> {one_line(doc.id)} <==\n{one_line(doc.title or '')}\n\n{doc.text}\n\n")
             out.flush()
 
     def clusters(self, clusters: Iterable[Cluster], view: ClusterView, out: IO[str]) -> None:
@@ -250,7 +251,7 @@ class TextWriter:
             for cluster in clusters:
                 for record in doc_records(cluster):
                     out.write(
-                        f"{record['cluster']}\t{record['similarity']:.3f}\t{record['status']}\t{record['id']}\n"
+                        f"{record['cluster']}\t{record['similarity']:.3f}\t{record['status']}\t{one_line(record['id'])}\n"
                     )
                 out.flush()
         elif view.full:
@@ -267,10 +268,11 @@ class TextWriter:
             out.write(f"{'size':>5}  {'cluster':>7}  canonical title  [site · date, or file]\n")
         for line in lines:
             out.write(
-                f"{line.cluster.size:>5}  {line.cluster.id:>7}  {line.title or '(no title)'}  [{line.source}]\n"
+                f"{line.cluster.size:>5}  {line.cluster.id:>7}  {one_line(line.title or '(no title)')}  "
+                f"[{one_line(line.source)}]\n"
             )
             if line.excerpt:
-                out.write(f"{'':16}“{line.excerpt}”\n")
+                out.write(f"{'':16}“{one_line(line.excerpt)}”\n")
         if run.singletons:
             out.write(singletons_line(run) + "\n")
         out.write(run.sentence() + "\n")
@@ -284,9 +286,10 @@ class TextWriter:
             for member in cluster.members:
                 mark = "*" if member.document is cluster.canonical else " "
                 out.write(
-                    f"{mark} {member.similarity:.3f}  {names[member.document.id]}  {member.document.title}\n"
+                    f"{mark} {member.similarity:.3f}  {one_line(names[member.document.id])}  "
+                    f"{one_line(member.document.title or '')}\n"
                 )
-            out.write(f"\n{cluster.canonical.title}\n\n{cluster.canonical.text}\n\n")
+            out.write(f"\n{one_line(cluster.canonical.title or '')}\n\n{cluster.canonical.text}\n\n")
             out.flush()
         out.write(figures(clusters).sentence() + "\n")
         out.flush()
@@ -295,7 +298,7 @@ class TextWriter:
         out = _ShownAsText(out)
         verdict = "copies" if result.copies else "not copies"
         out.write(
-            f"{result.first.id} vs {result.second.id}: {verdict} ({result.reason})\n"
+            f"{one_line(result.first.id)} vs {one_line(result.second.id)}: {verdict} ({result.reason})\n"
             f"shared shingles {result.shared} of {result.first_shingles} / {result.second_shingles}; "
             f"containment {result.containment:.3f} (99% lower bound {result.containment_lower_bound:.3f}); "
             f"jaccard {result.jaccard:.3f}\n\n"

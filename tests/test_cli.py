@@ -375,10 +375,22 @@ def test_page_content_cannot_drive_the_terminal_in_the_views_for_people():
         result = invoke(*command, "-", "-i", "jsonl", "-f", fmt, input=json.dumps(record))
         assert result.exit_code == 0, result.stderr
         assert "\x1b" not in result.stdout and "\u202e" not in result.stdout and "\x07" not in result.stdout
-        if (
-            command != ["dedup", "--by", "doc"] or fmt == "table"
-        ):  # the text format's by-doc lines have no title
+        if fmt == "table":
             assert "Judul \ufffd[2J\ufffdtxt.exe" in result.stdout.replace("\n", "")
+        elif command != ["dedup", "--by", "doc"]:  # the text format's by-doc lines have no title
+            assert "Judul \\x1b[2J\\u202etxt.exe" in result.stdout
+
+
+def test_an_id_or_title_holding_a_line_break_or_a_tab_stays_on_its_line_in_the_text_format():
+    # Before: the line break split the record over two lines, the tab added a column.
+    text = next(SAMPLES.glob("000_*.txt")).read_text(encoding="utf-8")
+    records = [{"id": f"a\nb{i}", "title": "Judul\tdua\nbaris", "text": text} for i in range(2)]
+    feed = "".join(json.dumps(record) + "\n" for record in records)
+    by_doc = invoke("dedup", "-", "-i", "jsonl", "-f", "text", "--by", "doc", input=feed)
+    assert by_doc.stdout.splitlines() == ["1\t1.000\tnew\ta\\x0ab0", "1\t1.000\tnew\ta\\x0ab1"]
+    for command in (["dedup"], ["dedup", "--full"], ["clean"]):
+        result = invoke(*command, "-", "-i", "jsonl", "-f", "text", input=feed)
+        assert "Judul\\x09dua\\x0abaris" in result.stdout and "Judul\tdua" not in result.stdout, command
 
 
 def test_explain_reports_figures_and_shared_passages():
