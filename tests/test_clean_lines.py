@@ -93,6 +93,12 @@ BODY = [
         "Baca berita terkini Suara.com lainnya di Google News.",
         "Add The Daily Courier as a preferred source on Google News.",
         "Petugas memompa air yang menggenangi permukiman warga di Kampung Melayu, Jakarta Timur, Senin. (foto/ist)",
+        # news agencies' reuse notices below the article (kept: one left a page's text alone and glued
+        # 15 unrelated stories of its site that kept it too into one cluster)
+        "Dilarang keras mengambil konten, melakukan crawling atau pengindeksan otomatis untuk AI di situs web ini "
+        "tanpa izin tertulis dari Kantor Berita ANTARA.",
+        "Dilarang mengambil dan/atau menayangkan ulang sebagian atau keseluruhan artikel di atas untuk konten "
+        "akun media sosial komersil tanpa seizin redaksi.",
     ],
 )
 def test_boilerplate_lines_are_recognised(line):
@@ -129,6 +135,7 @@ def test_boilerplate_lines_are_recognised(line):
         "12 January 2024: the council publishes its draft budget",
         "The judge ruled that the footage may not be reproduced without written permission from the family.",
         "Tanpa izin tertulis dari pemilik lahan, warga tidak boleh membangun rumah di kawasan itu.",
+        "Warga dilarang mengambil konten video di lokasi kejadian tanpa izin petugas, kata polisi.",
         "By Friday, the agency had received 300 complaints about the March 1, 2024 outage.",
         "Oleh KPK, tersangka ditahan selama 20 hari pertama sejak 12 Maret 2024.",
         "By Monday, March 4, 2024, more than 300 residents had signed the petition.",
