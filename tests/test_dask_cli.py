@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -181,6 +183,32 @@ def test_urls_and_records_on_stdin(dask_scheduler, tmp_path):
     local = invoke("dedup", *args, input=lines)
     dask = on_dask(dask_scheduler, *args, input=lines)
     assert dask.exit_code == 0 and dask.stdout == local.stdout
+
+
+@pytest.mark.skipif(not Path("/dev/fd").is_dir(), reason="needs /dev/fd")
+def test_a_pipe_named_as_an_input_is_read_as_the_local_engine_reads_it(dask_scheduler):
+    # Before: `<(zcat page.gz)`, a /dev/fd/N of the client's, failed on the workers, which cannot open
+    # it: the page was lost with "no such file or directory".
+    first, *others = sorted(SAMPLES.glob("*.txt"))
+    outputs = []
+    for engine in ("local", "dask"):
+        read_end, write_end = os.pipe()
+        writer = threading.Thread(target=_write_and_close, args=(write_end, first.read_bytes()))
+        writer.start()
+        args = [f"/dev/fd/{read_end}", *others, "--by", "doc", "-f", "tsv", "-q"]
+        try:
+            result = invoke("dedup", *args) if engine == "local" else on_dask(dask_scheduler, *args)
+        finally:
+            writer.join(timeout=60)
+            os.close(read_end)
+        assert result.exit_code == 0, result.stderr
+        outputs.append(result.stdout.replace(f"/dev/fd/{read_end}", "PIPE"))
+    assert outputs[0] == outputs[1] and "PIPE\tPIPE\t" in outputs[0]
+
+
+def _write_and_close(fd: int, data: bytes) -> None:
+    with open(fd, "wb") as pipe:
+        pipe.write(data)
 
 
 def test_records_read_again_are_read_once_as_the_local_engine_does(dask_scheduler, tmp_path):

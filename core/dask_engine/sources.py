@@ -5,13 +5,17 @@ patterns and URLs expanded, ``-`` as a list of paths) and cuts the files into
 tasks; each task reads its files with the local read stage. Files of records
 make one task each, and a Parquet file one task per few row groups. Standard
 input, when it holds the data itself, is copied to the work directory first, so
-that a worker can read it. A document's place in the run is its task's number
+that a worker can read it; so is a pipe named as an input (``<(zcat crawl.warc.gz)``, a FIFO),
+which only the client can open, read there under its own name. A document's place in the run is its task's number
 and its row in the task: the local engine's input order.
 """
 
 from __future__ import annotations
 
 import math
+import os
+import shutil
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO
@@ -19,9 +23,10 @@ from typing import IO
 from ..document import Document
 from ..errors import DocumentError
 from ..read import read_documents
+from ..read.files import stream_documents
 from ..read.parquet import parquet_file_documents, parquet_row_groups
 from ..read.paths import Outputs, iter_sources, named_files, record_files
-from ..read.urls import open_input
+from ..read.urls import is_url, open_input
 from .storage import Place
 
 ErrorHandler = Callable[[DocumentError], None]
@@ -29,6 +34,7 @@ FILES_PER_TASK = 1000  # pages of 2-20 KB: a task cleans for a few seconds
 TASKS_PER_WORKER = 4  # at least, while there are files enough: the last tasks balance the workers
 ROWS_PER_TASK = 20_000  # Parquet rows: a task takes whole row groups up to about this many
 STDIN_COPY = "stdin"
+PIPE_COPY = "pipe-"  # and the input's place in the list
 
 
 @dataclass(frozen=True)
@@ -42,9 +48,15 @@ class ReadTask:
     max_bytes: int
     stdin_copy: str | None = None  # where standard input was copied, when a source is "-"
     row_groups: tuple[int, int] | None = None  # of a Parquet file: [start, stop)
+    pipe_copy: str | None = None  # where the one source, a pipe, was copied
 
     def documents(self, on_error: ErrorHandler) -> Iterator[Document]:
         fields = dict(self.fields) if self.fields is not None else None
+        if self.pipe_copy is not None:
+            [source] = self.sources
+            with open_input(self.pipe_copy) as handle:
+                yield from _handled(stream_documents(handle, source, self.max_bytes), on_error)
+            return
         if self.row_groups is not None:
             [source] = self.sources
             items = parquet_file_documents(source, None, fields, self.max_bytes, range(*self.row_groups))
@@ -86,12 +98,10 @@ def read_tasks(
     if "-" in inputs and input_format != "paths" and stdin is not None:
         work.write_bytes(STDIN_COPY, stdin.read())
         stdin_copy = work.location.rstrip("/") + "/" + STDIN_COPY
-    if input_format == "paths":
-        files = list(_handled(iter_sources(inputs, stdin, null_separated, outputs), on_error))
-        groups = [(chunk, "document", None) for chunk in _chunks(files, workers)]
-    elif input_format == "document":
-        files = list(_handled(named_files(inputs, outputs), on_error))
-        groups = [(chunk, "document", None) for chunk in _chunks(files, workers)]
+    if input_format in ("paths", "document"):
+        named = iter_sources(inputs, stdin, null_separated, outputs) if input_format == "paths" else None
+        files = list(_handled(named or named_files(inputs, outputs), on_error))
+        groups = [(chunk, "document", copy) for chunk, copy in _file_groups(files, workers, work, on_error)]
     else:
         groups = [
             item
@@ -106,7 +116,8 @@ def read_tasks(
             fields_items,
             max_bytes,
             stdin_copy if "-" in sources else None,
-            row_groups,
+            row_groups if isinstance(row_groups, tuple) else None,
+            row_groups if isinstance(row_groups, str) else None,
         )
         for number, (sources, kind, row_groups) in enumerate(groups)
     ]
@@ -131,10 +142,38 @@ def _record_groups(source: str, input_format: str) -> Iterator[tuple[list[str], 
     yield [source], input_format, (start, len(sizes))
 
 
-def _chunks(files: list[str], workers: int) -> Iterator[list[str]]:
+def _file_groups(
+    files: list[str], workers: int, work: Place, on_error: ErrorHandler
+) -> Iterator[tuple[list[str], str | None]]:
+    """The files in tasks of a size that balances the workers; a pipe in a task of its own, with where
+    it was copied (a pipe that cannot be read goes to ``on_error``)."""
     size = max(1, min(FILES_PER_TASK, math.ceil(len(files) / (TASKS_PER_WORKER * max(1, workers)))))
-    for start in range(0, len(files), size):
-        yield files[start : start + size]
+    run: list[str] = []
+    for number, source in enumerate(files):
+        if not _is_pipe(source):
+            run.append(source)
+            continue
+        yield from ((run[start : start + size], None) for start in range(0, len(run), size))
+        run = []
+        name = f"{PIPE_COPY}{number}"
+        try:
+            with open(source, "rb") as pipe, work.fs.open(work.path(name), "wb") as copy:
+                shutil.copyfileobj(pipe, copy, 1 << 20)
+        except OSError as error:
+            on_error(DocumentError(source, (error.strerror or str(error)).lower()))
+            continue
+        yield [source], work.location.rstrip("/") + "/" + name
+    yield from ((run[start : start + size], None) for start in range(0, len(run), size))
+
+
+def _is_pipe(source: str) -> bool:
+    """A pipe or FIFO named as an input (``/dev/fd/63`` of ``<(...)``): only this process can read it."""
+    if source == "-" or is_url(source):
+        return False
+    try:
+        return stat.S_ISFIFO(os.stat(source).st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def _handled(items: Iterable, on_error: ErrorHandler) -> Iterator:
