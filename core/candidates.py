@@ -92,14 +92,13 @@ def _with_twins(
     twin_agreement: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     """``found`` with the twins of its documents, and their agreement with ``position``; ``position``
-    recorded as a twin of the documents it agrees with on ``twin_agreement`` (not a copy word for word:
-    its twin's own candidates stand for those). A twin need not be a copy of what its twin is a copy
-    of (another edition, by its dates; a pair under the threshold): found through its twin, it is
-    verified as every indexed document is, so that the input order does not decide which pairs are."""
-    num_perm = matrix.shape[1]
+    recorded as a twin of the documents it agrees with on ``twin_agreement``. A twin need not be a
+    copy of what its twin is a copy of (another edition, by its dates, even with the same signature;
+    a pair under the threshold): found through its twin, it is verified as every indexed document is,
+    so that the input order does not decide which pairs are."""
     held = [twins[q] for q in found.tolist() if q in twins]
     more = np.unique(np.concatenate(held)) if held else None  # (ascending, and none of them indexed)
-    for q in found[(agreement >= twin_agreement) & (agreement < num_perm)].tolist():
+    for q in found[agreement >= twin_agreement].tolist():
         first = twins.setdefault(q, [])
         if len(first) < MAX_VERIFIED:  # a story in a thousand versions: its first few stand for all
             first.append(position)

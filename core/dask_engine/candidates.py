@@ -313,9 +313,10 @@ def twins_found(headed, pairs, losers, found, num_perm: int, parts: int):
     as the local engine adds them (:func:`newsdedup.candidates._with_twins`): of each indexed head, the
     first ``MAX_VERIFIED`` documents by position that were left out of the index as its twins.
 
-    A document is a twin of the indexed head ``x`` when its own head is not indexed and agrees with
-    ``x`` on ``TWIN_AGREEMENT`` (two indexed heads never do: the later would have been left out), and
-    it comes after ``x``. The first ``MAX_VERIFIED`` of them overall hold the first ones before any ``p``.
+    A document is a twin of the indexed head ``x`` when it is a later copy of ``x``, or when its own
+    head is not indexed and agrees with ``x`` on ``TWIN_AGREEMENT`` (two indexed heads never do: the
+    later would have been left out) and it comes after ``x``. The first ``MAX_VERIFIED`` of them
+    overall hold the first ones before any ``p``.
     """
     twins = pairs[pairs["agreement"] >= TWIN_AGREEMENT * num_perm][["q", "r"]]
     either = dd.concat(
@@ -326,6 +327,9 @@ def twins_found(headed, pairs, losers, found, num_perm: int, parts: int):
     documents = headed[["pos", "head"]].rename(columns={"pos": "t", "head": "y"})
     held = either.merge(documents, on="y", npartitions=parts)
     held = held[held["t"] > held["x"]][["x", "t"]]
+    # and the later copies of an indexed head, word for word, are its twins
+    copies = _indexed(documents[documents["t"] != documents["y"]], "y", losers, parts)
+    held = dd.concat([held, copies.rename(columns={"y": "x"})[["x", "t"]]], ignore_index=True)
     first = held.shuffle(on="x", npartitions=parts).map_partitions(_first_twins, meta=_meta(x=_I64, t=_I64))
     via = found[["q", "p"]].merge(first.rename(columns={"x": "q"}), on="q", npartitions=parts)
     via = via[via["t"] < via["p"]][["t", "p"]].drop_duplicates()
