@@ -164,6 +164,25 @@ def test_a_fifo_or_socket_in_a_directory_or_pattern_is_not_opened(tmp_path):
             ]
 
 
+def test_record_files_in_a_directory_or_matching_a_pattern_are_each_read(tmp_path):
+    # Before: -i jsonl DIR failed with "is a directory", a pattern with "no such file or directory"
+    # (a URL's were expanded, a local one's not).
+    (tmp_path / "feeds" / "old").mkdir(parents=True)
+    names = [
+        tmp_path / "feeds" / "a.jsonl",
+        tmp_path / "feeds" / "b.jsonl",
+        tmp_path / "feeds" / "old" / "c.jsonl",
+    ]
+    for name in names:
+        name.write_text("{}\n")
+    assert list(record_files([str(tmp_path / "feeds")])) == [str(name) for name in names]
+    assert list(record_files([str(tmp_path / "feeds" / "*.jsonl"), "-"])) == [str(n) for n in names[:2]] + [
+        "-"
+    ]
+    [nothing] = record_files([str(tmp_path / "*.parquet")])
+    assert isinstance(nothing, DocumentError) and nothing.reason == "no file matches this pattern"
+
+
 def test_record_files_and_whole_documents_named_again_are_read_once(tmp_path):
     records = tmp_path / "r.jsonl"
     records.write_text("{}\n")

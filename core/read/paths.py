@@ -103,16 +103,22 @@ def _expanded(
                 yield DocumentError("-", reason)
                 continue
             yield from _expanded(paths, None, null_separated)
-        elif os.path.isdir(item):
-            yield from _walk(item)
-        elif has_magic(item) and not os.path.lexists(item):  # the cheap test first
-            matches = sorted(glob(item, recursive=True))
-            if not matches:
-                yield DocumentError(item, "no file matches this pattern")
-            for match in matches:
-                yield from _walk(match) if os.path.isdir(match) else _met(match)
         else:
-            yield item, file_key(item)
+            yield from _local_files(item)
+
+
+def _local_files(item: str) -> Iterator[tuple[str, FileKey | None] | DocumentError]:
+    """A directory walked, a pattern's matches, or the file named."""
+    if os.path.isdir(item):
+        yield from _walk(item)
+    elif has_magic(item) and not os.path.lexists(item):  # the cheap test first
+        matches = sorted(glob(item, recursive=True))
+        if not matches:
+            yield DocumentError(item, "no file matches this pattern")
+        for match in matches:
+            yield from _walk(match) if os.path.isdir(match) else _met(match)
+    else:
+        yield item, file_key(item)
 
 
 def written_file_key(fd: int) -> FileKey | None:
@@ -160,7 +166,8 @@ def url_sources(url: str) -> Iterator[str | DocumentError]:
 
 
 def record_files(inputs: Iterable[str], outputs: Outputs | None = None) -> Iterator[str | DocumentError]:
-    """Record files (JSON Lines, Parquet) as given, a URL pattern or directory expanded (``-`` stays);
+    """Record files (JSON Lines, Parquet) as given, a pattern or a directory expanded, here or behind a
+    URL, as :func:`iter_sources` expands them (``-`` stays);
     a file met again is read once, and the run's outputs not at all, as in :func:`iter_sources`."""
     inputs = list(inputs)
     return _once(_record_items(inputs), outputs, frozenset(inputs))
@@ -179,8 +186,10 @@ def _record_items(inputs: Iterable[str]) -> Iterator[tuple[str, FileKey | None] 
     for item in inputs:
         if is_url(item):
             yield from _remote(url_sources(item))
+        elif item == "-":
+            yield item, None  # stdin is read once anyway
         else:
-            yield item, _local_key(item)
+            yield from _local_files(item)
 
 
 def _local_key(item: str) -> FileKey | None:
