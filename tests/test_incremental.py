@@ -272,12 +272,18 @@ def test_documents_pruned_while_a_run_reads_them_are_named_not_lost(tmp_path, wi
         store.close()
 
 
-def test_a_run_waiting_for_another_runs_write_lock_stops_at_once_on_sigterm(tmp_path):
-    # Before: SQLite waited for the lock in C, where the signal handler could not run: the run stopped
-    # only when the other run committed (30 s later here; up to the 600 s busy timeout).
+def samples_indexed_by_the_command(tmp_path) -> Path:
+    """A SQLite index of the samples, written by the installed command."""
     db = tmp_path / "index.sqlite"
     first = subprocess.run([COMMAND, "dedup", str(SAMPLES), "--db", str(db), "-q"], capture_output=True)
     assert first.returncode == 0, first.stderr
+    return db
+
+
+def test_a_run_waiting_for_another_runs_write_lock_stops_at_once_on_sigterm(tmp_path):
+    # Before: SQLite waited for the lock in C, where the signal handler could not run: the run stopped
+    # only when the other run committed (30 s later here; up to the 600 s busy timeout).
+    db = samples_indexed_by_the_command(tmp_path)
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
@@ -327,9 +333,7 @@ def test_a_run_killed_mid_batch_leaves_an_index_that_a_rerun_completes(tmp_path)
 
 def test_a_rerun_over_pages_the_index_holds_does_not_load_the_cleaner(tmp_path):
     # A cron job re-reads its whole crawl directory: with nothing new, it only reads and looks up.
-    db = tmp_path / "index.sqlite"
-    first = subprocess.run([COMMAND, "dedup", str(SAMPLES), "--db", str(db), "-q"], capture_output=True)
-    assert first.returncode == 0, first.stderr
+    db = samples_indexed_by_the_command(tmp_path)
     script = (
         "import sys\n"
         "from newsdedup.cli.app import main\n"
