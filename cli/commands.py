@@ -123,7 +123,7 @@ def describe(error: ClickException) -> str:
     command = f" (see {ctx.command_path} --help)" if ctx is not None else ""
     if isinstance(error, BadParameter) and not isinstance(error, MissingParameter) and error.param:
         param = error.param
-        name = " / ".join(param.opts) if param.param_type_name == "option" else param.human_readable_name
+        name = " / ".join(param.opts) if param.param_type_name == "option" else _argument_name(param)
         if (
             ctx is not None
             and param.name
@@ -132,3 +132,8 @@ def describe(error: ClickException) -> str:
             name += f" (from {param.envvar})"
         return f"{name}: {error.message}{command}"
     return " ".join(error.format_message().split()) + command
+
+
+def _argument_name(param) -> str:
+    # typer's own arguments have no human_readable_name (a bad value crashed the error message)
+    return getattr(param, "human_readable_name", None) or param.metavar or (param.name or "").upper()

@@ -18,7 +18,7 @@ from ..canonical import RULES as CANONICAL_RULES
 from ..read import DEFAULT_MAX_BYTES, INPUT_FORMATS
 from ..settings import MAX_TIMEOUT, DedupSettings
 from .output import WRITERS
-from .values import SIZE_HELP, byte_size, choice, format_size, number, whole_number
+from .values import SIZE_HELP, byte_size, choice, format_size, not_empty, number, whole_number
 
 DEFAULTS = DedupSettings()
 DEFAULT_TIMEOUT = 60.0
@@ -137,12 +137,14 @@ Timeout = Annotated[
         "at most 1000000).",
     ),
 ]
+INDEX_NAMED = "a SQLite file or a redis:// URL"
 ErrorsFile = Annotated[
     str | None,
     typer.Option(
         "--errors",
         metavar="FILE",
         envvar="NEWSDEDUP_ERRORS",
+        parser=not_empty("a file name"),
         help="Also write every failed input to this file as JSON Lines {source, reason}, for a retry.",
         show_default=False,
     ),
@@ -153,6 +155,7 @@ Db = Annotated[
         "--db",
         envvar="NEWSDEDUP_DB",
         metavar="INDEX",
+        parser=not_empty(INDEX_NAMED),
         help="Persistent index, a SQLite file or redis://[:password@]host:port/N: documents are clustered "
         "together with everything indexed by earlier runs, and added to it. It keeps the settings it was "
         "built with.",
@@ -220,6 +223,7 @@ DbArgument = Annotated[
     typer.Argument(
         envvar="NEWSDEDUP_DB",
         metavar="INDEX",
+        parser=not_empty(INDEX_NAMED),
         help="The index: a SQLite file or redis://host:port/N.",
         show_default=False,
     ),

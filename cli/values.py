@@ -48,6 +48,18 @@ def format_size(size: int) -> str:
     return str(size)
 
 
+def not_empty(what: str) -> Callable[[str], str]:
+    """A parser that takes any text but an empty one (``--errors ''`` was ignored, ``--db=`` failed as
+    "index error: : is a directory")."""
+
+    def parse(text: str) -> str:
+        if not text.strip():
+            raise typer.BadParameter(f"needs {what}, got an empty value")
+        return text
+
+    return parse
+
+
 def whole_number(minimum: int | None = None) -> Callable[[str], int]:
     """A parser of whole numbers, at least ``minimum`` when given."""
     return _number_parser(int, "a whole number", minimum)

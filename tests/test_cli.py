@@ -156,6 +156,19 @@ def test_quiet_silences_messages_but_never_data():
     assert result.stderr == "" and len(records(result.stdout)) == 4
 
 
+def test_an_empty_file_name_for_the_errors_file_or_the_index_is_a_usage_error():
+    # Before: --errors '' was ignored, --db= failed as "index error: : is a directory", and an empty
+    # INDEX argument crashed the usage message itself (exit 70).
+    for args, named in (
+        (["dedup", SAMPLES, "--errors", ""], "--errors: needs a file name"),
+        (["dedup", SAMPLES, "--db="], "--db: needs a SQLite file or a redis:// URL"),
+        (["index", "stats", " "], "INDEX: needs a SQLite file or a redis:// URL"),
+    ):
+        result = invoke(*args)
+        assert result.exit_code == 2 and result.stdout == ""
+        assert result.stderr.startswith(f"newsdedup: error: {named}, got an empty value"), result.stderr
+
+
 def test_usage_errors_exit_2_with_a_message():
     result = invoke("dedup", SAMPLES, "--num-perm", "100", "--bands", "64")
     assert result.exit_code == 2 and result.stdout == ""
