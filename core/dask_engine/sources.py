@@ -25,7 +25,7 @@ from ..errors import DocumentError
 from ..read import read_documents
 from ..read.files import stream_documents
 from ..read.parquet import parquet_file_documents, parquet_row_groups
-from ..read.paths import Outputs, iter_sources, named_files, record_files
+from ..read.paths import Outputs, iter_sources, named_files, os_reason, record_files
 from ..read.urls import is_url, open_input
 from .storage import Place
 
@@ -97,14 +97,20 @@ def read_tasks(
     stdin_copy = None
     if "-" in inputs and input_format != "paths" and stdin is not None:
         work.write_bytes(STDIN_COPY, stdin.read())
-        stdin_copy = work.location.rstrip("/") + "/" + STDIN_COPY
+        stdin_copy = (work / STDIN_COPY).location
     if input_format in ("paths", "document"):
-        named = iter_sources(inputs, stdin, null_separated, outputs) if input_format == "paths" else None
-        files = list(_handled(named or named_files(inputs, outputs), on_error))
-        groups = [(chunk, "document", copy) for chunk, copy in _file_groups(files, workers, work, on_error)]
+        named = (
+            iter_sources(inputs, stdin, null_separated, outputs)
+            if input_format == "paths"
+            else named_files(inputs, outputs)
+        )
+        files = list(_handled(named, on_error))
+        groups = [
+            (chunk, "document", None, copy) for chunk, copy in _file_groups(files, workers, work, on_error)
+        ]
     else:
         groups = [
-            item
+            (*item, None)
             for source in _handled(record_files(inputs, outputs), on_error)
             for item in _record_groups(source, input_format)
         ]
@@ -116,10 +122,10 @@ def read_tasks(
             fields_items,
             max_bytes,
             stdin_copy if "-" in sources else None,
-            row_groups if isinstance(row_groups, tuple) else None,
-            row_groups if isinstance(row_groups, str) else None,
+            row_groups,
+            pipe_copy,
         )
-        for number, (sources, kind, row_groups) in enumerate(groups)
+        for number, (sources, kind, row_groups, pipe_copy) in enumerate(groups)
     ]
 
 
@@ -160,9 +166,9 @@ def _file_groups(
             with open(source, "rb") as pipe, work.fs.open(work.path(name), "wb") as copy:
                 shutil.copyfileobj(pipe, copy, 1 << 20)
         except OSError as error:
-            on_error(DocumentError(source, (error.strerror or str(error)).lower()))
+            on_error(DocumentError(source, os_reason(error)))
             continue
-        yield [source], work.location.rstrip("/") + "/" + name
+        yield [source], (work / name).location
     yield from ((run[start : start + size], None) for start in range(0, len(run), size))
 
 
