@@ -161,6 +161,14 @@ def test_tail_marker_cuts_only_after_the_body_has_begun():
     assert cut_tail(lines, RULES) == ["Berita Terkait", "Menu headline", *BODY]
 
 
+def test_a_related_links_heading_ends_the_article():
+    links = [
+        "RTVI: Amnesty International says more than 100 protesters were killed",
+        "Amnesty International. Iran: protesters believed to be killed",
+    ]
+    assert cut_tail([*BODY, "Related links:", *links], RULES) == BODY
+
+
 def test_bulleted_headline_runs_go_but_bulleted_sentences_stay():
     lines = [BODY[0], "- Anggota Parlemen Ungkap 100 Tentara", "- Bantu Rusia, Tentara Korea Utara", BODY[1]]
     assert drop_headline_bullets(lines, RULES) == BODY

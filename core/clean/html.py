@@ -2,8 +2,12 @@
 
 trafilatura runs with precision-oriented settings and no cross-document
 deduplication (its cache is process-global and would make a document's text
-depend on the documents read before it), and without its metadata search (see
-``core.clean.metadata``). The page is parsed once, by trafilatura's own
+depend on the documents read before it), without its metadata search (see
+``core.clean.metadata``), and without its second opinion (``fast``): it would
+also run readability and jusText on every page and keep whichever text it
+prefers, which costs a third of its time. The second repair below is this
+cleaner's own second opinion, and on the evaluation pages the two were even
+(zyte F1 0.973 with trafilatura's, 0.975 without; id-news 0.961 and 0.959). The page is parsed once, by trafilatura's own
 ``load_html`` (handing trafilatura a tree parsed otherwise changed its output for
 the worse); that tree also gives the metadata, the link texts and the page
 rendered as lines, for two repairs:
@@ -65,7 +69,12 @@ def clean_html(raw: str, rules: Rules, url: str | None = None) -> tuple[str, lis
     if extraction_tree is not None:  # it extracts from a copy of the tree it is handed
         keep_text_after_empty_elements(extraction_tree)
         extracted = trafilatura.bare_extraction(
-            extraction_tree, url=url, favor_precision=True, include_comments=False, deduplicate=False
+            extraction_tree,
+            url=url,
+            favor_precision=True,
+            include_comments=False,
+            deduplicate=False,
+            fast=True,  # no readability and jusText pass (see above)
         )
     paragraphs: list[str] = []
     if extracted is not None:
