@@ -21,6 +21,7 @@ from functools import cached_property
 import numpy as np
 
 from . import native
+from .shingles import sorted_unique
 from .spool import SpooledFingerprints
 
 MAX_VERIFIED = 32
@@ -66,11 +67,11 @@ def candidate_pairs(
         for position in chunk:
             sharing = lookup.sharing(position - chunk.start)
             found = sharing[indexed[sharing]]
-            agreement = (matrix[found] == matrix[position]).sum(axis=1)
+            agreement = (matrix[found] == matrix[position]).sum(axis=1) if found.size else _NO_AGREEMENT
             # A near-identical twin already stands in every bucket this document would join:
             # leaving it out keeps the buckets of a story copied a thousand times small.
             indexed[position] = not found.size or agreement.max() < twin_agreement
-            if not indexed[position] or twins:
+            if found.size and (not indexed[position] or twins):
                 found, agreement = _with_twins(found, agreement, position, matrix, twins, twin_agreement)
             if more is not None:
                 elsewhere = more(position)
@@ -81,6 +82,9 @@ def candidate_pairs(
             for other in closest_candidates(found.tolist(), agreement, keys):
                 yield other, position
         index.insert(lookup, np.flatnonzero(indexed[chunk.start : chunk.stop]))
+
+
+_NO_AGREEMENT = np.empty(0, dtype=np.intp)  # of a document that found no candidate
 
 
 def _with_twins(
@@ -97,7 +101,7 @@ def _with_twins(
     a pair under the threshold): found through its twin, it is verified as every indexed document is,
     so that the input order does not decide which pairs are."""
     held = [twins[q] for q in found.tolist() if q in twins]
-    more = np.unique(np.concatenate(held)) if held else None  # (ascending, and none of them indexed)
+    more = sorted_unique(np.concatenate(held)) if held else None  # (ascending, and none of them indexed)
     for q in found[agreement >= twin_agreement].tolist():
         first = twins.setdefault(q, [])
         if len(first) < MAX_VERIFIED:  # a story in a thousand versions: its first few stand for all
@@ -323,7 +327,9 @@ def _by_row(rows: list[np.ndarray], found: list[np.ndarray], count: int) -> tupl
     """The distinct positions found for each row, ascending, in one array; where each row's part starts."""
     if not rows:
         return np.empty(0, dtype=np.int32), np.zeros(count + 1, dtype=np.intp)
-    pairs = np.unique(np.concatenate(rows).astype(np.int64) << 32 | np.concatenate(found).astype(np.int64))
+    pairs = sorted_unique(
+        np.concatenate(rows).astype(np.int64) << 32 | np.concatenate(found).astype(np.int64)
+    )
     bounds = np.searchsorted(pairs >> 32, np.arange(count + 1))
     return (pairs & 0xFFFFFFFF).astype(np.int32), bounds
 
@@ -346,7 +352,7 @@ class ChunkLookup:
         indexed = self._indexed[self._bounds[row] : self._bounds[row + 1]]
         if not self._within.has_earlier[row]:
             return indexed
-        return np.unique(np.concatenate((indexed, self._within.earlier_sharing(row) + self.first)))
+        return sorted_unique(np.concatenate((indexed, self._within.earlier_sharing(row) + self.first)))
 
 
 class BandTable:

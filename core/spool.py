@@ -20,7 +20,7 @@ import numpy as np
 from .fingerprint import Fingerprint
 
 WRITE_BLOCK = 1 << 20  # one write call for many documents' strings
-RECENT_SHINGLE_SETS = 4096  # read back and kept: a document is verified against a few dozen others in a row
+RECENT_FINGERPRINTS = 4096  # read back and kept: a document is verified against a few dozen others in a row
 
 
 class Spool:
@@ -87,7 +87,7 @@ class SpooledFingerprints(Sequence[Fingerprint]):
         self._offsets, self._counts = array("q"), array("q")
         self._figure_counts, self._date_counts = array("l"), array("l")
         self._units: list[str] = []  # the same few strings, shared
-        self._arrays = lru_cache(maxsize=RECENT_SHINGLE_SETS)(self._read_arrays)
+        self._recent = lru_cache(maxsize=RECENT_FINGERPRINTS)(self._read)
 
     @property
     def signatures(self) -> np.ndarray:
@@ -109,7 +109,7 @@ class SpooledFingerprints(Sequence[Fingerprint]):
     def replace(self, position: int, print_: Fingerprint) -> None:
         """Another fingerprint for the document at ``position`` (the spool keeps the old one unused)."""
         self._store(position, print_)
-        self._arrays.cache_clear()
+        self._recent.cache_clear()
 
     def _store(self, position: int, print_: Fingerprint) -> None:
         self._signatures[position] = print_.signature
@@ -144,11 +144,16 @@ class SpooledFingerprints(Sequence[Fingerprint]):
         ]
 
     def __getitem__(self, position):  # an int: the Sequence protocol's slices are not needed here
-        shingles, figures, dates = self._arrays(position)
-        return Fingerprint(shingles, self.signatures[position], self._units[position], figures, dates)
+        return self._recent(position)
 
-    def _read_arrays(self, position: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _read(self, position: int) -> Fingerprint:
         shingles, figures = self._counts[position], self._figure_counts[position]
         total = shingles + figures + self._date_counts[position]
         values = np.frombuffer(self._spool.read(self._offsets[position], 4 * total), dtype=np.uint32)
-        return values[:shingles], values[shingles : shingles + figures], values[shingles + figures :]
+        return Fingerprint(
+            values[:shingles],
+            self._signatures[position],  # a view: only replace writes a row again, and it empties the cache
+            self._units[position],
+            values[shingles : shingles + figures],
+            values[shingles + figures :],
+        )
