@@ -276,6 +276,14 @@ def test_a_page_of_one_boilerplate_sentence_has_no_article():
     assert clean_text(sentence, rules)[1] == [sentence]
 
 
+@pytest.mark.parametrize("dateline", ["Jakarta", "KOMPAS.com"])
+def test_a_page_of_one_sentence_below_a_dateline_keeps_it(dateline):
+    sentence = "Pasukan Korea Utara tiba di Rusia pada hari Senin, kata badan intelijen Korea Selatan."
+    assert clean_text(f"{dateline}\n{sentence}", load_rules()) == ("", [sentence], "id")
+    headline = "Pasukan Korea Utara Tiba di Rusia"  # a headline is no sentence: its page has no text
+    assert clean_text(f"{dateline}\n{headline}", load_rules())[1] == []
+
+
 def test_a_line_memo_computes_each_line_once_and_empties_when_full():
     seen = []
     memo = LineMemo(lambda line: seen.append(line) or len(line), limit=2)

@@ -84,7 +84,17 @@ def clean_lines(lines: list[str], rules: Rules, title: str = "") -> tuple[str, l
         and boilerplate_reason(lines[0], rules) is None
     ):
         return title, lines, detect_language(lines[0])  # a page of one sentence has no headline
-    title = title or find_title(lines, rules)
+    found = title or find_title(lines, rules)
+    body = _article(lines, found, rules)
+    if not body.paragraphs and not title and is_prose(found) and ends_sentence(found):
+        # a page's only sentence was taken for its headline (below a dateline: "Jakarta")
+        body = _article(lines, "", rules)
+        return "", body.paragraphs, body.language
+    return found, body.paragraphs, body.language
+
+
+def _article(lines: list[str], title: str, rules: Rules) -> _Body:
+    """The body below ``title``: running text, else the captions of a gallery."""
     body = _body(lines, title, rules, keep_captions=False)
     body_words = sum(map(word_count, body.paragraphs))
     if body_words < SHORT_BODY_WORDS or not body.anchored:
@@ -95,7 +105,7 @@ def clean_lines(lines: list[str], rules: Rules, title: str = "") -> tuple[str, l
             body = gallery
         elif body_words < SHORT_BODY_WORDS and gallery.anchored and _caption_led(body, gallery):
             body = gallery  # a photo page: the caption below the headline is its article
-    return title, body.paragraphs, body.language
+    return body
 
 
 def _caption_led(body: _Body, gallery: _Body) -> bool:
