@@ -206,6 +206,39 @@ def test_a_pipe_named_as_an_input_is_read_as_the_local_engine_reads_it(dask_sche
     assert outputs[0] == outputs[1] and "PIPE\tPIPE\t" in outputs[0]
 
 
+@pytest.mark.skipif(not Path("/dev/fd").is_dir(), reason="needs /dev/fd")
+@pytest.mark.parametrize("input_format", ["jsonl", "parquet"])
+def test_a_pipe_of_records_is_read_as_the_local_engine_reads_it(dask_scheduler, input_format):
+    # Before: `-i jsonl <(zcat feed.jsonl.gz)` was lost on the workers ("no such file or directory").
+    records = _records(SAMPLES)
+    if input_format == "jsonl":
+        data = "".join(json.dumps(record) + "\n" for record in records).encode()
+    else:
+        import io
+
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        buffer = io.BytesIO()
+        pq.write_table(pa.Table.from_pylist(records), buffer)
+        data = buffer.getvalue()
+    outputs = []
+    for engine in ("local", "dask"):
+        read_end, write_end = os.pipe()
+        writer = threading.Thread(target=_write_and_close, args=(write_end, data))
+        writer.start()
+        args = [f"/dev/fd/{read_end}", "-i", input_format, "--field", "id=uuid", "--field", "text=body", "-q"]
+        try:
+            result = invoke("dedup", *args) if engine == "local" else on_dask(dask_scheduler, *args)
+        finally:
+            writer.join(timeout=60)
+            os.close(read_end)
+        assert result.exit_code == 0, result.stderr
+        outputs.append(result.stdout.replace(f"/dev/fd/{read_end}", "PIPE"))
+    assert outputs[0] == outputs[1]
+    assert [json.loads(line)["size"] for line in outputs[0].splitlines()] == [2, 1, 1, 1]
+
+
 def _write_and_close(fd: int, data: bytes) -> None:
     with open(fd, "wb") as pipe:
         pipe.write(data)

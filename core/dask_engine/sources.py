@@ -5,8 +5,8 @@ patterns and URLs expanded, ``-`` as a list of paths) and cuts the files into
 tasks; each task reads its files with the local read stage. Files of records
 make one task each, and a Parquet file one task per few row groups. Standard
 input, when it holds the data itself, is copied to the work directory first, so
-that a worker can read it; so is a pipe named as an input (``<(zcat crawl.warc.gz)``, a FIFO),
-which only the client can open, read there under its own name. A document's place in the run is its task's number
+that a worker can read it; so is a pipe named as an input (``<(zcat crawl.warc.gz)``, a FIFO, a
+pipe of records), which only the client can open, read there under its own name. A document's place in the run is its task's number
 and its row in the task: the local engine's input order.
 """
 
@@ -22,7 +22,7 @@ from typing import IO
 
 from ..document import Document
 from ..errors import DocumentError
-from ..read import read_documents
+from ..read import RECORD_READERS, read_documents
 from ..read.files import stream_documents
 from ..read.parquet import parquet_file_documents, parquet_row_groups
 from ..read.paths import Outputs, iter_sources, named_files, os_reason, record_files
@@ -55,7 +55,12 @@ class ReadTask:
         if self.pipe_copy is not None:
             [source] = self.sources
             with open_input(self.pipe_copy) as handle:
-                yield from _handled(stream_documents(handle, source, self.max_bytes), on_error)
+                items = (
+                    RECORD_READERS[self.input_format](source, handle, fields, self.max_bytes)
+                    if self.input_format in RECORD_READERS
+                    else stream_documents(handle, source, self.max_bytes)
+                )
+                yield from _handled(items, on_error)
             return
         if self.row_groups is not None:
             [source] = self.sources
@@ -109,11 +114,8 @@ def read_tasks(
             (chunk, "document", None, copy) for chunk, copy in _file_groups(files, workers, work, on_error)
         ]
     else:
-        groups = [
-            (*item, None)
-            for source in _handled(record_files(inputs, outputs), on_error)
-            for item in _record_groups(source, input_format)
-        ]
+        records = _handled(record_files(inputs, outputs), on_error)
+        groups = list(_record_tasks(records, input_format, work, on_error))
     return [
         ReadTask(
             number,
@@ -127,6 +129,18 @@ def read_tasks(
         )
         for number, (sources, kind, row_groups, pipe_copy) in enumerate(groups)
     ]
+
+
+def _record_tasks(
+    sources: Iterable[str], input_format: str, work: Place, on_error: ErrorHandler
+) -> Iterator[tuple[list[str], str, tuple | None, str | None]]:
+    """The tasks of files of records (see ``_record_groups``); a pipe in a task of its own, with where
+    it was copied."""
+    for number, source in enumerate(sources):
+        if not _is_pipe(source):
+            yield from ((*group, None) for group in _record_groups(source, input_format))
+        elif (copy := _pipe_copy(source, number, work, on_error)) is not None:
+            yield [source], input_format, None, copy
 
 
 def _record_groups(source: str, input_format: str) -> Iterator[tuple[list[str], str, tuple | None]]:
@@ -161,15 +175,22 @@ def _file_groups(
             continue
         yield from ((run[start : start + size], None) for start in range(0, len(run), size))
         run = []
-        name = f"{PIPE_COPY}{number}"
-        try:
-            with open(source, "rb") as pipe, work.fs.open(work.path(name), "wb") as copy:
-                shutil.copyfileobj(pipe, copy, 1 << 20)
-        except OSError as error:
-            on_error(DocumentError(source, os_reason(error)))
-            continue
-        yield [source], (work / name).location
+        if (copy := _pipe_copy(source, number, work, on_error)) is not None:
+            yield [source], copy
     yield from ((run[start : start + size], None) for start in range(0, len(run), size))
+
+
+def _pipe_copy(source: str, number: int, work: Place, on_error: ErrorHandler) -> str | None:
+    """Where the pipe ``source``, input number ``number``, was copied in the work directory; None when
+    it cannot be read (``on_error`` is told why)."""
+    name = f"{PIPE_COPY}{number}"
+    try:
+        with open(source, "rb") as pipe, work.fs.open(work.path(name), "wb") as copy:
+            shutil.copyfileobj(pipe, copy, 1 << 20)
+    except OSError as error:
+        on_error(DocumentError(source, os_reason(error)))
+        return None
+    return (work / name).location
 
 
 def _is_pipe(source: str) -> bool:

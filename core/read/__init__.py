@@ -122,7 +122,7 @@ def _records(sources, reader, stdin, fields, max_bytes) -> Iterator[Document | D
         if isinstance(source, DocumentError):
             yield source
         else:
-            yield from reader(source, stdin, fields, max_bytes)
+            yield from reader(source, stdin if source == "-" else None, fields, max_bytes)
 
 
 def _read(source: str | DocumentError, max_bytes: int) -> Iterator[Document | DocumentError]:

@@ -50,14 +50,15 @@ def field_map(overrides: Iterable[str] = ()) -> dict[str, str]:
 
 
 def jsonl_file_documents(
-    source: str, stdin: IO[bytes] | None, fields: dict[str, str], max_bytes: int
+    source: str, opened: IO[bytes] | None, fields: dict[str, str], max_bytes: int
 ) -> Iterator[Document | DocumentError]:
-    """The records of a JSON Lines file (gzipped or not), ``-`` being ``stdin``."""
-    if source == "-" and stdin is None:
+    """The records of a JSON Lines file (gzipped or not); ``opened``: the file, open already (standard
+    input, which ``-`` names; a pipe's copy)."""
+    if source == "-" and opened is None:
         yield DocumentError("-", "no standard input to read records from")
         return
     try:
-        with nullcontext(stdin) if source == "-" else open_input(source) as handle:
+        with nullcontext(opened) if opened is not None else open_input(source) as handle:
             head, stream = read_head(handle, 4)
             lines = gzip.GzipFile(fileobj=stream) if head[:2] == GZIP_MAGIC else _as_utf8(head, stream)
             yield from jsonl_documents(lines, source, fields, max_bytes)

@@ -27,19 +27,20 @@ BATCH_ROWS = 1024  # rows converted to Python objects at a time
 
 def parquet_file_documents(
     source: str,
-    stdin: IO[bytes] | None,
+    opened: IO[bytes] | None,
     fields: dict[str, str],
     max_bytes: int,
     row_groups: range | None = None,
 ) -> Iterator[Document | DocumentError]:
-    """The rows of a Parquet file (``-``: ``stdin``, read whole: Parquet is read from its end)."""
+    """The rows of a Parquet file; ``opened``: the file, open already (standard input, which ``-``
+    names; a pipe's copy). Parquet is read from its end: a pipe is read whole first."""
     pyarrow, parquet = _pyarrow()
-    if source == "-" and stdin is None:
+    if source == "-" and opened is None:
         yield DocumentError("-", "no standard input to read records from")
         return
     try:
-        with nullcontext(io.BytesIO(stdin.read())) if source == "-" else open_input(source) as handle:
-            file = parquet.ParquetFile(handle)
+        with nullcontext(opened) if opened is not None else open_input(source) as handle:
+            file = parquet.ParquetFile(handle if handle.seekable() else io.BytesIO(handle.read()))
             groups = range(file.num_row_groups) if row_groups is None else row_groups
             columns = [key for key in dict.fromkeys(fields.values()) if key in file.schema_arrow.names]
             row = sum(file.metadata.row_group(group).num_rows for group in range(groups.start))
