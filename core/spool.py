@@ -152,7 +152,7 @@ class SpooledFingerprints(Sequence[Fingerprint]):
         values = np.frombuffer(self._spool.read(self._offsets[position], 4 * total), dtype=np.uint32)
         return Fingerprint(
             values[:shingles],
-            self._signatures[position],  # a view: only replace writes a row again, and it empties the cache
+            self._signatures[position].copy(),  # a view would keep the matrix alive once it has grown
             self._units[position],
             values[shingles : shingles + figures],
             values[shingles + figures :],

@@ -284,6 +284,19 @@ def test_a_page_of_one_sentence_below_a_dateline_keeps_it(dateline):
     assert clean_text(f"{dateline}\n{headline}", load_rules())[1] == []
 
 
+def test_a_sentence_between_menus_and_a_footer_is_still_a_headline():
+    sentence = "The minister resigned after the vote on Tuesday in the capital city."
+    lines = [
+        "Home",
+        "News",
+        "Sport",
+        "Weather",
+        sentence,
+        "Copyright 2024 Example Media. All rights reserved.",
+    ]
+    assert clean_text("\n".join(lines), load_rules()) == (sentence, [], None)
+
+
 def test_a_line_memo_computes_each_line_once_and_empties_when_full():
     seen = []
     memo = LineMemo(lambda line: seen.append(line) or len(line), limit=2)

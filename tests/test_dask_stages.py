@@ -417,3 +417,13 @@ def test_workers_of_a_cluster_the_engine_starts_collect_less_and_those_of_a_give
         assert [first for first, *_ in own.client.run(gc.get_threshold).values()] == [GC_THRESHOLD]
     given = dask_engine.client.run(gc.get_threshold).values()
     assert given and all(first != GC_THRESHOLD for first, *_ in given)
+
+
+def test_a_read_task_of_piped_records_without_a_field_map_reads_the_default_fields(tmp_path):
+    from newsdedup.dask_engine.sources import ReadTask
+
+    copy = tmp_path / "pipe-0"
+    copy.write_text('{"id": "a", "text": "One line of text."}\n', encoding="utf-8")
+    task = ReadTask(0, ("/dev/fd/63",), "jsonl", None, 1 << 20, pipe_copy=str(copy))
+    [doc] = task.documents(on_error=print)
+    assert (doc.id, doc.raw) == ("a", "One line of text.")

@@ -89,3 +89,15 @@ def test_spooled_signatures_grow_past_their_first_allocation():
     assert spooled.signatures.shape == (2500, 128)
     assert np.array_equal(spooled.signatures[2499], prints[1].signature)
     assert np.array_equal(spooled[2498].shingles, prints[0].shingles)
+
+
+def test_a_fingerprint_read_back_does_not_hold_the_signature_matrix():
+    # A read-back fingerprint is kept in a cache; a view of its signature row kept every matrix the
+    # batch had outgrown alive (204 against 76 MB traced on 100,000 documents).
+    prints = fingerprints([article("harbour")], 3, 128)
+    spooled = SpooledFingerprints(128)
+    spooled.append(prints[0])
+    first = spooled[0]
+    for _ in range(2000):
+        spooled.append(prints[0])
+    assert first.signature.base is None and np.array_equal(first.signature, spooled.signatures[0])

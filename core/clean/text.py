@@ -86,11 +86,16 @@ def clean_lines(lines: list[str], rules: Rules, title: str = "") -> tuple[str, l
         return title, lines, detect_language(lines[0])  # a page of one sentence has no headline
     found = title or find_title(lines, rules)
     body = _article(lines, found, rules)
-    if not body.paragraphs and not title and is_prose(found) and ends_sentence(found):
+    if not body.paragraphs and not title and _one_sentence(lines, found):
         # a page's only sentence was taken for its headline (below a dateline: "Jakarta")
         body = _article(lines, "", rules)
         return "", body.paragraphs, body.language
     return found, body.paragraphs, body.language
+
+
+def _one_sentence(lines: list[str], title: str) -> bool:
+    """The title is a sentence, and the page has no other line of two words or more."""
+    return is_prose(title) and ends_sentence(title) and sum(word_count(line) > 1 for line in lines) == 1
 
 
 def _article(lines: list[str], title: str, rules: Rules) -> _Body:

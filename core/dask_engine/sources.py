@@ -24,6 +24,7 @@ from ..document import Document
 from ..errors import DocumentError
 from ..read import RECORD_READERS, read_documents
 from ..read.files import stream_documents
+from ..read.jsonl import field_map
 from ..read.parquet import parquet_file_documents, parquet_row_groups
 from ..read.paths import Outputs, iter_sources, named_files, os_reason, record_files
 from ..read.urls import is_url, open_input
@@ -51,7 +52,7 @@ class ReadTask:
     pipe_copy: str | None = None  # where the one source, a pipe, was copied
 
     def documents(self, on_error: ErrorHandler) -> Iterator[Document]:
-        fields = dict(self.fields) if self.fields is not None else None
+        fields = dict(self.fields) if self.fields is not None else field_map()
         if self.pipe_copy is not None:
             [source] = self.sources
             with open_input(self.pipe_copy) as handle:

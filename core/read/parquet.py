@@ -33,14 +33,15 @@ def parquet_file_documents(
     row_groups: range | None = None,
 ) -> Iterator[Document | DocumentError]:
     """The rows of a Parquet file; ``opened``: the file, open already (standard input, which ``-``
-    names; a pipe's copy). Parquet is read from its end: a pipe is read whole first."""
+    names; a pipe's copy). Parquet is read from its end: standard input and a pipe are read whole first."""
     pyarrow, parquet = _pyarrow()
     if source == "-" and opened is None:
         yield DocumentError("-", "no standard input to read records from")
         return
     try:
         with nullcontext(opened) if opened is not None else open_input(source) as handle:
-            file = parquet.ParquetFile(handle if handle.seekable() else io.BytesIO(handle.read()))
+            whole = source == "-" or not handle.seekable()  # standard input is read once, as records are
+            file = parquet.ParquetFile(io.BytesIO(handle.read()) if whole else handle)
             groups = range(file.num_row_groups) if row_groups is None else row_groups
             columns = [key for key in dict.fromkeys(fields.values()) if key in file.schema_arrow.names]
             row = sum(file.metadata.row_group(group).num_rows for group in range(groups.start))
