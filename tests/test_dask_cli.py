@@ -190,19 +190,9 @@ def test_a_pipe_named_as_an_input_is_read_as_the_local_engine_reads_it(dask_sche
     # Before: `<(zcat page.gz)`, a /dev/fd/N of the client's, failed on the workers, which cannot open
     # it: the page was lost with "no such file or directory".
     first, *others = sorted(SAMPLES.glob("*.txt"))
-    outputs = []
-    for engine in ("local", "dask"):
-        read_end, write_end = os.pipe()
-        writer = threading.Thread(target=_write_and_close, args=(write_end, first.read_bytes()))
-        writer.start()
-        args = [f"/dev/fd/{read_end}", *others, "--by", "doc", "-f", "tsv", "-q"]
-        try:
-            result = invoke("dedup", *args) if engine == "local" else on_dask(dask_scheduler, *args)
-        finally:
-            writer.join(timeout=60)
-            os.close(read_end)
-        assert result.exit_code == 0, result.stderr
-        outputs.append(result.stdout.replace(f"/dev/fd/{read_end}", "PIPE"))
+    outputs = _both_engines_reading_a_pipe(
+        dask_scheduler, first.read_bytes(), *others, "--by", "doc", "-f", "tsv"
+    )
     assert outputs[0] == outputs[1] and "PIPE\tPIPE\t" in outputs[0]
 
 
@@ -222,21 +212,29 @@ def test_a_pipe_of_records_is_read_as_the_local_engine_reads_it(dask_scheduler, 
         buffer = io.BytesIO()
         pq.write_table(pa.Table.from_pylist(records), buffer)
         data = buffer.getvalue()
+    args = ["-i", input_format, "--field", "id=uuid", "--field", "text=body"]
+    outputs = _both_engines_reading_a_pipe(dask_scheduler, data, *args)
+    assert outputs[0] == outputs[1]
+    assert [json.loads(line)["size"] for line in outputs[0].splitlines()] == [2, 1, 1, 1]
+
+
+def _both_engines_reading_a_pipe(dask_scheduler, data: bytes, *args) -> list[str]:
+    """The local engine's output, then the Dask engine's, of a run whose first input is a pipe that
+    ``data`` is written to (named PIPE in the outputs)."""
     outputs = []
     for engine in ("local", "dask"):
         read_end, write_end = os.pipe()
         writer = threading.Thread(target=_write_and_close, args=(write_end, data))
         writer.start()
-        args = [f"/dev/fd/{read_end}", "-i", input_format, "--field", "id=uuid", "--field", "text=body", "-q"]
+        run = [f"/dev/fd/{read_end}", *args, "-q"]
         try:
-            result = invoke("dedup", *args) if engine == "local" else on_dask(dask_scheduler, *args)
+            result = invoke("dedup", *run) if engine == "local" else on_dask(dask_scheduler, *run)
         finally:
             writer.join(timeout=60)
             os.close(read_end)
         assert result.exit_code == 0, result.stderr
         outputs.append(result.stdout.replace(f"/dev/fd/{read_end}", "PIPE"))
-    assert outputs[0] == outputs[1]
-    assert [json.loads(line)["size"] for line in outputs[0].splitlines()] == [2, 1, 1, 1]
+    return outputs
 
 
 def _write_and_close(fd: int, data: bytes) -> None:
