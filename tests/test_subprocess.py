@@ -327,12 +327,12 @@ def _left_running(session: int) -> list[str]:
     return [line for line in ps.stdout.splitlines() if "Z" not in line.split()[1]]
 
 
-def _signalled_run(folder, delay: float, signum: int, group: bool, command=(COMMAND,)):
+def _signalled_run(folder, delay: float, signum: int, group: bool, command=(COMMAND,), options=()):
     import os
     import time
 
     process = subprocess.Popen(
-        [*command, "dedup", str(folder), "-j", "2", "-q"],
+        [*command, "dedup", str(folder), "-j", "2", "-q", *options],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group, as a terminal or a supervisor gives it
@@ -367,6 +367,18 @@ def test_a_signal_while_workers_start_or_run_ends_everything_quietly(tmp_path, s
         assert (returncode, left) == (code, []), delay
         # only the run's own one-line reports (a generated page or two has no article)
         assert all(line.endswith(": no article text found") for line in stderr.splitlines()), stderr
+
+
+@pytest.mark.skipif(shutil.which("ps") is None, reason="needs ps")
+def test_ctrl_c_to_a_dask_run_ends_it_quietly(tmp_path):
+    # Before: exit 130, and each Dask worker process printed a KeyboardInterrupt traceback of its own.
+    from tests.dask_cluster import need_dask
+
+    need_dask()
+    folder = _crawl(tmp_path / "crawl")
+    returncode, stderr, left = _signalled_run(folder, 6, signal.SIGINT, True, options=("--engine", "dask"))
+    assert (returncode, left) == (130, [])
+    assert all(line.endswith(": no article text found") for line in stderr.splitlines()), stderr
 
 
 # Python 3.11's exit hook checks that the pool's wake-up pipe is open, then writes to it; the

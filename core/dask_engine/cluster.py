@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import resource
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -54,7 +56,7 @@ def start(workers: int, scheduler: str | None) -> tuple[Client, LocalCluster | N
         silence_logs=logging.ERROR,
     )
     client = Client(cluster)
-    client.register_plugin(CollectLess(), name=CollectLess.name)
+    client.register_plugin(LocalWorkerSetup(), name=LocalWorkerSetup.name)
     return client, cluster
 
 
@@ -68,16 +70,19 @@ async def _handshake(address: str) -> None:
     await comm.close()
 
 
-class CollectLess(WorkerPlugin):
-    """The local engine's garbage-collector setting (see :mod:`newsdedup.collector`) on each worker of a
-    cluster the engine started, those that replace a lost one included: stage 1 took 15.3 s of the
-    speed corpus with Python's default, 10.3 s with it. The workers of an existing cluster are not the
-    engine's to change."""
+class LocalWorkerSetup(WorkerPlugin):
+    """Each worker of a cluster the engine started, those that replace a lost one included, as the local
+    engine's workers are: its garbage-collector setting (see :mod:`newsdedup.collector`: stage 1 took
+    15.3 s of the speed corpus with Python's default, 10.3 s with it), and Ctrl-C left to the run,
+    which stops its cluster (the terminal sends it to every process of the run: each worker printed a
+    traceback of its own). The workers of an existing cluster are not the engine's to change."""
 
-    name = "newsdedup-collect-less"
+    name = "newsdedup-local-worker"
 
     def setup(self, worker) -> None:
         collect_less()
+        if threading.current_thread() is threading.main_thread():  # where Python takes signals
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @contextmanager
