@@ -120,6 +120,19 @@ def test_a_file_met_again_is_read_once_whatever_names_it(tmp_path):
     ]
 
 
+def test_a_local_file_met_again_through_its_url_is_read_once(tmp_path):
+    # Before: file:// URLs were told apart by their text: a link's URL and its target's were read
+    # twice, and the file reported as its own copy.
+    pytest.importorskip("fsspec")
+    page = tmp_path / "a.txt"
+    page.write_text("one")
+    (tmp_path / "link.txt").symlink_to(page)
+    url, link_url = page.as_uri(), (tmp_path / "link.txt").as_uri()
+    items = list(iter_sources([url, link_url, str(page), tmp_path.as_uri()]))
+    assert items[0] == url and all(isinstance(item, RepeatedFile) for item in items[1:])
+    assert [item.source for item in items[1:]] == [link_url, str(page), url, link_url]
+
+
 def test_a_new_file_given_a_deleted_files_inode_is_read(tmp_path):
     # Before: a file deleted during the run freed its inode, and a new file that the crawler wrote
     # and the file system gave it was passed over as "the same file", never read.

@@ -84,7 +84,7 @@ def _once(
 def _still_names(path: str, key: FileKey) -> bool:
     """Whether ``path`` names the file ``key`` still: a file deleted while the run went on frees its
     inode, and a new file given it is another file (a crawler replacing its pages as the run reads)."""
-    return isinstance(key, str) or file_key(path) == key
+    return isinstance(key, str) or source_key(path) == key
 
 
 def _expanded(
@@ -129,6 +129,20 @@ def written_file_key(fd: int) -> FileKey | None:
     except OSError:
         return None
     return (status.st_dev, status.st_ino) if stat.S_ISREG(status.st_mode) else None
+
+
+def source_key(source: str) -> FileKey | None:
+    """The key of an input: a local file's, a ``file://`` URL's too (a link and its target, a path and
+    its URL, are one file), any other URL itself (``None``: a local file that cannot be read)."""
+    if not is_url(source):
+        return file_key(source)
+    if not source.lower().startswith("file://"):
+        return source
+    try:
+        _, path = url_file_system(source)
+    except UsageError:  # fsspec missing: the reader says so
+        return source
+    return file_key(path) or source
 
 
 def file_key(path: str) -> FileKey | None:
@@ -177,9 +191,7 @@ def named_files(inputs: Iterable[str], outputs: Outputs | None = None) -> Iterat
     """Inputs that are each one document, as given; a file named again is read once, the run's
     outputs not at all."""
     inputs = list(inputs)
-    return _once(
-        ((item, item if is_url(item) else _local_key(item)) for item in inputs), outputs, frozenset(inputs)
-    )
+    return _once(((item, _input_key(item)) for item in inputs), outputs, frozenset(inputs))
 
 
 def _record_items(inputs: Iterable[str]) -> Iterator[tuple[str, FileKey | None] | DocumentError]:
@@ -192,13 +204,13 @@ def _record_items(inputs: Iterable[str]) -> Iterator[tuple[str, FileKey | None] 
             yield from _local_files(item)
 
 
-def _local_key(item: str) -> FileKey | None:
-    return None if item == "-" else file_key(item)  # stdin is read once anyway
+def _input_key(item: str) -> FileKey | None:
+    return None if item == "-" else source_key(item)  # stdin is read once anyway
 
 
-def _remote(sources: Iterable[str | DocumentError]) -> Iterator[tuple[str, FileKey] | DocumentError]:
-    """Remote files, which are told apart by their URLs."""
-    return ((source, source) if isinstance(source, str) else source for source in sources)
+def _remote(sources: Iterable[str | DocumentError]) -> Iterator[tuple[str, FileKey | None] | DocumentError]:
+    """Files behind URLs, told apart by their URLs (a local file's URL by the file)."""
+    return ((source, source_key(source)) if isinstance(source, str) else source for source in sources)
 
 
 def _not_a_path_list(listing: bytes, paths: list[str]) -> str | None:
