@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from distributed import Client, LocalCluster
+from distributed.client import AllExit
 from distributed.comm import connect
 from distributed.comm.core import CommClosedError
 from distributed.diagnostics.plugin import WorkerPlugin
@@ -38,7 +39,7 @@ def start(workers: int, scheduler: str | None) -> tuple[Client, LocalCluster | N
             # Client bounds the connection, not the handshake that follows: a server that accepts and
             # never answers (not a Dask scheduler) would hold it for ever.
             asyncio.run(_handshake(scheduler))
-            return Client(scheduler, timeout=CONNECT_TIMEOUT), None
+            return _quiet_when_stopped(Client(scheduler, timeout=CONNECT_TIMEOUT)), None
         except ValueError as error:  # distributed's word for an address it cannot parse
             raise UsageError(
                 f"{scheduler}: not a Dask scheduler address such as tcp://host:8786 ({_reason(error)})"
@@ -53,11 +54,26 @@ def start(workers: int, scheduler: str | None) -> tuple[Client, LocalCluster | N
         threads_per_worker=1,
         processes=True,
         dashboard_address=":0",
-        silence_logs=logging.ERROR,
+        # The run reports what fails (a lost worker, a failed task) in its own words; distributed's
+        # logs added tracebacks, a stopped run's most of all (heartbeats to a scheduler gone first).
+        silence_logs=logging.CRITICAL,
     )
-    client = Client(cluster)
+    client = _quiet_when_stopped(Client(cluster))
     client.register_plugin(LocalWorkerSetup(), name=LocalWorkerSetup.name)
     return client, cluster
+
+
+def _quiet_when_stopped(client: Client) -> Client:
+    """``client``, its results still awaited when a run stops midway (Ctrl-C, SIGTERM) left unreported:
+    distributed ends each such wait with ``AllExit``, which asyncio printed as a traceback ("Task
+    exception was never retrieved") once the task was collected. The run has said why it stopped."""
+
+    def report(loop: asyncio.AbstractEventLoop, context: dict) -> None:
+        if not isinstance(context.get("exception"), AllExit):
+            loop.default_exception_handler(context)
+
+    client.loop.asyncio_loop.set_exception_handler(report)
+    return client
 
 
 async def _handshake(address: str) -> None:
