@@ -7,10 +7,10 @@ depend on the documents read before it), without its metadata search (see
 also run readability and jusText on every page and keep whichever text it
 prefers, which costs a third of its time. The second repair below is this
 cleaner's own second opinion, and on the evaluation pages the two were even
-(zyte F1 0.973 with trafilatura's, 0.975 without; id-news 0.961 and 0.959). The page is parsed once, by trafilatura's own
-``load_html`` (handing trafilatura a tree parsed otherwise changed its output for
-the worse); that tree also gives the metadata, the link texts and the page
-rendered as lines, for two repairs:
+(zyte F1 0.973 with trafilatura's, 0.975 without; id-news 0.961 and 0.959).
+The page is parsed once, by trafilatura's own ``load_html`` (handing trafilatura
+a tree parsed otherwise changed its output for the worse); that tree also gives
+the metadata, the link texts and the page rendered as lines, for two repairs:
 
 * trafilatura often leaves out a lead paragraph that sits in its own container
   (standfirst, dateline paragraph); running-text lines right above its first

@@ -6,8 +6,8 @@ tasks; each task reads its files with the local read stage. Files of records
 make one task each, and a Parquet file one task per few row groups. Standard
 input, when it holds the data itself, is copied to the work directory first, so
 that a worker can read it; so is a pipe named as an input (``<(zcat crawl.warc.gz)``, a FIFO, a
-pipe of records), which only the client can open, read there under its own name. A document's place in the run is its task's number
-and its row in the task: the local engine's input order.
+pipe of records), which only the client can open, read there under its own name. A document's
+place in the run is its task's number and its row in the task: the local engine's input order.
 """
 
 from __future__ import annotations
