@@ -26,6 +26,7 @@ import typer
 from ..collector import collect_less
 from ..errors import (
     DocumentError,
+    LinkedDirectory,
     NewsdedupError,
     NotAnArticle,
     OwnOutput,
@@ -101,6 +102,7 @@ NOTICES = {
     SpecialFile: lambda n: (
         f"{plural(n, 'FIFO, socket or device', 'FIFOs, sockets or devices')} met in a directory or by a pattern not read"
     ),
+    LinkedDirectory: lambda n: f"{plural(n, 'symbolic link')} to a directory not followed",
     RepeatedRecord: lambda n: f"{plural(n, 'record')} repeated (read once)",
     ReusedId: lambda n: f"{plural(n, 'record id')} used again for other text (both kept)",
     StoryAsTemplate: lambda n: (

@@ -16,6 +16,8 @@ from enum import Enum
 
 import typer
 
+from ..read.decode import size_text
+
 # GNU's units (as in sort -S, head -c): K, M, G, T and KiB... are powers of 1024, kB, MB, GB, TB of 1000
 _SIZE = re.compile(r"(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>(?:[kKmMgGtT](?:i?B)?)?|B)")
 _POWERS = {"k": 1, "m": 2, "g": 3, "t": 4}
@@ -41,11 +43,8 @@ def byte_size(text: str | int) -> int:
 
 
 def format_size(size: int) -> str:
-    """Bytes as the largest power-of-1024 unit that divides them (20971520 -> ``20MiB``)."""
-    for unit, power in (("TiB", 4), ("GiB", 3), ("MiB", 2), ("KiB", 1)):
-        if size % 1024**power == 0:
-            return f"{size // 1024**power}{unit}"
-    return str(size)
+    """Bytes as a size option is written: ``size_text`` without its blank (20971520 -> ``20MiB``)."""
+    return size_text(size).removesuffix(" bytes").replace(" ", "")
 
 
 def not_empty(what: str) -> Callable[[str], str]:

@@ -94,6 +94,12 @@ static inline int in_letter_word(Py_UCS4 ch, int with_marks)
 }
 
 /* str.splitlines' line boundaries */
+/* lines.INVISIBLE: format characters that show as nothing (a soft hyphen, zero-width spaces) */
+static inline int is_invisible(Py_UCS4 ch)
+{
+    return ch == 0xAD || ch == 0x200B || ch == 0x2060 || ch == 0xFEFF;
+}
+
 static inline int is_linebreak(Py_UCS4 ch)
 {
     return ch < 128 ? ascii_linebreak[ch] : Py_UNICODE_ISLINEBREAK(ch);
@@ -1331,7 +1337,7 @@ static PyObject *year_starts(PyObject *self, PyObject *args)
 
 PyDoc_STRVAR(split_lines_doc,
              "split_lines(text) -> list of str\n\n"
-             "lines.split_lines: [\" \".join(words) for line in text.splitlines() if (words := line.split())].\n"
+             "lines.split_lines: [\" \".join(words) for line in visible(text).splitlines() if (words := line.split())].\n"
              "Every line break of splitlines is white space to split, so a line ends at a break and its words\n"
              "end at any white space; a line without words is left out (as an empty line between \\r and \\n).");
 
@@ -1354,6 +1360,8 @@ static PyObject *split_lines(PyObject *self, PyObject *args)
     int in_word = 0;
     for (Py_ssize_t i = 0; i <= length; i++) {
         Py_UCS4 ch = i < length ? PyUnicode_READ(kind, data, i) : '\n';
+        if (is_invisible(ch))
+            continue;
         if (is_linebreak(ch)) {
             if (used > 0) {
                 PyObject *joined = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, line, used);

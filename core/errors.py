@@ -67,6 +67,11 @@ class SpecialFile(DocumentError):
     wait forever, so not read; counted, not an error. Named as an input, a FIFO is read (``<(...)``)."""
 
 
+class LinkedDirectory(DocumentError):
+    """A symbolic link to a directory met in a directory walked or by a ``**`` pattern: not followed (a
+    link up the tree would be walked round and round), counted, not an error."""
+
+
 class RepeatedRecord(DocumentError):
     """An input record whose id and text were both read earlier in the run (a record repeated in a
     feed, or in a copy of the feed under another name): read once, counted, not an error."""

@@ -287,16 +287,39 @@ def test_a_broken_address_in_the_head_is_no_address_and_no_crash():
         assert page_metadata(page).url is None
 
 
+def page_date(page: str) -> str | None:
+    return clean_document(Document(id="p.html", raw=page, kind=HTML)).date
+
+
 def test_a_copyright_year_is_no_publication_date_but_a_stated_1_january_is():
     # Before: htmldate's search of the text ended with "© 2024" in the footer, given as 2024-01-01.
     body = f"<article><h1>Harbour plan approved</h1><p>{article('harbour', 4)}</p></article>"
     footer = "<footer>Copyright © 2024 Harbour News. All rights reserved.</footer>"
     page = f"<html><head><title>Harbour plan approved</title></head><body>{body}{footer}</body></html>"
-    assert page_metadata(parse_html(page)).date is None
+    assert page_date(page) is None
     stated = page.replace("<h1>", '<time datetime="2024-01-01">1 January 2024</time><h1>')
-    assert page_metadata(parse_html(stated)).date == "2024-01-01"
+    assert page_metadata(parse_html(stated)).date == page_date(stated) == "2024-01-01"
     in_text = page.replace(footer, "").replace("<h1>", "<p>Published 1 January 2025</p><h1>")
-    assert page_metadata(parse_html(in_text)).date == "2025-01-01"  # no copyright line: a day stated
+    assert page_date(in_text) == "2025-01-01"  # no copyright line: a day stated
+
+
+def test_a_date_in_the_story_is_no_publication_date_but_one_beside_it_is():
+    # Before: with no date in its markup, a page was dated by the first date its text held: an event's
+    # ("The final was held on 12 March 2021") or a year of the story's, given as 1 January.
+    story = [
+        article("harbour", 1),
+        "The final was held on 12 March 2021 in the capital.",
+        article("council", 1),
+    ]
+    body = "".join(f"<p>{p}</p>" for p in story)
+    page = f"<html><head><title>Harbour plan approved</title></head><body><article><h1>Harbour plan approved</h1>{body}</article></body></html>"
+    assert page_date(page) is None
+    assert page_date(page.replace("12 March 2021", "2022")) is None
+    # a dateline the page prints under its headline, in no element htmldate knows, still dates it
+    dated = page.replace(
+        "</h1>", '</h1><span class="newsdetail-schedule">Kamis, 05 November 2015 11:52</span>'
+    )
+    assert page_date(dated) == "2015-11-05"
 
 
 RENDER_CASES = [

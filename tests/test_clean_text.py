@@ -489,3 +489,21 @@ def test_a_page_written_decomposed_finds_its_stopwords():
     assert line_score(unicodedata.normalize("NFD", composed.split("\n")[0]), stoplist("vi")) == line_score(
         composed.split("\n")[0], stoplist("vi")
     )
+
+
+def test_soft_hyphens_and_zero_width_spaces_inside_words_are_dropped():
+    # Before: they stayed in the title and text, cut words in two, and a copy holding them was the
+    # canonical of a cluster of its clean original (more shingles).
+    original = f"Harbour plan approved by the council\n\n{article('harbour', 3)}"
+    words = original.split(" ")
+    scattered = " ".join(
+        word[:2] + "\u00ad\u200b\u2060\ufeff"[i % 4] + word[2:] if len(word) > 4 else word
+        for i, word in enumerate(words)
+    )
+    assert scattered != original
+    clean, copy = (
+        clean_document(Document(id=name, raw=raw)) for name, raw in (("a", original), ("b", scattered))
+    )
+    assert (copy.title, copy.text) == (clean.title, clean.text)
+    record = clean_document(Document(id="r", raw=original, title="Harbour\u00ad plan approved"))
+    assert record.title == "Harbour plan approved"

@@ -110,7 +110,7 @@ texts = st.one_of(
 
 
 line_breaks = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-paged = st.text(alphabet=line_breaks + " \t\x1f\u00a0\u3000\u200bab é😀", max_size=80)
+paged = st.text(alphabet=line_breaks + " \t\x1f\u00a0\u3000\u200b\u00ad\u2060\ufeffab é😀", max_size=80)
 
 
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

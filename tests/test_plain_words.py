@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from newsdedup.cli.app import app
 from newsdedup.cli.values import byte_size, format_size
+from newsdedup.read.decode import size_text
 from tests.conftest import SAMPLES
 
 runner = CliRunner()
@@ -125,7 +126,7 @@ def test_a_size_without_a_number_or_with_an_unknown_unit_is_refused(text):
 
 
 def test_sizes_print_in_the_largest_whole_unit():
-    assert [format_size(n) for n in (20 * 1024**2, 512 * 1024, 1000)] == ["20MiB", "512KiB", "1000"]
+    assert [format_size(n) for n in (20 * 1024**2, 512 * 1024, 1000)] == ["20MiB", "512KiB", "1kB"]
 
 
 def test_max_bytes_with_a_unit_reaches_the_reader():
@@ -152,3 +153,12 @@ def test_an_os_error_without_a_file_name_is_its_reason_alone(capsys):
         "newsdedup: error: Broken pipe",
         "newsdedup: error: news.db: No such file or directory",
     ]
+
+
+@pytest.mark.parametrize(
+    "limit, told",
+    [("20MB", "20 MB"), ("20M", "20 MiB"), ("512k", "512 KiB"), ("1500", "1500 bytes"), ("2GiB", "2 GiB")],
+)
+def test_a_size_limit_is_told_in_the_unit_it_was_given_in(limit, told):
+    # Before: 20MB was told as "the 19.1 MB limit", and 20MiB as "the 20.0 MB limit".
+    assert size_text(byte_size(limit)) == told

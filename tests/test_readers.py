@@ -8,11 +8,18 @@ from pathlib import Path
 import pytest
 
 from newsdedup.document import HTML, TEXT, Document
-from newsdedup.errors import DocumentError, RepeatedFile, RepeatedRecord, ReusedId, SpecialFile
+from newsdedup.errors import (
+    DocumentError,
+    LinkedDirectory,
+    RepeatedFile,
+    RepeatedRecord,
+    ReusedId,
+    SpecialFile,
+)
 from newsdedup.read import decode as decode_module
 from newsdedup.read import each_record_once, read_document
 from newsdedup.read.decode import decode, document_from_bytes, looks_like_html, read_capped
-from newsdedup.read.files import stream_documents
+from newsdedup.read.files import path_documents, stream_documents
 from newsdedup.read.paths import _once, iter_sources, named_files, record_files
 from tests.conftest import SAMPLES
 
@@ -85,9 +92,18 @@ def test_a_list_of_paths_with_spaces_missing_files_and_patterns_is_a_list(tmp_pa
         "sub/it'",
         "p/*/old vote in the council.txt",
     ]
-    items = list(iter_sources(["-"], stdin=io.BytesIO("\n".join(lines).encode())))
-    assert items[:6] == lines[:6]
-    assert isinstance(items[6], DocumentError) and items[6].reason == "no file matches this pattern"
+    assert list(iter_sources(["-"], stdin=io.BytesIO("\n".join(lines).encode()))) == lines
+
+
+def test_a_listed_name_is_taken_as_written_not_as_a_pattern(tmp_path, monkeypatch):
+    # Before: "a[1].txt" read a1.txt, and "*EXCLUSIVE*.txt", deleted after find listed it, read another file.
+    monkeypatch.chdir(tmp_path)
+    for name in ("a1.txt", "a[1].txt", "report EXCLUSIVE 2.txt"):
+        (tmp_path / name).write_text("Isi")
+    listing = io.BytesIO(b"a[1].txt\0*EXCLUSIVE*.txt\0")
+    assert list(iter_sources(["-"], stdin=listing, null_separated=True)) == ["a[1].txt", "*EXCLUSIVE*.txt"]
+    [missing] = path_documents("gone*.txt", 1000)  # a name that no file has now
+    assert isinstance(missing, DocumentError) and missing.reason == "no such file or directory"
 
 
 def test_a_url_of_a_protocol_without_a_file_system_here_fails_alone(tmp_path):
@@ -447,3 +463,38 @@ def test_a_typed_date_column_of_a_parquet_file_is_read_as_its_iso_form(tmp_path)
     parquet.write_table(pyarrow.table({"id": ["a"], "text": ["Pasukan tiba di Rusia."], "date": [day]}), path)
     [doc] = parquet_file_documents(str(path), None, field_map(), 1 << 20)
     assert doc.date == "2024-11-18T07:30:00"
+
+
+@pytest.mark.parametrize("encoding", ["shift_jis", "euc_jp", "cp874"])
+def test_japanese_and_thai_code_pages_are_not_taken_for_damaged_utf8(encoding):
+    # Before: their byte pairs form valid UTF-8 sequences by chance (one per 2.4 to 7 bad bytes), so the
+    # text was read as UTF-8, all U+FFFD, declared charset or not: "no article text found".
+    text = {
+        "shift_jis": "政府は水曜日、中小企業向けの減税と教育への支出を拡大する新たな経済対策を閣議決定した。"
+        * 4,
+        "euc_jp": "政府は水曜日、中小企業向けの減税と教育への支出を拡大する新たな経済対策を閣議決定した。"
+        * 4,
+        "cp874": "นายกรัฐมนตรีแถลงเมื่อวันพุธว่า รัฐบาลจะลดภาษีให้กับธุรกิจขนาดเล็กและเพิ่มงบประมาณการศึกษา " * 4,
+    }[encoding]
+    assert decode("d", text.encode(encoding)) == text
+    page = f'<html><head><meta charset="{encoding}"><title>t</title></head><body><p>{text}</p></body></html>'
+    assert decode("d", page.encode(encoding)) == page
+
+
+def test_a_recursive_pattern_goes_down_no_symlinked_directory(tmp_path):
+    # Before: glob followed "x -> ." and "y -> ." round and round, the number of paths doubling at each
+    # level: the run never ended. A walk already left such links alone.
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "a.txt").write_text("Isi")
+    (tmp_path / "d" / "sub").mkdir()
+    (tmp_path / "d" / "sub" / "b.txt").write_text("Isi")
+    (tmp_path / "d" / ".hidden").mkdir()
+    (tmp_path / "d" / ".hidden" / "c.txt").write_text("Isi")
+    for link in ("x", "y"):
+        os.symlink(".", tmp_path / "d" / link)
+    found = [str(tmp_path / "d" / "a.txt"), str(tmp_path / "d" / "sub" / "b.txt")]
+    assert list(iter_sources([str(tmp_path / "**" / "*.txt")])) == found
+    *files, x, y = iter_sources([str(tmp_path / "d" / "**")])  # a walk of d, which tells the links
+    assert files == found
+    assert all(isinstance(link, LinkedDirectory) for link in (x, y))
+    assert [x.source, y.source] == [str(tmp_path / "d" / "x"), str(tmp_path / "d" / "y")]

@@ -68,7 +68,7 @@ def test_a_record_over_the_size_limit_is_never_held_whole():
     huge = b'{"id": "big", "text": "' + b"a" * (5 << 20) + b'"}\n'
     stream = LargestPieceRead(huge + json.dumps({"id": "ok", "text": "Body"}).encode() + b"\n")
     error, doc = jsonl_documents(stream, "feed.jsonl", field_map(), 1000)
-    assert (error.source, error.reason) == ("feed.jsonl:1", "record larger than the 1 KB limit")
+    assert (error.source, error.reason) == ("feed.jsonl:1", "record larger than the 1 kB limit")
     assert doc.id == "ok"
     assert stream.largest <= 1 << 20
 

@@ -18,6 +18,7 @@ from .lines import (
     is_menu,
     is_tail_marker,
     split_lines,
+    visible,
     word_count,
 )
 from .rules import Rules, load_rules, phrase_key
@@ -32,11 +33,12 @@ def clean_document(doc: Document, rules: Rules | None = None) -> Document:
     """Return a copy of ``doc`` with title, clean text, language and metadata, and no raw content."""
     rules = rules or load_rules()
     raw = doc.raw or ""
+    known_title = visible(doc.title)  # a record may know it
     lines = split_lines(raw) if doc.kind != HTML else []
     if doc.kind == HTML:
         title, paragraphs, language, meta = clean_html(raw, rules, url=doc.url)
     else:
-        title, paragraphs, language = clean_lines(lines, rules, doc.title)  # a record may know it
+        title, paragraphs, language = clean_lines(lines, rules, known_title)
         meta = {}
     paragraphs = drop_counters(paragraphs, rules)
     if not paragraphs:
@@ -45,7 +47,7 @@ def clean_document(doc: Document, rules: Rules | None = None) -> Document:
     return replace(
         doc,
         raw=None,
-        title=doc.title or title,
+        title=known_title or title,
         text=PARAGRAPH_SEPARATOR.join(paragraphs),
         language=language,
         url=url,

@@ -34,9 +34,10 @@ from .lines import (
     filter_lines,
     is_prose,
     split_lines,
+    visible,
     word_count,
 )
-from .metadata import page_metadata
+from .metadata import page_metadata, publication_date
 from .rules import LABEL_SEPARATOR, SENTENCE_CLOSERS, SENTENCE_ENDS, Rules, phrase_key
 from .text import clean_lines, line_score
 
@@ -61,10 +62,19 @@ def clean_html(raw: str, rules: Rules, url: str | None = None) -> tuple[str, lis
     if tree is None:
         return "", [], None, {}
     drop_related_inserts(tree, rules)
-    page_lines = split_lines(render_text(tree))
     page = page_metadata(tree, url)
-    meta = {"date": page.date, "url": page.url, "site": page.site}
-    title = page.title
+    title, paragraphs, language = _article(tree, extraction_tree, visible(page.title), rules, url)
+    meta = {"date": publication_date(page, tree, paragraphs), "url": page.url, "site": page.site}
+    return title, paragraphs, language, meta
+
+
+def _article(
+    tree, extraction_tree, title: str, rules: Rules, url: str | None
+) -> tuple[str, list[str], str | None]:
+    """``(title, paragraphs, language)``: trafilatura's extraction, repaired (see above)."""
+    import trafilatura
+
+    page_lines = split_lines(render_text(tree))
     extracted = None
     if extraction_tree is not None:  # it extracts from a copy of the tree it is handed
         keep_text_after_empty_elements(extraction_tree)
@@ -84,9 +94,9 @@ def clean_html(raw: str, rules: Rules, url: str | None = None) -> tuple[str, lis
     if extracted_words < SHORT_BODY_WORDS:
         title, fallback, language = clean_lines(page_lines, rules, title)
         if extracted_words < MIN_BODY_WORDS or sum(map(word_count, fallback)) > 2 * extracted_words:
-            return title, fallback, language, meta
+            return title, fallback, language
     language = detect_language("\n".join(paragraphs))
-    return title, restore_lead(paragraphs, page_lines, rules, stoplist(language)), language, meta
+    return title, restore_lead(paragraphs, page_lines, rules, stoplist(language)), language
 
 
 _INLINE_TAGS = frozenset("strong b em i u span font small mark".split())

@@ -82,6 +82,11 @@ PROSE_WORDS = 10  # a line this long or longer reads as running text, not a labe
 SENTENCE_WORDS = 6  # a line this long that ends with a full stop is a sentence, not a linked headline
 MIN_BODY_LINES = 2  # prose lines that must precede a "more headlines" marker before it cuts
 TABLE_BARS = 3  # "| 1 July 2024 | Road repairs |" is a table's row; "| November 18, 2019" a dateline
+# Format characters that show as nothing, scattered inside words: a soft hyphen (&shy;), a zero-width
+# space (a Thai page's word breaks), a word joiner, a byte order mark of a file joined to another. Kept,
+# they cut words in two and tell copies of one text apart. (ZWJ and ZWNJ spell Persian and Indic words.)
+INVISIBLE = "\u00ad\u200b\u2060\ufeff"
+_WITHOUT_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
 MIN_COMMENTERS = 2  # "NAME says:" lines on a page that make them its comments' authors
 LEAD_IN_WORDS = 4  # a line that ends with a colon and is this long introduces a list
 RUNNING_TEXT_WORDS = 20  # a line this long is running text, whatever it ends with
@@ -496,7 +501,7 @@ def filter_lines(lines: list[str], rules: Rules) -> list[str]:
 
 
 def split_lines(text: str) -> list[str]:
-    """Non-empty lines with runs of white space collapsed, without NUL characters.
+    """Non-empty lines with runs of white space collapsed, without NUL or ``INVISIBLE`` characters.
 
     NUL means nothing in text (a broken export, a JSON "\\u0000"), and the plain-text
     cleaner marks its own stand-in lines with it: a page must not be able to write one.
@@ -505,4 +510,9 @@ def split_lines(text: str) -> list[str]:
         text = text.replace("\x00", "")
     if native.speedups is not None:
         return native.speedups.split_lines(text)
-    return [" ".join(words) for line in text.splitlines() if (words := line.split())]
+    return [" ".join(words) for line in visible(text).splitlines() if (words := line.split())]
+
+
+def visible(text: str) -> str:
+    """``text`` without its ``INVISIBLE`` characters."""
+    return text.translate(_WITHOUT_INVISIBLE) if any(map(text.__contains__, INVISIBLE)) else text

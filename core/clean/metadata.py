@@ -5,26 +5,37 @@ licence, which newsdedup does not use and which cost about a third of the
 extraction time on news pages. Here only the four fields are looked up, with
 trafilatura's own finders (meta tags, JSON-LD, then the page itself) and
 htmldate, as trafilatura configures it, for the publication date.
+
+htmldate's search of a page's text, when its markup states no date, takes the
+first date-like words it finds: an event's date in the story ("The final was held
+on 12 March 2021"), a year given as 1 January ("approved by voters in 2022", "©
+2024"). So the text is searched outside the article only, for a dateline the page
+prints beside it (a span under the headline), and a copyright line's year is no date.
 """
 
 from __future__ import annotations
 
+import copy
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
+from .lines import visible
 from .titles import strip_site_name, url_host
 
 _HANDLE = re.compile(r"^@+")
 _LINKED_URL = ('.//head//link[@rel="canonical"]', './/head//link[@rel="alternate"][@hreflang="x-default"]')
 # "© 2024", "Copyright (c) 2010-2024 ...": the last year of a copyright line
 _COPYRIGHT_YEAR = re.compile(r"(?:©|\(c\)|copyright)\D{0,99}?(?:\d{4}\s*[-–]\s*)?(\d{4})\b", re.IGNORECASE)
+# where an article's paragraphs are, to be left out of the search of a page's text for its date
+_BLOCKS = ("p", "li", "blockquote", "dd", "dt", "td", "th", "pre", "figcaption", "h2", "h3", "h4", "h5", "h6")
 
 
 @dataclass(frozen=True)
 class PageMetadata:
     title: str
-    date: str | None
+    date: str | None  # as the markup, the address or a date's element states it (see publication_date)
     url: str | None
     site: str | None
 
@@ -33,7 +44,6 @@ def page_metadata(tree, url: str | None = None) -> PageMetadata:
     """The metadata of a parsed page; ``url`` is where it was fetched from, if known."""
     from htmldate import find_date
     from trafilatura.metadata import examine_meta, extract_meta_json, extract_sitename, extract_title
-    from trafilatura.settings import set_date_params
 
     found = examine_meta(tree)
     try:
@@ -46,7 +56,7 @@ def page_metadata(tree, url: str | None = None) -> PageMetadata:
     title = " ".join((found.title or extract_title(tree) or "").split())
     return PageMetadata(
         title=strip_site_name(title, site, page_url),
-        date=_publication_date(tree, page_url, find_date, set_date_params(True)),
+        date=find_date(tree, url=page_url, **_date_params(extensive_search=False)),
         url=page_url,
         site=site,
     )
@@ -93,20 +103,31 @@ def _absolute_url(address: str | None) -> str | None:
         return None
 
 
-def _publication_date(tree, url: str | None, find_date, params: dict) -> str | None:
-    """htmldate's date, unless it is the year of a copyright line given as 1 January: its search of the
-    page's text ends with that year ("© 2024", on every page of a site), which is no publication date.
-    A 1 January that the markup or the address states is kept, and one in the text of a page whose
-    copyright line names another year (or that has none)."""
-    date = find_date(tree, url=url, **params)
-    if (
-        date
-        and date.endswith("-01-01")
-        and date[:4] in _COPYRIGHT_YEAR.findall(" ".join(tree.itertext()))
-        and find_date(tree, url=url, **{**params, "extensive_search": False}) != date
-    ):
-        return None
+def publication_date(page: PageMetadata, tree, article: Iterable[str]) -> str | None:
+    """The page's date as its markup states it, else as htmldate finds it in the page's text outside the
+    ``article`` paragraphs, unless that is the year of a copyright line (given as 1 January)."""
+    if page.date:
+        return page.date
+    from htmldate import find_date
+
+    paragraphs = set(article)
+    outside = copy.deepcopy(tree)
+    for element in list(outside.iter(*_BLOCKS)):
+        if (
+            element.getparent() is not None
+            and " ".join(visible(element.text_content()).split()) in paragraphs
+        ):
+            element.drop_tree()
+    date = find_date(outside, url=page.url, **_date_params(extensive_search=True))
+    if date and date.endswith("-01-01") and date[:4] in _COPYRIGHT_YEAR.findall(" ".join(outside.itertext())):
+        return None  # the year of the site's copyright line
     return date
+
+
+def _date_params(extensive_search: bool) -> dict:
+    from trafilatura.settings import set_date_params
+
+    return {**set_date_params(True), "extensive_search": extensive_search}
 
 
 def _host(url: str | None) -> str | None:

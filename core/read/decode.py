@@ -7,6 +7,7 @@ report it and go on with the rest of the batch.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import gzip
 import io
 import json
@@ -50,8 +51,9 @@ _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|
 _REPLACEMENT = "\ufffd"
 _REPLACEMENT_BYTES = _REPLACEMENT.encode()
 # bad bytes per valid multi-byte sequence up to which damaged text is UTF-8 (legacy text: 0 valid, or 1
-# per 80 bad bytes in Ukrainian windows-1251, where a capital before "і" happens to form one)
-UTF8_BAD_PER_VALID = 4
+# per 80 bad bytes in Ukrainian windows-1251, where a capital before "і" happens to form one; Japanese,
+# Chinese, Korean and Thai code pages form one by chance per 2.4 to 7 bad bytes)
+UTF8_BAD_PER_VALID = 2
 FEW_NON_ASCII = 0.01  # share of bytes: text this close to ASCII is read as windows-1252 when that fits
 _ASCII_BYTES = bytes(range(0x80))
 _CHARSET_PARAMETER = r"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""  # of a meta tag or a Content-Type
@@ -176,15 +178,21 @@ def decode(doc_id: str, data: bytes, charset: str | None = None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    declarations = [
+        name for name in _declarations(_single_byte_charset(charset), _declared_charset(data)) if name
+    ]
+    # A charset declared (not a server's default) is taken first when the bytes are valid in it, as
+    # browsers take it: multi-byte Japanese or Thai forms valid UTF-8 sequences by chance.
+    for declared in declarations:
+        if codecs.lookup(declared).name not in _SERVER_DEFAULTS:
+            with contextlib.suppress(LookupError, UnicodeDecodeError):
+                return data.decode(declared)
     damaged = _damaged_utf8(data)
     if damaged is not None:
         return damaged
-    for declared in _declarations(_single_byte_charset(charset), _declared_charset(data)):
-        if declared:
-            try:
-                return data.decode(declared)
-            except (LookupError, UnicodeDecodeError):
-                pass  # a wrong declaration is common: fall through to detection
+    for declared in declarations:
+        with contextlib.suppress(LookupError, UnicodeDecodeError):  # a wrong declaration is common
+            return data.decode(declared)
     return _detect_and_decode(doc_id, data)
 
 
@@ -273,6 +281,19 @@ def looks_like_html(data: bytes) -> bool:
     return bool(_HTML_SNIFF.search(head)) or len(_HTML_TAG.findall(head)) >= 3
 
 
+# --max-bytes units, largest first: a limit is told in the unit it was given in (20MiB, 20MB)
+_SIZE_UNITS = (
+    ("GiB", 1 << 30),
+    ("GB", 10**9),
+    ("MiB", 1 << 20),
+    ("MB", 10**6),
+    ("KiB", 1 << 10),
+    ("kB", 10**3),
+)
+
+
 def size_text(n: int) -> str:
-    """``20.0 MB``, ``512 KB``."""
-    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{n / 1024:.0f} KB"
+    """``20 MiB``, ``20 MB``, ``512 KiB``, ``1500 bytes``: in ``--max-bytes`` units, and exact."""
+    return next(
+        (f"{n // size} {unit}" for unit, size in _SIZE_UNITS if n >= size and n % size == 0), f"{n} bytes"
+    )

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import gzip
 import io
-import os
 import zlib
 from collections.abc import Iterator
-from glob import has_magic
 from typing import IO
 
 from ..document import Document
@@ -30,9 +28,6 @@ HEAD_BYTES = 512  # enough to tell a WARC archive from a page, through a gzip he
 
 def path_documents(path: str, max_bytes: int) -> Iterator[Document | DocumentError]:
     """The documents of the file at ``path``: one page, or the HTML responses of a WARC archive."""
-    if has_magic(path) and not os.path.lexists(path):  # the cheap test first
-        yield DocumentError(path, "no file matches this pattern")
-        return
     try:
         handle = open_input(path)  # closed below, after the generator is drained
     except OSError as exc:

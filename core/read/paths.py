@@ -9,10 +9,18 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from glob import glob, has_magic
+from glob import escape, glob, has_magic
 from typing import IO
 
-from ..errors import DocumentError, OwnOutput, RepeatedFile, SpecialFile, UsageError, printable
+from ..errors import (
+    DocumentError,
+    LinkedDirectory,
+    OwnOutput,
+    RepeatedFile,
+    SpecialFile,
+    UsageError,
+    printable,
+)
 from .decode import SNIFF_BYTES, looks_like_html
 from .urls import is_url, url_file_system
 
@@ -31,8 +39,9 @@ def iter_sources(
 
     A directory is walked recursively (sorted, hidden entries and symlinked
     directories skipped); an argument that does not exist but contains glob
-    characters is expanded (``**`` included); ``-`` reads a list of paths from
-    ``stdin``, one per line or NUL-separated; a URL (``s3://...``) is expanded the
+    characters is expanded (``**`` included, down no symlinked directory); ``-``
+    reads a list of paths from ``stdin``, one per line or NUL-separated, each
+    taken as it is written (``find`` lists names, not patterns); a URL (``s3://...``) is expanded the
     same way by fsspec (see :func:`url_sources`). Inputs that cannot be expanded
     are yielded as :class:`DocumentError` so the caller reports them in order.
 
@@ -88,7 +97,7 @@ def _still_names(path: str, key: FileKey) -> bool:
 
 
 def _expanded(
-    inputs: Iterable[str], stdin: IO[bytes] | None, null_separated: bool
+    inputs: Iterable[str], stdin: IO[bytes] | None, null_separated: bool, patterns: bool = True
 ) -> Iterator[tuple[str, FileKey | None] | DocumentError]:
     for item in inputs:
         if is_url(item):
@@ -102,23 +111,48 @@ def _expanded(
             if reason := _not_a_path_list(listing, paths):
                 yield DocumentError("-", reason)
                 continue
-            yield from _expanded(paths, None, null_separated)
+            yield from _expanded(paths, None, null_separated, patterns=False)
         else:
-            yield from _local_files(item)
+            yield from _local_files(item, patterns)
 
 
-def _local_files(item: str) -> Iterator[tuple[str, FileKey | None] | DocumentError]:
+def _local_files(item: str, patterns: bool = True) -> Iterator[tuple[str, FileKey | None] | DocumentError]:
     """A directory walked, a pattern's matches, or the file named."""
     if os.path.isdir(item):
         yield from _walk(item)
-    elif has_magic(item) and not os.path.lexists(item):  # the cheap test first
-        matches = sorted(glob(item, recursive=True))
+    elif patterns and has_magic(item) and not os.path.lexists(item):  # the cheap test first
+        matches = sorted(set(_matches(item)))
         if not matches:
             yield DocumentError(item, "no file matches this pattern")
         for match in matches:
             yield from _walk(match) if os.path.isdir(match) else _met(match)
     else:
         yield item, file_key(item)
+
+
+def _matches(pattern: str) -> Iterator[str]:
+    """``glob(pattern, recursive=True)``, but ``**`` goes down no symbolic link to a directory: glob
+    follows them, round and round a link up the tree (two such links: for ever). A pattern that ends
+    with ``**`` gives its directories, which are walked."""
+    head, recursive, rest = pattern.partition(f"{os.sep}**{os.sep}")
+    if not recursive and pattern.endswith(f"{os.sep}**"):
+        head, recursive, rest = pattern[: -len("**") - 1], "**", ""
+    elif not recursive and pattern.startswith(f"**{os.sep}"):
+        head, recursive, rest = "", "**", pattern[len("**") + 1 :]
+    if not recursive:
+        yield from glob(pattern)  # without "**" as a whole part, glob never goes down a directory
+        return
+    for base in glob(head) if has_magic(head) else [head]:
+        top = base or os.curdir
+        if not os.path.isdir(top):
+            continue
+        if not rest:
+            yield base or os.curdir
+            continue
+        for directory, subdirectories, _ in os.walk(top):  # os.walk follows no link by default
+            subdirectories[:] = sorted(name for name in subdirectories if not name.startswith("."))
+            under = directory if base else os.path.relpath(directory)
+            yield from _matches(os.path.join(escape(under) if under != os.curdir else "", rest))
 
 
 def written_file_key(fd: int) -> FileKey | None:
@@ -276,7 +310,7 @@ def _walk(directory: str) -> Iterator[tuple[str, FileKey | None] | DocumentError
         elif entry.is_symlink() and not os.path.exists(entry.path):
             yield DocumentError(entry.path, "broken symbolic link")
         elif entry.is_symlink() and os.path.isdir(entry.path):
-            yield DocumentError(entry.path, "symbolic link to a directory, not followed")
+            yield LinkedDirectory(entry.path, "symbolic link to a directory, not followed")
         else:
             yield from _met(entry.path)
 
