@@ -315,3 +315,19 @@ def test_counters_are_taken_out_of_the_article():
 def test_menus_in_scripts_without_spaces(line):
     # a menu's items are counted by their blanks: a Thai or katakana item is one, however long
     assert boilerplate_reason(line, RULES) == "menu"
+
+
+@pytest.mark.parametrize(
+    "line, reason",
+    [
+        ("Bagikan: Facebook Twitter WhatsApp", "share buttons"),
+        ("Share on Facebook Share on Twitter", "share buttons"),
+        ("Facebook Twitter Google+ Whatsapp", "share buttons"),
+        ("Facebook dan Twitter Diblokir di Iran", None),  # news about them
+        ("Facebook, Twitter and Instagram were down for hours on Monday across Europe.", None),
+        ("Sign in | Register", "menu"),  # two items, each a line the rules drop
+        ("Politik | Ekonomi", None),
+    ],
+)
+def test_share_buttons_and_a_menu_of_dropped_phrases(line, reason):
+    assert boilerplate_reason(line, RULES) == reason

@@ -507,3 +507,49 @@ def test_soft_hyphens_and_zero_width_spaces_inside_words_are_dropped():
     assert (copy.title, copy.text) == (clean.title, clean.text)
     record = clean_document(Document(id="r", raw=original, title="Harbour\u00ad plan approved"))
     assert record.title == "Harbour plan approved"
+
+
+def paragraphs_of(raw: str) -> tuple[str, list[str]]:
+    doc = clean_document(Document(id="p", raw=raw))
+    return doc.title, doc.text.split("\n\n")
+
+
+STORY = ["Harga Cabai Rawit di Pasar Tradisional Melonjak Jelang Lebaran", *article("cabai", 8).split("\n\n")]
+
+
+@pytest.mark.parametrize(
+    "label, links",
+    [
+        ("Baca Juga:", ["Harga Emas Hari Ini Naik Tipis"]),
+        ("Baca Juga:", ["Harga Emas Hari Ini Naik Tipis", "Daftar Harga BBM Terbaru"]),
+        ("Read also:", ["Gold price edges higher today"]),
+        ("Leggi anche", ["I Cavalieri dello Zodiaco diventeranno un film?"]),
+    ],
+)
+def test_the_headlines_below_a_related_link_label_alone_on_its_line_go_with_it(label, links):
+    # Before: the label went, and its linked headlines stayed in the article as paragraphs.
+    title, paragraphs = paragraphs_of("\n\n".join([*STORY[:3], label, *links, *STORY[3:]]))
+    assert title == STORY[0] and paragraphs == STORY[1:]
+
+
+def test_a_label_takes_no_sentence_and_no_tail_marker_below_it():
+    subheading_paragraph = STORY[:3] + ["Baca Juga:", STORY[3]]  # a paragraph: not a link
+    assert paragraphs_of("\n\n".join([*subheading_paragraph, *STORY[4:]]))[1] == STORY[1:]
+    # a list's heading below a label still ends the article, and its list goes
+    tail = ["Baca juga:", "Berita Terkait", "Harga Emas Hari Ini Naik Tipis", "Daftar Harga BBM Terbaru"]
+    assert paragraphs_of("\n\n".join([*STORY, *tail]))[1] == STORY[1:]
+
+
+@pytest.mark.parametrize(
+    "above",
+    [
+        "Subscribe now",
+        "Sign in | Register",
+        "Breaking News",
+        "THE METRO HERALD",
+        "Bagikan: Facebook Twitter WhatsApp",
+    ],
+)
+def test_a_name_section_or_prompt_above_the_headline_is_not_the_title(above):
+    # Before: it was the title, and the headline was left out of both title and text.
+    assert paragraphs_of("\n\n".join([above, *STORY])) == (STORY[0], STORY[1:])

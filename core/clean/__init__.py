@@ -22,7 +22,7 @@ from .lines import (
     word_count,
 )
 from .rules import Rules, load_rules, phrase_key
-from .text import clean_lines, role_memo, score_memo
+from .text import clean_lines, label_memo, role_memo, score_memo
 from .titles import url_host
 
 PARAGRAPH_SEPARATOR = "\n\n"
@@ -85,6 +85,7 @@ def clear_caches() -> None:
         phrase_key,
         role_memo,
         score_memo,
+        label_memo,
         sample_language,
     ):
         cached.cache_clear()

@@ -55,6 +55,7 @@ _MENU_MARKS = tuple("|·•»›>")
 _SPACED_SLASH = re.compile(r"\s/\s")
 _MENU_SEPARATOR = re.compile(r"\s*(?:[|·•»›]|(?<=\s)[>/](?=\s))\s*")
 _LETTER = re.compile(r"[^\W\d_]")
+_LONGER_WORD = re.compile(r"[^\W\d_]{3,}")  # a word of three letters or more
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 _YEAR_NEXT = re.compile(r"\W{0,3}(?:19|20)\d\d\b")
 _NOT_LETTERS = re.compile(r"[\W\d_]+")
@@ -77,6 +78,7 @@ _DATED_ENTRY = re.compile(r"\s*:\s+(\S+)(?:\s+\S+){2,}")  # after a date: what h
 # every form of _DATE holds a four-digit year or a time ("06:52"): a scan that starts with \d is fast
 _DATE_HINT = re.compile(r"\d\d\d\d|\d[:.]\d\d")
 
+SHARE_ROW_WORDS = 12  # share buttons' labels in a row are no longer
 SHORT_LINE_WORDS = 40  # prompts, credits, bylines and copyright lines are never longer
 PROSE_WORDS = 10  # a line this long or longer reads as running text, not a label
 SENTENCE_WORDS = 6  # a line this long that ends with a full stop is a sentence, not a linked headline
@@ -138,7 +140,7 @@ def boilerplate_reason(line: str, rules: Rules, keep_captions: bool = False) -> 
         return "related link"
     if _HASHTAGS.match(line):
         return "hashtags"
-    if is_menu(line):
+    if is_menu(line) or _is_menu_of_phrases(line, rules):
         return "menu"
     if not keep_captions and _PHOTO_CREDIT.search(line) and not _is_signed_off_paragraph(line):
         return "photo caption"
@@ -172,6 +174,8 @@ def _short_line_reason(line: str, words: int, rules: Rules) -> str | None:
         return "link line"
     if words <= 30 and (has_link or _has_handle(line)) and _SOCIAL.search(line):
         return "social media prompt"
+    if words <= SHARE_ROW_WORDS and _is_share_row(line):
+        return "share buttons"
     key = phrase_key(line)
     if key in rules.drop or key in rules.tail:
         return "boilerplate phrase"
@@ -197,6 +201,14 @@ def _short_line_reason(line: str, words: int, rules: Rules) -> str | None:
     if words <= 12 and not ends_sentence(line) and _has_date(line) and not _is_dated_item(line):
         return "dateline"
     return None
+
+
+def _is_share_row(line: str) -> bool:
+    """Share buttons' labels: two networks or more, half of the words of three letters or more
+    ("Bagikan: Facebook Twitter WhatsApp", "Share on Facebook Share on Twitter"; not "Facebook dan
+    Twitter Diblokir di Iran")."""
+    networks = len(_SOCIAL.findall(line))
+    return networks >= 2 and 2 * networks >= len(_LONGER_WORD.findall(line))
 
 
 def _starts_sentence(line: str, prompt: re.Match, words: int) -> bool:
@@ -317,6 +329,14 @@ def is_menu(line: str) -> bool:
         return False
     items = _MENU_SEPARATOR.split(line)
     return len(items) >= 3 and sum(len(item.split()) for item in items) <= 3 * len(items)
+
+
+def _is_menu_of_phrases(line: str, rules: Rules) -> bool:
+    """Two items or more between separators, each a line the rules drop ("Sign in | Register")."""
+    if line.startswith("|") or not _has_menu_mark(line):
+        return False
+    items = _MENU_SEPARATOR.split(line)
+    return len(items) >= 2 and all(phrase_key(item) in rules.drop for item in items)
 
 
 def _has_menu_mark(line: str) -> bool:

@@ -28,6 +28,7 @@ from .lines import (
     is_lead_in,
     is_more_headlines,
     is_prose,
+    is_tail_marker,
     split_lines,
     starts_comments,
     word_count,
@@ -43,6 +44,7 @@ _CJK_SENTENCE_END = re.compile(
     r"[。．][」』）】)”’\"']*$"
 )  # an ideographic full stop, quotes closed after it
 TITLE_SEARCH_LINES = 15
+HEADLINE_WORDS = 4  # a shorter line right above a headline of this many words is a name or a section
 MIN_STOPWORD_DENSITY = 0.1
 FIGURE_SHARE = 0.25  # of a line's words that hold a digit: a sentence of figures
 _MARK = "\x00"  # stand-in lines start with it; they are never output
@@ -63,6 +65,8 @@ MIN_BODY_WORDS = 25  # less than this is no article: try again keeping photo cap
 SHORT_BODY_WORDS = 80  # less than this, a caption right below the headline may be the article
 SEPARATOR_WEIGHT = 2.0  # extra cost of a run of LIST_RUN+ label lines, so blocks do not bridge it
 TEASER_RUN = 3  # headline + summary pairs in a row that make a teaser list
+LABELLED_LINKS = 3  # headlines, each on its own line, that a related-link label alone may stand above
+LINK_WORDS = 25  # a linked headline is no longer
 TEASER_HEADLINE_WORDS = 4  # this many label-like lines in a row inside the body are a link list
 
 
@@ -84,6 +88,7 @@ def clean_lines(lines: list[str], rules: Rules, title: str = "") -> tuple[str, l
         and boilerplate_reason(lines[0], rules) is None
     ):
         return title, lines, detect_language(lines[0])  # a page of one sentence has no headline
+    lines = _without_labelled_links(lines, rules)
     found = title or find_title(lines, rules)
     body = _article(lines, found, rules)
     if not body.paragraphs and not title and _one_sentence(lines, found):
@@ -91,6 +96,45 @@ def clean_lines(lines: list[str], rules: Rules, title: str = "") -> tuple[str, l
         body = _article(lines, "", rules)
         return "", body.paragraphs, body.language
     return found, body.paragraphs, body.language
+
+
+def _without_labelled_links(lines: list[str], rules: Rules) -> list[str]:
+    """The lines without the linked headlines below a related-link label alone on its line ("Baca
+    Juga:", then "Harga Emas Hari Ini Naik Tipis"): the label's own rule drops the label only."""
+    labels = label_memo(rules)
+    if not any(labels[line] for line in lines):
+        return lines
+    kept: list[str] = []
+    below = 0  # linked headlines the last label may still stand above
+    for line in lines:
+        if below and _reads_as_link(line, rules) and not labels[line]:
+            below -= 1
+            continue
+        below = LABELLED_LINKS if labels[line] else 0
+        kept.append(line)
+    return kept
+
+
+def _reads_as_link(line: str, rules: Rules) -> bool:
+    """A headline: a few words, no full stop or colon at the end (not a sentence, not a list's heading),
+    and no marker of the page's tail ("More from Signal Weekly"), which cuts the page there."""
+    return (
+        word_count(line) <= LINK_WORDS
+        and not ends_with_full_stop(line)
+        and not line.endswith((":", "："))
+        and not is_tail_marker(line, rules)
+    )
+
+
+@cache  # one per rules
+def label_memo(rules: Rules) -> LineMemo:
+    """Whether a line is a related-link label alone ("Baca Juga:", "Read also:"), by line, remembered."""
+    return LineMemo(partial(_is_label_alone, rules=rules))
+
+
+def _is_label_alone(line: str, rules: Rules) -> bool:
+    # not a heading of a list of other stories ("Berita Terkait"): the tail's rules cut it and its list
+    return rules.related_alone.match(line) is not None and not is_tail_marker(line, rules)
 
 
 def _one_sentence(lines: list[str], title: str) -> bool:
@@ -237,22 +281,34 @@ def find_title(lines: list[str], rules: Rules) -> str:
     headline: text without a headline (a record's body) would otherwise lose a paragraph to the title.
     """
     below_text = False
-    for line in lines[:TITLE_SEARCH_LINES]:
-        words = word_count(line)
-        # a lone token (a site name in any script) is not a headline
-        if (
-            2 <= words <= 30
-            and (" " in line or words >= 4)
-            and not (below_text and ends_with_full_stop(line))
-            and not _CJK_SENTENCE_END.search(line)  # a headline in Chinese or Japanese never ends so
-            and boilerplate_reason(line, rules) is None
-        ):
+    top = lines[:TITLE_SEARCH_LINES]
+    for i, line in enumerate(top):
+        if _may_be_headline(line, below_text, rules):
+            below = top[i + 1] if i + 1 < len(top) else ""
+            if (
+                word_count(line) < HEADLINE_WORDS <= word_count(below)
+                and not ends_with_full_stop(below)
+                and _may_be_headline(below, below_text, rules)
+            ):
+                line = below  # a site's name or a section's above it ("THE METRO HERALD", "Breaking News")
             return strip_site_suffix(line)
         # the rules are asked last: of a candidate, and of a long sentence until one is running text
         below_text = below_text or (
             is_prose(line) and ends_sentence(line) and boilerplate_reason(line, rules) is None
         )
     return ""
+
+
+def _may_be_headline(line: str, below_text: bool, rules: Rules) -> bool:
+    words = word_count(line)
+    # a lone token (a site name in any script) is not a headline
+    return (
+        2 <= words <= 30
+        and (" " in line or words >= 4)
+        and not (below_text and ends_with_full_stop(line))
+        and not _CJK_SENTENCE_END.search(line)  # a headline in Chinese or Japanese never ends so
+        and boilerplate_reason(line, rules) is None
+    )
 
 
 def line_score(line: str, stopwords: frozenset[str]) -> float:
