@@ -498,3 +498,9 @@ def test_a_recursive_pattern_goes_down_no_symlinked_directory(tmp_path):
     assert files == found
     assert all(isinstance(link, LinkedDirectory) for link in (x, y))
     assert [x.source, y.source] == [str(tmp_path / "d" / "x"), str(tmp_path / "d" / "y")]
+
+
+def test_a_path_list_saved_with_a_byte_order_mark_names_its_first_file(tmp_path):
+    # Before: the first name began with U+FEFF, and that file was "not found"
+    listing = io.BytesIO(codecs.BOM_UTF8 + b"a.txt\nb.txt\n")
+    assert list(iter_sources(["-"], stdin=listing)) == ["a.txt", "b.txt"]

@@ -40,7 +40,7 @@ def test_jsonl_records_become_documents_and_bad_lines_become_errors():
     assert (second.id, second.kind) == ("7", HTML)
     errors = [(e.source, e.reason) for e in items[2:]]
     assert errors[0][0] == "in.jsonl:3" and "not a JSON object" in errors[0][1]
-    assert errors[1] == ("in.jsonl:4", "no 'id' field (string or number)")
+    assert errors[1] == ("in.jsonl:4", "no 'id' field (a string or a whole number)")
     # named by its file too, as every record that fails later is (it was its id alone)
     assert errors[2] == ("in.jsonl#b", "in.jsonl:5: no 'html' or 'text' text")
     assert errors[3] == ("in.jsonl:6", "not a JSON object")
@@ -314,4 +314,14 @@ def test_a_warc_gzipped_per_record_cut_in_its_last_record_keeps_every_whole_reco
     assert errors == [
         f"{tmp_path / 'crawl.warc.gz'}: unreadable WARC data after 5 records "
         "(Compressed file ended before the end-of-stream marker was reached)"
+    ]
+
+
+def test_an_id_of_another_type_is_named_as_such():
+    # Before: {"id": 1.5} was "no 'id' field (string or number)", though it has one, and a number
+    stream = io.BytesIO(b'{"id": 1.5, "text": "Body"}\n{"id": null, "text": "Body"}\n')
+    errors = [e.reason for e in jsonl_documents(stream, "in.jsonl", field_map(), 1 << 20)]
+    assert errors == [
+        "a float as its 'id' field (a string or a whole number)",
+        "no 'id' field (a string or a whole number)",
     ]

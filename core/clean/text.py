@@ -67,6 +67,7 @@ SEPARATOR_WEIGHT = 2.0  # extra cost of a run of LIST_RUN+ label lines, so block
 TEASER_RUN = 3  # headline + summary pairs in a row that make a teaser list
 LABELLED_LINKS = 3  # headlines, each on its own line, that a related-link label alone may stand above
 LINK_WORDS = 25  # a linked headline is no longer
+LABEL_CHARS = 80  # nor is a label alone (the longest phrase has 33 characters: "das könnte sie auch interessieren")
 TEASER_HEADLINE_WORDS = 4  # this many label-like lines in a row inside the body are a link list
 
 
@@ -102,15 +103,16 @@ def _without_labelled_links(lines: list[str], rules: Rules) -> list[str]:
     """The lines without the linked headlines below a related-link label alone on its line ("Baca
     Juga:", then "Harga Emas Hari Ini Naik Tipis"): the label's own rule drops the label only."""
     labels = label_memo(rules)
-    if not any(labels[line] for line in lines):
+    found = [len(line) <= LABEL_CHARS and labels[line] for line in lines]
+    if not any(found):
         return lines
     kept: list[str] = []
     below = 0  # linked headlines the last label may still stand above
-    for line in lines:
-        if below and _reads_as_link(line, rules) and not labels[line]:
+    for line, label in zip(lines, found, strict=True):
+        if below and not label and _reads_as_link(line, rules):
             below -= 1
             continue
-        below = LABELLED_LINKS if labels[line] else 0
+        below = LABELLED_LINKS if label else 0
         kept.append(line)
     return kept
 

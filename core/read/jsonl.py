@@ -124,7 +124,8 @@ def record_document(record: object, where: str, source: str, fields: dict[str, s
         raise DocumentError(where, "not a JSON object")
     doc_id = record.get(fields["id"])
     if not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool) or str(doc_id) == "":
-        raise MissingFields(where, f"no {fields['id']!r} field (string or number)")
+        what = "no" if doc_id is None or doc_id == "" else f"a {type(doc_id).__name__} as its"
+        raise MissingFields(where, f"{what} {fields['id']!r} field (a string or a whole number)")
     html, text = record.get(fields["html"]), record.get(fields["text"])
     body, kind = (html, HTML) if isinstance(html, str) and html.strip() else (text, TEXT)
     if not isinstance(body, str) or not body.strip():

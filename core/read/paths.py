@@ -6,6 +6,7 @@ so the caller reports them and goes on.
 
 from __future__ import annotations
 
+import codecs
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -273,7 +274,9 @@ def _is_prose(line: str) -> bool:
 
 
 def _split_path_list(listing: bytes, null_separated: bool) -> list[str]:
-    """Paths as the OS gives them: bytes that are not UTF-8 survive (surrogate escapes)."""
+    """Paths as the OS gives them: bytes that are not UTF-8 survive (surrogate escapes); a list saved by
+    an editor that starts it with a UTF-8 byte-order mark has no mark in its first name."""
+    listing = listing.removeprefix(codecs.BOM_UTF8)
     parts = listing.split(b"\0") if null_separated else listing.splitlines()
     return [os.fsdecode(p) for p in (part if null_separated else _listed_name(part) for part in parts) if p]
 
