@@ -31,9 +31,9 @@ _PHOTO_CODES = frozenset(("foto", "photo", "pic", "ist", "dok", "doc"))  # "(fot
 _TRAILING_CREDIT = re.compile(r"\s*\([^()]{1,30}\)$")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$|^/[\w\-./%~+]+/?$", re.IGNORECASE)
 _URL_INSIDE = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
-_SOCIAL = re.compile(
-    r"\b(?:twitter|facebook|instagram|youtube|tiktok|linkedin|whatsapp|telegram)\b", re.IGNORECASE
-)
+_NETWORKS = r"\b(?:twitter|facebook|instagram|youtube|tiktok|linkedin|whatsapp|telegram)\b"
+_SOCIAL = re.compile(_NETWORKS, re.IGNORECASE)
+_SOCIAL_LOWER_CASE = re.compile(_NETWORKS)  # in a line made lower case: twice as fast as _SOCIAL
 _HANDLE = re.compile(r"(?<!\w)@\w+")
 # "34 responses to ...", "12 Comments"; not a sentence that starts with a count ("300 comments were
 # posted ...")
@@ -140,7 +140,8 @@ def boilerplate_reason(line: str, rules: Rules, keep_captions: bool = False) -> 
         return "related link"
     if _HASHTAGS.match(line):
         return "hashtags"
-    if is_menu(line) or _is_menu_of_phrases(line, rules):
+    items = _menu_items(line)
+    if items and (_is_menu_of(items) or _is_menu_of_phrases(items, rules)):
         return "menu"
     if not keep_captions and _PHOTO_CREDIT.search(line) and not _is_signed_off_paragraph(line):
         return "photo caption"
@@ -207,7 +208,7 @@ def _is_share_row(line: str) -> bool:
     """Share buttons' labels: two networks or more, half of the words of three letters or more
     ("Bagikan: Facebook Twitter WhatsApp", "Share on Facebook Share on Twitter"; not "Facebook dan
     Twitter Diblokir di Iran")."""
-    networks = len(_SOCIAL.findall(line))
+    networks = len(_SOCIAL_LOWER_CASE.findall(line.lower()))
     return networks >= 2 and 2 * networks >= len(_LONGER_WORD.findall(line))
 
 
@@ -325,17 +326,23 @@ def is_menu(line: str) -> bool:
 
     A line that starts with "|" is a table row, which is content.
     """
+    items = _menu_items(line)
+    return bool(items) and _is_menu_of(items)
+
+
+def _menu_items(line: str) -> list[str]:
+    """The items between a line's separators; none when it has no separator or is a table row."""
     if line.startswith("|") or not _has_menu_mark(line):
-        return False
-    items = _MENU_SEPARATOR.split(line)
+        return []
+    return _MENU_SEPARATOR.split(line)
+
+
+def _is_menu_of(items: list[str]) -> bool:
     return len(items) >= 3 and sum(len(item.split()) for item in items) <= 3 * len(items)
 
 
-def _is_menu_of_phrases(line: str, rules: Rules) -> bool:
-    """Two items or more between separators, each a line the rules drop ("Sign in | Register")."""
-    if line.startswith("|") or not _has_menu_mark(line):
-        return False
-    items = _MENU_SEPARATOR.split(line)
+def _is_menu_of_phrases(items: list[str], rules: Rules) -> bool:
+    """Two items or more, each a line the rules drop ("Sign in | Register")."""
     return len(items) >= 2 and all(phrase_key(item) in rules.drop for item in items)
 
 
