@@ -64,7 +64,8 @@ def clean_html(raw: str, rules: Rules, url: str | None = None) -> tuple[str, lis
     drop_related_inserts(tree, rules)
     page = page_metadata(tree, url)
     title, paragraphs, language = _article(tree, extraction_tree, visible(page.title), rules, url)
-    meta = {"date": publication_date(page, tree, paragraphs), "url": page.url, "site": page.site}
+    date = publication_date(page, tree, paragraphs) if paragraphs else page.date  # none: the page fails
+    meta = {"date": date, "url": page.url, "site": page.site}
     return title, paragraphs, language, meta
 
 

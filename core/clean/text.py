@@ -67,7 +67,7 @@ SEPARATOR_WEIGHT = 2.0  # extra cost of a run of LIST_RUN+ label lines, so block
 TEASER_RUN = 3  # headline + summary pairs in a row that make a teaser list
 LABELLED_LINKS = 3  # headlines, each on its own line, that a related-link label alone may stand above
 LINK_WORDS = 25  # a linked headline is no longer
-LABEL_CHARS = 80  # nor is a label alone (the longest phrase has 33 characters: "das könnte sie auch interessieren")
+LABEL_CHARS = 80  # nor is a label alone (the longest phrase: 33 characters)
 TEASER_HEADLINE_WORDS = 4  # this many label-like lines in a row inside the body are a link list
 
 
