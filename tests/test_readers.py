@@ -504,3 +504,17 @@ def test_a_path_list_saved_with_a_byte_order_mark_names_its_first_file(tmp_path)
     # Before: the first name began with U+FEFF, and that file was "not found"
     listing = io.BytesIO(codecs.BOM_UTF8 + b"a.txt\nb.txt\n")
     assert list(iter_sources(["-"], stdin=listing)) == ["a.txt", "b.txt"]
+
+
+def test_a_recursive_pattern_anywhere_in_the_path(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for name in ("x/a.txt", "d/x/b.txt", "d/e/x/f/c.txt", "d/e/y.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("Isi")
+    assert list(iter_sources(["**/x/**/*.txt"])) == ["d/e/x/f/c.txt", "d/x/b.txt", "x/a.txt"]
+    assert list(iter_sources(["d/**/y.txt", "**/a.txt"])) == ["d/e/y.txt", "x/a.txt"]
+    assert list(iter_sources([str(tmp_path / "d" / "*" / "**" / "*.txt")])) == [
+        str(tmp_path / "d/e/x/f/c.txt"),
+        str(tmp_path / "d/e/y.txt"),
+        str(tmp_path / "d/x/b.txt"),
+    ]

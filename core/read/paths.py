@@ -135,14 +135,13 @@ def _matches(pattern: str) -> Iterator[str]:
     """``glob(pattern, recursive=True)``, but ``**`` goes down no symbolic link to a directory: glob
     follows them, round and round a link up the tree (two such links: for ever). A pattern that ends
     with ``**`` gives its directories, which are walked."""
-    head, recursive, rest = pattern.partition(f"{os.sep}**{os.sep}")
-    if not recursive and pattern.endswith(f"{os.sep}**"):
-        head, recursive, rest = pattern[: -len("**") - 1], "**", ""
-    elif not recursive and pattern.startswith(f"**{os.sep}"):
-        head, recursive, rest = "", "**", pattern[len("**") + 1 :]
-    if not recursive:
+    parts = pattern.split(os.sep)
+    if "**" not in parts:
         yield from glob(pattern)  # without "**" as a whole part, glob never goes down a directory
         return
+    at = parts.index("**")
+    head = os.sep.join(parts[:at]) or (os.sep if at else "")  # "/**/x" is under the root
+    rest = os.sep.join(parts[at + 1 :])
     for base in glob(head) if has_magic(head) else [head]:
         top = base or os.curdir
         if not os.path.isdir(top):
