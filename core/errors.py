@@ -68,8 +68,9 @@ class SpecialFile(DocumentError):
 
 
 class LinkedDirectory(DocumentError):
-    """A symbolic link to a directory met in a directory walked or by a ``**`` pattern: not followed (a
-    link up the tree would be walked round and round), counted, not an error."""
+    """A symbolic link to a directory met in a directory walked or matched by a pattern: not followed
+    (a link up the tree would be walked round and round), counted, not an error. (A ``**`` pattern
+    goes down none, and tells none of those it passes.)"""
 
 
 class RepeatedRecord(DocumentError):

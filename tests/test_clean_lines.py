@@ -323,7 +323,11 @@ def test_menus_in_scripts_without_spaces(line):
         ("Bagikan: Facebook Twitter WhatsApp", "share buttons"),
         ("Share on Facebook Share on Twitter", "share buttons"),
         ("Facebook Twitter Google+ Whatsapp", "share buttons"),
+        ("Share: Facebook, Twitter, Email", "share buttons"),
         ("Facebook dan Twitter Diblokir di Iran", None),  # news about them
+        ("Facebook, Twitter sued", None),
+        ("Facebook, Instagram and WhatsApp down worldwide", None),
+        ("Instagram e Facebook fora do ar", None),
         ("Facebook, Twitter and Instagram were down for hours on Monday across Europe.", None),
         ("Sign in | Register", "menu"),  # two items, each a line the rules drop
         ("Politik | Ekonomi", None),

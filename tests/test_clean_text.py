@@ -532,8 +532,27 @@ def test_the_headlines_below_a_related_link_label_alone_on_its_line_go_with_it(l
     assert title == STORY[0] and paragraphs == STORY[1:]
 
 
+def test_a_short_headline_keeps_its_place_above_a_standfirst_or_wrapped_text():
+    standfirst = "Stocks rose for a third straight day as investors cheered cooling inflation"
+    assert find_title(["Markets rally again", standfirst, *STORY[1:]], RULES) == "Markets rally again"
+    wrapped = [
+        "Budget approved",
+        "The council voted on Tuesday to approve the new budget for the city,",
+        "which",
+    ]
+    assert find_title(wrapped, RULES) == "Budget approved"
+
+
 def test_a_label_takes_no_sentence_and_no_tail_marker_below_it():
     subheading_paragraph = STORY[:3] + ["Baca Juga:", STORY[3]]  # a paragraph: not a link
+    # a question below the first link is the article's (only the first line below may ask)
+    asked = [
+        *STORY[:3],
+        "Read also:",
+        "Gold price edges higher today",
+        "Why did prices rise so fast this year?",
+    ]
+    assert paragraphs_of("\n\n".join([*asked, *STORY[3:]]))[1] == [*STORY[1:3], asked[-1], *STORY[3:]]
     assert paragraphs_of("\n\n".join([*subheading_paragraph, *STORY[4:]]))[1] == STORY[1:]
     # a list's heading below a label still ends the article, and its list goes
     tail = ["Baca juga:", "Berita Terkait", "Harga Emas Hari Ini Naik Tipis", "Daftar Harga BBM Terbaru"]

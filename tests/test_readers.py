@@ -518,3 +518,15 @@ def test_a_recursive_pattern_anywhere_in_the_path(tmp_path, monkeypatch):
         str(tmp_path / "d/e/y.txt"),
         str(tmp_path / "d/x/b.txt"),
     ]
+
+
+def test_damaged_utf8_stays_utf8_beside_a_single_byte_declaration_or_a_latin1_snippet():
+    # A single-byte charset fits any bytes: declared on a UTF-8 page cut inside its last character, it
+    # made the whole page mojibake ("ZÃ¼rich"), as Latin-1 bytes pasted into UTF-8 text did once over
+    # two per valid sequence.
+    page = '<html><head><meta charset="iso-8859-15"></head><body><p>Zürich — naïve résumé.</p></body></html>'
+    assert decode("d", page.encode() + "—".encode()[:2]) == page + "\ufffd"
+    text = "The mayor’s office said it’s closed. “Yes,” she said. "
+    snippet = "Café crème brûlée à la carte, déjà vu, señor."
+    decoded = decode("d", text.encode() + snippet.encode("latin-1"))
+    assert decoded.startswith(text) and decoded.endswith("se\ufffdor.")

@@ -402,7 +402,7 @@ def link_texts(tree) -> frozenset[str]:
     for anchor in tree.iter("a"):
         text = " ".join(anchor.itertext()).strip()
         if text:
-            texts.add(phrase_key(text))
+            texts.add(phrase_key(visible(text)))  # as the paragraphs it is compared with
     return frozenset(texts)
 
 

@@ -109,7 +109,9 @@ def _without_labelled_links(lines: list[str], rules: Rules) -> list[str]:
     kept: list[str] = []
     below = 0  # linked headlines the last label may still stand above
     for line, label in zip(lines, found, strict=True):
-        if below and not label and _reads_as_link(line, rules):
+        # the first line below: a headline, even one that asks; the next ones only if no sentence ends them
+        first = below == LABELLED_LINKS
+        if below and not label and _reads_as_link(line, rules) and (first or not ends_sentence(line)):
             below -= 1
             continue
         below = LABELLED_LINKS if label else 0
@@ -286,19 +288,33 @@ def find_title(lines: list[str], rules: Rules) -> str:
     top = lines[:TITLE_SEARCH_LINES]
     for i, line in enumerate(top):
         if _may_be_headline(line, below_text, rules):
-            below = top[i + 1] if i + 1 < len(top) else ""
-            if (
-                word_count(line) < HEADLINE_WORDS <= word_count(below)
-                and not ends_with_full_stop(below)
-                and _may_be_headline(below, below_text, rules)
+            if _names_site_or_section(line, lines[i + 1 : i + 3]) and _may_be_headline(
+                lines[i + 1], below_text, rules
             ):
-                line = below  # a site's name or a section's above it ("THE METRO HERALD", "Breaking News")
+                line = lines[
+                    i + 1
+                ]  # a site's name or a section's above it ("THE METRO HERALD", "Breaking News")
             return strip_site_suffix(line)
         # the rules are asked last: of a candidate, and of a long sentence until one is running text
         below_text = below_text or (
             is_prose(line) and ends_sentence(line) and boilerplate_reason(line, rules) is None
         )
     return ""
+
+
+def _names_site_or_section(line: str, below: list[str]) -> bool:
+    """A name of fewer than ``HEADLINE_WORDS`` words, each capitalised, right above a longer headline: one
+    that no full stop, comma or colon ends, and that the next line does not carry on in lower case (a
+    short headline's standfirst, or hard-wrapped text)."""
+    if len(below) < 1 or not word_count(line) < HEADLINE_WORDS <= word_count(below[0]):
+        return False
+    headline, after = below[0], below[1] if len(below) > 1 else ""
+    return (
+        all(not word[:1].islower() for word in line.split())
+        and not ends_with_full_stop(headline)
+        and not headline.endswith((",", ";", ":", "："))
+        and not after[:1].islower()
+    )
 
 
 def _may_be_headline(line: str, below_text: bool, rules: Rules) -> bool:

@@ -50,10 +50,12 @@ _HTML_TAG = re.compile(rb"</?(?:p|div|span|a|br|li|h[1-6]|script|table|section|i
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _REPLACEMENT = "\ufffd"
 _REPLACEMENT_BYTES = _REPLACEMENT.encode()
-# bad bytes per valid multi-byte sequence up to which damaged text is UTF-8 (legacy text: 0 valid, or 1
-# per 80 bad bytes in Ukrainian windows-1251, where a capital before "і" happens to form one; Japanese,
-# Chinese, Korean and Thai code pages form one by chance per 2.4 to 7 bad bytes)
-UTF8_BAD_PER_VALID = 2
+# bad bytes per valid multi-byte sequence up to which damaged text may be UTF-8 (legacy text: 0 valid,
+# or 1 per 80 bad bytes in Ukrainian windows-1251, where a capital before "і" happens to form one); over
+# one, only when the bad bytes stand alone (see _bad_bytes_stand_alone)
+UTF8_BAD_PER_VALID = 4
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+_ALONE_HIGH_BYTE = re.compile(rb"(?<![\x80-\xff])[\x80-\xff](?![\x80-\xff])")
 FEW_NON_ASCII = 0.01  # share of bytes: text this close to ASCII is read as windows-1252 when that fits
 _ASCII_BYTES = bytes(range(0x80))
 _CHARSET_PARAMETER = r"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""  # of a meta tag or a Content-Type
@@ -181,11 +183,12 @@ def decode(doc_id: str, data: bytes, charset: str | None = None) -> str:
     declarations = [
         name for name in _declarations(_single_byte_charset(charset), _declared_charset(data)) if name
     ]
-    # A charset declared (not a server's default) is taken first when the bytes are valid in it, as
-    # browsers take it: multi-byte Japanese or Thai forms valid UTF-8 sequences by chance.
+    # A multi-byte charset declared is taken first when the bytes are valid in it, as browsers take it:
+    # Japanese, Chinese or Korean forms valid UTF-8 sequences by chance. (A single-byte one fits any
+    # bytes, so it says nothing of a UTF-8 page cut inside a character.)
     for declared in declarations:
-        if codecs.lookup(declared).name not in _SERVER_DEFAULTS:
-            with contextlib.suppress(LookupError, UnicodeDecodeError):
+        if codecs.lookup(declared).name in _MULTI_BYTE:
+            with contextlib.suppress(UnicodeDecodeError):
                 return data.decode(declared)
     damaged = _damaged_utf8(data)
     if damaged is not None:
@@ -207,8 +210,17 @@ def _damaged_utf8(data: bytes) -> str | None:
     text = data.decode("utf-8", errors="replace")
     bad = text.count(_REPLACEMENT) - data.count(_REPLACEMENT_BYTES)
     valid = len(_UTF8_SEQUENCE.findall(data))
-    utf8 = bad <= UTF8_BAD_PER_VALID * valid
-    return text if utf8 else None
+    if bad > UTF8_BAD_PER_VALID * valid:
+        return None
+    return text if bad <= valid or _bad_bytes_stand_alone(data) else None
+
+
+def _bad_bytes_stand_alone(data: bytes) -> bool:
+    """Most bytes that are no part of a valid UTF-8 sequence stand between ASCII ones, as a Latin-1 "é"
+    pasted into UTF-8 does; Japanese, Chinese, Korean and Thai code pages write their letters in runs
+    of such bytes (one valid sequence by chance for every 2.4 to 7 bad bytes)."""
+    rest = _UTF8_SEQUENCE.sub(b" ", data)
+    return 2 * len(_ALONE_HIGH_BYTE.findall(rest)) >= len(_HIGH_BYTE.findall(rest))
 
 
 def _declared_charset(data: bytes) -> str | None:
@@ -228,6 +240,13 @@ def _declarations(sent: str | None, in_page: str | None) -> tuple[str | None, ..
 
 
 _SERVER_DEFAULTS = frozenset({"iso8859-1", "cp1252"})
+_MULTI_BYTE = frozenset(
+    codecs.lookup(name).name
+    for name in (
+        "shift_jis cp932 shift_jis_2004 shift_jisx0213 euc_jp euc_jis_2004 euc_jisx0213 iso2022_jp "
+        "gb2312 gbk gb18030 hz big5 big5hkscs cp950 euc_kr cp949 johab iso2022_kr"
+    ).split()
+)
 
 
 def _single_byte_charset(name: str | None) -> str | None:
@@ -281,7 +300,7 @@ def looks_like_html(data: bytes) -> bool:
     return bool(_HTML_SNIFF.search(head)) or len(_HTML_TAG.findall(head)) >= 3
 
 
-# --max-bytes units, largest first: a limit is told in the unit it was given in (20MiB, 20MB)
+# --max-bytes units, largest first: a limit is told exactly, in the largest that divides it
 _SIZE_UNITS = (
     ("GiB", 1 << 30),
     ("GB", 10**9),
@@ -294,6 +313,7 @@ _SIZE_UNITS = (
 
 def size_text(n: int) -> str:
     """``20 MiB``, ``20 MB``, ``512 KiB``, ``1500 bytes``: in ``--max-bytes`` units, and exact."""
+    fallback = "1 byte" if n == 1 else f"{n} bytes"
     return next(
-        (f"{n // size} {unit}" for unit, size in _SIZE_UNITS if n >= size and n % size == 0), f"{n} bytes"
+        (f"{n // size} {unit}" for unit, size in _SIZE_UNITS if n >= size and n % size == 0), fallback
     )

@@ -102,7 +102,7 @@ def _expanded(
 ) -> Iterator[tuple[str, FileKey | None] | DocumentError]:
     for item in inputs:
         if is_url(item):
-            yield from _remote(url_sources(item))
+            yield from _remote(url_sources(item, patterns))
         elif item == "-":
             if stdin is None:
                 yield DocumentError("-", "no standard input to read paths from")
@@ -126,7 +126,10 @@ def _local_files(item: str, patterns: bool = True) -> Iterator[tuple[str, FileKe
         if not matches:
             yield DocumentError(item, "no file matches this pattern")
         for match in matches:
-            yield from _walk(match) if os.path.isdir(match) else _met(match)
+            if os.path.islink(match) and os.path.isdir(match):
+                yield LinkedDirectory(match, "symbolic link to a directory, not followed")
+            else:
+                yield from _walk(match) if os.path.isdir(match) else _met(match)
     else:
         yield item, file_key(item)
 
@@ -188,8 +191,8 @@ def file_key(path: str) -> FileKey | None:
     return status.st_dev, status.st_ino
 
 
-def url_sources(url: str) -> Iterator[str | DocumentError]:
-    """The files a URL stands for, as URLs: a glob pattern's matches, and every file under a directory
+def url_sources(url: str, patterns: bool = True) -> Iterator[str | DocumentError]:
+    """The files a URL stands for, as URLs: a glob pattern's matches (with ``patterns``), and every file under a directory
     (recursively, sorted, hidden entries skipped); a URL of one file is itself. A URL whose protocol
     has no file system here (s3fs, or HTTP's requests and aiohttp, not installed) fails alone: it
     stopped the run, the inputs after it unread."""
@@ -199,7 +202,7 @@ def url_sources(url: str) -> Iterator[str | DocumentError]:
         yield DocumentError(url, str(error).removeprefix(f"{url}: "))
         return
     try:
-        tops = sorted(file_system.glob(path)) if has_magic(path) else [path]
+        tops = sorted(file_system.glob(path)) if patterns and has_magic(path) else [path]
         if not tops:
             yield DocumentError(url, "no file matches this pattern")
         for top in tops:
