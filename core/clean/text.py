@@ -288,12 +288,10 @@ def find_title(lines: list[str], rules: Rules) -> str:
     top = lines[:TITLE_SEARCH_LINES]
     for i, line in enumerate(top):
         if _may_be_headline(line, below_text, rules):
-            if _names_site_or_section(line, lines[i + 1 : i + 3]) and _may_be_headline(
-                lines[i + 1], below_text, rules
-            ):
-                line = lines[
-                    i + 1
-                ]  # a site's name or a section's above it ("THE METRO HERALD", "Breaking News")
+            below = lines[i + 1 : i + 3]
+            # a site's name or a section's above the headline ("THE METRO HERALD", "Breaking News")
+            if _names_site_or_section(line, below) and _may_be_headline(below[0], below_text, rules):
+                line = below[0]
             return strip_site_suffix(line)
         # the rules are asked last: of a candidate, and of a long sentence until one is running text
         below_text = below_text or (

@@ -127,7 +127,7 @@ def _local_files(item: str, patterns: bool = True) -> Iterator[tuple[str, FileKe
             yield DocumentError(item, "no file matches this pattern")
         for match in matches:
             if os.path.islink(match) and os.path.isdir(match):
-                yield LinkedDirectory(match, "symbolic link to a directory, not followed")
+                yield _linked_directory(match)
             else:
                 yield from _walk(match) if os.path.isdir(match) else _met(match)
     else:
@@ -150,7 +150,7 @@ def _matches(pattern: str) -> Iterator[str]:
         if not os.path.isdir(top):
             continue
         if not rest:
-            yield base or os.curdir
+            yield top
             continue
         for directory, subdirectories, _ in os.walk(top):  # os.walk follows no link by default
             subdirectories[:] = sorted(name for name in subdirectories if not name.startswith("."))
@@ -315,9 +315,13 @@ def _walk(directory: str) -> Iterator[tuple[str, FileKey | None] | DocumentError
         elif entry.is_symlink() and not os.path.exists(entry.path):
             yield DocumentError(entry.path, "broken symbolic link")
         elif entry.is_symlink() and os.path.isdir(entry.path):
-            yield LinkedDirectory(entry.path, "symbolic link to a directory, not followed")
+            yield _linked_directory(entry.path)
         else:
             yield from _met(entry.path)
+
+
+def _linked_directory(path: str) -> LinkedDirectory:
+    return LinkedDirectory(path, "symbolic link to a directory, not followed")
 
 
 def _met(path: str) -> Iterator[tuple[str, FileKey | None] | DocumentError]:
