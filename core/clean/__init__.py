@@ -82,6 +82,7 @@ def clear_caches() -> None:
         boilerplate_reason,
         is_tail_marker,
         is_comments_start,
+        is_menu,
         phrase_key,
         role_memo,
         score_memo,
