@@ -5,14 +5,18 @@ import os
 import signal
 import sys
 
+EXIT_HUNG_UP = 129  # 128 + SIGHUP
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports it
 EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 
 def main() -> None:
-    """Console-script entry point: a Ctrl-C or a SIGTERM while the command is still loading ends it as
-    quietly as one later does (exit 130 or 143, no traceback)."""
+    """Console-script entry point: a Ctrl-C, a SIGTERM or a SIGHUP while the command is still loading ends
+    it as quietly as one later does (exit 130, 143 or 129, no traceback)."""
     signal.signal(signal.SIGTERM, _terminated)
+    # A closed terminal's hang-up stops the run as SIGTERM does; under nohup it stays ignored.
+    if signal.getsignal(signal.SIGHUP) == signal.SIG_DFL:
+        signal.signal(signal.SIGHUP, _terminated)
     _closed_standard_streams()
     _utf8_stdout()
     try:
@@ -23,9 +27,10 @@ def main() -> None:
 
 
 def _terminated(signum, frame) -> None:
-    # As an exception, SIGTERM unwinds the run as Ctrl-C does: the index transaction rolls back, the
-    # output stops where it is, the workers (which ignore both) finish their chunks and leave.
-    raise SystemExit(EXIT_TERMINATED)
+    # As an exception, SIGTERM (or SIGHUP) unwinds the run as Ctrl-C does: the index transaction rolls
+    # back, the output stops where it is, the workers (which ignore all three) finish their chunks and
+    # leave.
+    raise SystemExit(EXIT_HUNG_UP if signum == signal.SIGHUP else EXIT_TERMINATED)
 
 
 def _closed_standard_streams() -> None:

@@ -2,8 +2,8 @@
 
 Exit codes: 0 success; 1 with ``--check`` when duplicates were found; 2 usage
 error, or at least one input that could not be read or cleaned (the others are
-still processed and written); 130 interrupted; 143 terminated. Library exceptions become one
-line on stderr and an exit code in one place, :data:`EXIT_CODES`.
+still processed and written); 130 interrupted; 143 terminated; 129 hung up. Library exceptions
+become one line on stderr and an exit code in one place, :data:`EXIT_CODES`.
 """
 
 from __future__ import annotations
@@ -86,7 +86,8 @@ EXIT_INTERNAL_ERROR = 70  # sysexits' EX_SOFTWARE
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok; 1 duplicates found (only with --check, even when some input failed); "
     "2 usage error or some input could not be read (the rest is still written); 70 internal error "
-    "(a bug: please report its traceback); 130 interrupted; 143 terminated (SIGTERM)."
+    "(a bug: please report its traceback); 130 interrupted; 143 terminated (SIGTERM); 129 hung up "
+    "(SIGHUP, unless ignored, as nohup does)."
 )
 # What a library exception means for the command: its exit code and how its one line starts.
 EXIT_CODES: tuple[tuple[type[BaseException], int, str], ...] = (

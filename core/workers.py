@@ -45,8 +45,9 @@ CHUNK_CHARACTERS = 1 << 19
 # documents a worker keep them busy through a chunk.
 IN_FLIGHT_PER_WORKER = 4
 IN_FLIGHT_PER_WORKER_FINGERPRINTING = 16
-# Ctrl-C and a supervisor's stop: the main process alone takes them (see _start_server_deaf_to_stop_signals)
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# Ctrl-C, a supervisor's stop and a closed terminal's hang-up: the main process alone takes them (see
+# _start_server_deaf_to_stop_signals)
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 Result = Document | tuple[Document, Fingerprint] | DocumentError
 
 
@@ -222,8 +223,8 @@ def _executor(jobs: int) -> ProcessPoolExecutor:
 
 
 def _start_server_deaf_to_stop_signals() -> None:
-    """Start the workers' server with Ctrl-C and SIGTERM ignored, which it and the workers it forks
-    inherit.
+    """Start the workers' server with Ctrl-C, SIGTERM and SIGHUP ignored, which it and the workers it
+    forks inherit.
 
     Ctrl-C reaches every process of the terminal's group, and a supervisor's SIGTERM often does too:
     a server or worker that took it would die with a traceback halfway through starting, or halfway

@@ -6,6 +6,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -356,6 +357,7 @@ def _signalled_run(folder, delay: float, signum: int, group: bool, command=(COMM
         (signal.SIGINT, True, 130),  # Ctrl-C: the workers and their server take it too
         (signal.SIGTERM, True, 143),  # a supervisor stopping the job's group
         (signal.SIGTERM, False, 143),  # kill PID: the workers are not told
+        (signal.SIGHUP, True, 129),  # the terminal closed
     ],
 )
 def test_a_signal_while_workers_start_or_run_ends_everything_quietly(tmp_path, signum, group, code):
@@ -367,6 +369,28 @@ def test_a_signal_while_workers_start_or_run_ends_everything_quietly(tmp_path, s
         assert (returncode, left) == (code, []), delay
         # only the run's own one-line reports (a generated page or two has no article)
         assert all(line.endswith(": no article text found") for line in stderr.splitlines()), stderr
+
+
+@pytest.mark.skipif(shutil.which("ps") is None, reason="needs ps")
+def test_a_hang_up_under_nohup_is_ignored_by_every_process(tmp_path):
+    # The run's own hang-up handler (exit 129) is only set where the hang-up is not ignored.
+    folder = _crawl(tmp_path / "crawl", pages=3000)
+    process = subprocess.Popen(
+        [COMMAND, "dedup", str(folder), "-j", "2", "-q"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN),  # as nohup starts it
+    )
+    time.sleep(1.2)
+    os.killpg(process.pid, signal.SIGHUP)
+    stdout, stderr = process.communicate(timeout=120)
+    undisturbed = subprocess.run([COMMAND, "dedup", str(folder), "-j", "2", "-q"], capture_output=True)
+    assert (process.returncode, stdout, stderr) == (
+        2,
+        undisturbed.stdout,
+        undisturbed.stderr,
+    )  # 2: pages with no text
 
 
 @pytest.mark.skipif(shutil.which("ps") is None, reason="needs ps")
