@@ -474,6 +474,7 @@ def dedup(
         from .dask_run import DaskRequest, dedup_on_dask
 
         request = DaskRequest(jobs, scheduler, work_dir, output, output_format.value, view, dupes_only, check)
+        _refuse_stdout_format_with_output(ctx, output)
         _refuse_fields_without_records(field, input_format)
         inputs, input_format = _inputs(paths, input_format)
         read = {
@@ -532,6 +533,16 @@ def summary_figures(tally: ClusterTally) -> tuple[str, ...]:
             f"{tally.too_short} too short to judge as near-duplicates (only identical copies are found)"
         )
     return tuple(found)
+
+
+def _refuse_stdout_format_with_output(ctx: typer.Context, output: str | None) -> None:
+    """``-f`` given on the command line with ``--output``, which sends nothing to stdout (it was ignored)."""
+    source = ctx.get_parameter_source("fmt")
+    if output and source is not None and source.name == "COMMANDLINE":
+        raise UsageError(
+            "--format is what goes to stdout, and with --output nothing does: choose the files' "
+            "format with --output-format"
+        )
 
 
 def _refuse_without_dask(ctx: typer.Context, *names: str) -> None:

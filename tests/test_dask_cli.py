@@ -362,6 +362,11 @@ def test_options_of_the_dask_engine_need_it_and_db_is_refused(tmp_path):
         assert result.exit_code == 2 and "needs --engine dask" in result.stderr
     result = invoke("dedup", SAMPLES, "--engine", "dask", "--db", tmp_path / "index.db")
     assert result.exit_code == 2 and "--db does not work with --engine dask" in result.stderr
+    # before: the files were JSON Lines, and the html asked for was ignored without a word
+    result = invoke("dedup", SAMPLES, "--engine", "dask", "--output", tmp_path / "out", "-f", "html")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert "with --output nothing does: choose the files' format with --output-format" in result.stderr
+    assert not (tmp_path / "out").exists()
     # Dask's own variable, set for other programs, does not turn the local engine into a Dask client
     result = invoke("dedup", SAMPLES, "-q", env={"DASK_SCHEDULER_ADDRESS": "tcp://127.0.0.1:9"})
     assert result.exit_code == 0

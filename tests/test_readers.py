@@ -3,6 +3,7 @@ import gzip
 import html
 import io
 import os
+import pickle
 from pathlib import Path
 
 import pytest
@@ -298,8 +299,15 @@ def test_unusable_bytes_are_rejected_with_a_reason(data, reason):
 )
 def test_json_read_as_a_page_is_refused_naming_what_it_is(data, reason):
     # Before: a feed among a crawl's pages was one document of raw JSON, its cluster's canonical text.
-    with pytest.raises(DocumentError, match=reason):
+    with pytest.raises(DocumentError, match=reason) as caught:
         document_from_bytes("feed.jsonl", data)
+    # as a worker process sends it (before: "a JSON file, not a page, not a page" from Dask's workers)
+    copy = pickle.loads(pickle.dumps(caught.value))
+    assert (type(copy), str(copy), copy.reason) == (
+        type(caught.value),
+        str(caught.value),
+        caught.value.reason,
+    )
 
 
 @pytest.mark.parametrize(

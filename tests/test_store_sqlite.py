@@ -247,6 +247,19 @@ def test_a_missing_directory_is_named(tmp_path):
         open_store(str(tmp_path / "missing" / "index.db"), SETTINGS)
 
 
+def test_an_address_of_another_scheme_is_refused_as_such(tmp_path, monkeypatch):
+    # Before: read as a path, "directory sqlite:/tmp/... does not exist".
+    for location in (f"sqlite:///{tmp_path}/index.db", "http://user:secret@host/index"):
+        with pytest.raises(StoreError, match=r"no index is served at (sqlite|http):// addresses") as raised:
+            open_store(location, SETTINGS)
+        assert "secret" not in str(raised.value)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "odd:").mkdir()
+    open_store("./odd://index.db", SETTINGS).close()  # a path with :// in it, as the message says
+    assert (tmp_path / "odd:" / "index.db").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["odd:"]
+
+
 def test_a_file_that_is_not_an_index_is_refused_and_left_unchanged(tmp_path):
     garbage = tmp_path / "garbage.db"
     garbage.write_bytes(os.urandom(64 * 1024))
@@ -273,6 +286,31 @@ def test_a_damaged_index_fails_its_integrity_check(tmp_path):
         raw.write(b"\xa5" * 8192)
     with pytest.raises(StoreError) as raised:
         open_store(str(path), SETTINGS).integrity_check()
+    assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "damage, problem",
+    [
+        (
+            "UPDATE meta SET value = replace(value, '{\"bands', '{\"bandr') WHERE name = 'settings'",
+            "cannot be read",
+        ),
+        ("UPDATE meta SET value = substr(value, 2) WHERE name = 'settings'", "cannot be read"),
+        ("UPDATE meta SET value = '[]' WHERE name = 'settings'", "cannot be read"),
+        ("UPDATE meta SET value = '{\"bands\": \"x\"}' WHERE name = 'settings'", "cannot be read"),
+        ("DELETE FROM meta WHERE name = 'settings'", "holds no settings"),
+    ],
+)
+@pytest.mark.parametrize("settings", [None, SETTINGS], ids=["read", "write"])
+def test_damaged_settings_are_a_store_error_naming_the_index(tmp_path, damage, problem, settings):
+    # Before: a JSONDecodeError, KeyError or AttributeError, which the command showed as a bug (exit 70).
+    path = tmp_path / "index.db"
+    make_index(path, count=3)
+    with sqlite3.connect(path) as connection:
+        connection.execute(damage)
+    with pytest.raises(StoreError, match=f"index.db: the index file is damaged: .*{problem}") as raised:
+        open_store(str(path), settings)
     assert "\n" not in str(raised.value)
 
 

@@ -95,6 +95,10 @@ class NotAPage(DocumentError):
         super().__init__(source, f"{what}, not a page{advice}")
         self.what = what
 
+    def __reduce__(self):
+        # built again from what it is (its reason would get ", not a page" twice; Dask pickles it)
+        return type(self), (self.source, self.what)
+
 
 def header_charset(content_type: str) -> str | None:
     """The charset a Content-Type names (``text/html; charset=ISO-8859-2``), or None."""

@@ -8,6 +8,7 @@ location is decided by its URL scheme, from :data:`BACKENDS`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from importlib import import_module
 
@@ -24,6 +25,7 @@ BACKENDS = {
     "unix": "redis_store:RedisStore",
 }
 FILE_BACKEND = "sqlite_store:SQLiteStore"
+_URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")  # as RFC 3986 spells one
 LOCATION_HELP = "a SQLite file, or redis://[:password@]host:port/N (also rediss://, unix://)"
 
 __all__ = [
@@ -59,6 +61,12 @@ def open_store(
     seconds for another process's batch, and first tells ``on_wait`` so, once.
     """
     scheme, separator, _ = location.partition("://")
+    if separator and _URL_SCHEME.fullmatch(scheme) and scheme.lower() not in BACKENDS:
+        # before: read as a path, "directory sqlite: does not exist"
+        raise StoreError(
+            f"{mask_location(location)}: no index is served at {scheme}:// addresses: give {LOCATION_HELP} "
+            f"(a file path with :// in it: start it with ./)"
+        )
     module, _, name = (BACKENDS.get(scheme.lower(), FILE_BACKEND) if separator else FILE_BACKEND).partition(
         ":"
     )

@@ -23,7 +23,7 @@ import numpy as np
 from ..document import Document
 from ..errors import StoreError, UsageError
 from ..fingerprint import Fingerprint, signature
-from ..settings import DedupSettings
+from ..settings import IDENTITY, DedupSettings
 from .backend import Backend, chunked, mask_location, store_errors
 from .codec import (
     CorruptData,
@@ -185,7 +185,16 @@ class Store(Maintenance, Backend):
                 f"{self.location}: index format {meta.get('format')!r} cannot be read "
                 f"(this version reads format {STORE_FORMAT}; build the index again with dedup --db)"
             )
-        return DedupSettings.from_dict(json.loads(meta["settings"]))
+        if "settings" not in meta:
+            raise CorruptData("the index file is damaged: it holds no settings")
+        try:
+            values = json.loads(meta["settings"])
+            # a name missing (a flipped bit in it) would silently read as its default
+            if missing := [name for name in IDENTITY if not isinstance(values, dict) or name not in values]:
+                raise ValueError(f"no {', '.join(missing)}")
+            return DedupSettings.from_dict(values)
+        except (ValueError, TypeError, UsageError) as error:  # a damaged page, a hand edit
+            raise CorruptData(f"the index file is damaged: its settings cannot be read ({error})") from error
 
     def _next(self, counter: str) -> int:
         batch = self._batch
