@@ -273,6 +273,8 @@ def test_a_file_that_is_not_an_index_is_refused_and_left_unchanged(tmp_path):
     before = digest(other)
     with pytest.raises(StoreError, match="not a newsdedup index"):
         open_store(str(other), SETTINGS)
+    with pytest.raises(StoreError, match="not a newsdedup index"):  # before: "no index here", to be read
+        open_store(str(other))
     assert digest(other) == before  # before: switched to WAL mode, then refused
     assert sorted(path.name for path in tmp_path.iterdir()) == ["garbage.db", "other.db"]
 

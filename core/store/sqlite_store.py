@@ -277,7 +277,7 @@ class SQLiteStore(Store):
             self._db.execute(statement)
 
     def _read_meta(self) -> dict[str, str]:
-        if not self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+        if "meta" not in self._index_tables():  # another application's database is named as such
             return {}
         return dict(self._db.execute("SELECT name, value FROM meta"))
 
