@@ -27,17 +27,19 @@ SortKey = Callable[[int], tuple]
 class CanonicalRule:
     name: str
     summary: str  # a few words for the help
-    sort_key: Callable[[Sequence, Sequence], SortKey]
+    sort_key: Callable[[Sequence, Sequence, Sequence], SortKey]
+    # it compares members with each other: members that cannot be chosen count too (see choose_canonical)
+    compares_members: bool = False
 
 
 RULES: dict[str, CanonicalRule] = {}
 
 
-def canonical_rule(name: str, summary: str):
-    """Register ``function(docs, prints) -> key(i)`` as the rule ``name``."""
+def canonical_rule(name: str, summary: str, compares_members: bool = False):
+    """Register ``function(docs, prints, others) -> key(i)`` as the rule ``name``."""
 
-    def register(function: Callable[[Sequence, Sequence], SortKey]):
-        RULES[name] = CanonicalRule(name, summary, function)
+    def register(function: Callable[[Sequence, Sequence, Sequence], SortKey]):
+        RULES[name] = CanonicalRule(name, summary, function, compares_members)
         return function
 
     return register
@@ -78,34 +80,45 @@ def _moment(date: str) -> datetime | None:
 
 
 @canonical_rule("longest", "the most complete text")
-def _longest(docs: Sequence[Document], prints: Sequence[Fingerprint]) -> SortKey:
+def _longest(
+    docs: Sequence[Document], prints: Sequence[Fingerprint], others: Sequence[Fingerprint]
+) -> SortKey:
     # Syndicated copies are mostly trimmed versions of the original: the longest holds what the others have.
     return _tie_break(docs, prints)
 
 
-@canonical_rule("central", "the text that shares most with the others")
-def _central(docs: Sequence[Document], prints: Sequence[Fingerprint]) -> SortKey:
+@canonical_rule("central", "the text that shares most with the others", compares_members=True)
+def _central(
+    docs: Sequence[Document], prints: Sequence[Fingerprint], others: Sequence[Fingerprint]
+) -> SortKey:
     from .verify import containment
 
     ties = _tie_break(docs, prints)
+    members = [*prints, *others]
     centrality = [
-        sum(containment(prints[i].shingles, prints[j].shingles) for j in range(len(docs)) if j != i)
+        sum(containment(prints[i].shingles, member.shingles) for j, member in enumerate(members) if j != i)
         for i in range(len(docs))
     ]
     return lambda i: (-round(centrality[i], 9), *ties(i))
 
 
 @canonical_rule("earliest", "the earliest date; undated last")
-def _earliest(docs: Sequence[Document], prints: Sequence[Fingerprint]) -> SortKey:
+def _earliest(
+    docs: Sequence[Document], prints: Sequence[Fingerprint], others: Sequence[Fingerprint]
+) -> SortKey:
     ties = _tie_break(docs, prints)
     return lambda i: (date_order(docs[i].date), *ties(i))
 
 
-def choose_canonical(docs: Sequence[Document], prints: Sequence[Fingerprint], rule: str = "longest") -> int:
-    """Index (into ``docs``) of the canonical member; ``rule`` is a name of :data:`RULES`."""
+def choose_canonical(
+    docs: Sequence[Document], prints: Sequence[Fingerprint], rule: str = "longest", others: Sequence = ()
+) -> int:
+    """Index (into ``docs``) of the canonical member; ``rule`` is a name of :data:`RULES`. ``others``: the
+    fingerprints of members that cannot be chosen (an index keeps no text of them), which a rule that
+    compares members with each other counts as members."""
     if len(docs) == 1:
         return 0
-    return min(range(len(docs)), key=RULES[rule].sort_key(docs, prints))
+    return min(range(len(docs)), key=RULES[rule].sort_key(docs, prints, others))
 
 
 def canonical_cluster(number: int, group: Sequence[int], docs: Sequence, prints: Sequence, settings):

@@ -28,7 +28,7 @@ from itertools import islice
 import numpy as np
 
 from .batch import Batch
-from .canonical import choose_canonical
+from .canonical import RULES, choose_canonical
 from .document import Cluster, Document, Member
 from .fingerprint import Fingerprint
 from .settings import DedupSettings
@@ -201,15 +201,23 @@ class IndexedRun:
 
     def _choose_canonical(self, new: list[int], stored_ids: list[int]) -> int:
         """Among the run's new documents and the stored canonicals of the clusters involved (the only
-        stored members whose text is kept)."""
+        stored members whose text is kept); a rule that compares members with each other compares them
+        with every member, as one run over all of them does."""
         choices = list(new)
         for cluster_id in stored_ids:
             key = self._clusters[cluster_id].canonical_key
             if key in self._position:
                 choices.append(self._position[key])
+        others: list[int] = []
+        if RULES[self.settings.canonical].compares_members:
+            members = [m.key for cluster_id in stored_ids for m in self.store.cluster_members(cluster_id)]
+            others = [i for i in self._load(members) if i not in choices]
         docs, prints = self._batch.docs, self._batch.prints
         picked = choose_canonical(
-            [docs[i] for i in choices], [prints[i] for i in choices], self.settings.canonical
+            [docs[i] for i in choices],
+            [prints[i] for i in choices],
+            self.settings.canonical,
+            [prints[i] for i in others],
         )
         return choices[picked]
 

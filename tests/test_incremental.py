@@ -92,6 +92,35 @@ def test_batches_over_an_index_give_the_clusters_of_one_run(index_location):
     assert stored == one_run
 
 
+def central_story() -> dict[str, Document]:
+    """Versions of one story: ``base`` shares most with the others, ``long`` is the longest."""
+    texts = {
+        "long": article("storm", 18) + "\n\n" + article("extra", 12),
+        "brief": article("storm", 14) + "\n\n" + article("bee", 5),
+        "later": article("storm", 14, start=6) + "\n\n" + article("cee", 5),
+        "base": article("storm", 20),
+    }
+    return {name: Document(id=name, title="Storm", text=text) for name, text in texts.items()}
+
+
+@pytest.mark.parametrize("last", ["base", "brief"])
+def test_central_over_an_index_weighs_the_members_whose_text_it_does_not_keep(index_location, last):
+    # Before: a run chose among its new members and the stored canonical, measured against each
+    # other only: two versions tie, and the longer won, where one run over all chose "base".
+    story = central_story()
+    settings = replace(SETTINGS, canonical="central")
+    [one_run] = dedup_documents([replace(d) for d in story.values()], settings)
+    assert one_run.canonical.id == "base" and one_run.size == 4
+    first = [replace(d) for name, d in story.items() if name != last]
+    store = open_store(index_location, settings)
+    try:
+        dedup_with_index(first, settings, store)
+        [joined] = dedup_with_index([replace(story[last])], settings, store)
+    finally:
+        store.close()
+    assert joined.canonical.id == "base" and joined.indexed_size == 4
+
+
 def test_a_copy_arriving_later_joins_the_remembered_cluster_as_a_duplicate(index_location):
     docs = {Path(d.id).name[:3]: d for d in clean_documents(read_documents([str(SAMPLES)]))}
     results, _ = run_batches(

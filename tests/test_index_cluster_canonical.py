@@ -180,7 +180,7 @@ def test_a_canonical_rule_registers_itself_for_the_settings_and_the_help(monkeyp
         DedupSettings(canonical="shortest")
     monkeypatch.setitem(canonical.RULES, "shortest", None)  # removed again after the test
     canonical.canonical_rule("shortest", "the briefest text")(
-        lambda docs, prints: lambda i: (len(prints[i].shingles), docs[i].id)
+        lambda docs, prints, others: lambda i: (len(prints[i].shingles), docs[i].id)
     )
     assert DedupSettings(canonical="shortest").canonical == "shortest"
     docs = [Document(id="a"), Document(id="b")]
