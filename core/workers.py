@@ -273,7 +273,12 @@ def _submit(executor: ProcessPoolExecutor, task: Callable, chunk: list[Document]
     # A submit may start a worker process: interrupted half-way, the worker would be left to start
     # after the main process had gone, and fail with a traceback of its own.
     with _deferred(*STOP_SIGNALS):
-        return executor.submit(task, chunk)
+        try:
+            return executor.submit(task, chunk)
+        except BrokenProcessPool as error:  # a worker died since the last result: settled as its chunks are
+            failed: Future = Future()
+            failed.set_exception(error)
+            return failed
 
 
 def _start_worker() -> None:
@@ -322,7 +327,7 @@ def _settle(pending: deque, executor: ProcessPoolExecutor, jobs: int, task: Call
         # Every task still queued died with the pool: redo them, one document at a time.
         redo = [doc for c in [chunk] + [c for c, _ in pending] for doc in c]
         pending.clear()
-        _stop(executor)
+        _stop_broken(executor)
         return _executor(jobs), _one_by_one(redo, task)
 
 
@@ -336,7 +341,7 @@ def _one_by_one(docs: list[Document], task: Callable) -> list[Result]:
                 results.extend(map(_unpacked, _submit(single, task, [doc]).result()))
             except BrokenProcessPool:
                 results.append(DocumentError(doc.source, "cleaning crashed the worker process"))
-                _stop(single)
+                _stop_broken(single)
                 single = _executor(1)
     finally:
         _stop(single)
@@ -353,6 +358,16 @@ def _stop(executor: ProcessPoolExecutor) -> None:
     closing it, and prints a traceback (CPython gh-125451, fixed in 3.12.8 and 3.13.1).
     """
     executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop_broken(executor: ProcessPoolExecutor) -> None:
+    """Stop a pool one of whose workers died (a crash, the OOM killer's SIGKILL): the pool then stops
+    reading results and asks the others to end with SIGTERM, which they ignore. One that was sending a
+    result waited for ever, and the pool with it (and the run: even SIGTERM did not end it). Their
+    chunks are cleaned again: ending them loses nothing."""
+    for process in dict(getattr(executor, "_processes", None) or {}).values():  # a copy: its thread edits it
+        process.kill()
+    _stop(executor)
 
 
 def _chunks(items: Iterable[Document], size: int, characters: int) -> Iterator[list[Document]]:

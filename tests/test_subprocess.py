@@ -436,6 +436,42 @@ def test_a_run_terminated_while_workers_run_waits_for_them_before_exit(tmp_path)
     assert all(line.endswith(": no article text found") for line in stderr.splitlines()), stderr
 
 
+def _workers_of(main: int) -> list[int]:
+    """The worker processes of a run: the children of its children (the forkserver's)."""
+    ps = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True).stdout.split()
+    parent_of = dict(zip(map(int, ps[0::2]), map(int, ps[1::2]), strict=True))
+    return sorted(pid for pid, parent in parent_of.items() if parent_of.get(parent) == main)
+
+
+@pytest.mark.skipif(shutil.which("ps") is None, reason="needs ps")
+def test_a_worker_killed_from_outside_costs_nothing(tmp_path):
+    # Before: a worker killed as the OOM killer does hung the run for ever (the pool stopped reading
+    # results and asked the other worker, which ignores SIGTERM, to end), and SIGTERM did not end it.
+    folder = _crawl(tmp_path / "crawl", pages=3000)
+    command = [COMMAND, "dedup", str(folder), "-j", "2", "-q"]
+    undisturbed = subprocess.run(command, capture_output=True)
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+    deadline = time.monotonic() + 30
+    while len(workers := _workers_of(process.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)  # at work
+    os.kill(workers[0], signal.SIGKILL)
+    try:
+        stdout, stderr = process.communicate(timeout=90)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail("the run hung after one of its workers was killed")
+    # every page cleaned again where the worker had it: nothing lost, nothing reported
+    assert (process.returncode, stdout, stderr) == (
+        undisturbed.returncode,
+        undisturbed.stdout,
+        undisturbed.stderr,
+    )
+
+
 @pytest.mark.skipif(shutil.which("ps") is None, reason="needs ps")
 def test_workers_of_a_killed_run_end_with_it(tmp_path):
     folder = _crawl(tmp_path / "crawl")
