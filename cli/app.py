@@ -142,6 +142,14 @@ class NewsdedupGroup(PlainGroup):
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except (
+            OSError
+        ) as error:  # the group's --help or --version into a full disk (was a traceback, exit 70)
+            raise exit_for(error) from None
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)

@@ -258,6 +258,15 @@ def test_help_and_version_into_a_closed_pipe_end_quietly(args):
     assert (result.returncode, result.stderr) == (0, b"")
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["--help"], ["--version"], [], ["dedup", "--help"]])
+def test_help_and_version_into_a_full_disk_are_one_line(args):
+    # Before: the group's help and version ended with a traceback and exit 70, which reads as a bug.
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run([COMMAND, *args], stdout=full, stderr=subprocess.PIPE, timeout=120)
+    assert (result.returncode, result.stderr) == (2, b"newsdedup: error: No space left on device\n")
+
+
 @pytest.mark.skipif(shutil.which("head") is None, reason="needs head")
 @pytest.mark.parametrize("fmt", ["jsonl", "csv", "json"])
 def test_an_index_export_into_head_ends_quietly(tmp_path, fmt):
