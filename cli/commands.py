@@ -9,6 +9,7 @@ option value ends in a boxed message. Here an option shows its metavar
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 
 import typer
@@ -130,6 +131,10 @@ def describe(error: ClickException) -> str:
             and ctx.get_parameter_source(param.name) == ParameterSource.ENVIRONMENT
         ):
             name += f" (from {param.envvar})"
+        if getattr(param, "is_bool_flag", False):  # only an environment variable gives a flag a value
+            value = os.environ.get(param.envvar) if isinstance(param.envvar, str) else None
+            given = "the value" if value is None else repr(value)
+            return f"{name}: {given} is neither true nor false: use 1, true, yes or on; 0, false, no or off{command}"
         return f"{name}: {error.message}{command}"
     return " ".join(error.format_message().split()) + command
 

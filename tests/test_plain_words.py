@@ -84,6 +84,12 @@ def test_every_paragraph_of_a_docstring_is_one_line_so_help_wraps_it_at_any_widt
         (["--threshold", "2"], {}, "the threshold must be more than 0 and at most 1, got 2.0"),
         (["--max-bytes", "20XB"], {}, "--max-bytes: '20XB' is not a size"),
         ([], {"NEWSDEDUP_JOBS": "many"}, "--jobs / -j (from NEWSDEDUP_JOBS): 'many' is not a whole number"),
+        (
+            [],
+            {"NEWSDEDUP_QUIET": "maybe"},
+            "--quiet / -q (from NEWSDEDUP_QUIET): 'maybe' is neither true nor false: use 1, true, yes or on; "
+            "0, false, no or off",
+        ),
         (["--no-such-option"], {}, "No such option: --no-such-option"),
     ],
 )
