@@ -151,6 +151,9 @@ def test_output_refuses_a_directory_that_holds_anything(dask_scheduler, tmp_path
     assert result.exit_code == 2 and result.stdout == ""
     assert "is not empty" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["old.jsonl"]
+    result = on_dask(dask_scheduler, SAMPLES, "--output", tmp_path / "old.jsonl")  # before: "is not empty"
+    assert result.exit_code == 2 and "old.jsonl is a file: give a new or empty directory" in result.stderr
+    assert (tmp_path / "old.jsonl").read_text() == "{}\n"
 
 
 def _records(path: Path) -> list[dict]:

@@ -97,6 +97,8 @@ def stream_clusters(frame, client, in_flight: int) -> Iterator[Cluster]:
 def empty_output(location: str) -> Place:
     """The ``--output`` directory, which must not hold anything yet (a run never mixes with another's)."""
     place = Place(location)
+    if place.fs.isfile(place.path()):  # (fsspec lists a file as itself: it read as "not empty")
+        raise UsageError(f"--output {location} is a file: give a new or empty directory")
     if place.names():
         raise UsageError(f"--output {location} is not empty: give a new or empty directory")
     return place
