@@ -23,14 +23,35 @@ def main() -> None:
         from .app import main as run
     except KeyboardInterrupt:
         raise SystemExit(EXIT_INTERRUPTED) from None
-    run()
+    try:
+        run()
+    except SystemExit as ended:
+        # Stopped, the run may still fail on its way out (a hung-up terminal fails the last write,
+        # exit 2): the signal is what ended it.
+        if _stopped_by and ended.code != _stop_code(_stopped_by[0]):
+            raise SystemExit(_stop_code(_stopped_by[0])) from None
+        raise
+    finally:
+        # Nothing is left to stop at the interpreter's exit, where the handler's exception was printed
+        # as a traceback: a signal then ends the process as it ends any.
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            if signal.getsignal(number) is _terminated:
+                signal.signal(number, signal.SIG_DFL)
+
+
+_stopped_by: list[int] = []  # the stop signals received
 
 
 def _terminated(signum, frame) -> None:
     # As an exception, SIGTERM (or SIGHUP) unwinds the run as Ctrl-C does: the index transaction rolls
     # back, the output stops where it is, the workers (which ignore all three) finish their chunks and
     # leave.
-    raise SystemExit(EXIT_HUNG_UP if signum == signal.SIGHUP else EXIT_TERMINATED)
+    _stopped_by.append(signum)
+    raise SystemExit(_stop_code(signum))
+
+
+def _stop_code(signum: int) -> int:
+    return EXIT_HUNG_UP if signum == signal.SIGHUP else EXIT_TERMINATED
 
 
 def _closed_standard_streams() -> None:

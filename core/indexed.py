@@ -209,7 +209,7 @@ class IndexedRun:
             if key in self._position:
                 choices.append(self._position[key])
         others: list[int] = []
-        if RULES[self.settings.canonical].compares_members:
+        if len(choices) > 1 and RULES[self.settings.canonical].compares_members:
             members = [m.key for cluster_id in stored_ids for m in self.store.cluster_members(cluster_id)]
             others = [i for i in self._load(members) if i not in choices]
         docs, prints = self._batch.docs, self._batch.prints

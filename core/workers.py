@@ -22,7 +22,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from functools import partial
 from multiprocessing import forkserver, get_context, parent_process
 from multiprocessing.connection import wait
@@ -39,6 +39,7 @@ from .settings import MAX_TIMEOUT, DedupSettings
 # well under a millisecond a page, so a task of 64 pages pays for its round trip (16 cost the main
 # process a sixth more CPU on the speed corpus), while big HTML pages go a few to a task.
 CHUNK = 64
+LOST_WORKER_CHECK = 1.0  # seconds between looks for a dead worker while a result is awaited
 CHUNK_CHARACTERS = 1 << 19
 # Tasks queued per worker, so that a long stream is never read ahead in full. When the workers
 # fingerprint too, the main process verifies candidates a chunk at a time meanwhile: 1,024
@@ -322,12 +323,12 @@ def clean_in_workers(
 def _settle(pending: deque, executor: ProcessPoolExecutor, jobs: int, task: Callable):
     chunk, future = pending.popleft()
     try:
-        return executor, list(map(_unpacked, future.result()))
+        return executor, list(map(_unpacked, _result(executor, future)))
     except BrokenProcessPool:
         # Every task still queued died with the pool: redo them, one document at a time.
         redo = [doc for c in [chunk] + [c for c, _ in pending] for doc in c]
         pending.clear()
-        _stop_broken(executor)
+        _stop(executor)
         return _executor(jobs), _one_by_one(redo, task)
 
 
@@ -338,10 +339,10 @@ def _one_by_one(docs: list[Document], task: Callable) -> list[Result]:
     try:
         for doc in docs:
             try:
-                results.extend(map(_unpacked, _submit(single, task, [doc]).result()))
+                results.extend(map(_unpacked, _result(single, _submit(single, task, [doc]))))
             except BrokenProcessPool:
                 results.append(DocumentError(doc.source, "cleaning crashed the worker process"))
-                _stop_broken(single)
+                _stop(single)
                 single = _executor(1)
     finally:
         _stop(single)
@@ -356,18 +357,67 @@ def _stop(executor: ProcessPoolExecutor) -> None:
     the rest of it for ever. The wait is here, not at exit, where it would happen anyway: there,
     Python 3.11's exit hook writes to the pool's wake-up pipe while the pool's own thread may be
     closing it, and prints a traceback (CPython gh-125451, fixed in 3.12.8 and 3.13.1).
+
+    A pool one of whose workers died (a crash, the OOM killer's SIGKILL) stops reading results and
+    asks the others to end with SIGTERM, which they ignore: one that was sending a result waited for
+    ever, and the run with it (even SIGTERM did not end it). Those are killed: what they held is
+    cleaned again (:func:`_settle`) or was not wanted any more (the run is stopping).
     """
-    executor.shutdown(wait=True, cancel_futures=True)
+    # (the pool's own attributes: shutdown drops them, and its thread is the one that waits)
+    processes = _processes(executor)
+    manager = getattr(executor, "_executor_manager_thread", None)
+    results = getattr(executor, "_result_queue", None)
+    executor.shutdown(wait=manager is None, cancel_futures=True)
+    try:
+        while manager is not None and manager.is_alive():
+            manager.join(0.1)
+            if getattr(executor, "_broken", False) or any(map(_gone, processes)):
+                _kill(processes, results)  # (a worker only ends this early, or once every result is in)
+    except BaseException:  # stopped while waiting (a second Ctrl-C, a SIGTERM in a recovery): end them now
+        _kill(processes, results)
+        if manager is not None:
+            manager.join(5)  # its end follows theirs
+        raise
 
 
-def _stop_broken(executor: ProcessPoolExecutor) -> None:
-    """Stop a pool one of whose workers died (a crash, the OOM killer's SIGKILL): the pool then stops
-    reading results and asks the others to end with SIGTERM, which they ignore. One that was sending a
-    result waited for ever, and the pool with it (and the run: even SIGTERM did not end it). Their
-    chunks are cleaned again: ending them loses nothing."""
-    for process in dict(getattr(executor, "_processes", None) or {}).values():  # a copy: its thread edits it
+def _result(executor: ProcessPoolExecutor, future: Future) -> list:
+    """``future.result()``; BrokenProcessPool when a worker died. One killed while it sent a result
+    (the OOM killer's SIGKILL) leaves the pool's thread waiting for the rest of it, which never comes,
+    and the pool never tells: its futures then wait for ever."""
+    processes = _processes(executor)
+    while True:
+        try:
+            return future.result(timeout=LOST_WORKER_CHECK)
+        except TimeoutError:
+            if any(map(_gone, processes)):  # (a worker only ends when the pool is shut down)
+                raise BrokenProcessPool("a worker process died") from None
+
+
+def _processes(executor: ProcessPoolExecutor) -> list:
+    return list(dict(getattr(executor, "_processes", None) or {}).values())  # a copy: its thread edits it
+
+
+def _gone(process) -> bool:
+    """The worker process has ended (its server reaps it at once), told without reading its exit status,
+    which only the pool's thread may read: two readers could each get half of it."""
+    try:
+        os.kill(process.pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def _kill(processes: list, results) -> None:
+    """End the workers; then the pool's thread, should it wait for a result cut in half: its pipe
+    closed by its last writer, which the workers no longer are, its wait ends."""
+    for process in processes:
         process.kill()
-    _stop(executor)
+    for process in processes:
+        process.join(5)
+    with suppress(AttributeError, OSError):
+        results._writer.close()
 
 
 def _chunks(items: Iterable[Document], size: int, characters: int) -> Iterator[list[Document]]:

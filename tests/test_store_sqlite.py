@@ -316,6 +316,18 @@ def test_damaged_settings_are_a_store_error_naming_the_index(tmp_path, damage, p
     assert "\n" not in str(raised.value)
 
 
+def test_a_setting_each_run_gives_itself_stored_by_another_build_reads_as_its_default(tmp_path):
+    # an index written by a build with a canonical rule of its own stays readable (it read as damaged)
+    path = tmp_path / "index.db"
+    make_index(path, count=3)
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            "UPDATE meta SET value = replace(value, '\"longest\"', '\"shortest\"') WHERE name = 'settings'"
+        )
+    assert open_store(str(path)).settings == SETTINGS
+    assert open_store(str(path), SETTINGS).settings == SETTINGS
+
+
 def flip_a_shingle_bit(connection: sqlite3.Connection) -> None:
     (blob,) = connection.execute("SELECT data FROM shingles WHERE key = 4").fetchone()
     damaged = bytearray(blob)

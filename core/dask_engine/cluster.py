@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing.resource_tracker
 import resource
 import signal
 import sys
@@ -49,18 +50,37 @@ def start(workers: int, scheduler: str | None) -> tuple[Client, LocalCluster | N
         except (OSError, TimeoutError) as error:
             raise EngineError(f"cannot reach the Dask scheduler at {scheduler}: {_reason(error)}") from None
     # One thread per worker process: cleaning is Python code, which threads would run one at a time.
-    cluster = LocalCluster(
-        n_workers=workers,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=":0",
-        # The run reports what fails (a lost worker, a failed task) in its own words; distributed's
-        # logs added tracebacks, a stopped run's most of all (heartbeats to a scheduler gone first).
-        silence_logs=logging.CRITICAL,
-    )
+    with _deaf_to_hang_up():
+        multiprocessing.resource_tracker.ensure_running()
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            # The run reports what fails (a lost worker, a failed task) in its own words; distributed's
+            # logs added tracebacks, a stopped run's most of all (heartbeats to a scheduler gone first).
+            silence_logs=logging.CRITICAL,
+        )
     client = _quiet_when_stopped(Client(cluster))
     client.register_plugin(LocalWorkerSetup(), name=LocalWorkerSetup.name)
     return client, cluster
+
+
+@contextmanager
+def _deaf_to_hang_up() -> Iterator[None]:
+    """The processes started in the block (Dask's nannies and workers, the resource tracker) ignore
+    SIGHUP: a closed terminal's hang-up reaches every process of the run, and the run alone stops on it
+    (their deaths printed a dozen tracebacks). A hang-up meanwhile is kept, blocked, for the run."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP})
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def _quiet_when_stopped(client: Client) -> Client:

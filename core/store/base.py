@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ..document import Document
-from ..errors import StoreError, UsageError
+from ..errors import SettingError, StoreError, UsageError
 from ..fingerprint import Fingerprint, signature
 from ..settings import IDENTITY, DedupSettings
 from .backend import Backend, chunked, mask_location, store_errors
@@ -192,7 +192,7 @@ class Store(Maintenance, Backend):
             # a name missing (a flipped bit in it) would silently read as its default
             if missing := [name for name in IDENTITY if not isinstance(values, dict) or name not in values]:
                 raise ValueError(f"no {', '.join(missing)}")
-            return DedupSettings.from_dict(values)
+            return _settings_of(values)
         except (ValueError, TypeError, UsageError) as error:  # a damaged page, a hand edit
             raise CorruptData(f"the index file is damaged: its settings cannot be read ({error})") from error
 
@@ -469,3 +469,16 @@ class Store(Maintenance, Backend):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.location}>"
+
+
+def _settings_of(values: dict) -> DedupSettings:
+    """Stored settings; a value this version refuses of a setting each run gives for itself (a canonical
+    rule another build has) reads as its default, as any such setting may differ from the run's."""
+    values = dict(values)
+    while True:
+        try:
+            return DedupSettings.from_dict(values)
+        except SettingError as error:
+            if error.field in IDENTITY or error.field not in values:
+                raise
+            del values[error.field]
