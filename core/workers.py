@@ -39,13 +39,13 @@ from .settings import MAX_TIMEOUT, DedupSettings
 # well under a millisecond a page, so a task of 64 pages pays for its round trip (16 cost the main
 # process a sixth more CPU on the speed corpus), while big HTML pages go a few to a task.
 CHUNK = 64
-LOST_WORKER_CHECK = 1.0  # seconds between looks for a dead worker while a result is awaited
 CHUNK_CHARACTERS = 1 << 19
 # Tasks queued per worker, so that a long stream is never read ahead in full. When the workers
 # fingerprint too, the main process verifies candidates a chunk at a time meanwhile: 1,024
 # documents a worker keep them busy through a chunk.
 IN_FLIGHT_PER_WORKER = 4
 IN_FLIGHT_PER_WORKER_FINGERPRINTING = 16
+LOST_WORKER_CHECK = 1.0  # seconds between looks for a dead worker while a result is awaited
 # Ctrl-C, a supervisor's stop and a closed terminal's hang-up: the main process alone takes them (see
 # _start_server_deaf_to_stop_signals)
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -414,8 +414,10 @@ def _kill(processes: list, results) -> None:
     closed by its last writer, which the workers no longer are, its wait ends."""
     for process in processes:
         process.kill()
-    for process in processes:
-        process.join(5)
+    # waited for as _gone tells it: joining them would read their exit status beside the pool's thread
+    deadline = time.monotonic() + 5
+    while not all(map(_gone, processes)) and time.monotonic() < deadline:
+        time.sleep(0.01)
     with suppress(AttributeError, OSError):
         results._writer.close()
 
